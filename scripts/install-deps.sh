@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs every Debian package walmart-etl needs to build, test and run its demo.
+# Idempotent: packages already present are skipped. Quiet unless something fails.
+# Works as root, or through sudo otherwise.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git ca-certificates curl
+  librdkafka-dev libmariadb-dev mariadb-server mariadb-client
+  libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev
+  libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev kcat gnuplot-nox procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+log=$(mktemp -t walmart-etl-install.XXXXXX)
+trap 'rm -f "$log"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+if ! "${SUDO[@]}" apt-get update >"$log" 2>&1; then
+  cat "$log" >&2; echo "install-deps: apt-get update failed" >&2; exit 1
+fi
+# Install mariadb-server without starting the system service: tests run their own private server.
+if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
+     apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+  cat "$log" >&2; echo "install-deps: apt-get install failed for: ${missing[*]}" >&2; exit 1
+fi

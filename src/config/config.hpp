@@ -1,0 +1,112 @@
+#pragma once
+// The typed configuration (cpp-style habit 8). Defaults live here; config/config.yml, the
+// environment (WALMART_ETL_<SECTION>__<KEY>=value) and --set key.path=value override them, in
+// that order. See config_loader.hpp and the README's "Configuration" section.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace etl::config {
+
+struct KafkaConfig {
+  std::vector<std::string> bootstrap_servers{"localhost:29092", "localhost:39092"};
+  std::string topic = "walmart_order_raw";
+  std::string consumer_group = "walmart-etl-stream";
+  int topic_partitions = 3;
+  int replication_factor = 1;
+  // Passed to librdkafka as is (SASL/SSL, tuning). Our defaults are applied first, these next,
+  // then the invariants the pipeline relies on (e.g. enable.auto.commit=false).
+  std::map<std::string, std::string> properties;
+
+  [[nodiscard]] std::string bootstrap_list() const;  // "a:1,b:2"
+};
+
+enum class SslMode { disabled, preferred, required, verify_ca, verify_identity };
+
+struct MysqlConfig {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user = "root";
+  std::string password;  // secret
+  std::string charset = "utf8mb4";
+  std::string database = "ods";
+  std::string socket;  // optional unix socket; when set, host/port are not used
+  SslMode ssl_mode = SslMode::preferred;
+  std::string ssl_ca;
+  std::string ssl_cert;
+  std::string ssl_key;
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds read_timeout{60};
+  std::chrono::seconds write_timeout{60};
+};
+
+struct WalmartAccount {
+  std::string client_id;
+  std::string client_secret;  // secret
+  // The original project's ready-made credential: base64(client_id:client_secret), used as
+  // "Authorization: Basic <token>". Either this or client_id + client_secret.
+  std::string token;  // secret
+};
+
+struct WalmartConfig {
+  std::string base_url = "https://marketplace.walmartapis.com";
+  std::string service_name = "Walmart Marketplace";
+  std::string default_account;  // empty: the only account, if exactly one is configured
+  std::map<std::string, WalmartAccount> accounts;
+  std::chrono::seconds token_refresh_margin{120};
+};
+
+struct FetchConfig {
+  std::vector<std::string> ship_node_types{"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
+  int limit = 200;                        // page size, 1..200
+  std::chrono::minutes window{60};        // a requested range is cut into windows of this size
+  int max_orders_per_query = 10000;       // the API's cap; windows above it are split
+  int requests_per_minute = 600;          // client-side token bucket; 0 = unlimited
+  int concurrency = 4;                    // windows in flight
+  int max_retries = 6;                    // per request, for 5xx / timeouts / dropped connections
+  std::chrono::milliseconds backoff_initial{500};
+  std::chrono::milliseconds backoff_max{30000};
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds request_timeout{60000};
+  std::chrono::minutes since_last_overlap{10};  // --since-last re-reads this much before the watermark
+  std::chrono::milliseconds produce_flush_timeout{60000};
+};
+
+enum class ResetPolicy { earliest, latest };
+enum class DataLossPolicy { continue_from_earliest, stop };
+
+struct StreamConfig {
+  int batch_size = 100;                   // rows per MySQL transaction (flush threshold)
+  std::chrono::milliseconds batch_interval{5000};  // max wait since the first pending message
+  int max_retries = 3;                    // per batch at short backoff, then capped backoff
+  int parallelism = 1;                    // workers, each with its own MySQL connection
+  ResetPolicy reset = ResetPolicy::earliest;  // where a partition with no stored offset starts
+  DataLossPolicy on_data_loss = DataLossPolicy::continue_from_earliest;
+  int metrics_port = 9108;                // 0 disables the HTTP endpoint
+  std::string metrics_bind = "127.0.0.1";
+  std::chrono::milliseconds retry_backoff_initial{200};
+  std::chrono::milliseconds retry_backoff_max{30000};
+  std::chrono::seconds status_interval{10};
+  int max_pending_messages = 20000;       // per worker; consumption pauses above it
+};
+
+struct LoggingConfig {
+  std::string dir = "logs";
+  std::string level = "info";
+};
+
+struct Config {
+  KafkaConfig kafka;
+  MysqlConfig mysql;
+  WalmartConfig walmart_token;
+  FetchConfig fetch;
+  StreamConfig stream;
+  LoggingConfig logging;
+  std::string source_path;  // the file it was loaded from ("" = defaults only)
+};
+
+}  // namespace etl::config

@@ -1,0 +1,17 @@
+# Writes OUTPUT: a C++ file defining etl::mysql::kEmbeddedSchema from the SQL files in SQL_DIR.
+file(GLOB sql_files "${SQL_DIR}/*.sql")
+list(SORT sql_files)
+set(body "// Generated from sql/*.sql by src/mysql/embed_sql.cmake. Do not edit.\n#include \"mysql/schema.hpp\"\nnamespace etl::mysql {\nextern const TableDdl kEmbeddedSchema[];\nextern const size_t kEmbeddedSchemaCount;\nconst TableDdl kEmbeddedSchema[] = {\n")
+set(count 0)
+foreach(f ${sql_files})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} text)
+  # Drop SQL comment lines; the statement itself is kept verbatim.
+  string(REGEX REPLACE "--[^\n]*\n" "" text "${text}")
+  string(STRIP "${text}" text)
+  string(APPEND body "  {\"${name}\", R\"etlsql(${text})etlsql\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nconst size_t kEmbeddedSchemaCount = ${count};\n}  // namespace etl::mysql\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,193 @@
+#include "mysql/schema.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+
+#include "common/error.hpp"
+
+namespace etl::mysql {
+
+// Generated at build time from sql/*.sql (see src/mysql/CMakeLists.txt).
+extern const TableDdl kEmbeddedSchema[];
+extern const size_t kEmbeddedSchemaCount;
+
+const std::vector<TableDdl>& schema_tables() {
+  static const std::vector<TableDdl> tables(kEmbeddedSchema, kEmbeddedSchema + kEmbeddedSchemaCount);
+  return tables;
+}
+
+namespace {
+
+struct ColumnInfo {
+  std::string name;
+  std::string type;  // as SHOW COLUMNS prints it on this server, e.g. "varchar(50)"
+  bool nullable = true;
+};
+
+struct TableShape {
+  std::vector<ColumnInfo> columns;
+  std::vector<std::string> primary_key;
+};
+
+TableShape read_shape(Connection& conn, const std::string& qualified) {
+  TableShape shape;
+  for (auto& row : conn.query("SHOW COLUMNS FROM " + qualified)) {
+    shape.columns.push_back({row.at(0).value_or(""), row.at(1).value_or(""), row.at(2).value_or("") == "YES"});
+  }
+  std::map<int, std::string> pk;
+  for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Key_name = 'PRIMARY'")) {
+    pk[std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
+  }
+  for (auto& [seq, col] : pk) shape.primary_key.push_back(col);
+  return shape;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+bool table_exists(Connection& conn, const std::string& database, std::string_view table) {
+  const auto rows = conn.query(fmt::format(
+      "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = {} AND TABLE_NAME = {}",
+      conn.quote(database), conn.quote(table)));
+  return !rows.empty() && rows[0].at(0).value_or("0") != "0";
+}
+
+// The expected DDL turned into a TEMPORARY table with another name.
+std::string temporary_ddl(const TableDdl& t, const std::string& temp_name) {
+  std::string sql(t.sql);
+  const std::string from = fmt::format("CREATE TABLE IF NOT EXISTS {} ", t.table);
+  const auto pos = sql.find(from);
+  if (pos == std::string::npos) {
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::internal, 0,
+                   fmt::format("embedded DDL of {} does not start with '{}'", t.table, from));
+  }
+  sql.replace(pos, from.size(), fmt::format("CREATE TEMPORARY TABLE {} ", temp_name));
+  return sql;
+}
+
+void compare(const TableDdl& t, const std::string& qualified, const TableShape& expected,
+             const TableShape& actual, std::vector<SchemaProblem>& problems) {
+  const std::string table(t.table);
+  std::map<std::string, const ColumnInfo*> have;
+  for (const auto& c : actual.columns) have[c.name] = &c;
+  std::string previous;
+  for (const auto& want : expected.columns) {
+    auto it = have.find(want.name);
+    const std::string null_sql = want.nullable ? "NULL" : "NOT NULL";
+    if (it == have.end()) {
+      problems.push_back({table, fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
+                          fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{};", qualified, want.name,
+                                      want.type, null_sql,
+                                      previous.empty() ? " FIRST" : " AFTER " + previous)});
+    } else if (it->second->type != want.type || it->second->nullable != want.nullable) {
+      problems.push_back(
+          {table,
+           fmt::format("column {} is {} {}, expected {} {}", want.name, it->second->type,
+                       it->second->nullable ? "NULL" : "NOT NULL", want.type, null_sql),
+           fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} {}; -- check that existing values fit first",
+                       qualified, want.name, want.type, null_sql)});
+    }
+    previous = want.name;
+  }
+  for (const auto& c : actual.columns) {
+    const bool known = std::any_of(expected.columns.begin(), expected.columns.end(),
+                                   [&](const ColumnInfo& e) { return e.name == c.name; });
+    if (!known && !c.nullable) {
+      problems.push_back({table, fmt::format("extra column {} is NOT NULL; the pipeline does not write it", c.name),
+                          fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL;", qualified, c.name, c.type)});
+    } else if (!known) {
+      spdlog::warn("schema: {} has an extra column {} ({}); it is left as it is", qualified, c.name, c.type);
+    }
+  }
+  if (actual.primary_key != expected.primary_key) {
+    problems.push_back(
+        {table,
+         fmt::format("primary key is ({}), expected ({})", joined(actual.primary_key),
+                     joined(expected.primary_key)),
+         fmt::format("keep the old table and let init-db create the new one, then copy:\n"
+                     "  RENAME TABLE {0} TO {0}_old;\n"
+                     "  walmart-etl init-db\n"
+                     "  INSERT IGNORE INTO {0} SELECT * FROM {0}_old;  -- or replay with walmart-etl load / stream\n"
+                     "(or in place, if no two rows share the new key: ALTER TABLE {0} DROP PRIMARY KEY, "
+                     "ADD PRIMARY KEY ({1});)",
+                     qualified, joined(expected.primary_key))});
+  }
+}
+
+}  // namespace
+
+std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& database) {
+  std::vector<SchemaProblem> problems;
+  const std::string db = quote_identifier(database);
+  for (const auto& t : schema_tables()) {
+    if (!table_exists(conn, database, t.table)) continue;
+    const std::string qualified = db + "." + std::string(t.table);
+    const std::string temp = fmt::format("etl_expected_{}", t.table);
+    const std::string temp_qualified = db + "." + temp;
+    conn.execute(fmt::format("DROP TEMPORARY TABLE IF EXISTS {}", temp_qualified));
+    conn.execute(fmt::format("USE {}", db));
+    conn.execute(temporary_ddl(t, temp));
+    TableShape expected = read_shape(conn, temp_qualified);
+    conn.execute(fmt::format("DROP TEMPORARY TABLE IF EXISTS {}", temp_qualified));
+    compare(t, qualified, expected, read_shape(conn, qualified), problems);
+  }
+  return problems;
+}
+
+InitDbReport init_db(const config::MysqlConfig& cfg) {
+  InitDbReport report;
+  Connection conn = Connection::open(cfg, UseDatabase::none);
+  const std::string db = quote_identifier(cfg.database);
+  const auto exists = conn.query(fmt::format(
+      "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {}",
+      conn.quote(cfg.database)));
+  if (exists.empty()) {
+    conn.execute(fmt::format(
+        "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", db));
+    report.database_created = true;
+  } else if (exists[0].at(0).value_or("") != "utf8mb4") {
+    spdlog::warn("init-db: database {} has default charset {}; tables are created utf8mb4 explicitly",
+                 cfg.database, exists[0].at(0).value_or("?"));
+  }
+  conn.execute(fmt::format("USE {}", db));
+  report.problems = check_schema(conn, cfg.database);
+  for (const auto& t : schema_tables()) {
+    if (table_exists(conn, cfg.database, t.table)) {
+      const bool bad = std::any_of(report.problems.begin(), report.problems.end(),
+                                   [&](const SchemaProblem& p) { return p.table == t.table; });
+      if (!bad) report.existing.emplace_back(t.table);
+      continue;
+    }
+    conn.execute(t.sql);
+    report.created.emplace_back(t.table);
+    spdlog::info("init-db: created {}.{}", cfg.database, t.table);
+  }
+  return report;
+}
+
+void require_schema(Connection& conn, const std::string& database) {
+  std::string missing;
+  for (const auto& t : schema_tables()) {
+    if (!table_exists(conn, database, t.table)) missing += (missing.empty() ? "" : ", ") + std::string(t.table);
+  }
+  if (!missing.empty()) {
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 1146,
+                   fmt::format("database {} lacks table(s) {}: run `walmart-etl init-db` first", database, missing));
+  }
+  const auto problems = check_schema(conn, database);
+  if (!problems.empty()) {
+    std::string text;
+    for (const auto& p : problems) text += fmt::format("; {}: {}", p.table, p.what);
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
+                   fmt::format("incompatible schema in database {}{} (run `walmart-etl init-db` for migration steps)",
+                               database, text));
+  }
+}
+
+}  // namespace etl::mysql

@@ -1,0 +1,175 @@
+// init-db against the real MariaDB started by scripts/test.sh (or scripts/mariadb-local.sh).
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "common/error.hpp"
+#include "mysql/connection.hpp"
+#include "mysql/schema.hpp"
+#include "support/test_env.hpp"
+
+using namespace etl;
+using etl::test::run_binary;
+
+namespace {
+
+std::vector<mysql::Row> columns_of(mysql::Connection& c, const std::string& db, const std::string& table) {
+  return c.query("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=" +
+                 c.quote(db) + " AND TABLE_NAME=" + c.quote(table) + " ORDER BY ORDINAL_POSITION");
+}
+
+std::vector<std::string> primary_key_of(mysql::Connection& c, const std::string& db, const std::string& table) {
+  std::vector<std::string> out;
+  for (auto& r : c.query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=" +
+                         c.quote(db) + " AND TABLE_NAME=" + c.quote(table) +
+                         " AND CONSTRAINT_NAME='PRIMARY' ORDER BY ORDINAL_POSITION")) {
+    out.push_back(*r[0]);
+  }
+  return out;
+}
+
+// The data contract's 52 columns (shared spec §2), name and type, in order.
+const std::vector<std::pair<std::string, std::string>> kWalmartOrderColumns = {
+    {"purchaseOrderId", "bigint"}, {"customerOrderId", "bigint"}, {"customerEmailId", "varchar(100)"},
+    {"orderDate", "bigint"}, {"orderDate_formatted", "timestamp"}, {"shipNode_type", "varchar(50)"},
+    {"shipNode_name", "varchar(100)"}, {"shipNode_id", "varchar(50)"}, {"source_file", "varchar(100)"},
+    {"phone", "varchar(20)"}, {"estimatedDeliveryDate", "bigint"},
+    {"estimatedDeliveryDate_formatted", "timestamp"}, {"estimatedShipDate", "bigint"},
+    {"estimatedShipDate_formatted", "timestamp"}, {"methodCode", "varchar(50)"},
+    {"recipient_name", "varchar(100)"}, {"address1", "varchar(200)"}, {"address2", "varchar(200)"},
+    {"city", "varchar(100)"}, {"state", "varchar(50)"}, {"postalCode", "varchar(20)"},
+    {"country", "varchar(10)"}, {"addressType", "varchar(20)"}, {"lineNumber", "int"},
+    {"sku", "varchar(50)"}, {"productName", "text"}, {"product_condition", "varchar(50)"},
+    {"quantity", "int"}, {"unitOfMeasurement", "varchar(20)"}, {"statusDate", "bigint"},
+    {"statusDate_formatted", "timestamp"}, {"fulfillmentOption", "varchar(50)"},
+    {"shipMethod", "varchar(50)"}, {"storeId", "varchar(50)"}, {"shippingProgramType", "varchar(50)"},
+    {"chargeType", "varchar(50)"}, {"chargeName", "varchar(100)"}, {"chargeAmount", "decimal(10,2)"},
+    {"currency", "varchar(10)"}, {"taxAmount", "decimal(10,2)"}, {"taxName", "varchar(50)"},
+    {"orderLineStatus", "varchar(50)"}, {"statusQuantity", "int"}, {"cancellationReason", "varchar(200)"},
+    {"shipDateTime", "bigint"}, {"shipDateTime_formatted", "timestamp"}, {"carrierName", "varchar(100)"},
+    {"carrierMethodCode", "varchar(50)"}, {"trackingNumber", "varchar(100)"},
+    {"trackingURL", "varchar(500)"}, {"request_time", "datetime"}, {"load_time", "datetime"}};
+
+// MariaDB prints display widths (bigint(20)); MySQL 8 does not. Compare without them.
+std::string strip_width(std::string t) {
+  for (const char* p : {"bigint", "int"}) {
+    if (t.rfind(p, 0) == 0 && t.size() > strlen(p) && t[strlen(p)] == '(') return p;
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST(InitDb, CreatesEveryTableWithTheExactShapeAndIsIdempotent) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  auto env = etl::test::mysql_env(db.config());
+  auto first = run_binary({"init-db"}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("created   " + db.config().database + ".walmart_order"), std::string::npos);
+
+  auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
+  const auto cols = columns_of(conn, db.config().database, "walmart_order");
+  ASSERT_EQ(cols.size(), 52u);
+  for (size_t i = 0; i < cols.size(); ++i) {
+    EXPECT_EQ(*cols[i][0], kWalmartOrderColumns[i].first) << "column " << i + 1;
+    EXPECT_EQ(strip_width(*cols[i][1]), kWalmartOrderColumns[i].second) << *cols[i][0];
+  }
+  EXPECT_EQ(*cols[0][2], "NO");
+  EXPECT_EQ(*cols[23][2], "NO");
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "walmart_order"),
+            (std::vector<std::string>{"purchaseOrderId", "lineNumber"}));
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "walmart_order_charge"),
+            (std::vector<std::string>{"purchaseOrderId", "lineNumber", "chargeSeq"}));
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "walmart_order_raw"),
+            (std::vector<std::string>{"purchaseOrderId"}));
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "etl_kafka_offset"),
+            (std::vector<std::string>{"consumer_group", "topic", "partition_id"}));
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "etl_fetch_watermark"),
+            (std::vector<std::string>{"account", "ship_node_type"}));
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "walmart_order_dead_letter"),
+            (std::vector<std::string>{"id"}));
+  const auto charset = conn.query("SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM "
+                                  "information_schema.SCHEMATA WHERE SCHEMA_NAME=" + conn.quote(db.config().database));
+  ASSERT_EQ(charset.size(), 1u);
+  EXPECT_EQ(*charset[0][0], "utf8mb4");
+  EXPECT_EQ(*charset[0][1], "utf8mb4_unicode_ci");
+  const auto table_collation = conn.query(
+      "SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA=" + conn.quote(db.config().database) +
+      " AND TABLE_NAME='walmart_order'");
+  EXPECT_EQ(*table_collation.at(0)[0], "utf8mb4_unicode_ci");
+
+  // Idempotent: a second run changes nothing and keeps data.
+  conn.execute("INSERT INTO " + mysql::quote_identifier(db.config().database) +
+               ".walmart_order (purchaseOrderId, lineNumber) VALUES (1, 1)");
+  auto second = run_binary({"init-db"}, env);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("ok        " + db.config().database + ".walmart_order "), std::string::npos);
+  EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM " + mysql::quote_identifier(db.config().database) +
+                        ".walmart_order")[0][0], "1");
+}
+
+TEST(InitDb, RefusesTheOriginalsSkuPrimaryKeyWithoutChangingIt) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  const std::string q = mysql::quote_identifier(db.config().database);
+  {
+    auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
+    conn.execute("CREATE DATABASE " + q);
+    // The original project's table: PK on (purchaseOrderId, sku).
+    conn.execute("CREATE TABLE " + q + ".walmart_order (purchaseOrderId BIGINT NOT NULL, "
+                 "lineNumber INT NOT NULL, sku VARCHAR(50) NOT NULL, PRIMARY KEY (purchaseOrderId, sku))");
+    conn.execute("INSERT INTO " + q + ".walmart_order VALUES (7, 1, 'A')");
+  }
+  auto r = run_binary({"init-db"}, etl::test::mysql_env(db.config()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("how to migrate"), std::string::npos);
+  EXPECT_NE(r.err.find("RENAME TABLE"), std::string::npos);
+  auto conn = mysql::Connection::open(db.config());
+  EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM walmart_order")[0][0], "1");
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "walmart_order"),
+            (std::vector<std::string>{"purchaseOrderId", "sku"}));
+  EXPECT_THROW(mysql::require_schema(conn, db.config().database), EtlError);
+}
+
+TEST(InitDb, WrongPasswordIsAClearFatalError) {
+  auto cfg = etl::test::test_mysql_config();
+  cfg.password = "definitely-wrong";
+  auto r = run_binary({"init-db"}, etl::test::mysql_env(cfg));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("Access denied"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mysql error 1045"), std::string::npos);
+  try {
+    mysql::Connection::open(cfg);
+    FAIL() << "connected with a wrong password";
+  } catch (const EtlError& e) {
+    EXPECT_EQ(e.error().cls, ErrorClass::fatal);
+  }
+}
+
+TEST(InitDb, ServerNotThereFailsWithinTheConnectTimeout) {
+  auto cfg = etl::test::test_mysql_config();
+  cfg.port = 1;  // nothing listens there
+  const auto start = std::chrono::steady_clock::now();
+  auto r = run_binary({"init-db"}, etl::test::mysql_env(cfg), std::chrono::seconds(30));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot connect to MySQL at 127.0.0.1:1"), std::string::npos) << r.err;
+  EXPECT_LT(took, std::chrono::seconds(15));
+  // A blackholed address (no RST): bounded by connect_timeout_s.
+  auto env = etl::test::mysql_env(cfg);
+  env["WALMART_ETL_MYSQL__HOST"] = "10.255.255.1";
+  env["WALMART_ETL_MYSQL__CONNECT_TIMEOUT_S"] = "2";
+  const auto start2 = std::chrono::steady_clock::now();
+  auto r2 = run_binary({"init-db"}, env, std::chrono::seconds(30));
+  EXPECT_FALSE(r2.timed_out);
+  EXPECT_EQ(r2.exit_code, 1) << r2.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start2, std::chrono::seconds(12));
+  try {
+    mysql::Connection::open(cfg);
+    FAIL();
+  } catch (const EtlError& e) {
+    EXPECT_EQ(e.error().cls, ErrorClass::retriable);
+  }
+}
