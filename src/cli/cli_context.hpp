@@ -32,5 +32,6 @@ struct CliContext {
 // One function per command file (src/cli/cmd_<name>.cpp).
 void add_check_config_command(CLI::App& app, CliContext& ctx);
 void add_init_db_command(CLI::App& app, CliContext& ctx);
+void add_simulate_api_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace etl::cli
