@@ -34,5 +34,7 @@ void add_check_config_command(CLI::App& app, CliContext& ctx);
 void add_init_db_command(CLI::App& app, CliContext& ctx);
 void add_simulate_api_command(CLI::App& app, CliContext& ctx);
 void add_dev_broker_command(CLI::App& app, CliContext& ctx);
+void add_token_command(CLI::App& app, CliContext& ctx);
+void add_fetch_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace etl::cli

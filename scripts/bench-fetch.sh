@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The fetch benchmark (issue 5): orders/s from the API simulator (no throttling) through
+# `fetch` into the dev broker, for 100,000 orders, and proof that with the simulator throttling
+# (--rpm) and fetch.requests_per_minute below it, fetch holds the limit and gets no 429.
+#   1. bench/fetch/fetch_bench (Google Benchmark, everything in one process): end to end at
+#      concurrency 2/4/8, the rate-limit run, and the page parser alone.
+#   2. The real binaries as a user runs them: `simulate-api` and `dev-broker` as processes, then
+#      `walmart-etl fetch` over 4 days x 25,000 orders; then the throttled run.
+# The dev broker keeps ~5 MB per partition: most of the 100,000 produced orders (~2.8 KB each)
+# are acknowledged and then dropped by its retention. Irrelevant for a produce benchmark, but the
+# topic cannot be read back afterwards.
+#
+#   scripts/bench-fetch.sh            Environment: ETL_BUILD_DIR (default build/)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${ETL_BUILD_DIR:-$here/build}
+bin="$build/src/cli/walmart-etl"
+bench="$build/bench/fetch/fetch_bench"
+for b in "$bin" "$bench"; do
+  if [ ! -x "$b" ]; then
+    echo "bench-fetch: $b not found; build first (scripts/build.sh, Release)" >&2
+    exit 1
+  fi
+done
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+wait_file() {
+  for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done
+  echo "bench-fetch: $1 did not appear" >&2
+  exit 1
+}
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%FT%TZ)"
+echo "== 1. fetch_bench (in process)"
+"$bench" --benchmark_counters_tabular=true
+
+echo "== 2. the real binaries: simulate-api -> walmart-etl fetch -> dev-broker"
+"$bin" simulate-api --port 0 --port-file "$tmp/port" --orders-per-day 25000 --days 8 \
+  --time-scale 0 --rpm 0 >"$tmp/sim.out" 2>"$tmp/sim.err" &
+pids+=($!)
+"$bin" dev-broker --bootstrap-file "$tmp/bootstrap" --topic bench_orders:16 --topic bench_rate:4 \
+  >"$tmp/broker.out" 2>"$tmp/broker.err" &
+pids+=($!)
+wait_file "$tmp/port"
+wait_file "$tmp/bootstrap"
+export WALMART_ETL_WALMART_TOKEN__BASE_URL="http://127.0.0.1:$(cat "$tmp/port")"
+export WALMART_ETL_WALMART_TOKEN__ACCOUNTS__BENCH__CLIENT_ID=sim-client-id
+export WALMART_ETL_WALMART_TOKEN__ACCOUNTS__BENCH__CLIENT_SECRET=sim-client-secret
+export WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS="$(cat "$tmp/bootstrap")"
+export WALMART_ETL_LOGGING__DIR=""
+first=$(date -u -d '5 days ago' +%F)
+last=$(date -u -d '2 days ago' +%F)
+/usr/bin/time -f "fetch: %e s elapsed, %U s user, %S s system, peak RSS %M KB" \
+  "$bin" --set kafka.topic=bench_orders --set fetch.requests_per_minute=0 --set logging.level=warn \
+  fetch --start "$first" --end "$last" --no-progress
+
+echo "== 3. throttled simulator (--rpm 600 --burst 2) and fetch.requests_per_minute=540"
+"$bin" simulate-api --port 0 --port-file "$tmp/port2" --orders-per-day 4000 --days 4 \
+  --time-scale 0 --rpm 600 --burst 2 >"$tmp/sim2.out" 2>"$tmp/sim2.err" &
+pids+=($!)
+wait_file "$tmp/port2"
+day=$(date -u -d 'yesterday' +%F)
+WALMART_ETL_WALMART_TOKEN__BASE_URL="http://127.0.0.1:$(cat "$tmp/port2")" \
+  "$bin" --set kafka.topic=bench_rate --set fetch.requests_per_minute=540 \
+  --set fetch.window_minutes=120 --set logging.level=warn \
+  fetch --start "$day" --end "$day" --no-progress | tee "$tmp/rate.out"
+if awk '/^total/ {exit ($8 == 0) ? 0 : 1}' "$tmp/rate.out"; then
+  echo "throttled run: no 429 (fetch held 540 requests/min under the simulator's 600)"
+else
+  echo "throttled run: fetch was answered 429" >&2
+  exit 1
+fi

@@ -1,0 +1,148 @@
+// walmart-etl fetch: Walmart orders -> Kafka. Options only; the work is pipeline::run_fetch
+// (one run) and pipeline::run_follow (--follow). See pipeline/fetch_job.hpp for the semantics.
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/cli_context.hpp"
+#include "common/error.hpp"
+#include "common/utc_time.hpp"
+#include "pipeline/fetch_follow.hpp"
+#include "pipeline/fetch_job.hpp"
+
+namespace etl::cli {
+
+namespace {
+
+struct FetchFlags {
+  std::string start;
+  std::string end;
+  int last_hours = 0;
+  bool since_last = false;
+  std::string account;
+  std::vector<std::string> ship_node_types;
+  bool dry_run = false;
+  bool follow = false;
+  std::string interval = "5m";
+  bool no_progress = false;
+};
+
+constexpr std::array<std::string_view, 3> kShipNodeTypes{"SellerFulfilled", "WFSFulfilled",
+                                                         "3PLFulfilled"};
+
+int64_t day_ms(const std::string& text, const char* flag) {
+  const auto secs = parse_date(text);
+  if (!secs) throw ConfigError(std::string("fetch ") + flag + ": expected YYYY-MM-DD, got '" + text + "'");
+  return *secs * 1000;
+}
+
+pipeline::FetchRequest to_request(const FetchFlags& f) {
+  pipeline::FetchRequest r;
+  const bool since = f.since_last || f.follow;
+  if (f.last_hours != 0 && (since || !f.start.empty() || !f.end.empty())) {
+    throw ConfigError("fetch: --last-hours cannot be combined with --start/--end/--since-last/--follow");
+  }
+  if (since) {
+    r.mode = pipeline::FetchMode::since_last;
+    if (!f.end.empty()) throw ConfigError("fetch: --end cannot be used with --since-last or --follow");
+  } else if (f.last_hours != 0) {
+    r.mode = pipeline::FetchMode::last_hours;
+    r.last_hours = f.last_hours;
+  } else {
+    if (f.start.empty()) {
+      throw ConfigError("fetch: say what to fetch: --start YYYY-MM-DD [--end YYYY-MM-DD], "
+                        "--last-hours N, --since-last or --follow");
+    }
+    r.mode = pipeline::FetchMode::date_range;
+  }
+  if (!f.start.empty()) r.start_day_ms = day_ms(f.start, "--start");
+  if (!f.end.empty()) r.end_day_ms = day_ms(f.end, "--end");
+  r.account = f.account;
+  for (const auto& t : f.ship_node_types) {
+    if (std::find(kShipNodeTypes.begin(), kShipNodeTypes.end(), t) == kShipNodeTypes.end()) {
+      throw ConfigError("fetch --ship-node-type: expected SellerFulfilled, WFSFulfilled or "
+                        "3PLFulfilled, got '" + t + "'");
+    }
+  }
+  r.ship_node_types = f.ship_node_types;
+  r.dry_run = f.dry_run;
+  r.progress = !f.no_progress;
+  if (f.follow && f.dry_run) throw ConfigError("fetch: --dry-run cannot be used with --follow");
+  pipeline::validate_fetch_request(r);
+  return r;
+}
+
+void print_result(const pipeline::FetchResult& result) {
+  const std::string text = result.describe();
+  std::fputs(text.c_str(), stdout);
+  std::fflush(stdout);
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
+}
+
+}  // namespace
+
+void add_fetch_command(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand(
+      "fetch",
+      "Fetch orders from the Walmart Marketplace API (GET /v3/orders, every configured ship-node\n"
+      "type, following nextCursor, windows split when over the per-query cap, throttled) and\n"
+      "produce each order to Kafka (kafka.topic, key purchaseOrderId; the order JSON as received\n"
+      "plus \"request_time\"). Exit 0 only if every window was fetched completely and every order\n"
+      "was acknowledged by Kafka; otherwise 1, saying what is missing.");
+  auto f = std::make_shared<FetchFlags>();
+  cmd->add_option("--start", f->start, "First UTC day of orders created (YYYY-MM-DD); with "
+                                       "--since-last/--follow: where the first run starts")
+      ->type_name("YYYY-MM-DD");
+  cmd->add_option("--end", f->end, "Last UTC day, inclusive (default: today)")->type_name("YYYY-MM-DD");
+  cmd->add_option("--last-hours", f->last_hours, "Orders created in the last N hours")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--since-last", f->since_last,
+                "Orders modified since the watermark stored in MySQL (etl_fetch_watermark) minus "
+                "fetch.since_last_overlap_minutes; the watermark moves once Kafka acknowledged all");
+  cmd->add_option("--account", f->account, "Account under walmart_token.accounts (default: the "
+                                           "default or only one)")
+      ->type_name("NAME");
+  cmd->add_option("--ship-node-type", f->ship_node_types,
+                  "SellerFulfilled, WFSFulfilled or 3PLFulfilled; repeatable (default: "
+                  "fetch.ship_node_types)")
+      ->type_name("TYPE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_flag("--dry-run", f->dry_run, "Fetch and count, produce nothing, move no watermark");
+  cmd->add_flag("--follow", f->follow,
+                "Run --since-last every --interval until SIGINT/SIGTERM, surviving API and Kafka "
+                "outages with backoff");
+  cmd->add_option("--interval", f->interval, "With --follow: time between runs, e.g. 30s, 5m, 1h "
+                                             "(default 5m)")
+      ->type_name("DURATION");
+  cmd->add_flag("--no-progress", f->no_progress, "No live progress line (it is shown only on a terminal anyway)");
+  cmd->callback([&ctx, f] {
+    ctx.action = [&ctx, f] {
+      const pipeline::FetchRequest request = to_request(*f);
+      const config::Config cfg = ctx.load_config();
+      ctx.start_logging(cfg, "fetch");
+      if (f->follow) {
+        pipeline::FollowOptions options;
+        options.interval = pipeline::parse_interval(f->interval);
+        options.on_cycle = [](const pipeline::FollowCycle& cycle) {
+          if (cycle.result) print_result(*cycle.result);
+        };
+        return pipeline::run_follow(cfg, request, options);
+      }
+      const pipeline::FetchResult result = pipeline::run_fetch(cfg, request);
+      print_result(result);
+      return static_cast<int>(result.complete() ? ExitCode::ok : ExitCode::failure);
+    };
+  });
+}
+
+}  // namespace etl::cli

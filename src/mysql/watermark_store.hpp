@@ -1,0 +1,39 @@
+#pragma once
+// Where `fetch --since-last` resumes: table etl_fetch_watermark (sql/etl_fetch_watermark.sql),
+// one row per (account, ship_node_type) holding the end of the last range whose every order
+// Kafka acknowledged, in epoch ms (the API server's clock).
+//
+// Contract: the fetch job calls advance() only after the producer's flush confirmed every order
+// of that ship-node type; advance() never moves a watermark backwards (two overlapping runs
+// cannot undo each other). Statements are prepared; values are bound, never formatted into SQL.
+// One WatermarkStore (one connection) per thread.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "mysql/connection.hpp"
+
+namespace etl::mysql {
+
+class WatermarkStore {
+ public:
+  // Connects to mysql.database. Throws EtlError (fatal, pointing at `walmart-etl init-db`) when
+  // the table is missing, or the connection's error.
+  explicit WatermarkStore(const config::MysqlConfig& cfg);
+
+  // The stored watermark, nullopt when this account and type have none yet. Throws EtlError.
+  std::optional<int64_t> load(std::string_view account, std::string_view ship_node_type);
+
+  // Stores max(stored, watermark_ms) with the run id. Throws EtlError.
+  void advance(std::string_view account, std::string_view ship_node_type, int64_t watermark_ms,
+               std::string_view run_id);
+
+ private:
+  Connection conn_;
+  std::string database_;
+};
+
+}  // namespace etl::mysql

@@ -1,0 +1,640 @@
+#include "pipeline/fetch_job.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/error.hpp"
+#include "common/stop_signal.hpp"
+#include "common/utc_time.hpp"
+#include "kafka/producer.hpp"
+#include "kafka/topic_admin.hpp"
+#include "mysql/watermark_store.hpp"
+#include "pipeline/fetch_dedup.hpp"
+#include "walmart/correlation_id.hpp"
+#include "walmart/credentials.hpp"
+#include "walmart/order_window.hpp"
+#include "walmart/orders_client.hpp"
+#include "walmart/rate_limiter.hpp"
+#include "walmart/server_clock.hpp"
+#include "walmart/token_provider.hpp"
+
+namespace etl::pipeline {
+
+namespace {
+
+using walmart::DateFilter;
+using walmart::OrderWindow;
+using walmart::PageResult;
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kHourMs = 3'600'000;
+// Windows over the cap (by totalCount) are halved down to this length; a fuller one fails.
+constexpr int64_t kMinSplitMs = 1000;
+// A 400 naming the window's start date is taken as "too many orders" (the simulator's and,
+// presumably, the API's answer over its cap) and halved down to this length, then reported.
+constexpr int64_t kMinRejectedSplitMs = 60'000;
+// A created-date window whose pages held fewer orders than its totalCount is read again.
+constexpr int kMaxWindowAttempts = 3;
+
+// Windows waiting to be fetched. pop() blocks while others are in flight (they may split).
+class WindowQueue {
+ public:
+  void push(std::vector<OrderWindow> windows) {
+    std::lock_guard lock(mutex_);
+    for (auto& w : windows) queue_.push_back(std::move(w));
+    cv_.notify_all();
+  }
+  // The next window, or nullopt when none is left and none is in flight.
+  std::optional<OrderWindow> pop() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return !queue_.empty() || in_flight_ == 0; });
+    if (queue_.empty()) return std::nullopt;
+    OrderWindow w = std::move(queue_.front());
+    queue_.pop_front();
+    ++in_flight_;
+    return w;
+  }
+  // The window taken by pop() is finished; `children` (its halves) are queued first.
+  void done(std::vector<OrderWindow> children) {
+    std::lock_guard lock(mutex_);
+    for (auto it = children.rbegin(); it != children.rend(); ++it) queue_.push_front(std::move(*it));
+    --in_flight_;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<OrderWindow> queue_;
+  int in_flight_ = 0;
+};
+
+struct TypeRun {
+  explicit TypeRun(std::string type) : counters(std::move(type)) {}
+  ShipNodeCounters counters;
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  bool open_end = false;
+  std::array<kafka::HeaderView, 3> headers{};
+};
+
+std::string describe_range(int64_t start_ms, int64_t end_ms, bool open_end) {
+  return fmt::format("{}..{}", walmart::format_api_time(start_ms),
+                     open_end ? fmt::format("now ({})", walmart::format_api_time(end_ms))
+                              : walmart::format_api_time(end_ms));
+}
+
+bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+
+class FetchRun {
+ public:
+  FetchRun(const config::Config& cfg, const FetchRequest& request)
+      : cfg_(cfg),
+        request_(request),
+        filter_(request.mode == FetchMode::since_last ? DateFilter::last_modified
+                                                      : DateFilter::created),
+        run_id_(walmart::new_correlation_id()),
+        account_(walmart::resolve_account(cfg.walmart_token, request.account)),
+        limiter_(cfg.fetch.requests_per_minute),
+        tokens_(cfg.walmart_token, account_,
+                walmart::http_options_for(cfg.fetch, cfg.walmart_token.base_url),
+                walmart::TokenRetryPolicy{cfg.fetch.max_retries, cfg.fetch.backoff_initial,
+                                          cfg.fetch.backoff_max},
+                &server_clock_) {
+    const auto& types = request.ship_node_types.empty() ? cfg.fetch.ship_node_types
+                                                        : request.ship_node_types;
+    for (const auto& t : types) {
+      if (std::any_of(types_.begin(), types_.end(),
+                      [&](const auto& existing) { return existing->counters.type() == t; })) {
+        continue;
+      }
+      types_.push_back(std::make_unique<TypeRun>(t));
+    }
+  }
+
+  FetchResult run();
+
+ private:
+  const config::Config& cfg_;
+  const FetchRequest& request_;
+  DateFilter filter_;
+  std::string run_id_;
+  walmart::AccountCredentials account_;
+  walmart::ServerClock server_clock_;
+  walmart::RateLimiter limiter_;
+  walmart::TokenProvider tokens_;
+  std::vector<std::unique_ptr<TypeRun>> types_;  // outlive the producer (delivery callbacks)
+  FetchDedup dedup_;
+  WindowQueue queue_;
+  std::unique_ptr<mysql::WatermarkStore> watermarks_;
+  std::unique_ptr<kafka::Producer> producer_;
+
+  std::atomic<bool> aborted_{false};
+  std::atomic<bool> workers_finished_{false};  // reports after this (flush, purge) abort nothing
+  std::mutex abort_mutex_;
+  std::string abort_reason_;
+
+  void plan_ranges();
+  void worker();
+  void fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client,
+                    PageResult& r, std::string& value, std::vector<OrderWindow>& children);
+  void handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r, bool first_page,
+                      std::vector<OrderWindow>& children);
+  void split(const OrderWindow& w, TypeRun& t, bool rejected, std::vector<OrderWindow>& children);
+  void fail_window(const OrderWindow& w, TypeRun& t, const std::string& message);
+  bool produce_page(TypeRun& t, const PageResult& r, std::string& value);
+  void abort(const std::string& reason);
+  void add_counters(TypeRun& t, const walmart::RequestCounters& rc) {
+    t.counters.requests += rc.requests;
+    t.counters.retries += rc.retries;
+    t.counters.throttled += rc.throttled;
+    t.counters.token_refreshes += rc.token_refreshes;
+  }
+  TypeRun& type_of(const std::string& name) {
+    for (auto& t : types_) {
+      if (t->counters.type() == name) return *t;
+    }
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::internal, 0, "unknown ship node type " + name);
+  }
+  void progress_loop(std::atomic<bool>& done, std::chrono::steady_clock::time_point started);
+};
+
+void FetchRun::abort(const std::string& reason) {
+  std::lock_guard lock(abort_mutex_);
+  if (!aborted_.exchange(true)) {
+    abort_reason_ = reason;
+    spdlog::error("fetch {}: stopping the run: {}", run_id_, reason);
+  }
+}
+
+void FetchRun::plan_ranges() {
+  const int64_t now = server_clock_.now_ms();
+  const int64_t overlap_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.fetch.since_last_overlap).count();
+  if (request_.mode == FetchMode::since_last) {
+    watermarks_ = std::make_unique<mysql::WatermarkStore>(cfg_.mysql);
+  }
+  for (auto& t : types_) {
+    switch (request_.mode) {
+      case FetchMode::date_range: {
+        t->start_ms = *request_.start_day_ms;
+        const int64_t last_day =
+            request_.end_day_ms ? *request_.end_day_ms : (now / kDayMs) * kDayMs;
+        const int64_t end_exclusive = last_day + kDayMs;
+        if (end_exclusive > now) {
+          t->end_ms = now;
+          t->open_end = true;
+        } else {
+          t->end_ms = end_exclusive - 1;
+        }
+        break;
+      }
+      case FetchMode::last_hours:
+        t->end_ms = now;
+        t->start_ms = now - static_cast<int64_t>(request_.last_hours) * kHourMs;
+        t->open_end = true;
+        break;
+      case FetchMode::since_last: {
+        const auto wm = watermarks_->load(account_.name, t->counters.type());
+        if (wm) {
+          t->start_ms = *wm - overlap_ms;
+          if (request_.start_day_ms) {
+            spdlog::info("fetch {}: {} resumes from its watermark {}; --start is ignored", run_id_,
+                         t->counters.type(), walmart::format_api_time(*wm));
+          }
+        } else if (request_.start_day_ms) {
+          t->start_ms = *request_.start_day_ms;
+        } else {
+          throw ConfigError(fmt::format(
+              "fetch --since-last: account '{}' has no watermark for {} yet (table {}.etl_fetch_"
+              "watermark); the first incremental run needs --start YYYY-MM-DD",
+              account_.name, t->counters.type(), cfg_.mysql.database));
+        }
+        t->end_ms = now;
+        t->open_end = true;
+        t->start_ms = std::min(t->start_ms, t->end_ms);
+        break;
+      }
+    }
+  }
+}
+
+void FetchRun::split(const OrderWindow& w, TypeRun& t, bool rejected,
+                     std::vector<OrderWindow>& children) {
+  auto [a, b] = walmart::halve(w);
+  if (rejected) a.rejected_splits = b.rejected_splits = w.rejected_splits + 1;
+  t.counters.windows_split++;
+  t.counters.windows_total += 2;
+  children.push_back(std::move(a));
+  children.push_back(std::move(b));
+}
+
+void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& message) {
+  t.counters.windows_failed++;
+  t.counters.add_error(fmt::format("window {}: {}", w.describe(), message));
+  spdlog::error("fetch {}: window {} failed: {}", run_id_, w.describe(), message);
+}
+
+void FetchRun::handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r,
+                              bool first_page, std::vector<OrderWindow>& children) {
+  if (first_page && r.http_status == 400 && r.api &&
+      r.api->field == walmart::start_param(filter_) && w.length_ms() >= 2 * kMinRejectedSplitMs) {
+    spdlog::debug("fetch {}: the API refused window {} ({}); taking it for more orders than one "
+                  "query may return and splitting it",
+                 run_id_, w.describe(), r.api->describe());
+    split(w, t, true, children);
+    return;
+  }
+  fail_window(w, t, r.error.describe());
+  if (stop_requested()) {
+    abort("stopped by a signal");
+  } else if (r.gave_up) {
+    abort(fmt::format("the Walmart API at {} kept failing: {}", cfg_.walmart_token.base_url,
+                      r.error.describe()));
+  } else if (r.error.origin == ErrorOrigin::walmart_api && (r.error.code == 401 || r.error.code == 403)) {
+    abort(r.error.describe());
+  } else if (!r.error.retriable()) {
+    if (!t.counters.type_failed.exchange(true)) {
+      spdlog::error("fetch {}: skipping the other windows of {} after a fatal answer", run_id_,
+                    t.counters.type());
+    }
+  }
+}
+
+bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value) {
+  for (const auto& order : r.page.orders) {
+    if (!dedup_.first_time(order.purchase_order_id)) {
+      t.counters.duplicates++;
+      continue;
+    }
+    t.counters.orders++;
+    if (!producer_) continue;  // --dry-run
+    walmart::build_order_message(order.json, r.request_time, value);
+    const kafka::OutgoingMessage message(cfg_.kafka.topic, order.purchase_order_id, value,
+                                         t.headers);
+    try {
+      auto error = producer_->produce(message, [this, c = &t.counters](const kafka::DeliveryReport& rep) {
+        if (rep.acknowledged()) {
+          c->acknowledged++;
+        } else {
+          c->delivery_failed++;
+          if (!workers_finished_) {
+            abort(fmt::format("Kafka did not acknowledge an order ({})", rep.error->describe()));
+          }
+        }
+      });
+      if (error) {
+        t.counters.add_error(fmt::format("order {} not accepted by the producer: {}",
+                                         order.purchase_order_id, error->describe()));
+        abort(fmt::format("Kafka did not accept an order: {}", error->describe()));
+        return false;
+      }
+    } catch (const EtlError& e) {
+      abort(fmt::format("Kafka producer failed: {}", e.what()));
+      return false;
+    }
+  }
+  return true;
+}
+
+void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client,
+                            PageResult& r, std::string& value, std::vector<OrderWindow>& children) {
+  const int limit = cfg_.fetch.limit;
+  const int64_t cap = cfg_.fetch.max_orders_per_query;
+  const std::string context = fmt::format("GET /v3/orders {}", w.describe());
+  for (int attempt = 1; attempt <= kMaxWindowAttempts; ++attempt) {
+    walmart::RequestCounters rc;
+    client.get_page(walmart::first_page_target(w, filter_, limit), context, r, rc);
+    add_counters(t, rc);
+    if (r.kind == PageResult::Kind::no_orders) {
+      t.counters.windows_done++;
+      return;
+    }
+    if (r.kind == PageResult::Kind::failed) {
+      handle_failure(w, t, r, true, children);
+      return;
+    }
+    const int64_t total = r.page.total_count.value_or(static_cast<int64_t>(r.page.orders.size()));
+    if (total > cap) {
+      if (w.length_ms() >= 2 * kMinSplitMs) {
+        spdlog::debug("fetch {}: window {} has {} orders (cap {}), splitting", run_id_,
+                      w.describe(), total, cap);
+        split(w, t, false, children);
+        return;
+      }
+      fail_window(w, t, fmt::format("{} orders match but at most {} can be fetched per query "
+                                    "(fetch.max_orders_per_query), and a window of {} ms cannot "
+                                    "be split further",
+                                    total, cap, w.length_ms()));
+      return;
+    }
+    uint64_t received = 0;
+    uint64_t pages = 0;
+    const uint64_t max_pages = static_cast<uint64_t>(total / std::max(1, limit)) + 3;
+    std::string cursor;
+    while (true) {
+      ++pages;
+      t.counters.pages++;
+      received += r.page.orders.size();
+      t.counters.orders_received += r.page.orders.size();
+      if (!produce_page(t, r, value)) {
+        fail_window(w, t, "stopped: Kafka is not accepting orders");
+        return;
+      }
+      if (!r.page.next_cursor) break;
+      if (aborted_) {
+        fail_window(w, t, "not finished: the run was stopped");
+        return;
+      }
+      if (*r.page.next_cursor == cursor) {
+        fail_window(w, t, "the API returned the same nextCursor twice (pagination loop)");
+        return;
+      }
+      if (pages >= max_pages) {
+        fail_window(w, t, fmt::format("more than {} pages for {} orders (pagination does not end)",
+                                      max_pages, total));
+        return;
+      }
+      cursor = *r.page.next_cursor;  // copied: r is reused by the next request
+      walmart::RequestCounters prc;
+      client.get_page(walmart::cursor_target(cursor), context, r, prc);
+      add_counters(t, prc);
+      if (r.kind == PageResult::Kind::no_orders) break;
+      if (r.kind == PageResult::Kind::failed) {
+        handle_failure(w, t, r, false, children);
+        return;
+      }
+    }
+    if (received >= static_cast<uint64_t>(total)) {
+      t.counters.windows_done++;
+      return;
+    }
+    if (filter_ == DateFilter::last_modified) {
+      // Orders modified again while we paged move past the window's end; the next
+      // --since-last run reads them (the watermark never passes this run's start).
+      spdlog::warn("fetch {}: window {}: {} of {} orders received (the others were modified "
+                   "during the run and are read by the next --since-last)",
+                   run_id_, w.describe(), received, total);
+      t.counters.windows_done++;
+      return;
+    }
+    if (attempt < kMaxWindowAttempts) {
+      spdlog::warn("fetch {}: window {}: the pages held {} orders but totalCount was {}; reading "
+                   "the window again",
+                   run_id_, w.describe(), received, total);
+      t.counters.retries++;
+      continue;
+    }
+    fail_window(w, t, fmt::format("the pages held {} orders but totalCount was {}, {} times",
+                                  received, total, kMaxWindowAttempts));
+    return;
+  }
+}
+
+void FetchRun::worker() {
+  walmart::OrdersClient client(walmart::orders_client_shared(cfg_, tokens_, limiter_, server_clock_));
+  PageResult r;
+  std::string value;
+  while (auto w = queue_.pop()) {
+    std::vector<OrderWindow> children;
+    TypeRun& t = type_of(w->ship_node_type);
+    try {
+      if (aborted_ || t.counters.type_failed || stop_requested()) {
+        t.counters.windows_skipped++;
+        if (stop_requested()) abort("stopped by a signal");
+      } else {
+        fetch_window(*w, t, client, r, value, children);
+      }
+    } catch (const std::exception& e) {
+      fail_window(*w, t, e.what());
+      abort(fmt::format("unexpected error: {}", e.what()));
+    }
+    queue_.done(std::move(children));
+  }
+}
+
+void FetchRun::progress_loop(std::atomic<bool>& done, std::chrono::steady_clock::time_point started) {
+  while (!done.load()) {
+    uint64_t finished = 0;
+    uint64_t total = 0;
+    uint64_t orders = 0;
+    uint64_t retries = 0;
+    uint64_t throttled = 0;
+    for (const auto& t : types_) {
+      const auto& c = t->counters;
+      finished += c.windows_done + c.windows_failed + c.windows_skipped;
+      total += c.windows_total - c.windows_split;
+      orders += c.orders;
+      retries += c.retries;
+      throttled += c.throttled;
+    }
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "\r\033[K%s",
+                 format_progress(finished, total, orders, elapsed, retries, throttled).c_str());
+    std::fflush(stderr);
+    for (int i = 0; i < 10 && !done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+}
+
+FetchResult FetchRun::run() {
+  const auto started = std::chrono::steady_clock::now();
+  FetchResult result;
+  result.run_id = run_id_;
+  result.account = account_.name;
+  result.filter = filter_ == DateFilter::created ? "created" : "lastModified";
+  result.dry_run = request_.dry_run;
+
+  // Credentials first: refused credentials or an unreachable API stop here (EtlError), and
+  // the token answer tells the server's clock.
+  (void)tokens_.get();
+  plan_ranges();
+
+  const int64_t window_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.fetch.window).count();
+  std::vector<OrderWindow> windows;
+  for (auto& t : types_) {
+    t->headers = {kafka::HeaderView{"account", account_.name},
+                  kafka::HeaderView{"ship_node_type", t->counters.type()},
+                  kafka::HeaderView{"run_id", run_id_}};
+    auto ws = walmart::cut_windows(t->counters.type(), t->start_ms, t->end_ms, window_ms, t->open_end);
+    t->counters.windows_total = ws.size();
+    for (auto& w : ws) windows.push_back(std::move(w));
+  }
+  // Interleave ship-node types by time so that progress is even.
+  std::stable_sort(windows.begin(), windows.end(),
+                   [](const OrderWindow& a, const OrderWindow& b) { return a.start_ms < b.start_ms; });
+
+  spdlog::info("fetch {}: account '{}' at {}, {} orders, {} window(s) of {} min, concurrency {}, "
+               "{} requests/min{}",
+               run_id_, account_.name, cfg_.walmart_token.base_url, result.filter, windows.size(),
+               cfg_.fetch.window.count(), cfg_.fetch.concurrency,
+               cfg_.fetch.requests_per_minute == 0 ? std::string("unlimited")
+                                                   : std::to_string(cfg_.fetch.requests_per_minute),
+               request_.dry_run ? ", dry run (nothing is produced)" : "");
+  for (const auto& t : types_) {
+    spdlog::info("fetch {}: {} {} {}", run_id_, t->counters.type(), result.filter,
+                 describe_range(t->start_ms, t->end_ms, t->open_end));
+  }
+
+  if (!request_.dry_run) {
+    kafka::AdminClient admin(cfg_.kafka);
+    const auto topic = admin.ensure_topic(
+        kafka::topic_spec_from(cfg_.kafka),
+        std::min<std::chrono::milliseconds>(std::chrono::seconds(30), cfg_.fetch.produce_flush_timeout));
+    spdlog::info("fetch {}: Kafka topic {} {} ({} partitions){}", run_id_, cfg_.kafka.topic,
+                 kafka::to_string(topic.outcome), topic.partitions,
+                 topic.note.empty() ? "" : ": " + topic.note);
+    kafka::ProducerOptions options;
+    options.client.client_id = "walmart-etl-fetch";
+    options.queue_full_timeout = cfg_.fetch.produce_flush_timeout;
+    producer_ = std::make_unique<kafka::Producer>(cfg_.kafka, std::move(options));
+  }
+
+  queue_.push(std::move(windows));
+  std::atomic<bool> workers_done{false};
+  std::thread progress;
+  if (request_.progress && stderr_is_terminal()) {
+    progress = std::thread([&] { progress_loop(workers_done, started); });
+  }
+  std::vector<std::thread> workers;
+  const int n = std::max(1, cfg_.fetch.concurrency);
+  workers.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) workers.emplace_back([this] { worker(); });
+  for (auto& w : workers) w.join();
+  workers_done = true;
+  workers_finished_ = true;
+  if (progress.joinable()) progress.join();
+
+  if (producer_) {
+    const kafka::FlushResult flushed = producer_->flush(cfg_.fetch.produce_flush_timeout);
+    result.kafka = fmt::format("topic {}: {}", cfg_.kafka.topic, flushed.describe());
+    result.undelivered = flushed.undelivered + flushed.counters.failed;
+    // Anything still queued is dropped now, so that its reports fire while types_ is alive.
+    producer_->purge_undelivered();
+  }
+
+  for (auto& t : types_) {
+    ShipNodeSummary s = t->counters.summary();
+    s.range_start_ms = t->start_ms;
+    s.range_end_ms = t->end_ms;
+    if (request_.mode == FetchMode::since_last && !request_.dry_run && s.complete(false)) {
+      try {
+        watermarks_->advance(account_.name, s.ship_node_type, t->end_ms, run_id_);
+        s.watermark_stored = t->end_ms;
+      } catch (const EtlError& e) {
+        s.errors.push_back(fmt::format("watermark not stored: {}", e.what()));
+        abort(fmt::format("the watermark of {} could not be stored: {}", s.ship_node_type, e.what()));
+      }
+    }
+    result.types.push_back(std::move(s));
+  }
+  if (aborted_) {
+    std::lock_guard lock(abort_mutex_);
+    result.aborted = abort_reason_;
+  }
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace
+
+void validate_fetch_request(const FetchRequest& request) {
+  switch (request.mode) {
+    case FetchMode::date_range:
+      if (!request.start_day_ms) throw ConfigError("fetch: --start YYYY-MM-DD is required");
+      if (request.end_day_ms && *request.end_day_ms < *request.start_day_ms) {
+        throw ConfigError("fetch: --end is before --start");
+      }
+      break;
+    case FetchMode::last_hours:
+      if (request.last_hours <= 0) throw ConfigError("fetch: --last-hours must be at least 1");
+      break;
+    case FetchMode::since_last:
+      if (request.end_day_ms) throw ConfigError("fetch: --end cannot be used with --since-last");
+      break;
+  }
+}
+
+bool FetchResult::complete() const noexcept {
+  if (aborted || undelivered > 0) return false;
+  return std::all_of(types.begin(), types.end(),
+                     [&](const ShipNodeSummary& t) { return t.complete(dry_run); });
+}
+
+uint64_t FetchResult::orders() const noexcept {
+  uint64_t n = 0;
+  for (const auto& t : types) n += t.orders;
+  return n;
+}
+
+std::string FetchResult::describe() const {
+  std::string out = fmt::format("fetch run {} - account '{}' - orders by {} date{}\n", run_id,
+                                account, filter, dry_run ? " - DRY RUN, nothing produced" : "");
+  for (const auto& t : types) {
+    out += fmt::format("  {}: {}..{}\n", t.ship_node_type, walmart::format_api_time(t.range_start_ms),
+                       walmart::format_api_time(t.range_end_ms));
+  }
+  out += format_summary_table(types, dry_run);
+  if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
+  for (const auto& t : types) {
+    if (t.watermark_stored) {
+      out += fmt::format("watermark {}: {}\n", t.ship_node_type,
+                         walmart::format_api_time(*t.watermark_stored));
+    }
+  }
+  bool header = false;
+  for (const auto& t : types) {
+    for (const auto& e : t.errors) {
+      if (!header) out += "errors:\n";
+      header = true;
+      out += fmt::format("  {}: {}\n", t.ship_node_type, e);
+    }
+  }
+  const uint64_t n = orders();
+  const double rate = elapsed_s > 0 ? static_cast<double>(n) / elapsed_s : 0.0;
+  if (complete()) {
+    out += fmt::format("result: complete - {} orders{} in {:.1f} s ({:.0f} orders/s)\n", n,
+                       dry_run ? " counted" : " acknowledged by Kafka", elapsed_s, rate);
+    return out;
+  }
+  std::vector<std::string> why;
+  uint64_t failed = 0;
+  uint64_t skipped = 0;
+  uint64_t not_acked = 0;
+  for (const auto& t : types) {
+    failed += t.windows_failed;
+    skipped += t.windows_skipped;
+    not_acked += t.not_acknowledged;
+  }
+  if (failed > 0) why.push_back(fmt::format("{} window(s) failed", failed));
+  if (skipped > 0) why.push_back(fmt::format("{} window(s) not fetched", skipped));
+  if (!dry_run && (not_acked > 0 || undelivered > 0)) {
+    why.push_back(fmt::format("{} order(s) not acknowledged by Kafka", std::max(not_acked, undelivered)));
+  }
+  if (aborted) why.push_back(fmt::format("stopped early: {}", *aborted));
+  std::string joined;
+  for (const auto& w : why) joined += (joined.empty() ? "" : "; ") + w;
+  out += fmt::format("result: INCOMPLETE - {} ({} orders fetched in {:.1f} s)\n", joined, n, elapsed_s);
+  return out;
+}
+
+FetchResult run_fetch(const config::Config& cfg, const FetchRequest& request) {
+  validate_fetch_request(request);
+  FetchRun run(cfg, request);
+  return run.run();
+}
+
+}  // namespace etl::pipeline

@@ -1,0 +1,70 @@
+#include "walmart/credentials.hpp"
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace etl::walmart {
+
+std::string base64_encode(std::string_view data) {
+  static constexpr char kTable[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3) {
+    const uint32_t v = (static_cast<uint8_t>(data[i]) << 16) |
+                       (static_cast<uint8_t>(data[i + 1]) << 8) | static_cast<uint8_t>(data[i + 2]);
+    out.push_back(kTable[(v >> 18) & 63]);
+    out.push_back(kTable[(v >> 12) & 63]);
+    out.push_back(kTable[(v >> 6) & 63]);
+    out.push_back(kTable[v & 63]);
+  }
+  const size_t rest = data.size() - i;
+  if (rest > 0) {
+    uint32_t v = static_cast<uint8_t>(data[i]) << 16;
+    if (rest == 2) v |= static_cast<uint8_t>(data[i + 1]) << 8;
+    out.push_back(kTable[(v >> 18) & 63]);
+    out.push_back(kTable[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kTable[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+AccountCredentials resolve_account(const config::WalmartConfig& cfg, std::string_view requested) {
+  std::string names;
+  for (const auto& [name, _] : cfg.accounts) names += (names.empty() ? "" : ", ") + name;
+  std::string chosen;
+  if (!requested.empty()) {
+    chosen = requested;
+  } else if (!cfg.default_account.empty()) {
+    chosen = cfg.default_account;
+  } else if (cfg.accounts.size() == 1) {
+    chosen = cfg.accounts.begin()->first;
+  } else if (cfg.accounts.empty()) {
+    throw ConfigError(
+        "no Walmart account is configured: set walmart_token.accounts.NAME.client_id and "
+        "client_secret (or token), e.g. WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_ID=...");
+  } else {
+    throw ConfigError(fmt::format(
+        "several Walmart accounts are configured ({}): choose one with --account NAME or "
+        "walmart_token.default_account", names));
+  }
+  const auto it = cfg.accounts.find(chosen);
+  if (it == cfg.accounts.end()) {
+    throw ConfigError(fmt::format("unknown Walmart account '{}' (configured: {})", chosen,
+                                  names.empty() ? "none" : names));
+  }
+  const config::WalmartAccount& acc = it->second;
+  AccountCredentials out;
+  out.name = chosen;
+  if (!acc.client_id.empty() && !acc.client_secret.empty()) {
+    out.basic = base64_encode(acc.client_id + ":" + acc.client_secret);
+  } else {
+    out.basic = acc.token;  // the original project's ready-made base64(client_id:client_secret)
+  }
+  return out;
+}
+
+}  // namespace etl::walmart

@@ -1,0 +1,154 @@
+#include "walmart/http_client.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace etl::walmart {
+
+namespace {
+
+size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
+  auto* out = static_cast<std::string*>(user);
+  out->append(data, size * nmemb);
+  return size * nmemb;
+}
+
+size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  const size_t n = size * nmemb;
+  std::string_view line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();  // a new response (e.g. after 100-continue or a redirect) starts
+    return n;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  (*headers)[std::move(name)] = std::string(value);
+  return n;
+}
+
+void check_setopt(CURLcode rc, const char* what) {
+  if (rc != CURLE_OK) {
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::http, static_cast<int>(rc),
+                   fmt::format("curl_easy_setopt({}) failed: {}", what, curl_easy_strerror(rc)));
+  }
+}
+
+}  // namespace
+
+const std::string* HttpResponse::header(std::string_view lower_name) const {
+  const auto it = headers.find(std::string(lower_name));
+  return it == headers.end() ? nullptr : &it->second;
+}
+
+HttpOptions http_options_for(const config::FetchConfig& fetch, std::string_view base_url) {
+  HttpOptions o;
+  o.connect = fetch.connect_timeout;
+  o.total = fetch.request_timeout;
+  o.accept_compressed = base_url.rfind("https://", 0) == 0;
+  return o;
+}
+
+HttpClient::HttpClient(HttpOptions options)
+    : options_(options), easy_(curl_easy_init()), error_buffer_(CURL_ERROR_SIZE + 1, '\0') {
+  if (!easy_) {
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::http, 0, "curl_easy_init failed");
+  }
+}
+
+void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
+  CURL* c = easy_.get();
+  curl_easy_reset(c);  // keeps the connection cache, forgets the previous request's options
+  response.curl_code = CURLE_OK;
+  response.curl_message.clear();
+  response.status = 0;
+  response.headers.clear();
+  response.body.clear();
+  error_buffer_.assign(CURL_ERROR_SIZE + 1, '\0');
+
+  CurlSlistPtr header_list;
+  for (const auto& h : request.headers) {
+    curl_slist* next = curl_slist_append(header_list.get(), h.c_str());
+    if (next == nullptr) throw EtlError(ErrorClass::fatal, ErrorOrigin::http, 0, "curl_slist_append failed");
+    (void)header_list.release();  // curl_slist_append returned the (same or new) list head
+    header_list.reset(next);
+  }
+
+  check_setopt(curl_easy_setopt(c, CURLOPT_URL, request.url.c_str()), "URL");
+  check_setopt(curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get()), "HTTPHEADER");
+  check_setopt(curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L), "NOSIGNAL");
+  check_setopt(curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                                static_cast<long>(options_.connect.count())), "CONNECTTIMEOUT_MS");
+  check_setopt(curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total.count())),
+               "TIMEOUT_MS");
+  check_setopt(curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer_.data()), "ERRORBUFFER");
+  check_setopt(curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body), "WRITEFUNCTION");
+  check_setopt(curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body), "WRITEDATA");
+  check_setopt(curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &on_header), "HEADERFUNCTION");
+  check_setopt(curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers), "HEADERDATA");
+  if (options_.accept_compressed) {
+    check_setopt(curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING");
+  }
+  check_setopt(curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L), "TCP_KEEPALIVE");
+  if (request.method == HttpMethod::post) {
+    check_setopt(curl_easy_setopt(c, CURLOPT_POST, 1L), "POST");
+    check_setopt(curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size())),
+                 "POSTFIELDSIZE");
+    check_setopt(curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.c_str()), "POSTFIELDS");
+  } else {
+    check_setopt(curl_easy_setopt(c, CURLOPT_HTTPGET, 1L), "HTTPGET");
+  }
+
+  response.curl_code = curl_easy_perform(c);
+  response.received_at = std::chrono::system_clock::now();
+  if (response.curl_code != CURLE_OK) {
+    response.curl_message = error_buffer_.c_str();
+    if (response.curl_message.empty()) response.curl_message = curl_easy_strerror(response.curl_code);
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  // Room for simdjson's padding so the body can be parsed in place (habit 10).
+  response.body.reserve(response.body.size() + simdjson::SIMDJSON_PADDING);
+}
+
+Error classify_transport(const HttpResponse& response, std::string_view context) {
+  ErrorClass cls = ErrorClass::retriable;
+  switch (response.curl_code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_FUNCTION_NOT_FOUND:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_OUT_OF_MEMORY:
+      cls = ErrorClass::fatal;
+      break;
+    default:  // refused, reset, timeouts, DNS, partial file, empty reply, send/recv errors, ...
+      cls = ErrorClass::retriable;
+      break;
+  }
+  return Error{cls, ErrorOrigin::http, static_cast<int>(response.curl_code),
+               fmt::format("{}: {} (curl: {})", context, response.curl_message,
+                           curl_easy_strerror(response.curl_code))};
+}
+
+std::string_view url_without_query(std::string_view url) noexcept {
+  const auto q = url.find('?');
+  return q == std::string_view::npos ? url : url.substr(0, q);
+}
+
+}  // namespace etl::walmart

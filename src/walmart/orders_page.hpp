@@ -1,0 +1,63 @@
+#pragma once
+// One page of GET /v3/orders (reference §2.4-2.5), parsed with simdjson On-Demand (habit 10):
+// list.meta.totalCount, list.meta.nextCursor and, for each element of list.elements.order, the
+// order's exact JSON text as received and its purchaseOrderId.
+//
+// Contract:
+// - The body is parsed in place: it must have SIMDJSON_PADDING bytes of spare capacity (the
+//   HttpClient reserves them). The RawOrder views point into the body: valid until it changes.
+// - The whole page is checked before anything is returned: a truncated or malformed body, or an
+//   order that is not valid JSON or has no purchaseOrderId string, makes parse() fail (retriable,
+//   origin json) so the caller re-requests the page; no order of a broken page is handed out.
+// - nextCursor: absent, null or "" all mean "last page"; "&amp;" is repaired to "&".
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "common/error.hpp"
+
+namespace etl::walmart {
+
+struct RawOrder {
+  std::string_view json;          // "{...}" exactly as received (trailing whitespace trimmed)
+  std::string purchase_order_id;  // the Kafka key
+};
+
+struct OrdersPage {
+  std::optional<int64_t> total_count;     // list.meta.totalCount
+  std::optional<std::string> next_cursor;  // "?limit=...": append to /v3/orders
+  std::vector<RawOrder> orders;
+
+  void clear() {
+    total_count.reset();
+    next_cursor.reset();
+    orders.clear();
+  }
+};
+
+class OrdersPageParser {
+ public:
+  // nullopt on success (page filled), else a retriable json Error saying what is wrong.
+  std::optional<Error> parse(const std::string& body, OrdersPage& page);
+
+ private:
+  simdjson::ondemand::parser page_parser_;
+  simdjson::ondemand::parser order_parser_;
+
+  std::optional<Error> check_order(const std::string& body, std::string_view raw, RawOrder& out);
+};
+
+// "&amp;" -> "&" (some gateways HTML-escape the cursor); everything else verbatim.
+std::string repair_cursor(std::string_view cursor);
+
+// The Kafka value: the order's JSON plus ,"request_time":"YYYY-MM-DD HH:MM:SS" before its
+// closing brace (data contract §1). `request_time` is the 19-character UTC time. Reuses `out`.
+void build_order_message(std::string_view order_json, std::string_view request_time,
+                         std::string& out);
+
+}  // namespace etl::walmart
