@@ -1,13 +1,133 @@
 #!/usr/bin/env bash
-# README command 1: on a fresh Debian machine, installs what is missing, builds, starts a private
-# MariaDB and creates the ods tables. (Later stages of the demo run the whole flow.)
+# README command 1: the whole flow on one machine, with nothing but Debian.
+#
+#   scripts/demo.sh [--keep-running] [--days N] [--orders-per-day N]
+#
+# Installs what is missing, builds, starts a private MariaDB, the dev broker (in-memory Kafka) and
+# the Walmart API simulator, runs init-db, then `fetch` for the simulator's whole range while
+# `stream` writes into MySQL at the same time, and prints a report read from MySQL. Re-running is
+# safe (rows are upserted). Everything it started is stopped at the end unless --keep-running.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
+
+keep=0
+days=7
+per_day=2000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keep-running) keep=1 ;;
+    --days) days=$2; shift ;;
+    --orders-per-day) per_day=$2; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+run=$here/.local/demo
+mkdir -p "$run"
+bin=$here/build/src/cli/walmart-etl
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "installing dependencies (Debian packages; quiet unless something fails)"
 scripts/install-deps.sh
+step "building"
 scripts/build.sh
+
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+on_exit() {
+  local rc=$?
+  if [ "$keep" -eq 0 ] || [ $rc -ne 0 ]; then
+    stop_all
+    scripts/mariadb-local.sh stop >/dev/null || true
+  fi
+  [ $rc -ne 0 ] && echo "demo: FAILED (exit $rc); logs are in $run and logs/" >&2
+  exit $rc
+}
+trap on_exit EXIT
+
+wait_for_file() {  # path, seconds, what
+  local deadline=$((SECONDS + $2))
+  until [ -s "$1" ]; do
+    if [ $SECONDS -ge $deadline ]; then echo "demo: $3 did not start (see $run)" >&2; exit 1; fi
+    sleep 0.1
+  done
+}
+
+step "starting a private MariaDB"
 scripts/mariadb-local.sh start
 eval "$(scripts/mariadb-local.sh env)"
-bin=build/src/cli/walmart-etl
+
+step "starting the dev broker (in-memory Kafka, 8 partitions) and the API simulator ($days days x $per_day orders/day)"
+rm -f "$run/kafka.addr" "$run/sim.port"
+"$bin" --set logging.dir="$run" dev-broker --topic walmart_order_raw:8 --bootstrap-file "$run/kafka.addr" \
+  >"$run/dev-broker.out" 2>&1 &
+pids+=($!)
+"$bin" --set logging.dir="$run" simulate-api --port 0 --port-file "$run/sim.port" \
+  --client-id demo-client --client-secret demo-secret --seed 42 \
+  --days "$days" --orders-per-day "$per_day" >"$run/simulate-api.out" 2>&1 &
+pids+=($!)
+wait_for_file "$run/kafka.addr" 30 "dev-broker"
+wait_for_file "$run/sim.port" 60 "simulate-api"
+
+export WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS
+WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS=$(cat "$run/kafka.addr")
+export WALMART_ETL_WALMART_TOKEN__BASE_URL="http://127.0.0.1:$(cat "$run/sim.port")"
+export WALMART_ETL_WALMART_TOKEN__ACCOUNTS__DEMO__CLIENT_ID=demo-client
+export WALMART_ETL_WALMART_TOKEN__ACCOUNTS__DEMO__CLIENT_SECRET=demo-secret
+export WALMART_ETL_FETCH__REQUESTS_PER_MINUTE=0
+export WALMART_ETL_STREAM__BATCH_SIZE=1000
+export WALMART_ETL_STREAM__BATCH_INTERVAL_MS=500
+export WALMART_ETL_STREAM__METRICS_PORT=0
+export WALMART_ETL_KAFKA__PROPERTIES__SESSION_TIMEOUT_MS=6000
+export WALMART_ETL_KAFKA__PROPERTIES__HEARTBEAT_INTERVAL_MS=500
+# A fresh consumer group per run: the dev broker is new (in memory) each time.
+group="walmart-etl-demo-$(date +%s)"
+
+step "walmart-etl init-db"
 "$bin" init-db
-scripts/mariadb-local.sh client -e "SHOW TABLES FROM ods"
+
+step "walmart-etl stream (in the background) + walmart-etl fetch --start $(date -u -d "-$days days" +%F) --end $(date -u +%F)"
+"$bin" stream --group "$group" >"$run/stream.out" 2>&1 &
+stream_pid=$!
+pids+=($stream_pid)
+start_s=$SECONDS
+"$bin" fetch --start "$(date -u -d "-$days days" +%F)" --end "$(date -u +%F)" --no-progress
+# Let the background stream finish what it holds, then drain the rest until idle.
+kill -TERM "$stream_pid" 2>/dev/null || true
+wait "$stream_pid" || { echo "demo: stream exited with an error (see $run/stream.out)" >&2; exit 1; }
+"$bin" stream --group "$group" --until-idle
+echo "fetch + stream took $((SECONDS - start_s)) s"
+
+q() { scripts/mariadb-local.sh client --table -e "$1" ods; }
+step "report from MySQL (database ods)"
+q "SELECT COUNT(DISTINCT purchaseOrderId) AS orders, COUNT(*) AS order_lines FROM walmart_order"
+q "SELECT orderLineStatus, COUNT(*) AS order_lines FROM walmart_order GROUP BY orderLineStatus ORDER BY order_lines DESC"
+q "SELECT DATE(o.orderDate_formatted) AS day_utc, c.currency, SUM(c.chargeAmount) AS revenue, COUNT(DISTINCT c.purchaseOrderId) AS orders
+   FROM walmart_order_charge c JOIN walmart_order o USING (purchaseOrderId, lineNumber)
+   GROUP BY day_utc, c.currency ORDER BY day_utc"
+q "SELECT (SELECT COUNT(*) FROM walmart_order_raw) AS raw_orders, (SELECT COUNT(*) FROM walmart_order_dead_letter) AS dead_letters"
+
+cat <<TXT
+
+Query the tables yourself:
+  scripts/mariadb-local.sh start        # if it was stopped
+  scripts/mariadb-local.sh client ods -e 'SELECT * FROM walmart_order LIMIT 5\\G'
+TXT
+if [ "$keep" -eq 1 ]; then
+  cat <<TXT
+Still running (--keep-running): MariaDB on 127.0.0.1:${ETL_MARIADB_PORT:-33306}, dev-broker at $WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS,
+simulate-api at $WALMART_ETL_WALMART_TOKEN__BASE_URL. Stop them with:
+  kill ${pids[*]}; scripts/mariadb-local.sh stop
+TXT
+  trap - EXIT
+else
+  echo "Stopping everything this demo started (the data stays in .local/mariadb)."
+fi

@@ -32,9 +32,11 @@ struct CliContext {
 // One function per command file (src/cli/cmd_<name>.cpp).
 void add_check_config_command(CLI::App& app, CliContext& ctx);
 void add_init_db_command(CLI::App& app, CliContext& ctx);
-void add_simulate_api_command(CLI::App& app, CliContext& ctx);
-void add_dev_broker_command(CLI::App& app, CliContext& ctx);
 void add_token_command(CLI::App& app, CliContext& ctx);
 void add_fetch_command(CLI::App& app, CliContext& ctx);
+void add_dev_broker_command(CLI::App& app, CliContext& ctx);
+void add_simulate_api_command(CLI::App& app, CliContext& ctx);
+void add_stream_command(CLI::App& app, CliContext& ctx);
+void add_load_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace etl::cli

@@ -67,10 +67,12 @@ int main(int argc, char** argv) {
 
   etl::cli::add_check_config_command(app, ctx);
   etl::cli::add_init_db_command(app, ctx);
-  etl::cli::add_simulate_api_command(app, ctx);
-  etl::cli::add_dev_broker_command(app, ctx);
   etl::cli::add_token_command(app, ctx);
   etl::cli::add_fetch_command(app, ctx);
+  etl::cli::add_dev_broker_command(app, ctx);
+  etl::cli::add_simulate_api_command(app, ctx);
+  etl::cli::add_stream_command(app, ctx);
+  etl::cli::add_load_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,20 @@
 namespace etl::walmart::sim {
 namespace {
 
+// "Sun, 06 Nov 1994 08:49:37 GMT" for epoch milliseconds (UTC).
+std::string http_date(int64_t epoch_ms) {
+  static constexpr const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const int64_t secs = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
+  const int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  const std::string sql = format_sql_datetime(secs);  // "YYYY-MM-DD HH:MM:SS"
+  const int month = std::stoi(sql.substr(5, 2));
+  return std::string(kDays[((days % 7) + 7) % 7]) + ", " + sql.substr(8, 2) + " " +
+         kMonths[month - 1] + " " + sql.substr(0, 4) + " " + sql.substr(11, 8) + " GMT";
+}
+
+
 constexpr const char* kJson = "application/json";
 
 // Throttling buckets, one per endpoint (the "other" one serves unknown routes).
@@ -112,6 +126,10 @@ struct Simulator::Impl {
     if (ep == kToken && !options.faults.token_endpoint) plan = FaultPlan{};
     const BucketDecision bucket = buckets[ep]->take(clock.wall_elapsed_ms());
     res.set_header("X-Current-Token-Count", std::to_string(bucket.tokens_left));
+    // The simulated clock as the server's Date (RFC 7231), as a real gateway sends its own: fetch
+    // ends incremental ranges at the server's now, so a simulator running on another clock
+    // (--now, --time-scale, /_sim/advance) is fetched in its own time frame.
+    res.set_header("Date", http_date(clock.sim_now_ms()));
     if (options.requests_per_minute > 0) {
       res.set_header("X-Next-Replenishment-Time",
                      std::to_string(clock.wall_epoch_ms() + bucket.next_replenish_in_ms));

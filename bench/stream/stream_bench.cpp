@@ -1,0 +1,518 @@
+// End-to-end benchmark of `walmart-etl stream` (issue 6), run by scripts/bench-stream.sh:
+//
+//  1. Backlog: N generated orders (bench/order's corpus, ~2.4 KB each) are produced into the dev
+//     broker first (in this process; spread over enough partitions to stay inside its ~5 MB per
+//     partition retention, checked). Then the real binary runs `stream --until-idle` into a fresh
+//     database, for parallelism 1 and 2 and several batch settings (the default first). Reported:
+//     rows/s and orders/s from the partition assignment to the last commit (the mock group's fixed
+//     ~3 s join wait is excluded; wall time is shown too), peak RSS of the stream process (and its
+//     RSS at 25/50/75 % of the run: flat means memory does not grow with the backlog).
+//  2. Ceiling: LOAD DATA LOCAL INFILE of the identical rows (same values, source_file
+//     kafka_stream, same raw offsets) into the same, empty tables, one connection.
+//  3. Latency: a fresh topic; the stream runs with the default batch settings while orders are
+//     produced at a steady rate (default 2,000/s); each message's delay from produce() to its
+//     partition's offset being committed in MySQL (polled every 5 ms) -> p50/p99.
+//
+// Prints a Markdown report on stdout (for docs/benchmarks.md). Needs the test MariaDB
+// (ETL_TEST_MYSQL_* or 127.0.0.1:33306 root) and the built binary (--binary).
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "../order/order_corpus.hpp"
+#include "kafka/dev_broker.hpp"
+#include "kafka/producer.hpp"
+#include "kafka/topic_admin.hpp"
+#include "mysql/connection.hpp"
+#include "mysql/order_tables.hpp"
+#include "mysql/schema.hpp"
+#include "mysql/sink_sql.hpp"
+#include "order/order_mapper.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace etl;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+struct Options {
+  std::string binary;
+  size_t orders = 100000;
+  int partitions = 16;
+  double rate = 2000;          // orders/s for the latency run
+  int latency_seconds = 20;
+  std::vector<int> batch_sizes{100, 500, 2000};
+};
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+config::MysqlConfig mysql_config(const std::string& database) {
+  config::MysqlConfig cfg;
+  cfg.host = env_or("ETL_TEST_MYSQL_HOST", "127.0.0.1");
+  cfg.port = std::stoi(env_or("ETL_TEST_MYSQL_PORT", "33306"));
+  cfg.user = env_or("ETL_TEST_MYSQL_USER", "root");
+  cfg.password = env_or("ETL_TEST_MYSQL_PASSWORD", "");
+  cfg.database = database;
+  return cfg;
+}
+
+struct FreshDatabase {
+  explicit FreshDatabase(const std::string& name) : cfg(mysql_config(name)) { mysql::init_db(cfg); }
+  ~FreshDatabase() {
+    try {
+      auto c = mysql::Connection::open(cfg, mysql::UseDatabase::none);
+      c.execute("DROP DATABASE IF EXISTS " + mysql::quote_identifier(cfg.database));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "bench: could not drop %s: %s\n", cfg.database.c_str(), e.what());
+    }
+  }
+  config::MysqlConfig cfg;
+};
+
+struct Produced {
+  int32_t partition = -1;
+  int64_t offset = -1;
+  Clock::time_point sent{};
+};
+
+// Produces messages (key = purchaseOrderId) and records where each landed.
+class Writer {
+ public:
+  Writer(const std::string& bootstraps, std::string topic) : topic_(std::move(topic)) {
+    config::KafkaConfig cfg;
+    cfg.bootstrap_servers = {bootstraps};
+    producer_ = std::make_unique<kafka::Producer>(cfg);
+  }
+  void produce(size_t slot, const std::string& key, const std::string& value) {
+    if (slot >= out.size()) out.resize(slot + 1);
+    out[slot].sent = Clock::now();
+    const auto err = producer_->produce(kafka::OutgoingMessage(topic_, key, value),
+                                        [this, slot](const kafka::DeliveryReport& r) {
+                                          if (r.acknowledged()) {
+                                            out[slot].partition = r.partition;
+                                            out[slot].offset = r.offset;
+                                          }
+                                        });
+    if (err) throw EtlError(*err);
+  }
+  void poll() { producer_->poll(0ms); }
+  void flush() {
+    const auto r = producer_->flush(120s);
+    if (!r.complete()) throw std::runtime_error("produce: " + r.describe());
+  }
+  std::vector<Produced> out;
+
+ private:
+  std::string topic_;
+  std::unique_ptr<kafka::Producer> producer_;
+};
+
+std::string write_config(const std::string& dir, const std::string& bootstraps, const std::string& topic,
+                         const std::string& group, const config::MysqlConfig& db, int parallelism,
+                         int batch_size, int batch_interval_ms) {
+  const std::string path = fmt::format("{}/{}.yml", dir, group);
+  std::ofstream out(path);
+  out << "kafka:\n  bootstrap_servers: [\"" << bootstraps << "\"]\n  topic: " << topic
+      << "\n  consumer_group: " << group << "\n"
+      << "mysql:\n  host: " << db.host << "\n  port: " << db.port << "\n  user: " << db.user
+      << "\n  password: \"" << db.password << "\"\n  database: " << db.database << "\n"
+      << "stream:\n  parallelism: " << parallelism << "\n  batch_size: " << batch_size
+      << "\n  batch_interval_ms: " << batch_interval_ms << "\n  metrics_port: 0\n  status_interval_s: 5\n"
+      << "logging:\n  dir: \"\"\n  level: info\n";
+  return path;
+}
+
+struct Child {
+  pid_t pid = -1;
+  std::string log_path;
+};
+
+Child spawn_stream(const std::string& binary, const std::string& config, bool until_idle, const std::string& log) {
+  std::vector<std::string> args{binary, "--config", config, "stream"};
+  if (until_idle) args.emplace_back("--until-idle");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  Child c;
+  c.log_path = log;
+  if (posix_spawn(&c.pid, binary.c_str(), &fa, nullptr, argv.data(), environ) != 0) {
+    throw std::runtime_error("cannot start " + binary);
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  return c;
+}
+
+// VmRSS (current) or VmHWM (peak since exec: ru_maxrss of a posix_spawn'ed child would include
+// this process's memory from before the exec).
+long status_kb(pid_t pid, const char* field) {
+  std::ifstream in(fmt::format("/proc/{}/status", pid));
+  std::string line;
+  const std::string key = std::string(field) + ":";
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(key.size()));
+  }
+  return 0;
+}
+long rss_kb(pid_t pid) { return status_kb(pid, "VmRSS"); }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// "2026-11-24T09:12:44.534Z" at the start of the first line containing `needle` -> seconds of day.
+double log_time(const std::string& log, const std::string& needle, bool last = false) {
+  size_t pos = last ? log.rfind(needle) : log.find(needle);
+  if (pos == std::string::npos) return -1;
+  const size_t bol = log.rfind('\n', pos);
+  const std::string line = log.substr(bol == std::string::npos ? 0 : bol + 1, 24);
+  // YYYY-MM-DDTHH:MM:SS.mmmZ
+  const int h = std::stoi(line.substr(11, 2));
+  const int m = std::stoi(line.substr(14, 2));
+  const double s = std::stod(line.substr(17, 6));
+  return h * 3600 + m * 60 + s;
+}
+
+struct RunResult {
+  std::string label;
+  int parallelism = 1;
+  int batch_size = 0;
+  double seconds = 0;       // assignment -> stopped
+  double wall = 0;          // process start -> exit
+  size_t rows = 0;
+  size_t orders = 0;
+  long peak_rss_kb = 0;
+  std::vector<long> rss_at_quarters;
+  size_t retries = 0;  // failed batch attempts (deadlocks, lock waits) logged by the stream
+  bool ok = false;
+};
+
+size_t count_rows(const config::MysqlConfig& cfg, const std::string& table) {
+  auto c = mysql::Connection::open(cfg);
+  return std::stoull(*c.query("SELECT COUNT(*) FROM " + table)[0][0]);
+}
+
+RunResult run_backlog(const Options& o, const std::string& dir, const std::string& bootstraps,
+                      const std::string& topic, int parallelism, int batch_size, int batch_interval_ms,
+                      size_t expected_rows, size_t expected_orders) {
+  RunResult r;
+  r.parallelism = parallelism;
+  r.batch_size = batch_size;
+  r.label = fmt::format("stream parallelism={} batch_size={} batch_interval_ms={}", parallelism, batch_size,
+                        batch_interval_ms);
+  FreshDatabase db(fmt::format("etl_bench_stream_{}_{}_{}", getpid(), parallelism, batch_size));
+  const std::string group = fmt::format("bench-{}-{}-{}", getpid(), parallelism, batch_size);
+  const std::string cfg = write_config(dir, bootstraps, topic, group, db.cfg, parallelism, batch_size, batch_interval_ms);
+  const auto t0 = Clock::now();
+  Child c = spawn_stream(o.binary, cfg, true, dir + "/" + group + ".log");
+  std::vector<std::pair<double, long>> samples;  // (rows fraction, rss)
+  int status = 0;
+  rusage usage{};
+  auto last_sample = Clock::now() - 1s;
+  for (;;) {
+    const pid_t w = wait4(c.pid, &status, WNOHANG, &usage);
+    if (w == c.pid) break;
+    if (Clock::now() - last_sample >= 250ms) {
+      last_sample = Clock::now();
+      const long rss = rss_kb(c.pid);
+      r.peak_rss_kb = std::max(r.peak_rss_kb, status_kb(c.pid, "VmHWM"));
+      size_t rows = 0;
+      try {
+        rows = count_rows(db.cfg, "walmart_order_raw");
+      } catch (const std::exception&) {
+      }
+      samples.emplace_back(static_cast<double>(rows) / static_cast<double>(expected_orders), rss);
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  r.wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  for (double q : {0.25, 0.5, 0.75}) {
+    long v = 0;
+    for (const auto& [f, rss] : samples) {
+      if (f >= q) {
+        v = rss;
+        break;
+      }
+    }
+    r.rss_at_quarters.push_back(v);
+  }
+  const std::string log = read_file(c.log_path);
+  const double start = log_time(log, "assigned:");
+  const double stop = log_time(log, "every assigned partition has been read");
+  r.seconds = stop - start;
+  for (size_t pos = log.find("failed (attempt"); pos != std::string::npos; pos = log.find("failed (attempt", pos + 1)) {
+    ++r.retries;
+  }
+  r.rows = count_rows(db.cfg, "walmart_order");
+  r.orders = count_rows(db.cfg, "walmart_order_raw");
+  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && r.rows == expected_rows && r.orders == expected_orders;
+  if (!r.ok) std::fprintf(stderr, "bench: %s failed (exit %d, %zu rows); log %s\n", r.label.c_str(), status, r.rows, c.log_path.c_str());
+  std::fprintf(stderr, "bench: %s: %.1f s, %.0f rows/s, peak RSS %ld MB\n", r.label.c_str(), r.seconds,
+               static_cast<double>(r.rows) / r.seconds, r.peak_rss_kb / 1024);
+  return r;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
+  return v[i];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](const std::string& name) -> std::optional<std::string> {
+      if (a.rfind(name + "=", 0) == 0) return a.substr(name.size() + 1);
+      return std::nullopt;
+    };
+    if (auto v = value("--binary")) o.binary = *v;
+    else if (auto v2 = value("--orders")) o.orders = std::stoull(*v2);
+    else if (auto v3 = value("--partitions")) o.partitions = std::stoi(*v3);
+    else if (auto v4 = value("--rate")) o.rate = std::stod(*v4);
+    else if (auto v5 = value("--latency-seconds")) o.latency_seconds = std::stoi(*v5);
+    else {
+      std::fprintf(stderr, "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
+                           "[--latency-seconds=S]\n");
+      return 2;
+    }
+  }
+  if (o.binary.empty()) o.binary = ETL_BINARY_PATH;
+  spdlog::set_level(spdlog::level::warn);
+  const std::string dir = (std::filesystem::temp_directory_path() / fmt::format("etl-stream-bench-{}", getpid())).string();
+  std::filesystem::create_directories(dir);
+
+  // ---- the backlog
+  const std::string topic = fmt::format("bench-orders-{}", getpid());
+  kafka::DevBroker broker({1, {{topic, o.partitions}, {topic + "-latency", 8}}});
+  const auto messages = order::bench::generate_order_messages(o.orders, 42);
+  order::OrderMapper mapper;
+  std::vector<std::string> keys;
+  keys.reserve(messages.size());
+  size_t bytes = 0;
+  for (const auto& m : messages) {
+    auto r = mapper.parse_message(m);
+    keys.push_back(r.orders.empty() ? std::string() : std::string(r.orders[0].purchase_order_id_text));
+    bytes += m.size();
+  }
+  Writer writer(broker.bootstraps(), topic);
+  const auto p0 = Clock::now();
+  for (size_t i = 0; i < messages.size(); ++i) writer.produce(i, keys[i], messages[i]);
+  writer.flush();
+  std::fprintf(stderr, "bench: produced %zu orders (%.0f MB) in %.1f s into %d partitions\n", messages.size(),
+               static_cast<double>(bytes) / 1e6, std::chrono::duration<double>(Clock::now() - p0).count(), o.partitions);
+  {
+    config::KafkaConfig kcfg;
+    kcfg.bootstrap_servers = {broker.bootstraps()};
+    kafka::AdminClient admin(kcfg);
+    for (const auto& w : admin.all_watermarks(topic, 10s)) {
+      if (w.low != 0) {
+        std::fprintf(stderr, "bench: partition %d lost %lld messages to the dev broker's retention: use more "
+                             "--partitions\n", w.partition, static_cast<long long>(w.low));
+        return 1;
+      }
+    }
+  }
+
+  // The rows every run must produce, and the LOAD DATA files with the identical values.
+  mysql::OrderTables tables;
+  std::vector<mysql::OrderToWrite> parsed;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    auto r = mapper.parse_message(messages[i]);
+    int32_t index = 0;
+    for (auto& ord : r.orders) {
+      mysql::OrderToWrite w;
+      w.order = std::move(ord);
+      w.origin.source = fmt::format("{}/{}/{}", topic, writer.out[i].partition, writer.out[i].offset);
+      w.origin.record_index = index++;
+      w.origin.topic = topic;
+      w.origin.partition = writer.out[i].partition;
+      w.origin.offset = writer.out[i].offset;
+      w.source_file = "kafka_stream";
+      parsed.push_back(std::move(w));
+    }
+  }
+  for (const auto& w : parsed) tables.add(w);
+  const size_t expected_rows = tables.lines.rows();
+  const size_t expected_orders = parsed.size();
+  const std::string order_tsv = dir + "/walmart_order.tsv";
+  const std::string charge_tsv = dir + "/walmart_order_charge.tsv";
+  const std::string raw_tsv = dir + "/walmart_order_raw.tsv";
+  {
+    std::string buf;
+    std::ofstream ot(order_tsv, std::ios::binary);
+    for (size_t r = 0; r < tables.lines.rows(); ++r) tables.lines.append_load_data_row(r, buf);
+    ot << buf;
+    buf.clear();
+    std::ofstream ct(charge_tsv, std::ios::binary);
+    for (size_t r = 0; r < tables.charges.rows(); ++r) tables.charges.append_load_data_row(r, buf);
+    ct << buf;
+    buf.clear();
+    std::ofstream rt(raw_tsv, std::ios::binary);
+    for (size_t r = 0; r < tables.raw.rows(); ++r) tables.raw.append_load_data_row(r, buf);
+    rt << buf;
+  }
+  parsed.clear();
+  tables.clear();
+
+  // ---- the ceiling
+  double ceiling_seconds = 0;
+  {
+    FreshDatabase db(fmt::format("etl_bench_stream_{}_loaddata", getpid()));
+    auto conn = mysql::Connection::open(db.cfg);
+    const std::string opts =
+        " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ";
+    const auto t0 = Clock::now();
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" + opts + "(" +
+                 mysql::sql::order_line_columns() + ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(charge_tsv) + " INTO TABLE walmart_order_charge" + opts + "(" +
+                 mysql::sql::charge_columns() + ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(raw_tsv) + " INTO TABLE walmart_order_raw" + opts + "(" +
+                 mysql::sql::raw_columns() + ") SET load_time = UTC_TIMESTAMP()");
+    ceiling_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (count_rows(db.cfg, "walmart_order") != expected_rows) {
+      std::fprintf(stderr, "bench: LOAD DATA did not load every row\n");
+      return 1;
+    }
+  }
+  const double ceiling = static_cast<double>(expected_rows) / ceiling_seconds;
+  std::fprintf(stderr, "bench: LOAD DATA LOCAL INFILE: %.1f s, %.0f rows/s\n", ceiling_seconds, ceiling);
+
+  // ---- the stream runs
+  std::vector<RunResult> runs;
+  for (int parallelism : {1, 2}) {
+    for (int batch : o.batch_sizes) {
+      const int interval = batch == 100 ? 5000 : 1000;
+      runs.push_back(run_backlog(o, dir, broker.bootstraps(), topic, parallelism, batch, interval, expected_rows,
+                                 expected_orders));
+    }
+  }
+
+  // ---- latency at a steady rate
+  std::vector<double> delays_ms;
+  long latency_rss = 0;
+  {
+    const std::string ltopic = topic + "-latency";
+    FreshDatabase db(fmt::format("etl_bench_stream_{}_latency", getpid()));
+    const std::string group = fmt::format("bench-{}-latency", getpid());
+    const std::string cfg = write_config(dir, broker.bootstraps(), ltopic, group, db.cfg, 1, 100, 5000);
+    Child c = spawn_stream(o.binary, cfg, false, dir + "/" + group + ".log");
+    // Wait for the assignment.
+    for (int i = 0; i < 300 && read_file(c.log_path).find("assigned:") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    Writer lw(broker.bootstraps(), ltopic);
+    const size_t total = static_cast<size_t>(o.rate * o.latency_seconds);
+    std::atomic<bool> done{false};
+    std::vector<std::vector<std::pair<int64_t, Clock::time_point>>> visible(8);  // per partition: (next, when)
+    std::thread poller([&] {
+      auto conn = mysql::Connection::open(db.cfg);
+      std::vector<int64_t> last(8, 0);
+      while (!done.load()) {
+        for (const auto& r : conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset")) {
+          const int p = std::stoi(*r[0]);
+          const int64_t n = std::stoll(*r[1]);
+          if (p >= 0 && p < 8 && n > last[static_cast<size_t>(p)]) {
+            last[static_cast<size_t>(p)] = n;
+            visible[static_cast<size_t>(p)].emplace_back(n, Clock::now());
+          }
+        }
+        conn.rollback();
+        std::this_thread::sleep_for(5ms);
+      }
+    });
+    const auto start = Clock::now();
+    for (size_t i = 0; i < total; ++i) {
+      const auto due = start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(i) / o.rate));
+      std::this_thread::sleep_until(due);
+      lw.produce(i, keys[i % keys.size()], messages[i % messages.size()]);
+      if (i % 64 == 0) {
+        lw.poll();
+        latency_rss = std::max(latency_rss, status_kb(c.pid, "VmHWM"));
+      }
+    }
+    lw.flush();
+    // Wait until everything is visible.
+    std::map<int32_t, int64_t> ends;
+    for (const auto& m : lw.out) ends[m.partition] = std::max(ends[m.partition], m.offset + 1);
+    for (int i = 0; i < 600; ++i) {
+      bool all = true;
+      for (const auto& [p, end] : ends) {
+        const auto& v = visible[static_cast<size_t>(p)];
+        all = all && !v.empty() && v.back().first >= end;
+      }
+      if (all) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    done.store(true);
+    poller.join();
+    ::kill(c.pid, SIGTERM);
+    int status = 0;
+    waitpid(c.pid, &status, 0);
+    for (const auto& m : lw.out) {
+      const auto& v = visible[static_cast<size_t>(m.partition)];
+      const auto it = std::find_if(v.begin(), v.end(), [&](const auto& e) { return e.first > m.offset; });
+      if (it == v.end()) continue;
+      delays_ms.push_back(std::chrono::duration<double, std::milli>(it->second - m.sent).count());
+    }
+    std::fprintf(stderr, "bench: latency run: %zu of %zu messages visible\n", delays_ms.size(), total);
+  }
+
+  // ---- report
+  std::printf("### `stream` end to end (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n", expected_orders,
+              expected_rows, static_cast<double>(bytes) / 1e6, o.partitions);
+  std::printf("LOAD DATA LOCAL INFILE of the identical rows (one connection): **%.0f rows/s** (%.1f s)\n\n", ceiling,
+              ceiling_seconds);
+  std::printf("| run | seconds (assigned→done) | wall s | rows/s | orders/s | × ceiling | peak RSS MB | RSS at 25/50/75 %% MB | retried batches | ok |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const auto& r : runs) {
+    std::printf("| %s | %.1f | %.1f | %.0f | %.0f | %.2f | %ld | %ld / %ld / %ld | %zu | %s |\n", r.label.c_str(), r.seconds,
+                r.wall, static_cast<double>(r.rows) / r.seconds, static_cast<double>(r.orders) / r.seconds,
+                static_cast<double>(r.rows) / r.seconds / ceiling, r.peak_rss_kb / 1024, r.rss_at_quarters[0] / 1024,
+                r.rss_at_quarters[1] / 1024, r.rss_at_quarters[2] / 1024, r.retries, r.ok ? "yes" : "NO");
+  }
+  std::printf("\nProduce → visible in MySQL at a steady %.0f orders/s for %d s (parallelism 1, batch_size 100, "
+              "batch_interval_ms 5000): **p50 %.0f ms, p99 %.0f ms**, max %.0f ms over %zu messages; stream RSS %ld MB\n",
+              o.rate, o.latency_seconds, percentile(delays_ms, 0.5), percentile(delays_ms, 0.99),
+              percentile(delays_ms, 1.0), delays_ms.size(), latency_rss / 1024);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return 0;
+}

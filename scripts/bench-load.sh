@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The `load` benchmark (issue 3): rows/s of `walmart-etl load` into the private MariaDB next to
+# LOAD DATA LOCAL INFILE of the identical rows into the same tables, in the same run (the
+# server's ceiling), for the bulk and portable write paths and several transaction sizes; then
+# the real CLI on the same corpus, with its summary and peak RSS.
+#
+#   scripts/bench-load.sh [ORDERS] [ROUNDS]   # default 200000 generated orders (~2.4 KB each), 1 round
+# Environment: ETL_BUILD_DIR (default build/), ETL_MARIADB_PORT (default 33306),
+#   BENCH_FILTER (a --benchmark_filter regex; default: every configuration).
+# Several rounds run the configurations in turn and report the median ratio (use them on a
+# shared machine).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${ETL_BUILD_DIR:-$here/build}
+orders=${1:-200000}
+rounds=${2:-1}
+port=${ETL_MARIADB_PORT:-33306}
+
+for bin in "$build/bench/load/load_bench" "$build/src/cli/walmart-etl"; do
+  if [ ! -x "$bin" ]; then
+    echo "bench-load: $bin not found; build first (scripts/build.sh, Release)" >&2
+    exit 1
+  fi
+done
+
+started_db=0
+if ! "$here/scripts/mariadb-local.sh" status >/dev/null 2>&1; then
+  "$here/scripts/mariadb-local.sh" start
+  started_db=1
+fi
+tmp=$(mktemp -d)
+db=etl_bench_cli_$$
+cleanup() {
+  mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -e "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+  if [ "$started_db" -eq 1 ]; then "$here/scripts/mariadb-local.sh" stop || true; fi
+}
+trap cleanup EXIT
+
+export ETL_TEST_MYSQL_HOST=127.0.0.1 ETL_TEST_MYSQL_PORT=$port ETL_TEST_MYSQL_USER=root ETL_TEST_MYSQL_PASSWORD=
+echo "== load vs LOAD DATA LOCAL INFILE, $orders orders (each run on fresh, empty tables)"
+"$build/bench/load/load_bench" --orders="$orders" --rounds="$rounds" --benchmark_filter="${BENCH_FILTER:-.}"
+
+echo
+echo "== walmart-etl load on the same corpus (defaults), peak RSS"
+"$build/bench/load/load_bench" --orders="$orders" --write-corpus="$tmp/orders.ndjson"
+export WALMART_ETL_MYSQL__HOST=127.0.0.1 WALMART_ETL_MYSQL__PORT=$port WALMART_ETL_MYSQL__USER=root \
+  WALMART_ETL_MYSQL__PASSWORD= WALMART_ETL_MYSQL__DATABASE=$db WALMART_ETL_LOGGING__DIR=$tmp/logs
+(cd "$tmp" && "$build/src/cli/walmart-etl" init-db >/dev/null 2>&1)
+(cd "$tmp" && /usr/bin/time -f "peak RSS %M KiB, %e s wall, %U s user, %S s sys" \
+  "$build/src/cli/walmart-etl" load "$tmp/orders.ndjson" 2>&1 | grep -v ' info ')
+ls -l "$tmp/orders.ndjson" | awk '{printf "input: %.1f MB\n", $5 / 1e6}'

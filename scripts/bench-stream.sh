@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The `stream` benchmark (issue 6): orders already in the dev broker -> `walmart-etl stream
+# --until-idle` -> MariaDB, for parallelism 1 and 2 and several batch sizes (the default 100 /
+# 5000 ms first), next to LOAD DATA LOCAL INFILE of the identical rows (the server's ceiling),
+# with peak RSS; then the produce->visible delay at a steady rate. Prints a Markdown report.
+#
+#   scripts/bench-stream.sh [ORDERS] [PARTITIONS]   # default 100000 orders over 16 partitions
+# Environment: ETL_BUILD_DIR (default build/), ETL_MARIADB_PORT (default 33306),
+#   BENCH_RATE (orders/s of the latency run, default 2000), BENCH_LATENCY_S (default 20).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${ETL_BUILD_DIR:-$here/build}
+orders=${1:-100000}
+partitions=${2:-16}
+port=${ETL_MARIADB_PORT:-33306}
+
+for bin in "$build/bench/stream/stream_bench" "$build/src/cli/walmart-etl"; do
+  if [ ! -x "$bin" ]; then
+    echo "bench-stream: $bin not found; build first (scripts/build.sh, Release)" >&2
+    exit 1
+  fi
+done
+
+started_db=0
+if ! "$here/scripts/mariadb-local.sh" status >/dev/null 2>&1; then
+  "$here/scripts/mariadb-local.sh" start
+  started_db=1
+fi
+cleanup() {
+  if [ "$started_db" -eq 1 ]; then "$here/scripts/mariadb-local.sh" stop || true; fi
+}
+trap cleanup EXIT
+
+export ETL_TEST_MYSQL_HOST=127.0.0.1 ETL_TEST_MYSQL_PORT=$port ETL_TEST_MYSQL_USER=root ETL_TEST_MYSQL_PASSWORD=
+"$build/bench/stream/stream_bench" --binary="$build/src/cli/walmart-etl" --orders="$orders" \
+  --partitions="$partitions" --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}"

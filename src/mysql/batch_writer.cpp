@@ -1,0 +1,330 @@
+#include "mysql/batch_writer.hpp"
+
+#include <fmt/format.h>
+#include <mysqld_error.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include "common/backoff.hpp"
+#include "common/error.hpp"
+#include "common/stop_signal.hpp"
+#include "mysql/mysql_error.hpp"
+#include "mysql/sink_sql.hpp"
+
+namespace etl::mysql {
+
+namespace {
+
+using T = ParamType;
+
+constexpr size_t kMaxStatementBytesCap = 16u << 20;
+// Room left in a packet for everything that is not the record itself (SQL, other columns).
+constexpr size_t kPacketReserve = 64u << 10;
+
+}  // namespace
+
+std::string_view to_string(WritePath p) noexcept {
+  switch (p) {
+    case WritePath::automatic: return "automatic";
+    case WritePath::bulk: return "bulk";
+    case WritePath::portable: return "portable";
+  }
+  return "?";
+}
+
+BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
+    : cfg_(std::move(cfg)),
+      options_(std::move(options)),
+      delete_charges_(sql::delete_charges(), 1),
+      delete_stale_lines_(sql::delete_stale_lines(), 2),
+      upsert_lines_(sql::upsert_order_lines(), sql::kOrderLineParams),
+      insert_charges_(sql::insert_charges(), sql::kChargeParams),
+      upsert_raw_(sql::upsert_raw(), sql::kRawParams),
+      upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
+      upsert_offsets_(sql::upsert_offsets(), sql::kOffsetParams),
+      dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64, T::text,
+                           T::text, T::int32, T::text}),
+      offset_params_({T::text, T::text, T::int32, T::int64}) {
+  connect();
+}
+
+BatchWriter::~BatchWriter() { drop_connection(); }
+
+Connection& BatchWriter::connection() {
+  if (!conn_) connect();
+  return *conn_;
+}
+
+void BatchWriter::connect() {
+  drop_connection();
+  Connection c = Connection::open(cfg_);
+  const auto rows = c.query("SELECT @@max_allowed_packet, @@log_bin, @@binlog_format");
+  const Row none;
+  const Row& vars = rows.empty() ? none : rows[0];
+  auto var = [&](size_t i) { return i < vars.size() && vars[i] ? *vars[i] : std::string(); };
+  max_packet_ = var(0).empty() ? (4u << 20) : std::stoull(var(0));
+  // READ COMMITTED: the deletes of rows that do not exist (yet) take no gap locks, so workers
+  // writing neighbouring orders do not deadlock each other. The sink never re-reads, so it loses
+  // nothing by it. Statement-based binary logging cannot log it: keep the default there.
+  if (var(1) == "1" && var(2) == "STATEMENT") {
+    spdlog::warn("mysql: {} logs statements (binlog_format=STATEMENT): the writer stays at REPEATABLE READ, "
+                 "so parallel writers may hit (retried) deadlocks; binlog_format=ROW or MIXED avoids them",
+                 c.describe());
+  } else {
+    c.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  }
+  statement_bytes_ = options_.max_statement_bytes != 0
+                         ? options_.max_statement_bytes
+                         : std::min(max_packet_ / 2, kMaxStatementBytesCap);
+  const bool bulk = bulk_supported(c);
+  switch (options_.path) {
+    case WritePath::automatic: active_path_ = bulk ? WritePath::bulk : WritePath::portable; break;
+    case WritePath::portable: active_path_ = WritePath::portable; break;
+    case WritePath::bulk:
+      if (!bulk) {
+        throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
+                       fmt::format("the bulk write path needs MariaDB >= 10.2; {} runs {}",
+                                   c.describe(), c.server_version()));
+      }
+      active_path_ = WritePath::bulk;
+      break;
+  }
+  spdlog::debug("mysql: writer on {} uses the {} path (max_allowed_packet {}, statement budget {} bytes)",
+                c.describe(), to_string(active_path_), max_packet_, statement_bytes_);
+  conn_.emplace(std::move(c));
+}
+
+void BatchWriter::drop_connection() noexcept {
+  for (TableStatement* s : {&delete_charges_, &delete_stale_lines_, &upsert_lines_, &insert_charges_,
+                            &upsert_raw_, &upsert_dead_letters_, &upsert_offsets_}) {
+    s->reset();
+  }
+  conn_.reset();
+}
+
+WriteResult BatchWriter::write(const WriteBatch& batch) {
+  // Keep the last occurrence of each order: it is the newest version.
+  std::unordered_map<int64_t, size_t> last;
+  last.reserve(batch.orders.size());
+  for (size_t i = 0; i < batch.orders.size(); ++i) last[batch.orders[i].order.purchase_order_id] = i;
+  std::vector<size_t> selected;
+  selected.reserve(last.size());
+  for (size_t i = 0; i < batch.orders.size(); ++i) {
+    if (last[batch.orders[i].order.purchase_order_id] == i) selected.push_back(i);
+  }
+  tables_.clear();
+  for (size_t i : selected) tables_.add(batch.orders[i]);
+
+  Backoff backoff(options_.backoff_initial, options_.backoff_max);
+  for (int attempt_no = 0;; ++attempt_no) {
+    try {
+      if (!conn_) connect();
+      WriteResult r = attempt(batch, selected, attempt_no);
+      r.retries = static_cast<unsigned>(attempt_no);
+      r.superseded = batch.orders.size() - selected.size();
+      return r;
+    } catch (const EtlError& e) {
+      const Error& err = e.error();
+      const bool broken = err.code > 0 && is_connection_error(static_cast<unsigned>(err.code));
+      if (broken) {
+        drop_connection();  // a rollback on a dead connection only produces noise
+      } else if (conn_) {
+        conn_->rollback();
+      }
+      if (err.cls != ErrorClass::retriable) throw;
+      if (attempt_no >= options_.max_retries) {
+        throw EtlError(ErrorClass::retriable, ErrorOrigin::mysql, err.code,
+                       fmt::format("MySQL write failed after {} attempt(s), nothing of this batch was "
+                                   "committed: {}",
+                                   attempt_no + 1, err.message));
+      }
+      const auto delay = backoff.next();
+      spdlog::warn("mysql: batch write attempt {} of {} failed ({}); retrying in {} ms", attempt_no + 1,
+                   options_.max_retries + 1, e.what(), delay.count());
+      if (wait_for_stop(delay)) {
+        throw EtlError(ErrorClass::retriable, ErrorOrigin::mysql, err.code,
+                       fmt::format("stop requested while waiting to retry a failed MySQL write "
+                                   "(nothing of this batch was committed): {}",
+                                   err.message));
+      }
+    }
+  }
+}
+
+WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size_t>& selected,
+                                 int attempt_no) {
+  Connection& c = *conn_;
+  WriteResult result;
+  std::vector<DeadLetter> own_letters;  // for orders the server refuses
+
+  // An order that cannot fit in one packet would make the server drop the connection: refuse it
+  // before sending anything, like the server would (1153).
+  const size_t packet_room = max_packet_ > kPacketReserve ? max_packet_ - kPacketReserve : max_packet_;
+  std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
+  size_t run_start = 0;
+  for (size_t k = 0; k < selected.size(); ++k) {
+    if (tables_.order_bytes(k) <= packet_room) continue;
+    if (run_start < k) runs.emplace_back(run_start, k);
+    run_start = k + 1;
+    const auto& o = batch.orders[selected[k]];
+    result.rejected.push_back(
+        {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index, ER_NET_PACKET_TOO_LARGE,
+         fmt::format("the order is about {} bytes, more than the server's max_allowed_packet ({})",
+                     tables_.order_bytes(k), max_packet_)});
+  }
+  if (run_start < selected.size()) runs.emplace_back(run_start, selected.size());
+
+  c.begin();
+  try {
+    for (auto [a, b] : runs) write_orders(a, b);
+  } catch (const EtlError& e) {
+    if (e.error().cls != ErrorClass::bad_record) throw;
+    // Some order holds a value the server refuses: start again and find it by bisection.
+    spdlog::info("mysql: the server refused a row ({}); isolating the order(s) at fault", e.what());
+    c.rollback();
+    c.begin();
+    for (auto [a, b] : runs) isolate(batch, selected, a, b, 0, result.rejected);
+  }
+
+  std::vector<bool> refused(batch.orders.size(), false);
+  for (const auto& r : result.rejected) {
+    const auto& o = batch.orders[r.batch_index];
+    refused[r.batch_index] = true;
+    DeadLetter d;
+    d.origin = o.origin;
+    d.purchase_order_id = o.order.purchase_order_id;
+    d.payload = std::string(o.order.raw_json);
+    d.error_class = std::string(to_string(ErrorClass::bad_record));
+    d.error_code = r.error_code;
+    d.message = fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message);
+    own_letters.push_back(std::move(d));
+  }
+  for (size_t k = 0; k < selected.size(); ++k) {
+    if (refused[selected[k]]) continue;
+    ++result.orders;
+    result.rows += tables_.line_row(k + 1) - tables_.line_row(k);
+    result.charges += tables_.charge_row(k + 1) - tables_.charge_row(k);
+  }
+
+  std::vector<const DeadLetter*> letters;
+  letters.reserve(batch.dead_letters.size() + own_letters.size());
+  for (const auto& d : batch.dead_letters) letters.push_back(&d);
+  for (const auto& d : own_letters) letters.push_back(&d);
+  write_dead_letters(letters);
+  result.dead_letters = letters.size();
+  write_offsets(batch.offsets);
+  result.offsets = batch.offsets.size();
+
+  if (options_.before_commit) options_.before_commit(attempt_no);
+  c.commit();
+  for (const auto& r : result.rejected) {
+    spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: mysql error {}: {}",
+                 r.purchase_order_id, r.source, r.record_index, r.error_code, r.message);
+  }
+  return result;
+}
+
+void BatchWriter::write_orders(size_t a, size_t b) {
+  if (a >= b) return;
+  Connection& c = *conn_;
+  const WritePath p = active_path_;
+  const size_t bytes = statement_bytes_;
+  // Charges are replaced as a set; lines the new version no longer has are deleted; then upserts.
+  delete_charges_.execute(c, p, tables_.ids, a, b - a, bytes);
+  delete_stale_lines_.execute(c, p, tables_.line_sets, a, b - a, bytes);
+  const size_t la = tables_.line_row(a);
+  const size_t lb = tables_.line_row(b);
+  upsert_lines_.execute(c, p, tables_.lines, la, lb - la, bytes);
+  const size_t ca = tables_.charge_row(a);
+  const size_t cb = tables_.charge_row(b);
+  insert_charges_.execute(c, p, tables_.charges, ca, cb - ca, bytes);
+  upsert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
+}
+
+void BatchWriter::isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a,
+                          size_t b, int depth, std::vector<RejectedOrder>& rejected) {
+  Connection& c = *conn_;
+  const std::string savepoint = fmt::format("etl_isolate_{}", depth);
+  c.execute("SAVEPOINT " + savepoint);
+  try {
+    write_orders(a, b);
+    return;
+  } catch (const EtlError& e) {
+    if (e.error().cls != ErrorClass::bad_record) throw;
+    c.execute("ROLLBACK TO SAVEPOINT " + savepoint);
+    if (b - a == 1) {
+      const auto& o = batch.orders[selected[a]];
+      const auto* se = dynamic_cast<const StatementError*>(&e);
+      rejected.push_back({selected[a], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
+                          e.error().code, se != nullptr ? se->server_message() : std::string(e.what())});
+      return;
+    }
+  }
+  const size_t mid = a + (b - a) / 2;
+  isolate(batch, selected, a, mid, depth + 1, rejected);
+  isolate(batch, selected, mid, b, depth + 1, rejected);
+}
+
+void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& letters) {
+  if (letters.empty()) return;
+  // Cut to the columns' sizes so a dead letter itself can never be refused.
+  const size_t payload_room = max_packet_ > 2 * kPacketReserve ? max_packet_ - 2 * kPacketReserve : max_packet_ / 2;
+  std::deque<std::string> texts;  // repaired / composed text, alive until the statement ran
+  auto valid = [&texts](std::string_view s) -> std::string_view {
+    return is_valid_utf8(s) ? s : std::string_view(texts.emplace_back(to_valid_utf8(s)));
+  };
+  ParamTable& p = dead_letter_params_;
+  p.clear();
+  for (const DeadLetter* d : letters) {
+    p.add_row();
+    p.set_text(0, cut_to_code_points(valid(d->origin.source), 255));
+    p.set_int32(1, d->origin.record_index);
+    if (d->origin.topic) p.set_text(2, cut_to_code_points(valid(*d->origin.topic), 249));
+    p.set_int32(3, d->origin.partition);
+    p.set_int64(4, d->origin.offset);
+    if (d->origin.key) p.set_text(5, std::string_view(*d->origin.key).substr(0, 1024));
+    p.set_int64(6, d->purchase_order_id);
+    std::string_view message = valid(d->message);
+    if (d->payload.size() > payload_room) {
+      message = texts.emplace_back(fmt::format("{} [payload cut from {} to {} bytes to fit max_allowed_packet]",
+                                               message, d->payload.size(), payload_room));
+    }
+    p.set_text(7, std::string_view(d->payload).substr(0, payload_room));
+    p.set_text(8, cut_to_code_points(valid(d->error_class), 32));
+    p.set_int32(9, d->error_code);
+    p.set_text(10, cut_to_bytes(message, 65535));
+  }
+  try {
+    upsert_dead_letters_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);
+  } catch (const EtlError& e) {
+    if (e.error().cls != ErrorClass::bad_record) throw;
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, e.error().code,
+                   fmt::format("cannot record dead letters (is walmart_order_dead_letter as in sql/?): {}",
+                               e.error().message));
+  }
+}
+
+void BatchWriter::write_offsets(const std::vector<OffsetUpdate>& offsets) {
+  if (offsets.empty()) return;
+  ParamTable& p = offset_params_;
+  p.clear();
+  for (const auto& o : offsets) {
+    p.add_row();
+    p.set_text(0, std::string_view(o.consumer_group));
+    p.set_text(1, std::string_view(o.topic));
+    p.set_int32(2, o.partition);
+    p.set_int64(3, o.next_offset);
+  }
+  try {
+    upsert_offsets_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);
+  } catch (const EtlError& e) {
+    if (e.error().cls != ErrorClass::bad_record) throw;
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, e.error().code,
+                   fmt::format("cannot store Kafka offsets: {}", e.error().message));
+  }
+}
+
+}  // namespace etl::mysql

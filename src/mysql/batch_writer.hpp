@@ -1,0 +1,126 @@
+#pragma once
+// The MySQL sink: writes a WriteBatch (orders, dead letters, Kafka offsets) in ONE transaction.
+// Used by `load` and by each `stream` worker (one BatchWriter, hence one connection, per thread).
+//
+// What write() guarantees:
+//  - A newer version of an order replaces the older in every table: its walmart_order rows are
+//    upserted and rows of lines it no longer has are deleted; its charges are replaced as a set;
+//    its walmart_order_raw row is upserted. Within a batch, only the last occurrence of an order
+//    is written. Re-writing identical data changes nothing but load_time.
+//  - Dead letters are idempotent on (source, record_index); offsets are upserted per
+//    (consumer_group, topic, partition).
+//  - Nothing is half-written: every attempt is one transaction, rolled back on any error.
+//  - Retriable errors (lost connection, server gone, deadlock, lock wait timeout, ...): rollback,
+//    backoff with jitter, reconnect if the connection is broken, retry up to max_retries; then
+//    EtlError(retriable) — the caller decides (load exits 1; stream keeps retrying, unhealthy).
+//  - Row-level data errors (1366, 1406, 1264, ...: ErrorClass::bad_record): the orders the server
+//    refuses are found by bisection (savepoints inside the same transaction), sent to the dead
+//    letter with the server's message and errno, and the rest of the batch is written.
+//  - Fatal errors (access denied, unknown table, ...): EtlError(fatal), nothing written.
+//  - A stop request (SIGINT/SIGTERM, common/stop_signal.hpp) cuts a backoff short: the write then
+//    fails with EtlError(retriable), nothing of the batch committed.
+//  - Sessions run at READ COMMITTED (unless the server logs statements), so parallel writers of
+//    different orders take no gap locks and do not deadlock each other.
+//
+// Two write paths with identical results: MariaDB bulk array binding (fastest, MariaDB >= 10.2)
+// and portable multi-row statements (MySQL 8 too). WritePath::automatic picks bulk when the
+// server supports it.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "mysql/connection.hpp"
+#include "mysql/order_tables.hpp"
+#include "mysql/table_statement.hpp"
+#include "mysql/write_batch.hpp"
+
+namespace etl::mysql {
+
+struct BatchWriterOptions {
+  WritePath path = WritePath::automatic;
+  int max_retries = 3;  // retries after the first attempt, for retriable errors
+  std::chrono::milliseconds backoff_initial{200};
+  std::chrono::milliseconds backoff_max{30000};
+  // Upper bound of one statement's parameter bytes; 0 = half the server's max_allowed_packet
+  // (capped at 16 MiB).
+  size_t max_statement_bytes = 0;
+  // Test hook, called after the order statements of an attempt and before its COMMIT, with the
+  // attempt number (0-based). Lets tests kill the server mid-transaction.
+  std::function<void(int attempt)> before_commit;
+};
+
+// An order the server refused (it is in the dead letter now).
+struct RejectedOrder {
+  size_t batch_index = 0;  // index in WriteBatch::orders
+  int64_t purchase_order_id = 0;
+  std::string source;
+  int32_t record_index = 0;
+  int error_code = 0;
+  std::string message;  // the server's message
+};
+
+struct WriteResult {
+  size_t orders = 0;        // orders written (after keeping the last version of each)
+  size_t rows = 0;          // walmart_order rows written
+  size_t charges = 0;       // walmart_order_charge rows written
+  size_t superseded = 0;    // earlier versions of an order in the same batch, not written
+  size_t dead_letters = 0;  // dead-letter rows written: the batch's plus the rejected orders
+  size_t offsets = 0;       // offset rows written
+  unsigned retries = 0;     // attempts that failed retriably before the successful one
+  std::vector<RejectedOrder> rejected;
+};
+
+class BatchWriter {
+ public:
+  // Connects (throws EtlError: access denied is fatal, connection refused retriable).
+  BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options);
+  ~BatchWriter();
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+
+  // Writes the batch in one transaction (see above). The batch is not modified.
+  WriteResult write(const WriteBatch& batch);
+
+  // bulk or portable: the path the current connection uses.
+  [[nodiscard]] WritePath active_path() const noexcept { return active_path_; }
+  // The writer's connection (reconnected after failures); for schema checks and reads between
+  // writes. Throws EtlError if it cannot connect.
+  Connection& connection();
+
+ private:
+  void connect();
+  void drop_connection() noexcept;
+  WriteResult attempt(const WriteBatch& batch, const std::vector<size_t>& selected, int attempt_no);
+  void write_orders(size_t a, size_t b);
+  void isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a, size_t b,
+               int depth, std::vector<RejectedOrder>& rejected);
+  void write_dead_letters(const std::vector<const DeadLetter*>& letters);
+  void write_offsets(const std::vector<OffsetUpdate>& offsets);
+
+  config::MysqlConfig cfg_;
+  BatchWriterOptions options_;
+  std::optional<Connection> conn_;  // declared before the statements: they close first
+  WritePath active_path_ = WritePath::portable;
+  size_t statement_bytes_ = 0;
+  size_t max_packet_ = 0;
+
+  TableStatement delete_charges_;
+  TableStatement delete_stale_lines_;
+  TableStatement upsert_lines_;
+  TableStatement insert_charges_;
+  TableStatement upsert_raw_;
+  TableStatement upsert_dead_letters_;
+  TableStatement upsert_offsets_;
+
+  OrderTables tables_;
+  ParamTable dead_letter_params_;
+  ParamTable offset_params_;
+};
+
+[[nodiscard]] std::string_view to_string(WritePath p) noexcept;
+
+}  // namespace etl::mysql

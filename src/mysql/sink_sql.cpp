@@ -1,0 +1,139 @@
+#include "mysql/sink_sql.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace etl::mysql::sql {
+
+namespace {
+
+constexpr std::array<std::string_view, kOrderLineParams> kOrderColumns = {
+    "purchaseOrderId", "customerOrderId", "customerEmailId", "orderDate", "orderDate_formatted",
+    "shipNode_type", "shipNode_name", "shipNode_id", "source_file", "phone",
+    "estimatedDeliveryDate", "estimatedDeliveryDate_formatted", "estimatedShipDate",
+    "estimatedShipDate_formatted", "methodCode", "recipient_name", "address1", "address2", "city",
+    "state", "postalCode", "country", "addressType", "lineNumber", "sku", "productName",
+    "product_condition", "quantity", "unitOfMeasurement", "statusDate", "statusDate_formatted",
+    "fulfillmentOption", "shipMethod", "storeId", "shippingProgramType", "chargeType",
+    "chargeName", "chargeAmount", "currency", "taxAmount", "taxName", "orderLineStatus",
+    "statusQuantity", "cancellationReason", "shipDateTime", "shipDateTime_formatted",
+    "carrierName", "carrierMethodCode", "trackingNumber", "trackingURL", "request_time"};
+
+constexpr std::array<std::string_view, kChargeParams> kChargeColumns = {
+    "purchaseOrderId", "lineNumber", "chargeSeq", "chargeType", "chargeName",
+    "chargeAmount", "currency", "taxName", "taxAmount"};
+
+constexpr std::array<std::string_view, kRawParams> kRawColumns = {
+    "purchaseOrderId", "payload", "request_time", "source_topic", "source_partition",
+    "source_offset", "source_file"};
+
+constexpr std::array<std::string_view, kDeadLetterParams> kDeadLetterColumns = {
+    "source", "record_index", "source_topic", "source_partition", "source_offset", "message_key",
+    "purchaseOrderId", "payload", "error_class", "error_code", "error_message"};
+
+constexpr std::array<std::string_view, kOffsetParams> kOffsetColumns = {
+    "consumer_group", "topic", "partition_id", "next_offset"};
+
+template <size_t N>
+std::string column_list(const std::array<std::string_view, N>& cols, std::string_view extra) {
+  std::string s = "(";
+  for (auto c : cols) {
+    s += c;
+    s += ", ";
+  }
+  s += extra;
+  s += ")";
+  return s;
+}
+
+std::string placeholders(size_t n, std::string_view extra) {
+  std::string s = "(";
+  for (size_t i = 0; i < n; ++i) s += "?, ";
+  s += extra;
+  s += ")";
+  return s;
+}
+
+// " ON DUPLICATE KEY UPDATE c = VALUES(c), ..." for every column not in the key, then `extra`.
+template <size_t N>
+std::string update_all(const std::array<std::string_view, N>& cols, size_t key_columns,
+                       std::string_view extra) {
+  std::string s = " ON DUPLICATE KEY UPDATE ";
+  for (size_t i = key_columns; i < N; ++i) {
+    s += cols[i];
+    s += " = VALUES(";
+    s += cols[i];
+    s += "), ";
+  }
+  s += extra;
+  return s;
+}
+
+template <size_t N>
+std::string plain_list(const std::array<std::string_view, N>& cols) {
+  std::string s;
+  for (auto c : cols) {
+    if (!s.empty()) s += ", ";
+    s += c;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string order_line_columns() { return plain_list(kOrderColumns); }
+std::string charge_columns() { return plain_list(kChargeColumns); }
+std::string raw_columns() { return plain_list(kRawColumns); }
+
+StatementShape upsert_order_lines() {
+  // Key columns purchaseOrderId (1) and lineNumber (24) are never updated; the update list is
+  // every other column.
+  std::string update = " ON DUPLICATE KEY UPDATE ";
+  for (auto c : kOrderColumns) {
+    if (c == "purchaseOrderId" || c == "lineNumber") continue;
+    update += c;
+    update += " = VALUES(";
+    update += c;
+    update += "), ";
+  }
+  update += "load_time = VALUES(load_time)";
+  return {"INSERT INTO walmart_order " + column_list(kOrderColumns, "load_time") + " VALUES ",
+          placeholders(kOrderLineParams, "UTC_TIMESTAMP()"), ", ", std::move(update)};
+}
+
+StatementShape insert_charges() {
+  return {"INSERT INTO walmart_order_charge " + column_list(kChargeColumns, "load_time") + " VALUES ",
+          placeholders(kChargeParams, "UTC_TIMESTAMP()"), ", ", ""};
+}
+
+StatementShape upsert_raw() {
+  return {"INSERT INTO walmart_order_raw " + column_list(kRawColumns, "load_time") + " VALUES ",
+          placeholders(kRawParams, "UTC_TIMESTAMP()"), ", ",
+          update_all(kRawColumns, 1, "load_time = VALUES(load_time)")};
+}
+
+StatementShape delete_charges() {
+  return {"DELETE FROM walmart_order_charge WHERE purchaseOrderId IN (", "?", ", ", ")"};
+}
+
+StatementShape delete_stale_lines() {
+  // FIND_IN_SET(lineNumber, '') is 0, so an order whose new version has no lines loses them all.
+  return {"DELETE FROM walmart_order WHERE ",
+          "(purchaseOrderId = ? AND NOT FIND_IN_SET(lineNumber, ?))", " OR ", ""};
+}
+
+StatementShape upsert_dead_letters() {
+  // A replayed batch or a re-loaded file records each rejection once; the newest reason wins.
+  return {"INSERT INTO walmart_order_dead_letter " + column_list(kDeadLetterColumns, "created_at") +
+              " VALUES ",
+          placeholders(kDeadLetterParams, "UTC_TIMESTAMP()"), ", ",
+          update_all(kDeadLetterColumns, 2, "created_at = created_at")};
+}
+
+StatementShape upsert_offsets() {
+  return {"INSERT INTO etl_kafka_offset " + column_list(kOffsetColumns, "updated_at") + " VALUES ",
+          placeholders(kOffsetParams, "UTC_TIMESTAMP()"), ", ",
+          " ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), updated_at = VALUES(updated_at)"};
+}
+
+}  // namespace etl::mysql::sql

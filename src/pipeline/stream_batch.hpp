@@ -1,0 +1,74 @@
+#pragma once
+// A stream worker's pending batch: the messages it has parsed but not yet committed to MySQL,
+// turned into the writer's input (mysql::WriteBatch) together with the next offset of every
+// partition they cover. Rows, dead letters and offsets of one batch commit in one transaction.
+//
+// Not thread-safe: owned by one worker thread.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kafka/message.hpp"
+#include "mysql/write_batch.hpp"
+#include "order/order_mapper.hpp"
+
+namespace etl::pipeline {
+
+// The literal source_file of every row the stream writes (data contract §2, column 9).
+inline constexpr const char* kStreamSourceFile = "kafka_stream";
+
+// One message of the batch, for accounting (metrics, backpressure) and for dropping partitions.
+struct PendingMessage {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int64_t timestamp_ms = -1;  // Kafka timestamp, for the produce-to-visible delay histogram
+  size_t weight = 0;
+  bool dead_letter = false;   // rejected by the mapping
+  size_t conversion_warnings = 0;
+};
+
+class PendingBatch {
+ public:
+  PendingBatch(std::string consumer_group, std::string topic)
+      : group_(std::move(consumer_group)), topic_(std::move(topic)) {}
+
+  // Parses one consumed message with `mapper` and adds its orders (or its dead letter) and its
+  // offset. Messages of one partition must be added in offset order.
+  void add(const kafka::Message& message, order::OrderMapper& mapper);
+
+  // Drops everything pending for these partitions (a revoked/lost partition being abandoned):
+  // the batch then never writes them. Returns how many messages were dropped.
+  size_t drop_partitions(const std::vector<int32_t>& partitions);
+
+  [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+  [[nodiscard]] size_t messages() const noexcept { return entries_.size(); }
+  // The flush threshold's measure: order-line rows, counting an order with no lines and a dead
+  // letter as one row each (so batches of those stay bounded too).
+  [[nodiscard]] size_t weight() const noexcept { return weight_; }
+  [[nodiscard]] bool covers(int32_t partition) const { return next_offsets_.count(partition) != 0; }
+  [[nodiscard]] std::chrono::steady_clock::time_point first_added() const noexcept { return first_added_; }
+  [[nodiscard]] const std::map<int32_t, int64_t>& next_offsets() const noexcept { return next_offsets_; }
+  [[nodiscard]] const std::vector<PendingMessage>& entries() const noexcept { return entries_; }
+
+  // The writer's input, offsets included. Valid until the next add/drop/clear.
+  const mysql::WriteBatch& write_batch();
+
+  void clear();
+
+ private:
+  std::string group_;
+  std::string topic_;
+  mysql::WriteBatch batch_;
+  std::map<int32_t, int64_t> next_offsets_;  // partition -> last added offset + 1
+  std::vector<PendingMessage> entries_;
+  size_t weight_ = 0;
+  std::chrono::steady_clock::time_point first_added_{};
+};
+
+// "topic/partition/offset": the dead-letter source of a Kafka record.
+std::string record_source(std::string_view topic, int32_t partition, int64_t offset);
+
+}  // namespace etl::pipeline
