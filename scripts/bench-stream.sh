@@ -33,4 +33,5 @@ trap cleanup EXIT
 
 export ETL_TEST_MYSQL_HOST=127.0.0.1 ETL_TEST_MYSQL_PORT=$port ETL_TEST_MYSQL_USER=root ETL_TEST_MYSQL_PASSWORD=
 "$build/bench/stream/stream_bench" --binary="$build/src/cli/walmart-etl" --orders="$orders" \
-  --partitions="$partitions" --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}"
+  --partitions="$partitions" --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}" | tee "${BENCH_REPORT:-$build/bench-stream-report.md}"
+"$here/scripts/plot-stream-bench.sh" "${BENCH_REPORT:-$build/bench-stream-report.md}" "${BENCH_CHART:-$here/docs/stream-throughput.png}"
