@@ -179,16 +179,7 @@ void StreamWorker::loop() {
 void StreamWorker::handle_release(std::unique_lock<std::mutex>& lock) {
   ReleaseRequest& request = *release_request_;
   // Not yet parsed: never written by this worker; the next owner reads them again.
-  std::set<int32_t> parts(request.partitions.begin(), request.partitions.end());
-  size_t dropped = 0;
-  for (auto it = inbox_.begin(); it != inbox_.end();) {
-    if (parts.count(it->partition()) != 0) {
-      it = inbox_.erase(it);
-      ++dropped;
-    } else {
-      ++it;
-    }
-  }
+  const size_t dropped = drop_inbox_locked(request.partitions);
   pending_.fetch_sub(std::min(dropped, pending_.load()));
   bool covered = false;
   for (int32_t p : request.partitions) covered = covered || batch_.covers(p);
@@ -208,7 +199,7 @@ void StreamWorker::handle_release(std::unique_lock<std::mutex>& lock) {
   released_.notify_all();
 }
 
-size_t StreamWorker::drop_locked(const std::vector<int32_t>& partitions) {
+size_t StreamWorker::drop_inbox_locked(const std::vector<int32_t>& partitions) {
   const std::set<int32_t> parts(partitions.begin(), partitions.end());
   size_t dropped = 0;
   for (auto it = inbox_.begin(); it != inbox_.end();) {
@@ -219,6 +210,11 @@ size_t StreamWorker::drop_locked(const std::vector<int32_t>& partitions) {
       ++it;
     }
   }
+  return dropped;
+}
+
+size_t StreamWorker::drop_locked(const std::vector<int32_t>& partitions) {
+  size_t dropped = drop_inbox_locked(partitions);
   if (!stopped_) dropped += batch_.drop_partitions(partitions);
   pending_.fetch_sub(std::min(dropped, pending_.load()));
   return dropped;

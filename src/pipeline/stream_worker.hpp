@@ -112,6 +112,8 @@ class StreamWorker {
   void handle_release(std::unique_lock<std::mutex>& lock);
   // With the lock held: drop `partitions` from the inbox and the batch (never written).
   size_t drop_locked(const std::vector<int32_t>& partitions);
+  // Removes the not-yet-parsed messages of these partitions from the inbox; returns how many.
+  size_t drop_inbox_locked(const std::vector<int32_t>& partitions);
   void committed(const mysql::WriteResult& r, std::chrono::steady_clock::time_point started);
   void set_fatal(Error e);
 
