@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "e2e/background_process.hpp"
+#include "support/background_process.hpp"
 #include "e2e/e2e_world.hpp"
 #include "e2e/kafka_probe.hpp"
 #include "e2e/order_facts.hpp"

@@ -13,10 +13,16 @@
 #include <utility>
 #include <vector>
 
-#include "e2e/background_process.hpp"
+#include "support/background_process.hpp"
 #include "support/test_env.hpp"
 
 namespace etl::e2e {
+
+using test::BackgroundProcess;
+using test::binary_path;
+using test::read_text_file;
+using test::tail;
+using test::wait_for_file;
 
 using namespace std::chrono_literals;
 

@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "e2e/background_process.hpp"
+#include "support/background_process.hpp"
 #include "e2e/e2e_world.hpp"
 #include "e2e/kafka_probe.hpp"
 #include "e2e/order_facts.hpp"

@@ -29,7 +29,7 @@
 #include <sstream>
 
 #include "common/utc_time.hpp"
-#include "e2e/background_process.hpp"
+#include "support/background_process.hpp"
 #include "e2e/e2e_world.hpp"
 #include "e2e/json_tree.hpp"
 #include "e2e/kafka_probe.hpp"

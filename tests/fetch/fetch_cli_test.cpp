@@ -2,12 +2,7 @@
 // `simulate-api` and `dev-broker` started by the test as separate processes (ports published
 // through --port-file / --bootstrap-file), MariaDB for the watermark.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,10 +12,9 @@
 #include "fetch/fetch_test_support.hpp"
 #include "mysql/schema.hpp"
 #include "mysql/watermark_store.hpp"
+#include "support/background_process.hpp"
 #include "support/test_env.hpp"
 #include "walmart/http_client.hpp"
-
-extern char** environ;
 
 namespace etl::fetch_test {
 namespace {
@@ -28,89 +22,14 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+
+// A walmart-etl process in the background (stopped with SIGTERM, then SIGKILL, when destroyed).
+std::unique_ptr<etl::test::BackgroundProcess> background(
+    const std::vector<std::string>& args, const std::string& dir,
+    const std::map<std::string, std::string>& env = {}) {
+  return std::make_unique<etl::test::BackgroundProcess>(args[0], args, env, dir);
 }
 
-// A walmart-etl process in the background, stopped with SIGTERM (then SIGKILL) by the destructor.
-class Background {
- public:
-  Background(const std::vector<std::string>& args, const std::string& dir,
-             const std::map<std::string, std::string>& env = {})
-      : out_(dir + "/" + args[0] + ".out"), err_(dir + "/" + args[0] + ".err") {
-    std::vector<std::string> argv_s{ETL_BINARY_PATH};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).rfind("WALMART_ETL_", 0) != 0) env_s.emplace_back(*e);
-    }
-    for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addchdir_np(&fa, dir.c_str());
-    if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Background() { (void)stop(seconds(10)); }
-  Background(const Background&) = delete;
-  Background& operator=(const Background&) = delete;
-
-  // SIGTERM, wait up to `grace`, then SIGKILL. The exit code (-1 if killed or not started).
-  int stop(milliseconds grace) {
-    if (pid_ <= 0) return exit_code_;
-    kill(pid_, SIGTERM);
-    return wait(grace, true);
-  }
-  int wait(milliseconds deadline, bool kill_after = true) {
-    if (pid_ <= 0) return exit_code_;
-    int status = 0;
-    const bool exited = etl::test::wait_until(
-        [&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, deadline);
-    if (!exited) {
-      if (!kill_after) return -2;
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      exit_code_ = -1;
-    } else {
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    pid_ = -1;
-    return exit_code_;
-  }
-  [[nodiscard]] bool running() const { return pid_ > 0; }
-  [[nodiscard]] std::string out() const { return slurp(out_); }
-  [[nodiscard]] std::string err() const { return slurp(err_); }
-
- private:
-  pid_t pid_ = -1;
-  int exit_code_ = -1;
-  std::string out_;
-  std::string err_;
-};
-
-std::string wait_for_file(const std::string& path, milliseconds deadline) {
-  std::string content;
-  etl::test::wait_until(
-      [&] {
-        content = slurp(path);
-        while (!content.empty() && (content.back() == '\n' || content.back() == ' ')) content.pop_back();
-        return !content.empty();
-      },
-      deadline);
-  return content;
-}
 
 // simulate-api and dev-broker processes, and the environment that points walmart-etl at them.
 class FetchCli : public ::testing::Test {
@@ -121,13 +40,13 @@ class FetchCli : public ::testing::Test {
     std::vector<std::string> args{"simulate-api", "--port", "0", "--port-file", dir_ + "/port",
                                   "--orders-per-day", "1500", "--days", "4", "--time-scale", "0"};
     args.insert(args.end(), sim_args.begin(), sim_args.end());
-    sim_ = std::make_unique<Background>(args, dir_);
-    broker_ = std::make_unique<Background>(
+    sim_ = background(args, dir_);
+    broker_ = background(
         std::vector<std::string>{"dev-broker", "--bootstrap-file", dir_ + "/bootstrap", "--topic",
                                  topic_ + ":8"},
         dir_);
-    const std::string port = wait_for_file(dir_ + "/port", seconds(20));
-    bootstrap_ = wait_for_file(dir_ + "/bootstrap", seconds(20));
+    const std::string port = etl::test::wait_for_file(dir_ + "/port", seconds(20));
+    bootstrap_ = etl::test::wait_for_file(dir_ + "/bootstrap", seconds(20));
     ASSERT_FALSE(port.empty()) << sim_->err();
     ASSERT_FALSE(bootstrap_.empty()) << broker_->err();
     base_url_ = "http://127.0.0.1:" + port;
@@ -195,8 +114,8 @@ class FetchCli : public ::testing::Test {
   std::string base_url_;
   std::string bootstrap_;
   std::map<std::string, std::string> env_;
-  std::unique_ptr<Background> sim_;
-  std::unique_ptr<Background> broker_;
+  std::unique_ptr<etl::test::BackgroundProcess> sim_;
+  std::unique_ptr<etl::test::BackgroundProcess> broker_;
 };
 
 TEST_F(FetchCli, TokenPrintsTheExpiryAndTheTokenOnlyWhenAsked) {
@@ -279,11 +198,11 @@ TEST_F(FetchCli, FollowPicksUpChangesAndStopsCleanlyOnSigterm) {
     return store.load("main", "WFSFulfilled");
   };
   const std::string start_day = format_sql_datetime(now_epoch_ms() / 1000 - 86400).substr(0, 10);
-  Background follow({"fetch", "--follow", "--interval", "1s", "--start", start_day}, dir_,
-                    env(etl::test::mysql_env(db.config())));
+  auto follow = background({"fetch", "--follow", "--interval", "1s", "--start", start_day}, dir_,
+                           env(etl::test::mysql_env(db.config())));
 
   ASSERT_TRUE(etl::test::wait_until([&] { return watermark().has_value(); }, seconds(60)))
-      << follow.err();
+      << follow->err();
   const int64_t first_wm = *watermark();
   const auto before = dump();
   advance_sim(6 * 3600);  // six simulated hours: statuses change
@@ -296,16 +215,16 @@ TEST_F(FetchCli, FollowPicksUpChangesAndStopsCleanlyOnSigterm) {
   ASSERT_GT(changed.size(), 50u);
   // A later cycle fetches them: its watermark passes the first one.
   ASSERT_TRUE(etl::test::wait_until([&] { return *watermark() > first_wm + 500; }, seconds(60)))
-      << follow.err();
+      << follow->err();
   ASSERT_TRUE(etl::test::wait_until([&] {
     const auto w = watermark();
     return w && *w > first_wm + 1500;  // one more cycle, certainly after the advance was visible
   }, seconds(60)));
 
   const auto t = std::chrono::steady_clock::now();
-  EXPECT_EQ(follow.stop(seconds(30)), 0) << follow.err();
+  EXPECT_EQ(follow->stop(seconds(30)), 0) << follow->err();
   EXPECT_LT(std::chrono::steady_clock::now() - t, seconds(15));
-  EXPECT_NE(follow.out().find("result: complete"), std::string::npos);
+  EXPECT_NE(follow->out().find("result: complete"), std::string::npos);
 
   // Every changed order's latest version in Kafka is the one the API shows now.
   const auto got = read_topic(kafka(), topic_, changed.size(), seconds(60));

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace etl::e2e {
+namespace etl::test {
 
 class BackgroundProcess {
  public:
@@ -73,4 +73,4 @@ std::string read_text_file(const std::string& path);
 // The last `max_bytes` of a text (for failure messages).
 std::string tail(const std::string& text, size_t max_bytes = 4000);
 
-}  // namespace etl::e2e
+}  // namespace etl::test

@@ -1,4 +1,4 @@
-#include "e2e/background_process.hpp"
+#include "support/background_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace etl::e2e {
+namespace etl::test {
 
 namespace {
 int decode_status(int status) {
@@ -154,4 +154,4 @@ std::string wait_for_file(const std::string& path, std::chrono::milliseconds dea
   }
 }
 
-}  // namespace etl::e2e
+}  // namespace etl::test
