@@ -2,7 +2,7 @@
 #               [NEEDS_BINARY])
 # NEEDS_BINARY: the test runs the walmart-etl executable (path in the ETL_BINARY_PATH macro).
 # One labelled ctest executable per call. Integration and e2e tests get the environment that
-# scripts/test.sh exports (ETL_TEST_MYSQL_*, ETL_BINARY), see tests/README.md.
+# scripts/test.sh exports (ETL_TEST_MYSQL_HOST/PORT/USER/PASSWORD; see tests/support/test_env.hpp).
 function(etl_add_test)
   cmake_parse_arguments(T "NEEDS_BINARY" "NAME;LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
