@@ -215,30 +215,15 @@ void FieldReader::put_text(const PathSeg& p, std::string_view s, size_t limit, b
 }
 
 Step FieldReader::text(od::value& v, const PathSeg& p, size_t max_chars, OptText& out) {
-  Token t;
-  if (Step s = token(v, t); s != Step::ok) return s;
-  switch (t.kind) {
-    case Kind::null:
-      out.reset();
-      return Step::ok;
-    case Kind::object:
-    case Kind::array:
-      out.reset();
-      warn(p, std::string("expected a string, found ") + kind_name(t.kind));
-      return walk(v, p.depth);
-    case Kind::string: {
-      std::string_view s;
-      if (Step st = string_content(t, s); st != Step::ok) return st;
-      put_text(p, s, max_chars, false, out);
-      return Step::ok;
-    }
-    default:  // numbers with their own text, true/false as text
-      put_text(p, t.text, max_chars, false, out);
-      return Step::ok;
-  }
+  return limited_text(v, p, max_chars, false, out);
 }
 
 Step FieldReader::text_max_bytes(od::value& v, const PathSeg& p, size_t max_bytes, OptText& out) {
+  return limited_text(v, p, max_bytes, true, out);
+}
+
+Step FieldReader::limited_text(od::value& v, const PathSeg& p, size_t limit, bool limit_in_bytes,
+                               OptText& out) {
   Token t;
   if (Step s = token(v, t); s != Step::ok) return s;
   switch (t.kind) {
@@ -253,11 +238,11 @@ Step FieldReader::text_max_bytes(od::value& v, const PathSeg& p, size_t max_byte
     case Kind::string: {
       std::string_view s;
       if (Step st = string_content(t, s); st != Step::ok) return st;
-      put_text(p, s, max_bytes, true, out);
+      put_text(p, s, limit, limit_in_bytes, out);
       return Step::ok;
     }
-    default:
-      put_text(p, t.text, max_bytes, true, out);
+    default:  // numbers with their own text, true/false as text
+      put_text(p, t.text, limit, limit_in_bytes, out);
       return Step::ok;
   }
 }

@@ -136,6 +136,9 @@ class FieldReader {
   Step read_key(od::field& f, const char* value_start, std::string_view& key);
   // Decodes a string token's content (escapes) into scratch when needed.
   Step string_content(const Token& t, std::string_view& out);
+  // text()/text_max_bytes(): a string value (numbers and booleans as their text), cut to `limit`
+  // code points or bytes.
+  Step limited_text(od::value& v, const PathSeg& p, size_t limit, bool limit_in_bytes, OptText& out);
   void put_text(const PathSeg& p, std::string_view s, size_t limit, bool limit_in_bytes,
                 OptText& out);
   template <size_t N>
