@@ -78,7 +78,11 @@ TEST(FetchKafka, BrokerDownForAWhileLosesNothing) {
 }
 
 TEST(FetchKafka, BrokerGoneForGoodFailsWithTheUndeliveredCount) {
-  auto sim = start_simulator(sim_options(1500, 5));
+  auto options = sim_options(1500, 5);
+  // Slow pages, so the run cannot finish (and be acknowledged) before the broker goes away: an
+  // unthrottled in-process fetch of one day takes only a few tens of milliseconds.
+  options.faults.latency = milliseconds(40);
+  auto sim = start_simulator(options);
   const std::string topic = random_name("orders");
   auto broker = start_broker(topic, 4);
   auto cfg = fetch_config(*sim, broker.get(), topic);
