@@ -188,6 +188,16 @@ std::optional<Error> Consumer::commit(const TopicPartitions& next_offsets) {
   return std::nullopt;
 }
 
+std::optional<Error> Consumer::commit_async(const TopicPartitions& next_offsets) {
+  if (next_offsets.empty()) return std::nullopt;
+  const PartitionListPtr list = to_native(next_offsets);
+  const rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), 1 /* asynchronous */);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return kafka_error(err, fmt::format("commit {} for group {}", describe(next_offsets), group_id_));
+  }
+  return std::nullopt;
+}
+
 TopicPartitions Consumer::committed(const TopicPartitions& partitions,
                                     std::chrono::milliseconds timeout) {
   const PartitionListPtr list = to_native(partitions);

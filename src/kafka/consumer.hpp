@@ -78,6 +78,11 @@ class Consumer {
   // Synchronous commit of next offsets (last processed + 1) to the group. Checks the request and
   // every partition's result. Empty list: nothing to do. Never commit lost partitions.
   std::optional<Error> commit(const TopicPartitions& next_offsets);
+  // Asynchronous commit: queued, returns at once, never waits for a broker (one that is down must
+  // not stall the caller). The outcome is not reported back: for advisory offsets (the stream
+  // keeps the authoritative ones in MySQL and commits these for lag tools). Returns an error only
+  // if the request could not be queued.
+  std::optional<Error> commit_async(const TopicPartitions& next_offsets);
 
   // The group's committed offsets for these partitions (offset RD_KAFKA_OFFSET_INVALID if none).
   TopicPartitions committed(const TopicPartitions& partitions, std::chrono::milliseconds timeout);

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
 #include "mysql/mysql_error.hpp"
+#include "mysql/offset_fence.hpp"
 #include "mysql/sink_sql.hpp"
 
 namespace etl::mysql {
@@ -44,10 +45,8 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       insert_charges_(sql::insert_charges(), sql::kChargeParams),
       upsert_raw_(sql::upsert_raw(), sql::kRawParams),
       upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
-      upsert_offsets_(sql::upsert_offsets(), sql::kOffsetParams),
       dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64, T::text,
-                           T::text, T::int32, T::text}),
-      offset_params_({T::text, T::text, T::int32, T::int64}) {
+                           T::text, T::int32, T::text}) {
   connect();
 }
 
@@ -99,7 +98,7 @@ void BatchWriter::connect() {
 
 void BatchWriter::drop_connection() noexcept {
   for (TableStatement* s : {&delete_charges_, &delete_stale_lines_, &upsert_lines_, &insert_charges_,
-                            &upsert_raw_, &upsert_dead_letters_, &upsert_offsets_}) {
+                            &upsert_raw_, &upsert_dead_letters_}) {
     s->reset();
   }
   conn_.reset();
@@ -177,7 +176,16 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   }
   if (run_start < selected.size()) runs.emplace_back(run_start, selected.size());
 
-  c.begin();
+  // The offsets first: claiming their rows fences out any other writer of these partitions.
+  auto begin_fenced = [&] {
+    c.begin();
+    result.fenced = advance_offsets(c, batch.offsets);
+    if (result.fenced.empty()) return true;
+    c.rollback();
+    result.rejected.clear();
+    return false;
+  };
+  if (!begin_fenced()) return result;
   try {
     for (auto [a, b] : runs) write_orders(a, b);
   } catch (const EtlError& e) {
@@ -185,7 +193,7 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     // Some order holds a value the server refuses: start again and find it by bisection.
     spdlog::info("mysql: the server refused a row ({}); isolating the order(s) at fault", e.what());
     c.rollback();
-    c.begin();
+    if (!begin_fenced()) return result;
     for (auto [a, b] : runs) isolate(batch, selected, a, b, 0, result.rejected);
   }
 
@@ -215,7 +223,6 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   for (const auto& d : own_letters) letters.push_back(&d);
   write_dead_letters(letters);
   result.dead_letters = letters.size();
-  write_offsets(batch.offsets);
   result.offsets = batch.offsets.size();
 
   if (options_.before_commit) options_.before_commit(attempt_no);
@@ -304,26 +311,6 @@ void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& lette
     throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, e.error().code,
                    fmt::format("cannot record dead letters (is walmart_order_dead_letter as in sql/?): {}",
                                e.error().message));
-  }
-}
-
-void BatchWriter::write_offsets(const std::vector<OffsetUpdate>& offsets) {
-  if (offsets.empty()) return;
-  ParamTable& p = offset_params_;
-  p.clear();
-  for (const auto& o : offsets) {
-    p.add_row();
-    p.set_text(0, std::string_view(o.consumer_group));
-    p.set_text(1, std::string_view(o.topic));
-    p.set_int32(2, o.partition);
-    p.set_int64(3, o.next_offset);
-  }
-  try {
-    upsert_offsets_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);
-  } catch (const EtlError& e) {
-    if (e.error().cls != ErrorClass::bad_record) throw;
-    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, e.error().code,
-                   fmt::format("cannot store Kafka offsets: {}", e.error().message));
   }
 }
 

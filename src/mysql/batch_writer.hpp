@@ -7,8 +7,10 @@
 //    upserted and rows of lines it no longer has are deleted; its charges are replaced as a set;
 //    its walmart_order_raw row is upserted. Within a batch, only the last occurrence of an order
 //    is written. Re-writing identical data changes nothing but load_time.
-//  - Dead letters are idempotent on (source, record_index); offsets are upserted per
-//    (consumer_group, topic, partition).
+//  - Dead letters are idempotent on (source, record_index); offsets are fenced per
+//    (consumer_group, topic, partition) (offset_fence.hpp): the transaction first moves each
+//    partition's stored offset from the value the caller expects; if any partition holds
+//    something else, nothing is written and WriteResult::fenced names those partitions.
 //  - Nothing is half-written: every attempt is one transaction, rolled back on any error.
 //  - Retriable errors (lost connection, server gone, deadlock, lock wait timeout, ...): rollback,
 //    backoff with jitter, reconnect if the connection is broken, retry up to max_retries; then
@@ -34,6 +36,7 @@
 
 #include "config/config.hpp"
 #include "mysql/connection.hpp"
+#include "mysql/offset_fence.hpp"
 #include "mysql/order_tables.hpp"
 #include "mysql/table_statement.hpp"
 #include "mysql/write_batch.hpp"
@@ -70,6 +73,9 @@ struct WriteResult {
   size_t superseded = 0;    // earlier versions of an order in the same batch, not written
   size_t dead_letters = 0;  // dead-letter rows written: the batch's plus the rejected orders
   size_t offsets = 0;       // offset rows written
+  // Non-empty: partitions whose stored offset was not the expected one; NOTHING of the batch was
+  // written (the caller drops or re-checks those partitions and writes the rest again).
+  std::vector<FencedPartition> fenced;
   unsigned retries = 0;     // attempts that failed retriably before the successful one
   std::vector<RejectedOrder> rejected;
 };
@@ -99,7 +105,6 @@ class BatchWriter {
   void isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a, size_t b,
                int depth, std::vector<RejectedOrder>& rejected);
   void write_dead_letters(const std::vector<const DeadLetter*>& letters);
-  void write_offsets(const std::vector<OffsetUpdate>& offsets);
 
   config::MysqlConfig cfg_;
   BatchWriterOptions options_;
@@ -114,11 +119,9 @@ class BatchWriter {
   TableStatement insert_charges_;
   TableStatement upsert_raw_;
   TableStatement upsert_dead_letters_;
-  TableStatement upsert_offsets_;
 
   OrderTables tables_;
   ParamTable dead_letter_params_;
-  ParamTable offset_params_;
 };
 
 [[nodiscard]] std::string_view to_string(WritePath p) noexcept;

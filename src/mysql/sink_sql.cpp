@@ -31,9 +31,6 @@ constexpr std::array<std::string_view, kDeadLetterParams> kDeadLetterColumns = {
     "source", "record_index", "source_topic", "source_partition", "source_offset", "message_key",
     "purchaseOrderId", "payload", "error_class", "error_code", "error_message"};
 
-constexpr std::array<std::string_view, kOffsetParams> kOffsetColumns = {
-    "consumer_group", "topic", "partition_id", "next_offset"};
-
 template <size_t N>
 std::string column_list(const std::array<std::string_view, N>& cols, std::string_view extra) {
   std::string s = "(";
@@ -128,12 +125,6 @@ StatementShape upsert_dead_letters() {
               " VALUES ",
           placeholders(kDeadLetterParams, "UTC_TIMESTAMP()"), ", ",
           update_all(kDeadLetterColumns, 2, "created_at = created_at")};
-}
-
-StatementShape upsert_offsets() {
-  return {"INSERT INTO etl_kafka_offset " + column_list(kOffsetColumns, "updated_at") + " VALUES ",
-          placeholders(kOffsetParams, "UTC_TIMESTAMP()"), ", ",
-          " ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), updated_at = VALUES(updated_at)"};
 }
 
 }  // namespace etl::mysql::sql

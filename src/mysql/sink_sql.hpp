@@ -15,7 +15,6 @@ inline constexpr size_t kOrderLineParams = 51;   // walmart_order columns 1..51 
 inline constexpr size_t kChargeParams = 9;
 inline constexpr size_t kRawParams = 7;
 inline constexpr size_t kDeadLetterParams = 11;
-inline constexpr size_t kOffsetParams = 4;
 
 StatementShape upsert_order_lines();   // INSERT walmart_order ... ON DUPLICATE KEY UPDATE every column
 StatementShape insert_charges();       // INSERT walmart_order_charge (after delete_charges)
@@ -23,7 +22,6 @@ StatementShape upsert_raw();           // INSERT walmart_order_raw ... ON DUPLIC
 StatementShape delete_charges();       // params: purchaseOrderId
 StatementShape delete_stale_lines();   // params: purchaseOrderId, "1,2,5" (lines of the new version)
 StatementShape upsert_dead_letters();  // idempotent on (source, record_index)
-StatementShape upsert_offsets();       // etl_kafka_offset
 
 // "a, b, c": the bound columns of each table in bind order (e.g. for a LOAD DATA column list).
 std::string order_line_columns();

@@ -44,12 +44,16 @@ struct DeadLetter {
   std::string message;                    // the reason, naming the field and the order
 };
 
-// The next offset to read for one partition, stored in ods.etl_kafka_offset.
+// The next offset to read for one partition, stored in ods.etl_kafka_offset. The write is
+// fenced (offset_fence.hpp): it succeeds only if the row still holds `expected_stored`, the value
+// the writer started the partition from or last committed (absent: no row yet). Anything else
+// means another consumer wrote the partition meanwhile, and the batch is refused for it.
 struct OffsetUpdate {
   std::string consumer_group;
   std::string topic;
   int32_t partition = 0;
   int64_t next_offset = 0;
+  std::optional<int64_t> expected_stored;
 };
 
 // One transaction's worth of work. Orders are applied in vector order: when the same

@@ -97,10 +97,12 @@ size_t PendingBatch::drop_partitions(const std::vector<int32_t>& partitions) {
   return before - entries_.size();
 }
 
-const mysql::WriteBatch& PendingBatch::write_batch() {
+const mysql::WriteBatch& PendingBatch::write_batch(const std::map<int32_t, std::optional<int64_t>>& stored) {
   batch_.offsets.clear();
   for (const auto& [partition, next] : next_offsets_) {
-    batch_.offsets.push_back(mysql::OffsetUpdate{group_, topic_, partition, next});
+    const auto it = stored.find(partition);
+    batch_.offsets.push_back(
+        mysql::OffsetUpdate{group_, topic_, partition, next, it == stored.end() ? std::nullopt : it->second});
   }
   return batch_;
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,10 @@ class PendingBatch {
   [[nodiscard]] const std::map<int32_t, int64_t>& next_offsets() const noexcept { return next_offsets_; }
   [[nodiscard]] const std::vector<PendingMessage>& entries() const noexcept { return entries_; }
 
-  // The writer's input, offsets included. Valid until the next add/drop/clear.
-  const mysql::WriteBatch& write_batch();
+  // The writer's input, offsets included, each fenced on `stored` (partition -> the next offset
+  // MySQL holds as far as the worker knows; absent or nullopt: no row yet). Valid until the next
+  // add/drop/clear.
+  const mysql::WriteBatch& write_batch(const std::map<int32_t, std::optional<int64_t>>& stored);
 
   void clear();
 

@@ -130,6 +130,7 @@ class StreamJob {
   void handle(kafka::Message message);
   void housekeeping(bool force_commit);
   void collect_written();
+  void reseek_fenced();
   void commit_to_kafka(const std::vector<int32_t>& only = {});
   void apply_backpressure();
   void update_lag();
@@ -376,6 +377,9 @@ void StreamJob::on_assigned(kafka::TopicPartitions& parts) {
     spdlog::info("stream: {}[{}] -> worker {}, starting at {} ({})", topic_, tp.partition, st.worker,
                  start >= 0 ? std::to_string(start) : std::string("stream.reset"), source);
     partitions_[tp.partition] = st;
+    const auto it = stored.find(tp.partition);
+    workers_[static_cast<size_t>(st.worker)]->adopt(
+        tp.partition, it == stored.end() ? std::nullopt : std::optional<int64_t>(it->second));
   }
   metrics_.assigned_partitions.set(static_cast<double>(partitions_.size()));
   health_.clear(HealthCondition::starting);
@@ -518,6 +522,39 @@ void StreamJob::collect_written() {
   }
 }
 
+// A worker found a partition's stored offset moved by someone else (mysql/offset_fence.hpp): it
+// dropped that partition's pending messages. MySQL is the truth: continue from what it holds.
+void StreamJob::reseek_fenced() {
+  for (const auto& w : workers_) {
+    for (const auto& f : w->take_fenced()) {
+      auto it = partitions_.find(f.partition);
+      if (it == partitions_.end() || it->second.worker != w->id()) continue;  // released meanwhile
+      metrics_.fenced.inc();
+      PartitionState& st = it->second;
+      // No row any more (deleted by hand): go on from what this process had written.
+      const int64_t resume = f.found.value_or(f.expected.value_or(0));
+      spdlog::error("stream: {}[{}] was written by another consumer of group {} meanwhile ({}); its pending "
+                    "messages were NOT written by this process, which continues from offset {}. Two writers "
+                    "of one partition: a rebalance overlapped a slow batch, or another process uses the "
+                    "same group and database",
+                    topic_, f.partition, group_, f.describe(), resume);
+      try {
+        consumer_->seek({{topic_, f.partition, resume}}, 10s);
+      } catch (const EtlError& e) {
+        fatal_ = Error{ErrorClass::fatal, ErrorOrigin::kafka, e.error().code,
+                       fmt::format("cannot move {}[{}] to offset {} after a fence: {}", topic_, f.partition,
+                                   resume, e.error().message)};
+        return;
+      }
+      st.expected_next = resume;
+      st.dispatched_next.reset();
+      st.written_next = f.found;
+      st.eof_at.reset();
+      w->adopt(f.partition, f.found);
+    }
+  }
+}
+
 void StreamJob::commit_to_kafka(const std::vector<int32_t>& only) {
   kafka::TopicPartitions list;
   auto consider = [&](int32_t p, PartitionState& st) {
@@ -536,11 +573,7 @@ void StreamJob::commit_to_kafka(const std::vector<int32_t>& only) {
   if (list.empty() || !consumer_) return;
   // Asynchronous: a broker that is down must not stall the poll loop; MySQL holds the
   // authoritative offsets, these are for lag tools (and the fallback of a group without them).
-  const kafka::PartitionListPtr native = kafka::to_native(list);
-  const rd_kafka_resp_err_t err = rd_kafka_commit(consumer_->native(), native.get(), 1 /* async */);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    spdlog::debug("stream: committing {} to Kafka: {}", kafka::describe(list), rd_kafka_err2str(err));
-  }
+  if (const auto err = consumer_->commit_async(list)) spdlog::debug("stream: {}", err->describe());
 }
 
 void StreamJob::apply_backpressure() {
@@ -630,6 +663,7 @@ void StreamJob::log_status() {
 void StreamJob::housekeeping(bool force_commit) {
   const auto now = Clock::now();
   collect_written();
+  reseek_fenced();
   apply_backpressure();
   if (force_commit || now - last_commit_ >= kCommitInterval) {
     commit_to_kafka();

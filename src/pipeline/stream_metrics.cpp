@@ -31,6 +31,9 @@ StreamMetrics::StreamMetrics()
           "From the Kafka message timestamp to its batch being committed in MySQL", kSecondBuckets)),
       mysql_retries(registry.add_counter("walmart_etl_stream_mysql_retries_total",
                                          "Batch attempts that failed with a retriable MySQL error")),
+      fenced(registry.add_counter("walmart_etl_stream_fenced_total",
+                                  "Batches refused for a partition another consumer wrote meanwhile "
+                                  "(offset fence); the partition is re-read from the offset in MySQL")),
       lag(registry.add_gauge_family("walmart_etl_stream_lag_messages",
                                     "Per assigned partition: high watermark minus the next offset written",
                                     {"topic", "partition"})),

@@ -32,6 +32,7 @@ struct StreamMetrics {
   Histogram& batch_seconds;      // write latency of a committed batch (all attempts)
   Histogram& visible_delay_seconds;  // Kafka message timestamp -> committed in MySQL
   Counter& mysql_retries;        // failed attempts that were retried
+  Counter& fenced;               // partitions found written by another consumer (offset fence)
   Family<Gauge>& lag;            // {topic, partition}: high watermark - next offset written
   Family<Counter>& lost_to_retention;  // {topic, partition}: messages deleted before being read
   Gauge& assigned_partitions;

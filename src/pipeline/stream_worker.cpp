@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "common/backoff.hpp"
 #include "common/utc_time.hpp"
@@ -28,9 +29,16 @@ StreamWorker::~StreamWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
+void StreamWorker::adopt(int32_t partition, std::optional<int64_t> stored) {
+  const std::lock_guard lock(mutex_);
+  stored_[partition] = stored;
+  fenced_.erase(partition);
+}
+
 void StreamWorker::push(kafka::Message message) {
   {
     const std::lock_guard lock(mutex_);
+    if (fenced_.count(message.partition()) != 0) return;  // re-read after the poll thread re-seeks
     inbox_.push_back(std::move(message));
   }
   pending_.fetch_add(1, std::memory_order_relaxed);
@@ -57,6 +65,8 @@ std::map<int32_t, int64_t> StreamWorker::release(const std::vector<int32_t>& par
       result.emplace(p, it->second);
       written_.erase(it);
     }
+    stored_.erase(p);
+    fenced_.erase(p);
   }
   return result;
 }
@@ -94,6 +104,11 @@ bool StreamWorker::wait_stopped(Clock::time_point deadline) {
 std::map<int32_t, int64_t> StreamWorker::written() const {
   const std::lock_guard lock(mutex_);
   return written_;
+}
+
+std::vector<mysql::FencedPartition> StreamWorker::take_fenced() {
+  const std::lock_guard lock(mutex_);
+  return std::exchange(fenced_reports_, {});
 }
 
 std::optional<Error> StreamWorker::fatal_error() const {
@@ -233,7 +248,16 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
         options.max_retries = 0;  // this loop retries: interruptible, with health reporting
         writer_.emplace(settings_.mysql, options);
       }
-      const mysql::WriteResult r = writer_->write(batch_.write_batch());
+      std::map<int32_t, std::optional<int64_t>> stored;
+      {
+        const std::lock_guard lock(mutex_);
+        stored = stored_;
+      }
+      const mysql::WriteResult r = writer_->write(batch_.write_batch(stored));
+      if (!r.fenced.empty()) {
+        if (!handle_fenced(r.fenced)) return true;
+        continue;  // the other partitions' part of the batch, at once
+      }
       committed(r, started);
       if (failures > 0) {
         spdlog::info("stream: {}: MySQL write succeeded after {} failed attempt(s)", name_, failures);
@@ -301,6 +325,40 @@ bool StreamWorker::wait_before_retry(std::chrono::milliseconds delay, FlushMode 
   }
 }
 
+bool StreamWorker::handle_fenced(const std::vector<mysql::FencedPartition>& fenced) {
+  std::vector<int32_t> partitions;
+  std::vector<int32_t> taken;  // by another consumer
+  for (const auto& f : fenced) {
+    partitions.push_back(f.partition);
+    if (f.already_written()) {
+      spdlog::info("stream: {}: {}[{}] already holds next offset {} in MySQL: an earlier attempt of this "
+                   "batch committed (its reply was lost); not writing it again",
+                   name_, settings_.topic, f.partition, f.next_offset);
+    } else {
+      spdlog::warn("stream: {}: refused to write {}[{}]: {} (another consumer wrote it meanwhile)", name_,
+                   settings_.topic, f.partition, f.describe());
+      taken.push_back(f.partition);
+    }
+  }
+  size_t dropped = batch_.drop_partitions(partitions);
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& f : fenced) {
+      if (f.already_written()) {
+        stored_[f.partition] = f.found;
+        written_[f.partition] = *f.found;
+      } else {
+        fenced_.insert(f.partition);
+        written_.erase(f.partition);
+        fenced_reports_.push_back(f);
+      }
+    }
+    dropped += drop_inbox_locked(taken);
+  }
+  pending_.fetch_sub(std::min(dropped, pending_.load()));
+  return !batch_.empty();
+}
+
 void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point started) {
   const auto now = Clock::now();
   const int64_t now_ms = now_epoch_ms();
@@ -326,7 +384,10 @@ void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point star
   metrics_.batch_seconds.observe(std::chrono::duration<double>(now - started).count());
   {
     const std::lock_guard lock(mutex_);
-    for (const auto& [p, next] : batch_.next_offsets()) written_[p] = next;
+    for (const auto& [p, next] : batch_.next_offsets()) {
+      written_[p] = next;
+      stored_[p] = next;
+    }
   }
   pending_.fetch_sub(std::min(messages, pending_.load()));
   spdlog::debug("stream: {}: committed {} message(s): {} orders, {} rows, {} charges, {} dead letters",

@@ -13,8 +13,15 @@
 // because offsets only move in the batch's own transaction. A fatal error stops the worker and
 // is reported through fatal_error().
 //
-// Threading: push(), pending(), release(), request_flush(), drain(), abandon(), written() and
-// fatal_error() are called from the poll thread; everything else runs on the worker thread.
+// Fencing: every batch moves each partition's stored offset from the value this worker knows
+// (given by adopt(), then its own commits) — see mysql/offset_fence.hpp. If MySQL holds anything
+// else, another consumer wrote the partition: the worker drops that partition's pending messages,
+// ignores its further messages, and reports it through take_fenced(); the poll thread re-seeks
+// the partition to the stored offset and adopt()s it again.
+//
+// Threading: adopt(), push(), pending(), release(), request_flush(), drain(), abandon(), written(),
+// take_fenced() and fatal_error() are called from the poll thread; everything else runs on the
+// worker thread.
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +31,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,7 +76,11 @@ class StreamWorker {
 
   [[nodiscard]] int id() const noexcept { return id_; }
 
-  // Hands a consumed message of a partition this worker owns to the worker.
+  // Gives the worker a partition, with the next offset MySQL holds for it (nullopt: no row), the
+  // value its first batch fences on. Before any push() of that partition; again after a fence.
+  void adopt(int32_t partition, std::optional<int64_t> stored);
+  // Hands a consumed message of a partition this worker owns to the worker. Messages of a fenced
+  // partition (not adopted again yet) are dropped.
   void push(kafka::Message message);
   // Messages consumed but not committed yet (inbox + batch): the backpressure measure.
   [[nodiscard]] size_t pending() const noexcept { return pending_.load(std::memory_order_relaxed); }
@@ -90,6 +102,8 @@ class StreamWorker {
 
   // Next offsets committed in MySQL by this worker, per partition it owns or owned.
   [[nodiscard]] std::map<int32_t, int64_t> written() const;
+  // Partitions fenced since the last call (see above).
+  [[nodiscard]] std::vector<mysql::FencedPartition> take_fenced();
   [[nodiscard]] std::optional<Error> fatal_error() const;
   // Messages dropped by drain() at its deadline (never written; re-read on the next start).
   [[nodiscard]] size_t dropped_at_shutdown() const noexcept { return dropped_at_shutdown_.load(); }
@@ -115,6 +129,9 @@ class StreamWorker {
   // Removes the not-yet-parsed messages of these partitions from the inbox; returns how many.
   size_t drop_inbox_locked(const std::vector<int32_t>& partitions);
   void committed(const mysql::WriteResult& r, std::chrono::steady_clock::time_point started);
+  // After a refused write: forgets the fenced partitions' pending messages. False if nothing is
+  // left to write.
+  bool handle_fenced(const std::vector<mysql::FencedPartition>& fenced);
   void set_fatal(Error e);
 
   const int id_;
@@ -139,6 +156,9 @@ class StreamWorker {
   bool abandon_ = false;
   bool stopped_ = false;
   std::map<int32_t, int64_t> written_;
+  std::map<int32_t, std::optional<int64_t>> stored_;  // the fence: what MySQL holds per partition
+  std::set<int32_t> fenced_;                          // refused, awaiting adopt()
+  std::vector<mysql::FencedPartition> fenced_reports_;
   std::optional<Error> fatal_;
 
   std::atomic<size_t> pending_{0};

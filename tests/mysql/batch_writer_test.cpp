@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -196,20 +197,111 @@ TEST_P(BatchWriterTest, DeadLettersAreRecordedOnceAndOffsetsCommitWithTheRows) {
   d.payload = std::string("{not json\x01\xff", 12);
   d.message = "invalid JSON: missing quote";
   b.dead_letters.push_back(d);
-  b.offsets.push_back({"g1", "walmart_order_raw", 2, 18});
-  b.offsets.push_back({"g1", "walmart_order_raw", 0, 5});
+  b.offsets.push_back({"g1", "walmart_order_raw", 2, 18, std::nullopt});
+  b.offsets.push_back({"g1", "walmart_order_raw", 0, 5, std::nullopt});
   b.orders.push_back(to_write(order_json(600, {{1, "A"}}), "walmart_order_raw/0/4"));
   auto r = w.write(b);
   EXPECT_EQ(r.dead_letters, 1u);
   EXPECT_EQ(r.offsets, 2u);
-  b.offsets = {{"g1", "walmart_order_raw", 2, 25}};
+  b.offsets = {{"g1", "walmart_order_raw", 2, 25, 18}};
   r = w.write(b);  // a replay of the same dead letter
+  EXPECT_TRUE(r.fenced.empty());
   EXPECT_EQ(table("walmart_order_dead_letter"),
             (std::vector<mysql::Row>{{"walmart_order_raw/2/17", "0", "walmart_order_raw", "2", "17", "key-17",
                                       std::nullopt, std::string("{not json\x01\xff", 12), "bad_record",
                                       std::nullopt, "invalid JSON: missing quote"}}));
   EXPECT_EQ(table("etl_kafka_offset"), (std::vector<mysql::Row>{R({"g1", "walmart_order_raw", "0", "5"}),
                                                                 R({"g1", "walmart_order_raw", "2", "25"})}));
+}
+
+// The offset fence (mysql/offset_fence.hpp): a batch commits only if every partition's stored
+// offset is the one the writer expects; otherwise nothing of it is written.
+TEST_P(BatchWriterTest, OffsetsAreFencedOnTheValueTheWriterExpects) {
+  auto w = writer();
+  auto batch = [](int64_t id, std::vector<mysql::OffsetUpdate> offsets) {
+    mysql::WriteBatch b;
+    b.orders.push_back(to_write(order_json(id, {{1, "A"}}), "t/0/" + std::to_string(id)));
+    mysql::DeadLetter d;
+    d.origin.source = "t/0/dl" + std::to_string(id);
+    d.payload = "{";
+    d.message = "truncated JSON";
+    b.dead_letters.push_back(d);
+    b.offsets = std::move(offsets);
+    return b;
+  };
+  auto r = w.write(batch(800, {{"g", "t", 0, 10, std::nullopt}}));  // no row yet: inserted
+  EXPECT_TRUE(r.fenced.empty());
+  EXPECT_EQ(r.orders, 1u);
+
+  r = w.write(batch(801, {{"g", "t", 0, 20, 5}}));  // expects 5, MySQL holds 10
+  ASSERT_EQ(r.fenced.size(), 1u);
+  EXPECT_EQ(r.fenced[0].partition, 0);
+  EXPECT_EQ(r.fenced[0].expected, std::optional<int64_t>(5));
+  EXPECT_EQ(r.fenced[0].found, std::optional<int64_t>(10));
+  EXPECT_FALSE(r.fenced[0].already_written());
+  EXPECT_NE(r.fenced[0].describe().find("expected 5"), std::string::npos) << r.fenced[0].describe();
+  EXPECT_EQ(r.orders, 0u);
+  EXPECT_EQ(r.dead_letters, 0u);
+
+  r = w.write(batch(802, {{"g", "t", 0, 20, std::nullopt}}));  // expects no row: there is one
+  ASSERT_EQ(r.fenced.size(), 1u);
+  EXPECT_EQ(r.fenced[0].found, std::optional<int64_t>(10));
+
+  r = w.write(batch(803, {{"g", "t", 0, 10, 3}}));  // MySQL already holds this batch's result
+  ASSERT_EQ(r.fenced.size(), 1u);
+  EXPECT_TRUE(r.fenced[0].already_written());
+
+  // Two partitions, one of them fenced: the other's offset move is rolled back with everything.
+  r = w.write(batch(804, {{"g", "t", 0, 20, 10}, {"g", "t", 1, 7, 4}}));
+  ASSERT_EQ(r.fenced.size(), 1u);
+  EXPECT_EQ(r.fenced[0].partition, 1);
+  EXPECT_EQ(r.fenced[0].found, std::nullopt);
+
+  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"), "800");
+  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(source ORDER BY 1) FROM walmart_order_dead_letter"), "t/0/dl800");
+  EXPECT_EQ(table("etl_kafka_offset"), (std::vector<mysql::Row>{R({"g", "t", "0", "10"})}));
+
+  r = w.write(batch(805, {{"g", "t", 0, 20, 10}, {"g", "t", 1, 7, std::nullopt}}));  // as expected
+  EXPECT_TRUE(r.fenced.empty());
+  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"), "800,805");
+  EXPECT_EQ(table("etl_kafka_offset"),
+            (std::vector<mysql::Row>{R({"g", "t", "0", "20"}), R({"g", "t", "1", "7"})}));
+}
+
+// Two writers of one partition at the same time (a stalled old owner and the new one): the second
+// waits for the first's transaction, then finds the offset moved and writes nothing.
+TEST_P(BatchWriterTest, ASecondWriterOfAPartitionWaitsThenIsFencedOut) {
+  for (const std::optional<int64_t> start : {std::optional<int64_t>(), std::optional<int64_t>(40)}) {
+    SCOPED_TRACE(start ? "row present" : "no row yet");
+    conn_->execute("DELETE FROM etl_kafka_offset");
+    if (start) conn_->execute("INSERT INTO etl_kafka_offset VALUES ('g', 't', 3, 40, UTC_TIMESTAMP())");
+    const int64_t base = start.value_or(0);
+    mysql::WriteBatch mine;
+    mine.orders.push_back(to_write(order_json(900 + base, {{1, "A"}}), "mine"));
+    mine.offsets = {{"g", "t", 3, base + 10, start}};
+    mysql::WriteBatch theirs;
+    theirs.orders.push_back(to_write(order_json(901 + base, {{1, "B"}}), "theirs"));
+    theirs.offsets = {{"g", "t", 3, base + 12, start}};
+
+    auto other = writer();
+    std::future<mysql::WriteResult> second;
+    mysql::BatchWriterOptions o;
+    o.before_commit = [&](int) {
+      second = std::async(std::launch::async, [&] { return other.write(theirs); });
+      // The second writer is now blocked on the offset row this transaction holds.
+      EXPECT_EQ(second.wait_for(std::chrono::milliseconds(400)), std::future_status::timeout);
+    };
+    auto first = writer(o);
+    const auto r1 = first.write(mine);
+    EXPECT_TRUE(r1.fenced.empty());
+    const auto r2 = second.get();
+    ASSERT_EQ(r2.fenced.size(), 1u);
+    EXPECT_EQ(r2.fenced[0].found, std::optional<int64_t>(base + 10));
+    EXPECT_EQ(scalar(*conn_, "SELECT COUNT(*) FROM walmart_order_raw WHERE purchaseOrderId = " +
+                                 std::to_string(901 + base)),
+              "0");
+    EXPECT_EQ(scalar(*conn_, "SELECT next_offset FROM etl_kafka_offset"), std::to_string(base + 10));
+  }
 }
 
 // Values the server refuses in strict mode: the mapping never produces them, so they are set by
@@ -231,7 +323,7 @@ TEST_P(BatchWriterTest, RowLevelErrorsDeadLetterOnlyTheOrdersAtFault) {
   parse_failure.payload = "[";
   parse_failure.message = "truncated JSON";
   b.dead_letters.push_back(parse_failure);
-  b.offsets.push_back({"g", "t", 0, 10});
+  b.offsets.push_back({"g", "t", 0, 10, std::nullopt});
   const auto r = w.write(b);
   EXPECT_EQ(r.orders, 6u);
   EXPECT_EQ(r.rows, 12u);
@@ -402,7 +494,7 @@ TEST(BatchWriterPaths, BulkAndPortableGiveIdenticalTables) {
                                     "r" + std::to_string(round) + ":" + std::to_string(i)));
       }
       b.orders[13].order.lines[0].sku = long_sku;  // one refused order per round
-      b.offsets.push_back({"g", "t", round, round * 100});
+      b.offsets.push_back({"g", "t", round, round * 100, std::nullopt});
       w.write(b);
     }
     auto c = mysql::Connection::open(db.config());
