@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cstring>
 #include <numeric>
 
@@ -48,16 +49,23 @@ std::string line_path(const LineMeta& m) {
                     : std::string("orderLines.orderLine");
 }
 
-const char* first_char_kind(char c) noexcept {
-  switch (c) {
-    case '"': return "a string";
-    case 't':
-    case 'f': return "a boolean";
-    case 'n': return "null";
-    case '[': return "an array";
-    case '{': return "an object";
-    default: return (c == '-' || (c >= '0' && c <= '9')) ? "a number" : "not a JSON value";
+// What the message's first value is, for the reason of a message that is not an object or an
+// array: a literal counts only when the whole word is there ("true", not "this is not JSON").
+std::string first_value_kind(std::string_view rest) {
+  auto literal = [&](std::string_view word) {
+    return rest.starts_with(word) && (rest.size() == word.size() || !std::isalnum(static_cast<unsigned char>(rest[word.size()])));
+  };
+  const char c = rest.front();
+  if (c == '"') return "a string";
+  if (literal("true") || literal("false")) return "a boolean";
+  if (literal("null")) return "null";
+  if (c == '-' || (c >= '0' && c <= '9')) return "a number";
+  std::string shown;  // printable ASCII only: the reason is stored as utf8mb4 text
+  for (char ch : rest.substr(0, 16)) {
+    const auto u = static_cast<unsigned char>(ch);
+    shown += u >= 0x20 && u < 0x7f ? ch : '?';
   }
+  return "not JSON (it starts with \"" + shown + "\")";
 }
 
 }  // namespace
@@ -107,7 +115,7 @@ Outcome OrderMapper::Impl::run(bool last_wins, MessageParseResult& r) {
   while (b < len && json_text::is_ws(buf[b])) ++b;
   if (b == len) return set_bad(r, "empty message: no JSON value");
   if (buf[b] != '{' && buf[b] != '[') {
-    return set_bad(r, std::string("message is ") + first_char_kind(buf[b]) +
+    return set_bad(r, "message is " + first_value_kind(std::string_view(buf + b, len - b)) +
                           ", expected an order object or an array of order objects");
   }
   od::document doc;

@@ -134,7 +134,16 @@ TEST(OrderMapperMessage, NotAnObjectOrArrayOfObjects) {
   EXPECT_EQ(parse_bad("[1]"), "array element [0] is a number, expected an order object");
   EXPECT_EQ(parse_bad("[" + kBaseOrder + ",[]]"), "array element [1] is an array, expected an order object");
   EXPECT_EQ(parse_bad("[" + kBaseOrder + ",null]"), "array element [1] is null, expected an order object");
-  EXPECT_THAT(parse_bad("\x01"), HasSubstr("message is not a JSON value"));
+  EXPECT_EQ(parse_bad("\x01"), "message is not JSON (it starts with \"?\"), expected an order object or an "
+                               "array of order objects");
+  // A word that only starts like a literal is not one.
+  EXPECT_EQ(parse_bad("this is not JSON {"), "message is not JSON (it starts with \"this is not JSON\"), expected "
+                                             "an order object or an array of order objects");
+  EXPECT_EQ(parse_bad("nullish"), "message is not JSON (it starts with \"nullish\"), expected an order object or "
+                                  "an array of order objects");
+  EXPECT_EQ(parse_bad("\xc3\xa9t\xc3\xa9"), "message is not JSON (it starts with \"??t??\"), expected an order "
+                                            "object or an array of order objects");
+  EXPECT_EQ(parse_bad("false "), "message is a boolean, expected an order object or an array of order objects");
 }
 
 TEST(OrderMapperMessage, EmptyArrayHasNoOrdersAndIsNotBad) {
