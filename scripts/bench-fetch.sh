@@ -16,12 +16,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ETL_BUILD_DIR:-$here/build}
 bin="$build/src/cli/walmart-etl"
 bench="$build/bench/fetch/fetch_bench"
-for b in "$bin" "$bench"; do
-  if [ ! -x "$b" ]; then
-    echo "bench-fetch: $b not found; build first (scripts/build.sh, Release)" >&2
-    exit 1
-  fi
-done
+# shellcheck source=scripts/bench-lib.sh
+. "$here/scripts/bench-lib.sh"
+bench_require bench-fetch "$bin" "$bench"
 
 tmp=$(mktemp -d)
 pids=()

@@ -16,28 +16,19 @@ orders=${1:-200000}
 rounds=${2:-1}
 port=${ETL_MARIADB_PORT:-33306}
 
-for bin in "$build/bench/load/load_bench" "$build/src/cli/walmart-etl"; do
-  if [ ! -x "$bin" ]; then
-    echo "bench-load: $bin not found; build first (scripts/build.sh, Release)" >&2
-    exit 1
-  fi
-done
-
-started_db=0
-if ! "$here/scripts/mariadb-local.sh" status >/dev/null 2>&1; then
-  "$here/scripts/mariadb-local.sh" start
-  started_db=1
-fi
+# shellcheck source=scripts/bench-lib.sh
+. "$here/scripts/bench-lib.sh"
+bench_require bench-load "$build/bench/load/load_bench" "$build/src/cli/walmart-etl"
+bench_mariadb_up "$port"
 tmp=$(mktemp -d)
 db=etl_bench_cli_$$
 cleanup() {
   mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -e "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   rm -rf "$tmp"
-  if [ "$started_db" -eq 1 ]; then "$here/scripts/mariadb-local.sh" stop || true; fi
+  bench_mariadb_down
 }
 trap cleanup EXIT
 
-export ETL_TEST_MYSQL_HOST=127.0.0.1 ETL_TEST_MYSQL_PORT=$port ETL_TEST_MYSQL_USER=root ETL_TEST_MYSQL_PASSWORD=
 echo "== load vs LOAD DATA LOCAL INFILE, $orders orders (each run on fresh, empty tables)"
 "$build/bench/load/load_bench" --orders="$orders" --rounds="$rounds" --benchmark_filter="${BENCH_FILTER:-.}"
 

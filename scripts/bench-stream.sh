@@ -14,24 +14,12 @@ orders=${1:-100000}
 partitions=${2:-16}
 port=${ETL_MARIADB_PORT:-33306}
 
-for bin in "$build/bench/stream/stream_bench" "$build/src/cli/walmart-etl"; do
-  if [ ! -x "$bin" ]; then
-    echo "bench-stream: $bin not found; build first (scripts/build.sh, Release)" >&2
-    exit 1
-  fi
-done
+# shellcheck source=scripts/bench-lib.sh
+. "$here/scripts/bench-lib.sh"
+bench_require bench-stream "$build/bench/stream/stream_bench" "$build/src/cli/walmart-etl"
+bench_mariadb_up "$port"
+trap bench_mariadb_down EXIT
 
-started_db=0
-if ! "$here/scripts/mariadb-local.sh" status >/dev/null 2>&1; then
-  "$here/scripts/mariadb-local.sh" start
-  started_db=1
-fi
-cleanup() {
-  if [ "$started_db" -eq 1 ]; then "$here/scripts/mariadb-local.sh" stop || true; fi
-}
-trap cleanup EXIT
-
-export ETL_TEST_MYSQL_HOST=127.0.0.1 ETL_TEST_MYSQL_PORT=$port ETL_TEST_MYSQL_USER=root ETL_TEST_MYSQL_PASSWORD=
 "$build/bench/stream/stream_bench" --binary="$build/src/cli/walmart-etl" --orders="$orders" \
   --partitions="$partitions" --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}" | tee "${BENCH_REPORT:-$build/bench-stream-report.md}"
 "$here/scripts/plot-stream-bench.sh" "${BENCH_REPORT:-$build/bench-stream-report.md}" "${BENCH_CHART:-$here/docs/stream-throughput.png}"

@@ -1,0 +1,30 @@
+# Shared by the scripts/bench-*.sh benchmarks (sourced, not run): checking the built binaries and
+# the private MariaDB the load and stream benchmarks write into.
+# Expects $here (the repository) to be set by the caller.
+
+# bench_require NAME FILE...: exits with a hint unless every FILE is a built executable.
+bench_require() {
+  local name=$1 b
+  shift
+  for b in "$@"; do
+    if [ ! -x "$b" ]; then
+      echo "$name: $b not found; build first (scripts/build.sh, Release)" >&2
+      exit 1
+    fi
+  done
+}
+
+# bench_mariadb_up PORT: starts the private MariaDB (scripts/mariadb-local.sh) unless it runs, and
+# points the benchmark programs at it (ETL_TEST_MYSQL_*). bench_mariadb_down stops it again only
+# if bench_mariadb_up started it.
+bench_started_db=0
+bench_mariadb_up() {
+  if ! "$here/scripts/mariadb-local.sh" status >/dev/null 2>&1; then
+    "$here/scripts/mariadb-local.sh" start
+    bench_started_db=1
+  fi
+  export ETL_TEST_MYSQL_HOST=127.0.0.1 ETL_TEST_MYSQL_PORT=$1 ETL_TEST_MYSQL_USER=root ETL_TEST_MYSQL_PASSWORD=
+}
+bench_mariadb_down() {
+  if [ "$bench_started_db" -eq 1 ]; then "$here/scripts/mariadb-local.sh" stop || true; fi
+}
