@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <string>
+
 #include "pipeline/metrics_registry.hpp"
 #include "pipeline/stream_health.hpp"
 #include "pipeline/stream_metrics.hpp"
@@ -46,6 +53,7 @@ TEST(StreamMetrics, ExposesEveryDocumentedMetric) {
         "walmart_etl_stream_conversion_warnings_total", "walmart_etl_stream_batches_total",
         "walmart_etl_stream_batch_rows_bucket", "walmart_etl_stream_batch_seconds_bucket",
         "walmart_etl_stream_visible_delay_seconds_bucket", "walmart_etl_stream_mysql_retries_total",
+        "walmart_etl_stream_fenced_total",
         "walmart_etl_stream_lag_messages{topic=\"walmart_order_raw\",partition=\"0\"} 1",
         "walmart_etl_stream_lost_to_retention_total{topic=\"walmart_order_raw\",partition=\"0\"} 5",
         "walmart_etl_stream_assigned_partitions", "walmart_etl_stream_paused_partitions",
@@ -53,6 +61,40 @@ TEST(StreamMetrics, ExposesEveryDocumentedMetric) {
     EXPECT_NE(page.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(m.lost_total(), 5u);
+}
+
+std::string read_file(const std::string& relative) {
+  std::ifstream in(std::string(ETL_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The metric families named in a text (walmart_etl_stream_<name>, histogram suffixes removed).
+std::set<std::string> metric_names(const std::string& text) {
+  static const std::regex name("walmart_etl_stream_[a-z_]+");
+  std::set<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator(); ++it) {
+    std::string n = it->str();
+    for (const char* suffix : {"_bucket", "_count", "_sum"}) {
+      if (n.ends_with(suffix)) n.erase(n.size() - std::strlen(suffix));
+    }
+    out.insert(n);
+  }
+  return out;
+}
+
+// The README's metrics table, the Grafana dashboard and the alert rules name only metrics the
+// stream exposes, and the README names every one of them.
+TEST(StreamMetrics, DocsDashboardAndAlertsMatchTheExposedMetrics) {
+  const StreamMetrics m;
+  const std::set<std::string> exposed = metric_names(m.registry.render());
+  ASSERT_GT(exposed.size(), 15u);
+  for (const char* file : {"README.md", "deploy/grafana-dashboard.json", "deploy/prometheus-alerts.yml"}) {
+    const std::string text = read_file(file);
+    ASSERT_FALSE(text.empty()) << file;
+    for (const auto& n : metric_names(text)) EXPECT_EQ(exposed.count(n), 1u) << file << " names unknown " << n;
+  }
+  const std::set<std::string> documented = metric_names(read_file("README.md"));
+  for (const auto& n : exposed) EXPECT_EQ(documented.count(n), 1u) << "README.md does not document " << n;
 }
 
 TEST(StreamHealth, UnhealthyWhileAnyConditionHoldsWithItsReason) {
