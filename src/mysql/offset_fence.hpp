@@ -6,10 +6,11 @@
 // offset, as the FIRST statement of the batch's transaction:
 //   row expected:    UPDATE ... SET next_offset = <next> WHERE <key> AND next_offset = <expected>
 //   no row expected: INSERT ... (<key>, <next>)
-// That statement takes the row's lock, so a second writer of the same partition (a stalled old
-// owner after a rebalance, a second process misconfigured with the same group) waits until the
-// first commits, then finds a value it did not expect and is refused: a partition's rows are
-// never written twice or out of order, whatever the timing.
+// Those statements (one UPDATE with a CASE over the batch's partitions, one INSERT) take the
+// rows' locks, so a second writer of the same partition (a stalled old owner after a rebalance, a
+// second process misconfigured with the same group) waits until the first commits, then finds a
+// value it did not expect and is refused: a partition's rows are never written twice or out of
+// order, whatever the timing.
 // A refusal whose found value equals the batch's own next offset means an earlier attempt of this
 // very batch committed (its COMMIT reply was lost with the connection): the caller treats it as
 // written.
@@ -36,9 +37,10 @@ struct FencedPartition {
   [[nodiscard]] std::string describe() const;
 };
 
-// Inside an open transaction on `conn`: claims and advances each partition's row (see above).
-// Returns the partitions refused; when any is, the caller must roll back (the others were
-// advanced in this transaction). Throws EtlError for server errors (classified).
+// First thing in a fresh transaction on `conn`: claims and advances each partition's row (see
+// above) with at most two statements per (group, topic). Returns the partitions refused; when any
+// is, the transaction has been rolled back and each refused partition carries the value MySQL
+// holds. Throws EtlError for server errors (classified).
 std::vector<FencedPartition> advance_offsets(Connection& conn, const std::vector<OffsetUpdate>& offsets);
 
 }  // namespace etl::mysql
