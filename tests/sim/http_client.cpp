@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "walmart/sim/basic_auth.hpp"
@@ -35,7 +36,20 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
-HttpClient::HttpClient() : curl_(curl_easy_init()) {
+namespace {
+// libcurl's global state, once per process before the first handle (thread-safe static init);
+// released at exit.
+bool curl_ready() {
+  static const bool ready = [] {
+    const bool ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    if (ok) std::atexit(curl_global_cleanup);
+    return ok;
+  }();
+  return ready;
+}
+}  // namespace
+
+HttpClient::HttpClient() : curl_(curl_ready() ? curl_easy_init() : nullptr) {
   if (!curl_) throw std::runtime_error("curl_easy_init failed");
 }
 

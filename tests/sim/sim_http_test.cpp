@@ -12,14 +12,6 @@
 namespace etl::walmart::sim::test {
 namespace {
 
-class CurlEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { curl_global_init(CURL_GLOBAL_DEFAULT); }
-  void TearDown() override { curl_global_cleanup(); }
-};
-[[maybe_unused]] ::testing::Environment* const kCurlEnvironment =
-    ::testing::AddGlobalTestEnvironment(new CurlEnvironment);
-
 std::vector<std::string> token_headers(const std::string& authorization) {
   return {"Authorization: " + authorization, "Content-Type: application/x-www-form-urlencoded",
           "Accept: application/json", "WM_SVC.NAME: Walmart Marketplace",

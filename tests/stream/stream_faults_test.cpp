@@ -27,12 +27,6 @@
 namespace etl::stream_test {
 namespace {
 
-double metric(int port, const std::string& sample) {
-  const auto [status, body] = http_get(port, "/metrics");
-  if (status != 200) return -1;
-  return metric_value(body, sample).value_or(-1);
-}
-
 bool all_written(const StreamEnv& env, const config::MysqlConfig& cfg, const std::string& group,
                  const std::vector<ProducedMessage>& messages) {
   (void)env;

@@ -583,6 +583,12 @@ std::pair<int, std::string> http_get(int port, const std::string& path) {
   return {res->status, res->body};
 }
 
+double metric(int port, const std::string& sample) {
+  const auto [status, body] = http_get(port, "/metrics");
+  if (status != 200) return -1;
+  return metric_value(body, sample).value_or(-1);
+}
+
 std::optional<double> metric_value(const std::string& page, const std::string& sample) {
   std::istringstream in(page);
   std::string line;

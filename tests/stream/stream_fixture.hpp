@@ -181,5 +181,7 @@ int free_tcp_port();
 std::pair<int, std::string> http_get(int port, const std::string& path);
 // The value of an unlabelled (or exactly-labelled) sample in a Prometheus text page, if present.
 std::optional<double> metric_value(const std::string& page, const std::string& sample);
+// That sample read from the /metrics of a process on `port`; -1 when it does not answer or lacks it.
+double metric(int port, const std::string& sample);
 
 }  // namespace etl::stream_test

@@ -16,12 +16,6 @@
 namespace etl::stream_test {
 namespace {
 
-double metric(int port, const std::string& sample) {
-  const auto [status, body] = http_get(port, "/metrics");
-  if (status != 200) return -1;
-  return metric_value(body, sample).value_or(-1);
-}
-
 TEST(StreamSignals, SigtermDuringABatchWritesEverythingAndExitsZero) {
   StreamEnv env(3);
   TopicWriter writer(env.broker->bootstraps(), env.topic);
