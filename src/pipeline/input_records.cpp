@@ -194,13 +194,20 @@ void RecordSplitter::detect_layout(size_t probe_bytes) {
   }
   pos_ = first;
   first_line_ = line_at(first);
-  while (end() - first < probe_bytes && more(first)) {
+  // The first newline within probe_bytes (reading no further than needed: a pipe may be slow).
+  size_t n = npos;  // its offset from first
+  for (size_t scanned = first;;) {
+    const size_t limit = std::min(end(), first + probe_bytes);
+    if (const void* nl = std::memchr(content_.data() + (scanned - base_), '\n', limit - scanned)) {
+      n = static_cast<size_t>(static_cast<const char*>(nl) - (content_.data() + (first - base_)));
+      break;
+    }
+    scanned = limit;
+    if (limit == first + probe_bytes || !more(first)) break;
   }
-  const std::string_view probe = span(first, std::min(end(), first + probe_bytes));
-  if (const void* nl = std::memchr(probe.data(), '\n', probe.size())) {
+  if (n != npos) {
     // The first value fills one line if it ends before the first newline.
-    const size_t n = static_cast<size_t>(static_cast<const char*>(nl) - probe.data());
-    const ValueEnd v = value_end(probe.substr(0, n + 1));
+    const ValueEnd v = value_end(span(first, first + n + 1));
     const bool one_line = v.closed && v.end <= n;
     layout_ = one_line && ndjson_newline(first + v.end, first) != npos ? InputLayout::ndjson
                                                                       : InputLayout::json_values;

@@ -61,8 +61,9 @@ class RecordSplitter {
   // the data of a simdjson::padded_string): API pages are parsed in place. Records are views into
   // `content`, which must outlive them.
   explicit RecordSplitter(std::string_view content, size_t layout_probe_bytes = kLayoutProbeBytes);
-  // An input read as it is split (reads the first bytes, up to layout_probe_bytes, to detect the
-  // layout). `source` must outlive the splitter; records are valid until the next next().
+  // An input read as it is split (the constructor reads up to the first newline, at most
+  // layout_probe_bytes, to detect the layout). `source` must outlive the splitter; records are
+  // valid until the next next().
   explicit RecordSplitter(InputSource& source, size_t layout_probe_bytes = kLayoutProbeBytes);
 
   [[nodiscard]] InputLayout layout() const noexcept { return layout_; }

@@ -1,7 +1,6 @@
 #include "pipeline/load_job.hpp"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -10,7 +9,6 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
-#include <iostream>
 #include <iterator>
 
 #include "common/error.hpp"
@@ -18,6 +16,7 @@
 #include "mysql/schema.hpp"
 #include "order/order_mapper.hpp"
 #include "order/order_warning_log.hpp"
+#include "pipeline/input_reader.hpp"
 #include "pipeline/input_records.hpp"
 
 namespace etl::pipeline {
@@ -72,22 +71,6 @@ std::vector<Input> check_inputs(const std::vector<std::string>& paths) {
   return inputs;
 }
 
-simdjson::padded_string read_input(const Input& in) {
-  if (in.path == "-") {
-    std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) {
-      throw EtlError(ErrorClass::fatal, ErrorOrigin::io, errno, "load: error reading stdin");
-    }
-    return simdjson::padded_string(data);
-  }
-  simdjson::padded_string content;
-  if (simdjson::padded_string::load(in.path).get(content)) {
-    throw EtlError(ErrorClass::fatal, ErrorOrigin::io, errno,
-                   fmt::format("load: cannot read input file {}: {}", in.path, std::strerror(errno)));
-  }
-  return content;
-}
-
 std::optional<int64_t> parse_id(std::string_view digits) {
   if (digits.empty() || digits.size() > 18) return std::nullopt;
   int64_t v = 0;
@@ -102,15 +85,19 @@ class Progress {
  public:
   explicit Progress(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
   ~Progress() { finish(); }
-  void update(const std::string& name, size_t pos, size_t size, const LoadSummary& done, size_t parsed_orders) {
+  // size: nullopt for a pipe (stdin, a FIFO): the bytes read are shown instead of a percentage.
+  void update(const std::string& name, size_t pos, std::optional<size_t> size, const LoadSummary& done,
+              size_t parsed_orders) {
     if (!enabled_) return;
     const auto now = Clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
-    std::fprintf(stderr, "\r\033[Kload: %s %3.0f%% | %zu orders read | %zu rows written | %.0f rows/s",
-                 name.c_str(), size ? 100.0 * static_cast<double>(pos) / static_cast<double>(size) : 100.0,
-                 parsed_orders, done.rows, secs > 0 ? static_cast<double>(done.rows) / secs : 0.0);
+    const std::string read =
+        size ? fmt::format("{:3.0f}%", *size ? 100.0 * static_cast<double>(pos) / static_cast<double>(*size) : 100.0)
+             : fmt::format("{:.0f} MB", static_cast<double>(pos) / 1e6);
+    std::fprintf(stderr, "\r\033[Kload: %s %s | %zu orders read | %zu rows written | %.0f rows/s", name.c_str(),
+                 read.c_str(), parsed_orders, done.rows, secs > 0 ? static_cast<double>(done.rows) / secs : 0.0);
     std::fflush(stderr);
     shown_ = true;
   }
@@ -184,13 +171,26 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, Load
   bool interrupted = false;
   for (const Input& in : inputs) {
     ++done.files;
-    const simdjson::padded_string content = read_input(in);
-    RecordSplitter splitter(std::string_view(content.data(), content.size()));
-    spdlog::info("load: reading {} ({} bytes, {})", in.path, content.size(),
+    InputReader reader(in.path);  // read as it is split: memory does not grow with the input
+    RecordSplitter splitter(reader);
+    spdlog::info("load: reading {} ({}, {})", in.path,
+                 reader.size() ? fmt::format("{} bytes", *reader.size()) : std::string("a stream"),
                  splitter.layout() == InputLayout::ndjson ? "one JSON value per line" : "JSON");
     size_t ordinal = 0;  // record_index: the position of each order / bad record in this input
     InputRecord rec;
-    while (splitter.next(rec)) {
+    auto next_record = [&] {
+      try {
+        return splitter.next(rec);
+      } catch (const EtlError&) {  // the input cannot be read further: report the batch in flight
+        try {
+          settle();
+        } catch (const EtlError& e) {
+          spdlog::error("load: the batch being written failed too: {}", e.what());
+        }
+        throw;
+      }
+    };
+    while (next_record()) {
       if (stop_requested()) {
         interrupted = true;
         break;
@@ -235,7 +235,7 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, Load
           filling.dead_letters.size() >= kMaxBatchDeadLetters || filling_stats.bytes >= kMaxBatchBytes) {
         flush();
       }
-      progress.update(in.name, splitter.position(), content.size(), done, parsed_orders);
+      progress.update(in.name, splitter.position(), reader.size(), done, parsed_orders);
     }
     if (interrupted) break;
   }

@@ -3,10 +3,12 @@
 // Every record ends up either written (walmart_order, _charge, _raw) or in
 // walmart_order_dead_letter with its source "file:line"; anything else is an exception.
 //
-// Streaming: each input is read into memory (one at a time) and split into records
-// (input_records.hpp); parsed orders are batched by rows and written in one transaction per
-// batch while the next batch is parsed (one writer thread, one MySQL connection), so memory holds
-// at most two batches of parsed orders whatever the file size.
+// Streaming: each input (one at a time) is split into records as it is read (input_reader.hpp,
+// input_records.hpp: a window of a few MB, or about twice the largest record); parsed orders are
+// batched by rows and written in one transaction per batch while the next batch is parsed (one
+// writer thread, one MySQL connection), so memory holds the window and at most two batches of
+// parsed orders whatever the input size (a 968 MB file: 77 MB peak RSS, docs/benchmarks.md).
+// stdin and FIFOs are read the same way: what a pipe has sent is loaded before it is closed.
 
 #include <chrono>
 #include <cstdint>

@@ -1,37 +1,95 @@
-// RecordSplitter: layout detection and record boundaries of `load` inputs (no I/O).
+// RecordSplitter: layout detection and record boundaries of `load` inputs (no I/O). Every case is
+// split twice more, from an InputSource revealing the input a few bytes at a time: the records must
+// be the same whatever the reading.
 #include <gtest/gtest.h>
 
 #include <simdjson.h>
+
+#include <cstring>
+#include <memory>
 
 #include "pipeline/input_records.hpp"
 
 using etl::pipeline::InputLayout;
 using etl::pipeline::InputRecord;
+using etl::pipeline::InputSource;
 using etl::pipeline::RecordSplitter;
 
 namespace {
 
+// Reveals `text` `chunk` bytes per advance(), into a fresh buffer each time (the old one is
+// overwritten first, so a view kept across advance() reads garbage and the test fails).
+class ChunkedSource final : public InputSource {
+ public:
+  ChunkedSource(std::string text, size_t chunk) : text_(std::move(text)), chunk_(chunk) { hold(0, 0); }
+  [[nodiscard]] std::string_view window() const noexcept override { return {buffer_.get(), length_}; }
+  [[nodiscard]] size_t window_offset() const noexcept override { return offset_; }
+  bool advance(size_t keep_from) override {
+    EXPECT_GE(keep_from, offset_);
+    EXPECT_LE(keep_from, offset_ + length_);
+    const size_t end = offset_ + length_;
+    const bool more = end < text_.size();
+    hold(keep_from, std::min(text_.size(), end + chunk_));
+    return more;
+  }
+  [[nodiscard]] size_t max_window() const noexcept { return max_window_; }
+
+ private:
+  void hold(size_t from, size_t to) {
+    if (buffer_) std::memset(buffer_.get(), '#', length_);
+    buffer_ = std::make_unique<char[]>(to - from + simdjson::SIMDJSON_PADDING);
+    std::memcpy(buffer_.get(), text_.data() + from, to - from);
+    offset_ = from;
+    length_ = to - from;
+    max_window_ = std::max(max_window_, length_);
+  }
+  std::string text_;
+  size_t chunk_;
+  std::unique_ptr<char[]> buffer_;
+  size_t offset_ = 0;
+  size_t length_ = 0;
+  size_t max_window_ = 0;
+};
+
 struct Split {
-  InputLayout layout;
+  InputLayout layout = InputLayout::empty;
   std::vector<std::string> bytes;
   std::vector<size_t> lines;
   std::vector<std::string> problems;  // "" when none
   bool pages = false;
+  std::vector<size_t> offsets;
+  size_t position = 0;
+  bool operator==(const Split&) const = default;
 };
 
-Split split(const std::string& text) {
-  const simdjson::padded_string content(text);  // the splitter needs the padding after the data
-  RecordSplitter s(std::string_view(content.data(), content.size()));
-  Split out{s.layout(), {}, {}, {}};
+Split drain(RecordSplitter& s) {
+  Split out;
   InputRecord r;
   while (s.next(r)) {
     out.bytes.emplace_back(r.bytes);
     out.lines.push_back(r.line);
     out.problems.push_back(r.problem.value_or(""));
-    EXPECT_EQ(std::string_view(content.data() + r.offset, r.bytes.size()), r.bytes);
+    out.offsets.push_back(r.offset);
   }
-  EXPECT_EQ(s.position(), content.size());
+  out.layout = s.layout();  // once read to the end: the layout may settle late (see kLayoutProbeBytes)
+  out.position = s.position();
   out.pages = s.api_pages();
+  return out;
+}
+
+Split split(const std::string& text) {
+  const simdjson::padded_string content(text);  // the splitter needs the padding after the data
+  RecordSplitter s(std::string_view(content.data(), content.size()));
+  Split out = drain(s);
+  for (size_t i = 0; i < out.bytes.size(); ++i) {
+    EXPECT_EQ(std::string_view(content.data() + out.offsets[i], out.bytes[i].size()), out.bytes[i]);
+  }
+  EXPECT_EQ(out.position, content.size());
+  for (size_t chunk : {size_t{1}, size_t{5}, size_t{64}}) {
+    ChunkedSource source(text, chunk);
+    RecordSplitter chunked(source);
+    EXPECT_EQ(drain(chunked), out) << "read " << chunk << " byte(s) at a time";
+  }
   return out;
 }
 
@@ -137,6 +195,66 @@ TEST(RecordSplitter, AByteOrderMarkIsSkipped) {
 TEST(RecordSplitter, EscapedQuotesAndBackslashesInStrings) {
   const auto s = split(R"([{"a":"\\"},{"b":"\\\"]"},{"c":"\\\\\\"}])");
   EXPECT_EQ(s.bytes, (V{R"({"a":"\\"})", R"({"b":"\\\"]"})", R"({"c":"\\\\\\"})"}));
+}
+
+TEST(RecordSplitter, ALongFirstLineArrayIsSplitBeforeTheLayoutIsKnown) {
+  // With a 4-byte probe the first line is too long to tell NDJSON from one array: the array is
+  // split element by element, and the layout settles at its end, with the same records.
+  const std::string text = "[{\"b\":1},{\"b\":2}] \r\n{\"a\":3}\n[4,\n5]\n";
+  const simdjson::padded_string content(text);
+  RecordSplitter s(std::string_view(content.data(), content.size()), 4);
+  EXPECT_EQ(s.layout(), InputLayout::json_values);  // not known yet
+  const Split out = drain(s);
+  EXPECT_EQ(out.layout, InputLayout::ndjson);
+  EXPECT_EQ(out.bytes, (V{"{\"b\":1}", "{\"b\":2}", "{\"a\":3}", "4", "5]"}));
+  EXPECT_EQ(out.lines, (L{1, 1, 2, 3, 4}));
+  EXPECT_EQ(split(text).bytes, out.bytes);  // as with the layout known from the start
+  ChunkedSource source(text, 3);
+  RecordSplitter chunked(source, 4);
+  EXPECT_EQ(drain(chunked).bytes, out.bytes);
+
+  RecordSplitter single(std::string_view(content.data(), 20), 4);  // the array alone: not NDJSON
+  EXPECT_EQ(drain(single).layout, InputLayout::json_values);
+}
+
+TEST(RecordSplitter, AHugeTopLevelArrayIsNeverHeldWhole) {
+  // 20,000 elements on one line (about 500 KB): the splitter holds about one element at a time.
+  std::string text = "[";
+  for (int i = 0; i < 20000; ++i) text += (i ? "," : "") + std::string("{\"purchaseOrderId\":\"") + std::to_string(i) + "\"}";
+  text += "]";
+  ChunkedSource source(text, 256);
+  RecordSplitter s(source, 1024);
+  const Split out = drain(s);
+  ASSERT_EQ(out.bytes.size(), 20000u);
+  EXPECT_EQ(out.bytes[19999], "{\"purchaseOrderId\":\"19999\"}");
+  EXPECT_EQ(out.layout, InputLayout::json_values);
+  EXPECT_LE(source.max_window(), 1024u + 256u) << "the window grew with the array";
+}
+
+TEST(RecordSplitter, NdjsonIsReadLineByLine) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "{\"purchaseOrderId\":\"" + std::to_string(i) + "\"}\n";
+  ChunkedSource source(text, 100);
+  RecordSplitter s(source, 1024);
+  const Split out = drain(s);
+  EXPECT_EQ(out.layout, InputLayout::ndjson);
+  ASSERT_EQ(out.bytes.size(), 5000u);
+  EXPECT_EQ(out.lines.back(), 5000u);
+  EXPECT_LE(source.max_window(), 1024u + 100u);
+}
+
+TEST(RecordSplitter, AMalformedPageSplitsTheSameWhereverTheReadingStops) {
+  // simdjson may look a few bytes past a page; on a malformed page its answer depends on them.
+  const std::string text = R"({"list":{"elements":{"order":[)" "\n\n\n" R"(]\"\]\] "list",)" "\n"
+                           R"({"list":{"elements":{"order":[["x\"y"]}}}{"p":"1"}"x\"y"]"])";
+  const Split whole = split(text);  // compares with the chunked reads
+  ASSERT_FALSE(whole.bytes.empty());
+  EXPECT_FALSE(whole.problems[0].empty());
+  for (size_t probe : {size_t{1}, size_t{4}}) {
+    ChunkedSource source(text, 1);
+    RecordSplitter s(source, probe);
+    EXPECT_EQ(drain(s), whole) << probe;
+  }
 }
 
 }  // namespace

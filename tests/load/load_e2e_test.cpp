@@ -1,15 +1,21 @@
 // `walmart-etl load` as a user runs it, against the real MariaDB: every column of every row, the
 // input layouts, re-loads, newer versions, dead letters, refused rows, and the clear failures.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
 #include "mysql/sink_test_support.hpp"
+#include "support/background_process.hpp"
 #include "support/test_env.hpp"
 
 using namespace etl;
@@ -327,6 +333,37 @@ TEST_F(LoadE2E, BatchesSpanFilesAndTheSummaryCountsEverything) {
   EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order"), std::to_string(rows));
   EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_charge"), std::to_string(charges));
   EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw WHERE source_file = 'part1.json'"), "400");
+}
+
+TEST_F(LoadE2E, AFifoIsLoadedWhileItIsStillBeingWritten) {
+  // load splits its input as it reads it: what a pipe has sent so far is committed before the
+  // writer is done (a backfill piped from zcat never has to fit in memory).
+  const std::string fifo = dir_ + "/orders.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  etl::test::BackgroundProcess loader("load", {"load", "--batch-rows", "1", fifo}, env_, dir_);
+  int fd = -1;
+  ASSERT_TRUE(etl::test::wait_until(
+      [&] {
+        fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // ENXIO until the loader opened it
+        return fd >= 0 || !loader.running();
+      },
+      std::chrono::seconds(30)));
+  ASSERT_GE(fd, 0) << loader.describe();
+  ASSERT_EQ(fcntl(fd, F_SETFL, 0), 0);
+  auto send = [&](const std::string& text) {
+    ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size())) << std::strerror(errno);
+  };
+  send(order_json(501, {{1, "A"}}) + "\n" + order_json(502, {{1, "B"}}) + "\n");
+  EXPECT_TRUE(etl::test::wait_until([&] { return q("SELECT COUNT(*) FROM walmart_order") == "2"; },
+                                    std::chrono::seconds(30)))
+      << "nothing committed while the FIFO is open: " << loader.describe();
+  EXPECT_TRUE(loader.running());
+  send(order_json(503, {{1, "C"}}) + "\n");
+  close(fd);
+  ASSERT_EQ(loader.wait(std::chrono::seconds(60)), 0) << loader.describe();
+  EXPECT_EQ(q("SELECT GROUP_CONCAT(purchaseOrderId ORDER BY purchaseOrderId) FROM walmart_order"), "501,502,503");
+  EXPECT_NE(loader.out().find("loaded    3 orders from 3 record(s) in 1 file(s): 3 rows"), std::string::npos)
+      << loader.describe();
 }
 
 }  // namespace
