@@ -6,8 +6,11 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
+#include "load/split_check.hpp"
+#include "support/background_process.hpp"
 #include "pipeline/input_records.hpp"
 
 using etl::pipeline::InputLayout;
@@ -17,39 +20,9 @@ using etl::pipeline::RecordSplitter;
 
 namespace {
 
-// Reveals `text` `chunk` bytes per advance(), into a fresh buffer each time (the old one is
-// overwritten first, so a view kept across advance() reads garbage and the test fails).
-class ChunkedSource final : public InputSource {
- public:
-  ChunkedSource(std::string text, size_t chunk) : text_(std::move(text)), chunk_(chunk) { hold(0, 0); }
-  [[nodiscard]] std::string_view window() const noexcept override { return {buffer_.get(), length_}; }
-  [[nodiscard]] size_t window_offset() const noexcept override { return offset_; }
-  bool advance(size_t keep_from) override {
-    EXPECT_GE(keep_from, offset_);
-    EXPECT_LE(keep_from, offset_ + length_);
-    const size_t end = offset_ + length_;
-    const bool more = end < text_.size();
-    hold(keep_from, std::min(text_.size(), end + chunk_));
-    return more;
-  }
-  [[nodiscard]] size_t max_window() const noexcept { return max_window_; }
-
- private:
-  void hold(size_t from, size_t to) {
-    if (buffer_) std::memset(buffer_.get(), '#', length_);
-    buffer_ = std::make_unique<char[]>(to - from + simdjson::SIMDJSON_PADDING);
-    std::memcpy(buffer_.get(), text_.data() + from, to - from);
-    offset_ = from;
-    length_ = to - from;
-    max_window_ = std::max(max_window_, length_);
-  }
-  std::string text_;
-  size_t chunk_;
-  std::unique_ptr<char[]> buffer_;
-  size_t offset_ = 0;
-  size_t length_ = 0;
-  size_t max_window_ = 0;
-};
+using etl::pipeline::kLayoutProbeBytes;
+using etl::pipeline::test::ChunkedSource;
+using etl::pipeline::test::find_split_violation;
 
 struct Split {
   InputLayout layout = InputLayout::empty;
@@ -89,7 +62,10 @@ Split split(const std::string& text) {
     ChunkedSource source(text, chunk);
     RecordSplitter chunked(source);
     EXPECT_EQ(drain(chunked), out) << "read " << chunk << " byte(s) at a time";
+    EXPECT_FALSE(source.misuse());
   }
+  // The same checks, as the fuzz target runs them, with a tiny layout probe too.
+  for (size_t probe : {size_t{3}, kLayoutProbeBytes}) EXPECT_EQ(find_split_violation(text, 2, probe), "") << probe;
   return out;
 }
 
@@ -255,6 +231,42 @@ TEST(RecordSplitter, AMalformedPageSplitsTheSameWhereverTheReadingStops) {
     RecordSplitter s(source, probe);
     EXPECT_EQ(drain(s), whole) << probe;
   }
+}
+
+// The fuzz target's check (fuzz/input_splitter_fuzz.cpp) over its seed corpus, the mapping's
+// corpus and the order fixtures, with the normal compiler: each file, every prefix of it (a cut
+// input), and a copy with each structural byte flipped in turn, at several chunk and probe sizes.
+TEST(RecordSplitter, FuzzCorporaKeepTheSplitInvariants) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const char* dir : {"fuzz/split_corpus", "fuzz/corpus", "tests/fixtures/orders"}) {
+    for (const auto& e : fs::directory_iterator(fs::path(ETL_SOURCE_DIR) / dir)) {
+      if (e.is_regular_file()) files.push_back(e.path());
+    }
+  }
+  ASSERT_GE(files.size(), 20u) << "seed corpora missing";
+  size_t checked = 0;
+  for (const auto& f : files) {
+    const std::string text = etl::test::read_text_file(f.string());
+    auto check = [&](const std::string& input, const std::string& what) {
+      for (const size_t chunk : {size_t{1}, size_t{7}, size_t{64}}) {
+        for (const size_t probe : {size_t{5}, kLayoutProbeBytes}) {
+          ASSERT_EQ(find_split_violation(input, chunk, probe), "")
+              << f.filename() << " " << what << ", chunk " << chunk << ", probe " << probe;
+        }
+      }
+      ++checked;
+    };
+    check(text, "whole");
+    const size_t step = std::max<size_t>(1, text.size() / 40);
+    for (size_t n = 0; n < text.size(); n += step) check(text.substr(0, n), "prefix " + std::to_string(n));
+    for (size_t i = 0; i < text.size(); i += step) {
+      std::string flipped = text;
+      flipped[i] = flipped[i] == '"' ? '[' : flipped[i] == '\n' ? '"' : '\n';
+      check(flipped, "byte " + std::to_string(i) + " changed");
+    }
+  }
+  EXPECT_GT(checked, 1000u);
 }
 
 }  // namespace
