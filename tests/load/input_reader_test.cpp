@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "load/split_check.hpp"
 #include "pipeline/input_reader.hpp"
 #include "pipeline/input_records.hpp"
 #include "support/test_env.hpp"
@@ -29,23 +30,8 @@ namespace {
 
 constexpr size_t kPage = 4096;
 
-struct Records {
-  InputLayout layout = InputLayout::empty;
-  std::vector<std::string> bytes;
-  std::vector<size_t> lines;
-  bool operator==(const Records&) const = default;
-};
-
-Records drain(RecordSplitter& s) {
-  Records out;
-  InputRecord r;
-  while (s.next(r)) {
-    out.bytes.emplace_back(r.bytes);
-    out.lines.push_back(r.line);
-  }
-  out.layout = s.layout();
-  return out;
-}
+using Records = etl::pipeline::test::SplitRecords;
+Records drain(RecordSplitter& s) { return etl::pipeline::test::drain_records(s); }
 
 Records split_whole(const std::string& text) {
   const simdjson::padded_string content(text);
@@ -155,9 +141,12 @@ TEST_F(InputReaderTest, ARecordLargerThanTheWindowGrowsItThenItShrinksBack) {
   while (s.next(r)) {
     got.bytes.emplace_back(r.bytes);
     got.lines.push_back(r.line);
+    got.offsets.push_back(r.offset);
+    got.problems.push_back(r.problem.value_or(""));
     largest = std::max(largest, reader.capacity());
   }
   got.layout = s.layout();
+  got.pages = s.api_pages();
   EXPECT_EQ(got, split_whole(text));
   EXPECT_GE(largest, 200000u);
   EXPECT_LE(largest, 1u << 20) << "grown far more than the record needs";
