@@ -31,6 +31,15 @@ uint64_t total(const pipeline::FetchResult& r, uint64_t pipeline::ShipNodeSummar
   return n;
 }
 
+// "" when every order the simulator serves for days [first, last] (all ship-node types) is in the
+// topic exactly once, byte for byte, from this run; else the first differences.
+std::string exactly_once_in_kafka(const walmart::sim::Simulator& sim, const config::Config& cfg, const std::string& topic,
+                                  const pipeline::FetchResult& result, int64_t first_day, int64_t last_day) {
+  const auto expected = dump_range(sim, first_day, last_day + kDayMs - 1, kAllTypes);
+  const auto got = read_topic(cfg.kafka, topic, expected.size(), std::chrono::seconds(60));
+  return compare_exactly_once(got, expected, result.run_id);
+}
+
 TEST(FetchExact, ThreeDaysAllTypesWithPaginationAndSplitsExactlyOnce) {
   auto sim = start_simulator(sim_options(1500, 10));
   const std::string topic = random_name("orders");
@@ -76,9 +85,7 @@ TEST(FetchExact, FaultsAreRetriedAndNothingIsMissing) {
   SCOPED_TRACE(result.describe());
   EXPECT_TRUE(result.complete());
   EXPECT_GT(total(result, &pipeline::ShipNodeSummary::retries), 5u);
-  const auto expected = dump_range(*sim, day, day + kDayMs - 1, kAllTypes);
-  const auto got = read_topic(cfg.kafka, topic, expected.size(), std::chrono::seconds(60));
-  EXPECT_EQ(compare_exactly_once(got, expected, result.run_id), "");
+  EXPECT_EQ(exactly_once_in_kafka(*sim, cfg, topic, result, day, day), "");
 }
 
 TEST(FetchExact, ThrottlingAndTokenExpiryMidRun) {
@@ -114,9 +121,7 @@ TEST(FetchExact, ThrottlingAndTokenExpiryMidRun) {
   EXPECT_TRUE(result.complete());
   EXPECT_GT(total(result, &pipeline::ShipNodeSummary::throttled), 0u) << "no 429 was seen";
   EXPECT_GT(total(result, &pipeline::ShipNodeSummary::token_refreshes), 0u) << "no 401 refresh";
-  const auto expected = dump_range(*sim, day, day + kDayMs - 1, kAllTypes);
-  const auto got = read_topic(cfg.kafka, topic, expected.size(), std::chrono::seconds(60));
-  EXPECT_EQ(compare_exactly_once(got, expected, result.run_id), "");
+  EXPECT_EQ(exactly_once_in_kafka(*sim, cfg, topic, result, day, day), "");
 }
 
 TEST(FetchExact, ApiCapEnforcedWith400IsSplitAround) {
@@ -133,9 +138,7 @@ TEST(FetchExact, ApiCapEnforcedWith400IsSplitAround) {
   SCOPED_TRACE(result.describe());
   EXPECT_TRUE(result.complete());
   EXPECT_GT(total(result, &pipeline::ShipNodeSummary::windows_split), 0u);
-  const auto expected = dump_range(*sim, day, day + kDayMs - 1, kAllTypes);
-  const auto got = read_topic(cfg.kafka, topic, expected.size(), std::chrono::seconds(60));
-  EXPECT_EQ(compare_exactly_once(got, expected, result.run_id), "");
+  EXPECT_EQ(exactly_once_in_kafka(*sim, cfg, topic, result, day, day), "");
 }
 
 TEST(FetchExact, DryRunCountsAndProducesNothing) {
