@@ -61,11 +61,10 @@ std::map<int32_t, int64_t> StreamWorker::release(const std::vector<int32_t>& par
     release_request_ = nullptr;
   }
   for (int32_t p : partitions) {
-    if (auto it = written_.find(p); it != written_.end()) {
-      result.emplace(p, it->second);
-      written_.erase(it);
+    if (auto it = stored_.find(p); it != stored_.end()) {
+      if (it->second) result.emplace(p, *it->second);
+      stored_.erase(it);
     }
-    stored_.erase(p);
     fenced_.erase(p);
   }
   return result;
@@ -103,7 +102,11 @@ bool StreamWorker::wait_stopped(Clock::time_point deadline) {
 
 std::map<int32_t, int64_t> StreamWorker::written() const {
   const std::lock_guard lock(mutex_);
-  return written_;
+  std::map<int32_t, int64_t> out;
+  for (const auto& [p, next] : stored_) {
+    if (next) out.emplace(p, *next);
+  }
+  return out;
 }
 
 std::vector<mysql::FencedPartition> StreamWorker::take_fenced() {
@@ -346,10 +349,8 @@ bool StreamWorker::handle_fenced(const std::vector<mysql::FencedPartition>& fenc
     for (const auto& f : fenced) {
       if (f.already_written()) {
         stored_[f.partition] = f.found;
-        written_[f.partition] = *f.found;
       } else {
         fenced_.insert(f.partition);
-        written_.erase(f.partition);
         fenced_reports_.push_back(f);
       }
     }
@@ -384,10 +385,7 @@ void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point star
   metrics_.batch_seconds.observe(std::chrono::duration<double>(now - started).count());
   {
     const std::lock_guard lock(mutex_);
-    for (const auto& [p, next] : batch_.next_offsets()) {
-      written_[p] = next;
-      stored_[p] = next;
-    }
+    for (const auto& [p, next] : batch_.next_offsets()) stored_[p] = next;
   }
   pending_.fetch_sub(std::min(messages, pending_.load()));
   spdlog::debug("stream: {}: committed {} message(s): {} orders, {} rows, {} charges, {} dead letters",

@@ -87,8 +87,8 @@ class StreamWorker {
 
   // Takes partitions away from this worker; blocks until their pending messages are written
   // (finish, if MySQL allows within the hand-over timeout) or dropped. After it returns the worker
-  // never writes those partitions again. Returns their next offsets committed in MySQL by this
-  // worker during this run (absent: nothing written by it).
+  // never writes those partitions again. Returns the next offsets MySQL holds for them as far as
+  // this worker knows (adopted, then its own commits; absent: no row).
   std::map<int32_t, int64_t> release(const std::vector<int32_t>& partitions, ReleaseMode mode);
 
   // Write the pending batch now rather than at the size/interval threshold.
@@ -100,7 +100,8 @@ class StreamWorker {
   // Waits for the thread to end (after drain/abandon). Returns false at the deadline.
   bool wait_stopped(std::chrono::steady_clock::time_point deadline);
 
-  // Next offsets committed in MySQL by this worker, per partition it owns or owned.
+  // The next offset MySQL holds per partition this worker owns, as far as it knows (adopted, then
+  // its own commits); partitions without a row yet are absent.
   [[nodiscard]] std::map<int32_t, int64_t> written() const;
   // Partitions fenced since the last call (see above).
   [[nodiscard]] std::vector<mysql::FencedPartition> take_fenced();
@@ -155,8 +156,9 @@ class StreamWorker {
   std::chrono::steady_clock::time_point drain_deadline_{};
   bool abandon_ = false;
   bool stopped_ = false;
-  std::map<int32_t, int64_t> written_;
-  std::map<int32_t, std::optional<int64_t>> stored_;  // the fence: what MySQL holds per partition
+  // Per owned partition, the next offset MySQL holds as far as this worker knows (nullopt: no row):
+  // what each batch fences on, and what written()/release() report.
+  std::map<int32_t, std::optional<int64_t>> stored_;
   std::set<int32_t> fenced_;                          // refused, awaiting adopt()
   std::vector<mysql::FencedPartition> fenced_reports_;
   std::optional<Error> fatal_;
