@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config git ca-certificates curl
+  build-essential cmake pkg-config git ca-certificates curl openssl
   librdkafka-dev libmariadb-dev mariadb-server mariadb-client
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev

@@ -29,6 +29,7 @@ export ETL_TEST_MYSQL_HOST=127.0.0.1
 export ETL_TEST_MYSQL_PORT=${ETL_MARIADB_PORT:-33306}
 export ETL_TEST_MYSQL_USER=root
 export ETL_TEST_MYSQL_PASSWORD=
+export ETL_TEST_MYSQL_SSL_CA=${ETL_MARIADB_DIR:-$here/.local/mariadb}/tls/ca.pem
 
 echo "== running tests"
 args=("$@")

@@ -165,7 +165,8 @@ void BM_LoadDataInfile(benchmark::State& state) {
   const auto& c = corpus();
   for (auto _ : state) {
     FreshDatabase db;
-    auto conn = mysql::Connection::open(db.cfg);
+    auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
+                                         mysql::LocalFiles::allow_for_benchmarks);
     const std::string options =
         " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ";
     const auto t0 = Clock::now();
@@ -216,7 +217,8 @@ void BM_LoadDataInfileChunked(benchmark::State& state) {
   const auto& c = corpus();
   for (auto _ : state) {
     FreshDatabase db;
-    auto conn = mysql::Connection::open(db.cfg);
+    auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
+                                         mysql::LocalFiles::allow_for_benchmarks);
     const std::string options =
         " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ";
     const std::string sql_orders = "LOAD DATA LOCAL INFILE 'mem' INTO TABLE walmart_order" + options + "(" +

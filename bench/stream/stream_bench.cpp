@@ -396,7 +396,8 @@ int main(int argc, char** argv) {
   double ceiling_seconds = 0;
   {
     FreshDatabase db(fmt::format("etl_bench_stream_{}_loaddata", getpid()));
-    auto conn = mysql::Connection::open(db.cfg);
+    auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
+                                         mysql::LocalFiles::allow_for_benchmarks);
     const std::string opts =
         " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ";
     const auto t0 = Clock::now();
@@ -443,7 +444,8 @@ int main(int argc, char** argv) {
     std::atomic<bool> done{false};
     std::vector<std::vector<std::pair<int64_t, Clock::time_point>>> visible(8);  // per partition: (next, when)
     std::thread poller([&] {
-      auto conn = mysql::Connection::open(db.cfg);
+      auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
+                                         mysql::LocalFiles::allow_for_benchmarks);
       std::vector<int64_t> last(8, 0);
       while (!done.load()) {
         for (const auto& r : conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset")) {

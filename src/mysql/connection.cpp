@@ -17,6 +17,44 @@ void set_option(MYSQL* m, mysql_option option, const void* value, const char* na
   }
 }
 
+// Connector/C 3.3 semantics this relies on: MYSQL_OPT_SSL_ENFORCE only asks for TLS (it falls
+// back to plaintext when the server does not offer it); a CA file or path turns on chain
+// verification; MYSQL_OPT_SSL_VERIFY_SERVER_CERT verifies the chain and the host name and refuses a
+// server without TLS before logging in. Modes that must not run in plaintext are also checked
+// after the handshake (require_encrypted).
+void apply_tls_options(MYSQL* m, const config::MysqlConfig& cfg) {
+  using config::SslMode;
+  if (cfg.ssl_mode == SslMode::disabled) return;
+  const my_bool yes = 1;
+  set_option(m, MYSQL_OPT_SSL_ENFORCE, &yes, "ssl_enforce");  // ask for TLS whenever offered
+  if (!cfg.ssl_key.empty()) set_option(m, MYSQL_OPT_SSL_KEY, cfg.ssl_key.c_str(), "ssl_key");
+  if (!cfg.ssl_cert.empty()) set_option(m, MYSQL_OPT_SSL_CERT, cfg.ssl_cert.c_str(), "ssl_cert");
+  if (!cfg.ssl_ca.empty()) {
+    set_option(m, MYSQL_OPT_SSL_CA, cfg.ssl_ca.c_str(), "ssl_ca");
+  } else if (cfg.ssl_mode == SslMode::verify_ca) {
+    // No CA configured: verify against the system's trust store.
+    set_option(m, MYSQL_OPT_SSL_CAPATH, "/etc/ssl/certs", "ssl_capath");
+  }
+  const my_bool verify_host = cfg.ssl_mode == SslMode::verify_identity ? 1 : 0;
+  set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host, "ssl_verify_server_cert");
+}
+
+std::string_view ssl_mode_name(config::SslMode mode) {
+  switch (mode) {
+    case config::SslMode::disabled: return "disabled";
+    case config::SslMode::preferred: return "preferred";
+    case config::SslMode::required: return "required";
+    case config::SslMode::verify_ca: return "verify_ca";
+    case config::SslMode::verify_identity: return "verify_identity";
+  }
+  return "?";
+}
+
+bool requires_encryption(config::SslMode mode) {
+  return mode == config::SslMode::required || mode == config::SslMode::verify_ca ||
+         mode == config::SslMode::verify_identity;
+}
+
 }  // namespace
 
 std::string quote_identifier(std::string_view name) {
@@ -27,7 +65,8 @@ std::string quote_identifier(std::string_view name) {
   return fmt::format("`{}`", name);
 }
 
-Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use) {
+Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
+                            LocalFiles local_files) {
   MysqlHandle h(mysql_init(nullptr));
   if (!h) throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0, "mysql_init failed: out of memory");
   MYSQL* m = h.get();
@@ -41,25 +80,12 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use) {
   set_option(m, MYSQL_SET_CHARSET_NAME, cfg.charset.c_str(), "charset");
   const my_bool no = 0;
   set_option(m, MYSQL_OPT_RECONNECT, &no, "reconnect");  // we reconnect ourselves, knowingly
-  const unsigned int local_infile = 1;  // used only with our own callbacks (benchmarks, bulk paths)
+  // LOAD DATA LOCAL INFILE lets the server name any file the client can read and receive its
+  // bytes. Nothing in walmart-etl uses it, so the capability is neither advertised nor honoured:
+  // a server (or an impostor on the MySQL address) that asks for a file gets an error.
+  const unsigned int local_infile = local_files == LocalFiles::allow_for_benchmarks ? 1 : 0;
   set_option(m, MYSQL_OPT_LOCAL_INFILE, &local_infile, "local_infile");
-
-  if (cfg.ssl_mode != config::SslMode::disabled) {
-    const bool want_tls = cfg.ssl_mode != config::SslMode::preferred || !cfg.ssl_ca.empty() ||
-                          !cfg.ssl_cert.empty();
-    if (want_tls) {
-      mysql_ssl_set(m, cfg.ssl_key.empty() ? nullptr : cfg.ssl_key.c_str(),
-                    cfg.ssl_cert.empty() ? nullptr : cfg.ssl_cert.c_str(),
-                    cfg.ssl_ca.empty() ? nullptr : cfg.ssl_ca.c_str(), nullptr, nullptr);
-    }
-    if (cfg.ssl_mode == config::SslMode::required || cfg.ssl_mode == config::SslMode::verify_ca ||
-        cfg.ssl_mode == config::SslMode::verify_identity) {
-      const my_bool yes = 1;
-      set_option(m, MYSQL_OPT_SSL_ENFORCE, &yes, "ssl_enforce");
-      const my_bool verify = cfg.ssl_mode != config::SslMode::required ? 1 : 0;
-      set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify, "ssl_verify_server_cert");
-    }
-  }
+  apply_tls_options(m, cfg);
 
   const std::string where = cfg.socket.empty() ? fmt::format("{}:{}", cfg.host, cfg.port)
                                                : fmt::format("socket {}", cfg.socket);
@@ -71,6 +97,12 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use) {
     Error e = mysql_error_of(m, fmt::format("cannot connect to MySQL at {} as {}{}", where,
                                             cfg.user, db ? fmt::format(" (database {})", db) : ""));
     throw EtlError(std::move(e));
+  }
+  if (requires_encryption(cfg.ssl_mode) && mysql_get_ssl_cipher(m) == nullptr) {
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
+                   fmt::format("MySQL at {} did not negotiate TLS, but mysql.ssl_mode is {}: refusing "
+                               "to run any statement in plaintext",
+                               where, ssl_mode_name(cfg.ssl_mode)));
   }
   Connection c(std::move(h), std::move(describe));
   c.execute(

@@ -32,11 +32,17 @@ using Row = std::vector<std::optional<std::string>>;
 
 enum class UseDatabase { none, configured };
 
+// LOAD DATA LOCAL INFILE lets the server ask for any file the client can read. The product never
+// uses it: every connection refuses it. Only the benchmarks' LOAD DATA ceiling opts in.
+enum class LocalFiles { refuse, allow_for_benchmarks };
+
 class Connection {
  public:
   // Connects and prepares the session. Throws EtlError (class from classify_mysql_errno; e.g.
   // access denied is fatal, a refused connection is retriable) with host, port and user in the text.
-  static Connection open(const config::MysqlConfig& cfg, UseDatabase use = UseDatabase::configured);
+  // TLS follows cfg.ssl_mode; modes from `required` up refuse a session that is not encrypted.
+  static Connection open(const config::MysqlConfig& cfg, UseDatabase use = UseDatabase::configured,
+                         LocalFiles local_files = LocalFiles::refuse);
 
   // Runs a statement that returns no rows. Throws EtlError.
   void execute(std::string_view sql);
