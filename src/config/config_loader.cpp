@@ -63,12 +63,20 @@ bool is_free_form_map(const std::vector<std::string>& path, size_t depth) {
 }
 
 // Turns an override value into a YAML node: flow collections and scalars as YAML would read them.
-YAML::Node parse_override_value(const std::string& where, const std::string& value) {
+// A secret (a key is_secret_key() names) and every free-form librdkafka property are taken
+// literally: a password may start with '[' or '{'. A value that does not parse is never echoed:
+// it may hold a secret under a key that is not itself secret (an account given as a mapping).
+YAML::Node parse_override_value(const std::string& where, const std::vector<std::string>& path,
+                                const std::string& value) {
+  const bool secret = !path.empty() && is_secret_key(path.back());
+  const bool free_form = path.size() >= 3 && is_free_form_map(path, 2);
+  if (secret || free_form) return YAML::Node(value);
   if (!value.empty() && (value.front() == '[' || value.front() == '{')) {
     try {
       return YAML::Load(value);
     } catch (const YAML::Exception& e) {
-      throw ConfigError(where + ": cannot parse value '" + value + "': " + e.msg);
+      throw ConfigError(where + ": cannot parse the value (" + std::to_string(value.size()) +
+                        " characters starting with '" + value.front() + "') as YAML: " + e.msg);
     }
   }
   return YAML::Node(value);
@@ -434,7 +442,7 @@ void apply_overrides(YAML::Node& root, const LoadOptions& options) {
       path.resize(2);
       path.push_back(prop);
     }
-    set_path(root, path, parse_override_value(name, value), "environment variable " + name);
+    set_path(root, path, parse_override_value(name, path, value), "environment variable " + name);
   }
   for (const auto& s : options.sets) {
     const auto eq = s.find('=');
@@ -442,7 +450,8 @@ void apply_overrides(YAML::Node& root, const LoadOptions& options) {
       throw ConfigError("--set '" + s + "': expected key.path=value");
     }
     const std::string key = s.substr(0, eq);
-    set_path(root, split(key, "."), parse_override_value("--set " + key, s.substr(eq + 1)),
+    const std::vector<std::string> path = split(key, ".");
+    set_path(root, path, parse_override_value("--set " + key, path, s.substr(eq + 1)),
              "--set " + key);
   }
 }

@@ -115,11 +115,16 @@ void set_property(rd_kafka_conf_t* conf, const std::string& name, const std::str
   const rd_kafka_conf_res_t res =
       rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr.data(), errstr.size());
   if (res != RD_KAFKA_CONF_OK) {
-    const std::string shown = config::is_secret_key(name) ? std::string("***") : value;
-    throw ConfigError(fmt::format("kafka.properties.{}={}: {}", name, shown,
-                                  errstr[0] != '\0'              ? errstr.data()
-                                  : res == RD_KAFKA_CONF_UNKNOWN ? "unknown property"
-                                                                 : "invalid value"));
+    const bool secret = config::is_secret_key(name);
+    const std::string shown = secret ? std::string("***") : value;
+    // librdkafka's message may quote the value ("Invalid value \"...\" for ..."): not for a secret.
+    std::string reason = errstr[0] != '\0' && !(secret && !value.empty() &&
+                                                std::string_view(errstr.data()).find(value) !=
+                                                    std::string_view::npos)
+                             ? std::string(errstr.data())
+                         : res == RD_KAFKA_CONF_UNKNOWN ? std::string("unknown property")
+                                                        : std::string("invalid value");
+    throw ConfigError(fmt::format("kafka.properties.{}={}: {}", name, shown, reason));
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "support/test_env.hpp"
 
@@ -26,6 +27,29 @@ TEST(ConfigCli, CheckConfigPrintsEffectiveValuesMasked) {
   EXPECT_NE(r.out.find("user: envuser"), std::string::npos);
   EXPECT_NE(r.out.find("batch_size: 77"), std::string::npos);
   EXPECT_EQ(r.out.find("filepw"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ConfigCli, SecretsNeverAppearInOutputOrErrorsAtAnyLogLevel) {
+  const auto dir = etl::test::make_temp_dir();
+  const std::map<std::string, std::string> env = {
+      {"WALMART_ETL_MYSQL__PASSWORD", "[pw-4f9a2c"},
+      {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_ID", "id"},
+      {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_SECRET", "{sec-77b1e0"},
+      {"WALMART_ETL_KAFKA__PROPERTIES__SASL_PASSWORD", "[kpw-0c3d5e"}};
+  auto r = run_binary({"-vv", "check-config"}, env, std::chrono::seconds(30), dir);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // A configuration error (an unknown key) with the same secrets in the environment.
+  auto bad_env = env;
+  bad_env["WALMART_ETL_WALMART_TOKEN__ACCOUNTS__BROKEN"] = "{client_secret: [sec-9e8d7c";
+  auto bad = run_binary({"-vv", "check-config"}, bad_env, std::chrono::seconds(30), dir);
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  for (const auto* run : {&r, &bad}) {
+    const std::string all = run->out + run->err;
+    for (const char* secret : {"pw-4f9a2c", "sec-77b1e0", "kpw-0c3d5e", "sec-9e8d7c"}) {
+      EXPECT_EQ(all.find(secret), std::string::npos) << secret << " printed in:\n" << all;
+    }
+  }
   std::filesystem::remove_all(dir);
 }
 

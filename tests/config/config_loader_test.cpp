@@ -161,6 +161,36 @@ TEST(ConfigLoader, SecretsAreMasked) {
   EXPECT_NE(yaml.find("***"), std::string::npos);
 }
 
+TEST(ConfigLoader, SecretsFromTheEnvironmentAreTakenLiterally) {
+  // A password may start with '[' or '{': it must reach the client as typed, not as YAML.
+  LoadOptions o;
+  o.env = {{"WALMART_ETL_MYSQL__PASSWORD", "[unclosed-pw"},
+           {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_ID", "id"},
+           {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_SECRET", "{a: 1}"},
+           {"WALMART_ETL_KAFKA__PROPERTIES__SASL_PASSWORD", "[x, y]"}};
+  o.sets = {"walmart_token.accounts.other.token=[tok"};
+  const Config c = load_config_from_string("", o);
+  EXPECT_EQ(c.mysql.password, "[unclosed-pw");
+  EXPECT_EQ(c.walmart_token.accounts.at("main").client_secret, "{a: 1}");
+  EXPECT_EQ(c.kafka.properties.at("sasl.password"), "[x, y]");
+  EXPECT_EQ(c.walmart_token.accounts.at("other").token, "[tok");
+}
+
+TEST(ConfigLoader, AValueThatDoesNotParseIsNeverEchoed) {
+  // An account given whole as a mapping holds a secret under a key that is not itself secret.
+  LoadOptions o;
+  o.env = {{"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN", "{client_id: x, client_secret: [s3cr3t-v4lue"}};
+  const std::string err = error_of("", o);
+  ASSERT_FALSE(err.empty());
+  EXPECT_EQ(err.find("s3cr3t-v4lue"), std::string::npos) << err;
+  EXPECT_NE(err.find("WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN"), std::string::npos) << err;
+  o.env.clear();
+  o.sets = {"walmart_token.accounts.main={client_secret: [s3cr3t-v4lue"};
+  const std::string set_err = error_of("", o);
+  ASSERT_FALSE(set_err.empty());
+  EXPECT_EQ(set_err.find("s3cr3t-v4lue"), std::string::npos) << set_err;
+}
+
 TEST(ConfigLoader, MaskedYamlRoundTrips) {
   const Config a = load_config_from_string("stream: {batch_size: 321}\nfetch: {limit: 50}");
   const Config b = load_config_from_string(to_masked_yaml(a));
