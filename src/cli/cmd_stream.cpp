@@ -36,6 +36,7 @@ void add_stream_command(CLI::App& app, CliContext& ctx) {
       pipeline::StreamRunOptions options;
       options.group = args->group;
       options.until_idle = args->until_idle;
+      options.shutdown_timeout = cfg.stream.shutdown_timeout;
       return pipeline::run_stream(cfg, options);
     };
   });

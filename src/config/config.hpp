@@ -92,6 +92,9 @@ struct StreamConfig {
   std::chrono::milliseconds retry_backoff_max{30000};
   std::chrono::seconds status_interval{10};
   int max_pending_messages = 20000;       // per worker; consumption pauses above it
+  // SIGINT/SIGTERM: how long the stream may take to write what is pending before it gives up on
+  // it (read again on the next start) and exits 1.
+  std::chrono::seconds shutdown_timeout{30};
 };
 
 struct LoggingConfig {

@@ -413,6 +413,7 @@ Config read_config(const YAML::Node& root) {
     s.duration("retry_backoff_max_ms", st.retry_backoff_max, 1, 3600000);
     s.duration("status_interval_s", st.status_interval, 1, 3600);
     s.integer("max_pending_messages", st.max_pending_messages, 1, 10000000);
+    s.duration("shutdown_timeout_s", st.shutdown_timeout, 1, 3600);
     s.reject_unknown();
   }
   {
@@ -608,6 +609,7 @@ std::string to_masked_yaml(const Config& cfg) {
   out << YAML::Key << "retry_backoff_max_ms" << YAML::Value << s.retry_backoff_max.count();
   out << YAML::Key << "status_interval_s" << YAML::Value << s.status_interval.count();
   out << YAML::Key << "max_pending_messages" << YAML::Value << s.max_pending_messages;
+  out << YAML::Key << "shutdown_timeout_s" << YAML::Value << s.shutdown_timeout.count();
   out << YAML::EndMap;
 
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap;

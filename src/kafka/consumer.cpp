@@ -77,6 +77,14 @@ class Consumer::Core : public detail::ClientCore {
         const rd_kafka_resp_err_t e = rd_kafka_assign(rk, list.get());
         if (e != RD_KAFKA_RESP_ERR_NO_ERROR) core->fail(kafka_error(e, "assign").message);
       }
+      // librdkafka keeps a partition's pause flag across unassign/assign: a partition paused by
+      // its owner, taken away by a rebalance and given back would never be fetched again, while
+      // the owner (which forgot it on revocation) believes it runs. A newly assigned partition
+      // always starts fetching.
+      if (const rd_kafka_resp_err_t e = rd_kafka_resume_partitions(rk, list.get());
+          e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        core->fail(kafka_error(e, "resume newly assigned partitions").message);
+      }
     } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
       const TopicPartitions revoked = from_native(parts);
       const bool lost = rd_kafka_assignment_lost(rk) != 0;

@@ -119,6 +119,7 @@ WriteResult BatchWriter::write(const WriteBatch& batch) {
 
   Backoff backoff(options_.backoff_initial, options_.backoff_max);
   for (int attempt_no = 0;; ++attempt_no) {
+    commit_in_doubt_ = false;
     try {
       if (!conn_) connect();
       WriteResult r = attempt(batch, selected, attempt_no);
@@ -134,11 +135,14 @@ WriteResult BatchWriter::write(const WriteBatch& batch) {
         conn_->rollback();
       }
       if (err.cls != ErrorClass::retriable) throw;
+      const std::string_view outcome =
+          commit_in_doubt_ ? "whether its last attempt was committed is unknown until the next attempt "
+                             "(its offset fence tells)"
+                           : "nothing of this batch was committed";
       if (attempt_no >= options_.max_retries) {
         throw EtlError(ErrorClass::retriable, ErrorOrigin::mysql, err.code,
-                       fmt::format("MySQL write failed after {} attempt(s), nothing of this batch was "
-                                   "committed: {}",
-                                   attempt_no + 1, err.message));
+                       fmt::format("MySQL write failed after {} attempt(s), {}: {}", attempt_no + 1,
+                                   outcome, err.message));
       }
       const auto delay = backoff.next();
       spdlog::warn("mysql: batch write attempt {} of {} failed ({}); retrying in {} ms", attempt_no + 1,
@@ -146,8 +150,8 @@ WriteResult BatchWriter::write(const WriteBatch& batch) {
       if (wait_for_stop(delay)) {
         throw EtlError(ErrorClass::retriable, ErrorOrigin::mysql, err.code,
                        fmt::format("stop requested while waiting to retry a failed MySQL write "
-                                   "(nothing of this batch was committed): {}",
-                                   err.message));
+                                   "({}): {}",
+                                   outcome, err.message));
       }
     }
   }
@@ -226,7 +230,14 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   result.offsets = batch.offsets.size();
 
   if (options_.before_commit) options_.before_commit(attempt_no);
-  c.commit();
+  try {
+    c.commit();
+  } catch (const EtlError& e) {
+    // The COMMIT was sent; if the connection broke before its reply, the server may have
+    // committed it. Only a reply-less failure is in doubt; an error reply means rolled back.
+    commit_in_doubt_ = e.error().code > 0 && is_connection_error(static_cast<unsigned>(e.error().code));
+    throw;
+  }
   for (const auto& r : result.rejected) {
     spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: mysql error {}: {}",
                  r.purchase_order_id, r.source, r.record_index, r.error_code, r.message);

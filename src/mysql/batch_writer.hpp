@@ -96,6 +96,10 @@ class BatchWriter {
   // The writer's connection (reconnected after failures); for schema checks and reads between
   // writes. Throws EtlError if it cannot connect.
   Connection& connection();
+  // True when the last failed write lost its connection while waiting for the COMMIT reply: the
+  // server may or may not have committed it. The next attempt's offset fence tells (a partition
+  // already at the batch's next offset was written).
+  [[nodiscard]] bool last_commit_in_doubt() const noexcept { return commit_in_doubt_; }
 
  private:
   void connect();
@@ -112,6 +116,7 @@ class BatchWriter {
   WritePath active_path_ = WritePath::portable;
   size_t statement_bytes_ = 0;
   size_t max_packet_ = 0;
+  bool commit_in_doubt_ = false;
 
   TableStatement delete_charges_;
   TableStatement delete_stale_lines_;

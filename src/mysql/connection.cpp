@@ -1,5 +1,6 @@
 #include "mysql/connection.hpp"
 
+#include <errmsg.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -96,6 +97,13 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
                           cfg.socket.empty() ? nullptr : cfg.socket.c_str(), 0)) {
     Error e = mysql_error_of(m, fmt::format("cannot connect to MySQL at {} as {}{}", where,
                                             cfg.user, db ? fmt::format(" (database {})", db) : ""));
+    if (e.code == CR_SSL_CONNECTION_ERROR) {
+      // TLS could not be established (the server's certificate does not verify against ssl_ca, or
+      // does not name the host): a configuration problem, not something a retry fixes.
+      e.cls = ErrorClass::fatal;
+      e.message += fmt::format(" (TLS, mysql.ssl_mode {}: check mysql.ssl_ca and mysql.host)",
+                               ssl_mode_name(cfg.ssl_mode));
+    }
     throw EtlError(std::move(e));
   }
   if (requires_encryption(cfg.ssl_mode) && mysql_get_ssl_cipher(m) == nullptr) {

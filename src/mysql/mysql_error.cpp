@@ -15,6 +15,10 @@ bool is_connection_error(unsigned int code) noexcept {
     case CR_SERVER_LOST:             // 2013
     case CR_COMMANDS_OUT_OF_SYNC:    // 2014
     case CR_SERVER_LOST_EXTENDED:    // 2055
+    // On an established TLS session a dropped connection surfaces as a TLS read error ("unexpected
+    // eof while reading"). While connecting, the same code means TLS could not be set up (a
+    // certificate that does not verify): Connection::open classifies that one as fatal.
+    case CR_SSL_CONNECTION_ERROR:    // 2026
     case ER_SERVER_SHUTDOWN:         // 1053
     case ER_CONNECTION_KILLED:       // 1927 (MariaDB)
     case 4031:                       // MySQL 8: disconnected by the server because of inactivity

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "mysql/mysql_error.hpp"
+#include "mysql/offset_fence.hpp"
 
 namespace etl::mysql {
 
@@ -66,6 +67,22 @@ std::map<int32_t, int64_t> OffsetStore::load(const std::string& consumer_group,
     throw;
   }
   return out;
+}
+
+bool OffsetStore::advance(const std::string& consumer_group, const std::string& topic, int32_t partition,
+                          std::optional<int64_t> expected, int64_t next) {
+  if (!conn_) conn_.emplace(Connection::open(cfg_, UseDatabase::configured));
+  try {
+    conn_->begin();
+    const auto refused = advance_offsets(*conn_, {OffsetUpdate{consumer_group, topic, partition, next, expected}});
+    if (!refused.empty()) return false;  // rolled back by advance_offsets
+    conn_->commit();
+    return true;
+  } catch (const EtlError& e) {
+    conn_->rollback();
+    if (is_connection_error(static_cast<unsigned int>(e.error().code))) conn_.reset();
+    throw;
+  }
 }
 
 }  // namespace etl::mysql

@@ -41,9 +41,13 @@ constexpr auto kCommitInterval = 1s;
 constexpr auto kLagInterval = 1s;
 constexpr auto kKafkaProbeInterval = 2s;
 constexpr auto kWatermarkTimeout = 5s;
-// How long on_assigned keeps retrying to read the stored offsets while MySQL is unavailable
-// (it runs inside the rebalance, so it cannot wait forever: max.poll.interval.ms).
-constexpr auto kOffsetReadPatience = 120s;
+// How long on_assigned keeps retrying to read the stored offsets while MySQL is unavailable. It
+// runs inside poll() (max.poll.interval.ms), so it does not wait longer: the partitions are then
+// taken, held (paused) and started from the poll loop as soon as MySQL answers.
+constexpr auto kOffsetReadPatience = 5s;
+// A partition that is not being fetched (paused, or not started yet) has no fresh high watermark
+// in the client: its lag asks the broker this often.
+constexpr auto kLagQueryInterval = 5s;
 
 // What the poll thread knows about one assigned partition.
 struct PartitionState {
@@ -53,7 +57,23 @@ struct PartitionState {
   std::optional<int64_t> written_next;     // next offset committed in MySQL
   std::optional<int64_t> kafka_committed;  // last next-offset committed to Kafka
   std::optional<int64_t> eof_at;           // read to its end at this offset (reset by a message)
-  bool paused = false;
+  bool paused = false;                     // paused for backpressure
+  // Assigned while MySQL could not say where it starts: held (paused in the client, its messages
+  // dropped) until start_deferred() reads its stored offset and seeks there.
+  bool awaiting_start = false;
+  bool held = false;
+  std::optional<int64_t> lag;              // last computed lag (messages)
+  std::optional<int64_t> queried_high;     // high watermark asked of the broker (not fetched)
+  Clock::time_point high_queried_at{};
+};
+
+// A retention loss found while consuming with stream.on_data_loss=stop: once what precedes the
+// gap is written, the partition's stored offset moves past the deleted messages, so the loss is
+// reported once, not on every start.
+struct LossToRecord {
+  int32_t partition = 0;
+  int64_t from = 0;  // the stored offset once everything before the gap is written
+  int64_t to = 0;    // the earliest offset still in the partition
 };
 
 // Our defaults for the consumer, applied only where the user's kafka.properties is silent:
@@ -123,9 +143,14 @@ class StreamJob {
   void on_revoked(const kafka::TopicPartitions& parts);
   void on_lost(const kafka::TopicPartitions& parts);
   void release(const kafka::TopicPartitions& parts, ReleaseMode mode);
-  std::map<int32_t, int64_t> load_stored_offsets(const std::vector<int32_t>& partitions);
-  void check_retention(int32_t partition, int64_t from, const char* what, int64_t& start);
+  std::optional<std::map<int32_t, int64_t>> load_stored_offsets(const std::vector<int32_t>& partitions);
+  std::map<int32_t, int64_t> start_partitions(const std::vector<int32_t>& ids,
+                                              const std::map<int32_t, int64_t>& stored);
+  void start_deferred();
+  void check_retention(int32_t partition, std::optional<int64_t> stored, int64_t from, const char* what,
+                       int64_t& start);
   void report_loss(int32_t partition, int64_t from, int64_t count, int64_t resume_at);
+  void record_losses();
 
   void handle(kafka::Message message);
   void housekeeping(bool force_commit);
@@ -156,6 +181,11 @@ class StreamJob {
   std::map<int32_t, PartitionState> partitions_;
   std::optional<Error> fatal_;
   std::atomic<bool> kafka_down_{false};
+  bool drain_on_fatal_ = false;  // a fatal that still writes what precedes it (data loss, stop)
+  std::vector<LossToRecord> losses_to_record_;
+  Backoff start_backoff_{cfg_.stream.retry_backoff_initial, cfg_.stream.retry_backoff_max};
+  Clock::time_point next_start_attempt_{};
+  Clock::time_point last_start_warning_{};
 
   Clock::time_point last_commit_{};
   Clock::time_point last_lag_{};
@@ -201,7 +231,7 @@ int StreamJob::run() {
   if (fatal_) {
     health_.set(HealthCondition::fatal, fatal_->describe());
     spdlog::critical("stream: {}", fatal_->describe());
-    return shutdown(false);
+    return shutdown(drain_on_fatal_);
   }
   return shutdown(true);
 }
@@ -266,8 +296,10 @@ void StreamJob::start_consumer() {
 // ---------------------------------------------------------------------------------------------
 // Rebalance
 
-std::map<int32_t, int64_t> StreamJob::load_stored_offsets(const std::vector<int32_t>& partitions) {
-  Backoff backoff(cfg_.stream.retry_backoff_initial, std::min<std::chrono::milliseconds>(cfg_.stream.retry_backoff_max, 5s));
+// nullopt: MySQL did not answer within kOffsetReadPatience (or a stop was requested); the caller
+// holds the partitions and start_deferred() tries again from the poll loop.
+std::optional<std::map<int32_t, int64_t>> StreamJob::load_stored_offsets(const std::vector<int32_t>& partitions) {
+  Backoff backoff(cfg_.stream.retry_backoff_initial, std::min<std::chrono::milliseconds>(cfg_.stream.retry_backoff_max, 1s));
   const auto give_up = Clock::now() + kOffsetReadPatience;
   for (;;) {
     try {
@@ -275,17 +307,22 @@ std::map<int32_t, int64_t> StreamJob::load_stored_offsets(const std::vector<int3
       health_.clear(HealthCondition::mysql_failing, "offsets");
       return stored;
     } catch (const EtlError& e) {
-      if (!e.error().retriable() || Clock::now() >= give_up || stop_requested()) {
-        throw EtlError(e.error().cls == ErrorClass::retriable ? ErrorClass::fatal : e.error().cls,
-                       ErrorOrigin::mysql, e.error().code,
+      if (!e.error().retriable()) {
+        throw EtlError(e.error().cls, ErrorOrigin::mysql, e.error().code,
                        fmt::format("cannot read the stored offsets of group {} from MySQL: {}", group_,
                                    e.error().describe()));
       }
       health_.set(HealthCondition::mysql_failing, e.error().describe(), "offsets");
+      if (Clock::now() >= give_up || stop_requested()) {
+        spdlog::warn("stream: cannot read the stored offsets of group {} from MySQL ({}); holding the newly "
+                     "assigned partitions until it answers",
+                     group_, e.error().describe());
+        return std::nullopt;
+      }
       const auto delay = backoff.next();
       spdlog::warn("stream: reading stored offsets failed: {}; retrying in {} ms", e.error().describe(),
                    delay.count());
-      std::this_thread::sleep_for(delay);
+      if (wait_for_stop(delay)) return std::nullopt;
     }
   }
 }
@@ -306,9 +343,12 @@ void StreamJob::report_loss(int32_t partition, int64_t from, int64_t count, int6
   }
 }
 
-// `start` is where the partition would start (stored or committed offset); if retention already
-// deleted it, report the loss and move `start` to the earliest offset still stored.
-void StreamJob::check_retention(int32_t partition, int64_t from, const char* what, int64_t& start) {
+// `start` is where the partition would start (`from`: the stored or committed offset); if
+// retention already deleted it, record the earliest offset still stored as the partition's stored
+// offset (so the loss is reported once, not on every start), report the loss, and move `start`
+// there. `stored` is what MySQL holds for the partition (absent: no row).
+void StreamJob::check_retention(int32_t partition, std::optional<int64_t> stored, int64_t from,
+                                const char* what, int64_t& start) {
   kafka::Watermarks w;
   try {
     w = consumer_->watermarks(topic_, partition, kWatermarkTimeout);
@@ -322,8 +362,18 @@ void StreamJob::check_retention(int32_t partition, int64_t from, const char* wha
   if (from < w.low) {
     spdlog::info("stream: {}[{}]: {} offset {} is below the earliest offset {}", topic_, partition, what,
                  from, w.low);
-    report_loss(partition, from, w.low - from, w.low);
+    try {
+      if (!offsets_.advance(group_, topic_, partition, stored, w.low)) {
+        spdlog::warn("stream: {}[{}]: the stored offset changed meanwhile; the loss is not recorded", topic_,
+                     partition);
+      }
+    } catch (const EtlError& e) {
+      spdlog::warn("stream: {}[{}]: could not record the new starting point {} in MySQL ({}); the loss may be "
+                   "reported again on the next start",
+                   topic_, partition, w.low, e.error().describe());
+    }
     start = w.low;
+    report_loss(partition, from, w.low - from, w.low);
   } else if (from > w.high) {
     spdlog::warn("stream: {}[{}]: {} offset {} is beyond the end of the partition ({}); was the topic "
                  "re-created? Starting at stream.reset",
@@ -335,12 +385,39 @@ void StreamJob::check_retention(int32_t partition, int64_t from, const char* wha
 void StreamJob::on_assigned(kafka::TopicPartitions& parts) {
   std::vector<int32_t> ids;
   for (const auto& tp : parts) {
-    if (tp.topic == topic_) ids.push_back(tp.partition);
+    if (tp.topic != topic_) continue;
+    ids.push_back(tp.partition);
+    PartitionState st;
+    st.worker = least_loaded_worker();
+    partitions_[tp.partition] = st;
   }
   const auto stored = load_stored_offsets(ids);
+  if (!stored) {
+    // Taken without a start: librdkafka begins at the committed offset or stream.reset, but
+    // handle() drops every message of a partition awaiting its start, and start_deferred() pauses
+    // it, then seeks it to the right offset once MySQL answers.
+    for (int32_t p : ids) partitions_[p].awaiting_start = true;
+    next_start_attempt_ = Clock::now();
+  } else {
+    const auto starts = start_partitions(ids, *stored);
+    for (auto& tp : parts) {
+      if (tp.topic != topic_) continue;
+      if (const auto it = starts.find(tp.partition); it != starts.end()) tp.offset = it->second;
+    }
+  }
+  metrics_.assigned_partitions.set(static_cast<double>(partitions_.size()));
+  health_.clear(HealthCondition::starting);
+}
+
+// Where each partition starts: the next offset stored in MySQL; else the group's committed offset
+// in Kafka (said loudly: messages before it are not written to this database); else
+// stream.reset (RD_KAFKA_OFFSET_INVALID). Hands each partition to its worker with what MySQL
+// holds. Throws EtlError when a retention loss must stop the stream (stream.on_data_loss=stop).
+std::map<int32_t, int64_t> StreamJob::start_partitions(const std::vector<int32_t>& ids,
+                                                       const std::map<int32_t, int64_t>& stored) {
   kafka::TopicPartitions without_stored;
-  for (const auto& tp : parts) {
-    if (tp.topic == topic_ && stored.count(tp.partition) == 0) without_stored.push_back({tp.topic, tp.partition});
+  for (int32_t p : ids) {
+    if (stored.count(p) == 0) without_stored.push_back({topic_, p});
   }
   std::map<int32_t, int64_t> committed;
   if (!without_stored.empty()) {
@@ -353,36 +430,113 @@ void StreamJob::on_assigned(kafka::TopicPartitions& parts) {
                    e.error().describe());
     }
   }
-  for (auto& tp : parts) {
-    if (tp.topic != topic_) continue;
-    PartitionState st;
-    st.worker = least_loaded_worker();
+  if (!committed.empty()) {
+    std::vector<std::string> where;
+    for (const auto& [p, o] : committed) where.push_back(fmt::format("[{}]@{}", p, o));
+    spdlog::warn("stream: no offset is stored in MySQL ({}.etl_kafka_offset) for group {} on {}{}, but Kafka "
+                 "holds the group's committed offsets: starting there. Messages before them are NOT written "
+                 "to this database. If it was created or rebuilt after the group had consumed, replay from "
+                 "the beginning with a new group (stream --group NAME) or reset this group's offsets in Kafka "
+                 "to the earliest first (see docs/operations.md, \"Replaying\")",
+                 cfg_.mysql.database, group_, topic_, fmt::join(where, " "));
+  }
+  std::map<int32_t, int64_t> starts;
+  for (int32_t p : ids) {
+    PartitionState& st = partitions_[p];
     int64_t start = RD_KAFKA_OFFSET_INVALID;
+    std::optional<int64_t> holds;  // what MySQL holds for the partition after the retention check
     const char* source = "stream.reset";
-    if (auto it = stored.find(tp.partition); it != stored.end()) {
+    if (auto it = stored.find(p); it != stored.end()) {
       start = it->second;
+      holds = it->second;
       source = "MySQL";
-      check_retention(tp.partition, it->second, "stored", start);
-      st.written_next = it->second;
-    } else if (auto c = committed.find(tp.partition); c != committed.end()) {
+      check_retention(p, it->second, it->second, "stored", start);
+      if (start != it->second && start >= 0) holds = start;
+      st.written_next = holds;
+    } else if (auto c = committed.find(p); c != committed.end()) {
       start = c->second;
       source = "the group's committed offset";
-      check_retention(tp.partition, c->second, "committed", start);
+      check_retention(p, std::nullopt, c->second, "committed", start);
+      if (start != c->second && start >= 0) {
+        holds = start;
+        st.written_next = start;
+      }
     }
-    tp.offset = start;
     if (start >= 0) {
       st.expected_next = start;
       st.kafka_committed = std::nullopt;
     }
-    spdlog::info("stream: {}[{}] -> worker {}, starting at {} ({})", topic_, tp.partition, st.worker,
+    spdlog::info("stream: {}[{}] -> worker {}, starting at {} ({})", topic_, p, st.worker,
                  start >= 0 ? std::to_string(start) : std::string("stream.reset"), source);
-    partitions_[tp.partition] = st;
-    const auto it = stored.find(tp.partition);
-    workers_[static_cast<size_t>(st.worker)]->adopt(
-        tp.partition, it == stored.end() ? std::nullopt : std::optional<int64_t>(it->second));
+    workers_[static_cast<size_t>(st.worker)]->adopt(p, holds);
+    starts[p] = start;
   }
-  metrics_.assigned_partitions.set(static_cast<double>(partitions_.size()));
-  health_.clear(HealthCondition::starting);
+  return starts;
+}
+
+// Partitions assigned while MySQL was unavailable: hold them (paused) and, once MySQL answers,
+// seek each to where start_partitions() says and let it run.
+void StreamJob::start_deferred() {
+  std::vector<int32_t> waiting;
+  kafka::TopicPartitions to_hold;
+  for (auto& [p, st] : partitions_) {
+    if (!st.awaiting_start) continue;
+    waiting.push_back(p);
+    if (!st.held) {
+      to_hold.push_back({topic_, p});
+      st.held = true;
+    }
+  }
+  if (waiting.empty()) return;
+  if (!to_hold.empty()) {
+    try {
+      consumer_->pause(to_hold);
+    } catch (const EtlError& e) {
+      spdlog::warn("stream: holding {}: {}", kafka::describe(to_hold), e.error().describe());
+    }
+  }
+  const auto now = Clock::now();
+  if (now < next_start_attempt_) return;
+  std::map<int32_t, int64_t> stored;
+  try {
+    stored = offsets_.load(group_, topic_, waiting);
+  } catch (const EtlError& e) {
+    if (!e.error().retriable()) throw;
+    health_.set(HealthCondition::mysql_failing,
+                fmt::format("cannot read the stored offsets of {} partition(s): {}", waiting.size(),
+                            e.error().describe()),
+                "offsets");
+    const auto delay = start_backoff_.next();
+    next_start_attempt_ = now + delay;
+    if (now - last_start_warning_ >= 30s) {
+      spdlog::warn("stream: {}[{}] wait for MySQL to say where they start: {}; retrying (every {} ms now)",
+                   topic_, fmt::join(waiting, ","), e.error().describe(), delay.count());
+      last_start_warning_ = now;
+    }
+    return;
+  }
+  health_.clear(HealthCondition::mysql_failing, "offsets");
+  start_backoff_.reset();
+  const auto starts = start_partitions(waiting, stored);
+  kafka::TopicPartitions seek_to;
+  kafka::TopicPartitions resume;
+  for (int32_t p : waiting) {
+    const int64_t start = starts.at(p);
+    const int64_t logical = start >= 0 ? start
+                            : cfg_.stream.reset == config::ResetPolicy::latest ? RD_KAFKA_OFFSET_END
+                                                                               : RD_KAFKA_OFFSET_BEGINNING;
+    seek_to.push_back({topic_, p, logical});
+    resume.push_back({topic_, p});
+  }
+  consumer_->seek(seek_to, 10s);
+  consumer_->resume(resume);
+  for (int32_t p : waiting) {
+    PartitionState& st = partitions_[p];
+    st.awaiting_start = false;
+    st.held = false;
+    st.eof_at.reset();
+  }
+  spdlog::info("stream: MySQL answered: {}[{}] started", topic_, fmt::join(waiting, ","));
 }
 
 void StreamJob::release(const kafka::TopicPartitions& parts, ReleaseMode mode) {
@@ -443,7 +597,8 @@ void StreamJob::handle(kafka::Message m) {
   if (m.is_partition_eof()) {
     kafka_down_.store(false);
     health_.clear(HealthCondition::kafka_down);
-    if (auto it = partitions_.find(m.partition()); it != partitions_.end() && m.topic() == topic_) {
+    if (auto it = partitions_.find(m.partition());
+        it != partitions_.end() && m.topic() == topic_ && !it->second.awaiting_start) {
       it->second.eof_at = m.offset();
     }
     return;
@@ -476,6 +631,7 @@ void StreamJob::handle(kafka::Message m) {
     return;
   }
   PartitionState& st = it->second;
+  if (st.awaiting_start) return;  // read again from its real start once MySQL answers
   const int64_t offset = m.offset();
   if (st.expected_next) {
     if (offset < *st.expected_next) {
@@ -490,6 +646,11 @@ void StreamJob::handle(kafka::Message m) {
       try {
         const kafka::Watermarks w = consumer_->watermarks(topic_, m.partition(), kWatermarkTimeout);
         if (w.low > expected) {
+          if (cfg_.stream.on_data_loss == config::DataLossPolicy::stop) {
+            // Stop after writing what precedes the gap, then record the new starting point.
+            drain_on_fatal_ = true;
+            losses_to_record_.push_back({m.partition(), expected, std::min(w.low, offset)});
+          }
           report_loss(m.partition(), expected, std::min(w.low, offset) - expected, offset);
         } else {
           spdlog::debug("stream: {}[{}] skips offsets {}..{} (not retention)", topic_, m.partition(),
@@ -586,7 +747,7 @@ void StreamJob::apply_backpressure() {
     kafka::TopicPartitions to_pause;
     kafka::TopicPartitions to_resume;
     for (auto& [p, st] : partitions_) {
-      if (st.worker != w->id()) continue;
+      if (st.worker != w->id() || st.awaiting_start) continue;
       if (!st.paused && n > high) {
         to_pause.push_back({topic_, p});
         st.paused = true;
@@ -616,11 +777,26 @@ void StreamJob::apply_backpressure() {
 }
 
 void StreamJob::update_lag() {
-  for (const auto& [p, st] : partitions_) {
-    const auto high = consumer_->cached_high_watermark(topic_, p);
+  const auto now = Clock::now();
+  for (auto& [p, st] : partitions_) {
+    // A partition that is not being fetched has no fresh high watermark in the client.
+    const bool fetched = !st.paused && !st.held;
+    std::optional<int64_t> high = fetched ? consumer_->cached_high_watermark(topic_, p) : std::nullopt;
+    if (!high) {
+      if (now - st.high_queried_at >= kLagQueryInterval) {
+        st.high_queried_at = now;
+        try {
+          st.queried_high = consumer_->watermarks(topic_, p, 500ms).high;
+        } catch (const EtlError& e) {
+          spdlog::debug("stream: {}[{}]: high watermark: {}", topic_, p, e.error().describe());
+        }
+      }
+      high = st.queried_high;
+    }
     const auto next = st.written_next ? st.written_next : st.expected_next;
     if (!high || !next) continue;
-    metrics_.lag.with({topic_, std::to_string(p)}).set(static_cast<double>(std::max<int64_t>(0, *high - *next)));
+    st.lag = std::max<int64_t>(0, *high - *next);
+    metrics_.lag.with({topic_, std::to_string(p)}).set(static_cast<double>(*st.lag));
   }
 }
 
@@ -642,11 +818,7 @@ void StreamJob::log_status() {
   const uint64_t messages = metrics_.messages.value();
   const auto secs = std::chrono::duration<double>(cfg_.stream.status_interval).count();
   int64_t lag = 0;
-  for (const auto& [p, st] : partitions_) {
-    const auto high = consumer_->cached_high_watermark(topic_, p);
-    const auto next = st.written_next ? st.written_next : st.expected_next;
-    if (high && next) lag += std::max<int64_t>(0, *high - *next);
-  }
+  for (const auto& [p, st] : partitions_) lag += st.lag.value_or(0);
   size_t pending = 0;
   for (const auto& w : workers_) pending += w->pending();
   const HealthReport h = health_.report();
@@ -664,6 +836,7 @@ void StreamJob::housekeeping(bool force_commit) {
   const auto now = Clock::now();
   collect_written();
   reseek_fenced();
+  start_deferred();
   apply_backpressure();
   if (force_commit || now - last_commit_ >= kCommitInterval) {
     commit_to_kafka();
@@ -697,7 +870,7 @@ void StreamJob::housekeeping(bool force_commit) {
 bool StreamJob::idle() const {
   if (partitions_.empty()) return false;
   for (const auto& [p, st] : partitions_) {
-    if (!st.eof_at) return false;
+    if (st.awaiting_start || !st.eof_at) return false;
     if (st.dispatched_next && (!st.written_next || *st.written_next < *st.dispatched_next)) return false;
   }
   return true;
@@ -707,7 +880,9 @@ int StreamJob::shutdown(bool write_pending) {
   health_.set(HealthCondition::stopping, write_pending ? "writing what is pending, leaving the group"
                                                        : "leaving the group");
   const int failure = static_cast<int>(ExitCode::failure);
-  std::atomic<int> exit_code{fatal_ ? failure : 0};
+  // Failure until every worker has stopped with nothing left unwritten: the watchdog exits with
+  // this value if the shutdown hangs, and a hang while workers still hold messages is a failure.
+  std::atomic<int> exit_code{failure};
   ShutdownWatchdog watchdog(options_.shutdown_timeout + 30s, exit_code);
   const auto deadline = Clock::now() + options_.shutdown_timeout;
   for (const auto& w : workers_) {
@@ -718,16 +893,24 @@ int StreamJob::shutdown(bool write_pending) {
     }
   }
   size_t dropped = 0;
+  size_t not_stopped = 0;
   for (const auto& w : workers_) {
     if (!w->wait_stopped(deadline + 5s)) {
-      spdlog::error("stream: worker {} did not stop in time", w->id());
+      // Still inside a MySQL call: whatever it holds is not written (read again on the next start).
+      spdlog::error("stream: worker {} did not stop in time ({} message(s) pending)", w->id(), w->pending());
+      ++not_stopped;
+      continue;
     }
     dropped += w->dropped_at_shutdown();
   }
-  if (dropped > 0) exit_code.store(failure);
   if (consumer_) {
     collect_written();
+    record_losses();
     if (!fatal_ || write_pending) commit_to_kafka();
+  }
+  const bool clean = !fatal_ && dropped == 0 && not_stopped == 0;
+  if (clean) exit_code.store(0);
+  if (consumer_) {
     if (const auto err = consumer_->close()) spdlog::warn("stream: leaving the group: {}", err->message);
   }
   workers_.clear();
@@ -738,13 +921,37 @@ int StreamJob::shutdown(bool write_pending) {
                metrics_.charges.value(), metrics_.dead_letters_total(), metrics_.conversion_warnings.value(),
                metrics_.lost_total());
   if (fatal_) return failure;
-  if (dropped > 0) {
-    spdlog::error("stream: {} message(s) could not be written before the shutdown deadline; they are "
+  if (dropped > 0 || not_stopped > 0) {
+    spdlog::error("stream: {} message(s){} could not be written before the shutdown deadline; they are "
                   "read again on the next start",
-                  dropped);
+                  dropped, not_stopped > 0 ? fmt::format(" (and what {} worker(s) still held)", not_stopped) : "");
     return failure;
   }
   return static_cast<int>(ExitCode::ok);
+}
+
+// After a data-loss stop: move each partition whose pending messages were all written past the
+// deleted messages, so the next start does not report (and stop on) the same loss again.
+void StreamJob::record_losses() {
+  for (const auto& l : losses_to_record_) {
+    const auto it = partitions_.find(l.partition);
+    if (it == partitions_.end() || it->second.written_next != l.from) {
+      spdlog::warn("stream: {}[{}]: what precedes the loss was not all written; the loss is reported again "
+                   "on the next start",
+                   topic_, l.partition);
+      continue;
+    }
+    try {
+      if (offsets_.advance(group_, topic_, l.partition, l.from, l.to)) {
+        spdlog::info("stream: {}[{}]: recorded offset {} as the next start (after the deleted messages)",
+                     topic_, l.partition, l.to);
+      }
+    } catch (const EtlError& e) {
+      spdlog::warn("stream: {}[{}]: could not record the next start {}: {}", topic_, l.partition, l.to,
+                   e.error().describe());
+    }
+  }
+  losses_to_record_.clear();
 }
 
 }  // namespace

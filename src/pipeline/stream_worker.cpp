@@ -283,10 +283,14 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
                     name_);
       }
       if (failures <= settings_.max_retries + 1 || now - last_log >= std::chrono::seconds(30)) {
-        spdlog::warn("stream: {}: writing a batch of {} message(s) failed (attempt {}): {}; rolled "
-                     "back, retrying in {} ms{}",
-                     name_, batch_.messages(), failures, e.error().describe(), delay.count(),
-                     failures > settings_.max_retries ? " (unhealthy until it succeeds)" : "");
+        const bool in_doubt = writer_ && writer_->last_commit_in_doubt();
+        spdlog::warn("stream: {}: writing a batch of {} message(s) failed (attempt {}): {}; {}, retrying "
+                     "in {} ms{}",
+                     name_, batch_.messages(), failures, e.error().describe(),
+                     in_doubt ? "the connection was lost waiting for the COMMIT reply, so whether it was "
+                                "written is unknown: the retry's offset fence tells"
+                              : "rolled back",
+                     delay.count(), failures > settings_.max_retries ? " (unhealthy until it succeeds)" : "");
         last_log = now;
       }
       if (!wait_before_retry(delay, mode, give_up_at)) return false;

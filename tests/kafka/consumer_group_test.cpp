@@ -155,5 +155,68 @@ TEST(ConsumerGroup, AssignsAtSuppliedOffsetsCommitsAndHandsOverOnClose) {
   ASSERT_FALSE(b.close().has_value());
 }
 
+// A partition paused by its owner, then taken away by a rebalance and given back, must be fetched
+// again: the owner's bookkeeping starts a newly assigned partition as "not paused", so the client
+// must agree.
+TEST(ConsumerGroup, APausedPartitionIsFetchedAgainAfterItWasReassigned) {
+  const std::string topic = random_topic("repause");
+  const std::string group = random_topic("g");
+  DevBroker broker({1, {{topic, 2}}});
+  const auto group_cfg =
+      config_for(broker, {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}});
+  Producer producer(config_for(broker));
+
+  std::set<int32_t> owned_a;
+  ConsumerOptions a_opts;
+  a_opts.client.group_id = group;
+  a_opts.client.client_id = "member-a";
+  a_opts.rebalance.on_assigned = [&](TopicPartitions& parts) {
+    for (const auto& tp : parts) owned_a.insert(tp.partition);
+  };
+  a_opts.rebalance.on_revoked = [&](const TopicPartitions& parts) {
+    for (const auto& tp : parts) owned_a.erase(tp.partition);
+  };
+  Consumer a(group_cfg, a_opts);
+  a.subscribe({topic});
+  ASSERT_TRUE(wait_until(30s, [&] { return owned_a.size() == 2; }, [&] { (void)a.poll(100ms); }));
+  a.pause({{topic, 0}, {topic, 1}});  // backlog: the owner stops fetching
+
+  // A second member joins and takes one partition; then it leaves and gives it back.
+  std::set<int32_t> owned_b;
+  ConsumerOptions b_opts;
+  b_opts.client.group_id = group;
+  b_opts.client.client_id = "member-b";
+  b_opts.rebalance.on_assigned = [&](TopicPartitions& parts) {
+    for (const auto& tp : parts) owned_b.insert(tp.partition);
+  };
+  {
+    Consumer b(group_cfg, b_opts);
+    b.subscribe({topic});
+    ASSERT_TRUE(wait_until(
+        60s, [&] { return owned_b.size() == 1 && owned_a.size() == 1; },
+        [&] {
+          (void)a.poll(50ms);
+          (void)b.poll(50ms);
+        }));
+    ASSERT_FALSE(b.close().has_value());
+  }
+  const int32_t moved = *owned_b.begin();
+  ASSERT_TRUE(wait_until(60s, [&] { return owned_a.size() == 2; }, [&] { (void)a.poll(100ms); }))
+      << "partition " << moved << " never came back";
+
+  // The partition that went away and came back was never resumed by its owner: it must be fetched.
+  produce_to(producer, topic, moved, 0, 3);
+  std::vector<int64_t> got;
+  wait_until(
+      15s, [&] { return got.size() >= 3; },
+      [&] {
+        auto m = a.poll(100ms);
+        if (m && !m->is_error() && m->partition() == moved) got.push_back(m->offset());
+      });
+  EXPECT_EQ(got, (std::vector<int64_t>{0, 1, 2}))
+      << "a reassigned partition stayed paused in the client";
+  ASSERT_FALSE(a.close().has_value());
+}
+
 }  // namespace
 }  // namespace etl::kafka

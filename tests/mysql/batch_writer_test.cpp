@@ -397,6 +397,46 @@ TEST_P(BatchWriterTest, ALostConnectionBeforeCommitIsRetriedOnANewConnection) {
   EXPECT_EQ(count("walmart_order"), "1");
 }
 
+TEST_P(BatchWriterTest, AConnectionLostAtCommitIsReportedAsInDoubtNotAsRolledBack) {
+  mysql::BatchWriterOptions o;
+  o.max_retries = 0;
+  auto killer = mysql::Connection::open(db_.config());
+  o.before_commit = [&](int) {
+    const auto id = scalar(killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
+                                       killer.quote(db_.config().database) + " AND ID <> CONNECTION_ID() AND USER = " +
+                                       killer.quote(db_.config().user) + " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
+    killer.execute("KILL CONNECTION " + id);
+  };
+  auto w = writer(o);
+  mysql::WriteBatch b;
+  b.orders.push_back(to_write(order_json(850, {{1, "A"}}), "f:1"));
+  try {
+    w.write(b);
+    FAIL() << "expected the lost connection to fail the write";
+  } catch (const EtlError& e) {
+    // The client cannot know whether the server committed: it must not claim it did not.
+    EXPECT_TRUE(w.last_commit_in_doubt());
+    EXPECT_EQ(std::string(e.what()).find("nothing of this batch was committed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown"), std::string::npos) << e.what();
+  }
+  // A failure before COMMIT is known to be rolled back, and says so.
+  auto w2 = writer(retries(0));
+  w2.connection().execute("SET SESSION innodb_lock_wait_timeout = 1");
+  auto locker = mysql::Connection::open(db_.config());
+  locker.begin();
+  locker.query("SELECT * FROM walmart_order_raw FOR UPDATE");
+  mysql::WriteBatch b2;
+  b2.orders.push_back(to_write(order_json(851, {{1, "A"}}), "f:2"));
+  try {
+    w2.write(b2);
+    FAIL() << "expected a lock wait timeout";
+  } catch (const EtlError& e) {
+    EXPECT_FALSE(w2.last_commit_in_doubt());
+    EXPECT_NE(std::string(e.what()).find("nothing of this batch was committed"), std::string::npos) << e.what();
+  }
+  locker.rollback();
+}
+
 TEST_P(BatchWriterTest, LockWaitTimeoutsAreRetriedThenReportedAsRetriable) {
   auto w = writer(retries(1));
   mysql::WriteBatch b;
