@@ -1,6 +1,9 @@
 -- ods.walmart_order_dead_letter: everything that could not be loaded, with the raw bytes and the
--- reason. source is "topic/partition/offset" or "file:line"; (source, record_index) is unique so a
--- replayed batch or a re-loaded file records each rejection once.
+-- reason. source is "topic/partition/offset" or "file:line"; record_sha256 is SHA2(payload, 256)
+-- in hex. (source, record_index, record_sha256) is unique: a replayed batch or a re-loaded file
+-- records each rejection once, while a different record from a source name seen before (every
+-- `load -` is "stdin", files of one name in different folders, a re-created topic's offsets) gets
+-- a row of its own instead of replacing the earlier one.
 CREATE TABLE IF NOT EXISTS walmart_order_dead_letter (
   id BIGINT NOT NULL AUTO_INCREMENT,
   source VARCHAR(255) NOT NULL,
@@ -15,6 +18,7 @@ CREATE TABLE IF NOT EXISTS walmart_order_dead_letter (
   error_code INT NULL,
   error_message TEXT NOT NULL,
   created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
+  record_sha256 CHAR(64) NULL,
   PRIMARY KEY (id),
-  UNIQUE KEY uq_dead_letter_source (source, record_index)
+  UNIQUE KEY uq_dead_letter_record (source, record_index, record_sha256)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -10,6 +10,7 @@
 
 #include "common/backoff.hpp"
 #include "common/error.hpp"
+#include "common/sha256.hpp"
 #include "common/stop_signal.hpp"
 #include "mysql/mysql_error.hpp"
 #include "mysql/offset_fence.hpp"
@@ -46,7 +47,7 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       upsert_raw_(sql::upsert_raw(), sql::kRawParams),
       upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
       dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64, T::text,
-                           T::text, T::int32, T::text}) {
+                           T::text, T::int32, T::text, T::text}) {
   connect();
 }
 
@@ -310,10 +311,12 @@ void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& lette
       message = texts.emplace_back(fmt::format("{} [payload cut from {} to {} bytes to fit max_allowed_packet]",
                                                message, d->payload.size(), payload_room));
     }
-    p.set_text(7, std::string_view(d->payload).substr(0, payload_room));
+    const std::string_view stored_payload = std::string_view(d->payload).substr(0, payload_room);
+    p.set_text(7, stored_payload);
     p.set_text(8, cut_to_code_points(valid(d->error_class), 32));
     p.set_int32(9, d->error_code);
     p.set_text(10, cut_to_bytes(message, 65535));
+    p.set_text(11, texts.emplace_back(sha256_hex(stored_payload)));
   }
   try {
     upsert_dead_letters_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);

@@ -30,6 +30,18 @@ struct ColumnInfo {
 struct TableShape {
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;
+  std::map<std::string, std::vector<std::string>> unique_keys;  // name -> columns, PRIMARY excluded
+};
+
+// A column added by a later version and how `init-db --migrate` fills it for existing rows (from
+// the row's own columns, in SQL both MariaDB and MySQL 8 accept).
+struct ColumnBackfill {
+  std::string_view table;
+  std::string_view column;
+  std::string_view expression;
+};
+constexpr ColumnBackfill kBackfills[] = {
+    {"walmart_order_dead_letter", "record_sha256", "SHA2(COALESCE(payload, ''), 256)"},
 };
 
 TableShape read_shape(Connection& conn, const std::string& qualified) {
@@ -42,6 +54,13 @@ TableShape read_shape(Connection& conn, const std::string& qualified) {
     pk[std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
   }
   for (auto& [seq, col] : pk) shape.primary_key.push_back(col);
+  std::map<std::string, std::map<int, std::string>> unique;
+  for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Non_unique = 0 AND Key_name <> 'PRIMARY'")) {
+    unique[row.at(2).value_or("")][std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
+  }
+  for (auto& [name, cols] : unique) {
+    for (auto& [seq, col] : cols) shape.unique_keys[name].push_back(col);
+  }
   return shape;
 }
 
@@ -81,17 +100,29 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
     auto it = have.find(want.name);
     const std::string null_sql = want.nullable ? "NULL" : "NOT NULL";
     if (it == have.end()) {
-      problems.push_back({table, fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
-                          fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{};", qualified, want.name,
-                                      want.type, null_sql,
-                                      previous.empty() ? " FIRST" : " AFTER " + previous)});
+      const std::string add = fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}", qualified, want.name, want.type,
+                                          null_sql, previous.empty() ? " FIRST" : " AFTER " + previous);
+      SchemaProblem p{table, fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
+                      add + ";", {}};
+      if (want.nullable) {
+        p.statements.push_back(add);
+        for (const auto& b : kBackfills) {
+          if (b.table == t.table && b.column == want.name) {
+            p.statements.push_back(fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL", qualified, want.name,
+                                               b.expression, want.name));
+            p.migrate += fmt::format(" {};", p.statements.back());
+          }
+        }
+      }
+      problems.push_back(std::move(p));
     } else if (it->second->type != want.type || it->second->nullable != want.nullable) {
       problems.push_back(
           {table,
            fmt::format("column {} is {} {}, expected {} {}", want.name, it->second->type,
                        it->second->nullable ? "NULL" : "NOT NULL", want.type, null_sql),
            fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} {}; -- check that existing values fit first",
-                       qualified, want.name, want.type, null_sql)});
+                       qualified, want.name, want.type, null_sql),
+           {}});
     }
     previous = want.name;
   }
@@ -100,10 +131,36 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
                                    [&](const ColumnInfo& e) { return e.name == c.name; });
     if (!known && !c.nullable) {
       problems.push_back({table, fmt::format("extra column {} is NOT NULL; the pipeline does not write it", c.name),
-                          fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL;", qualified, c.name, c.type)});
+                          fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL;", qualified, c.name, c.type),
+                          {}});
     } else if (!known) {
       spdlog::warn("schema: {} has an extra column {} ({}); it is left as it is", qualified, c.name, c.type);
     }
+  }
+  // Unique keys: one the pipeline relies on is added; one it does not know would refuse rows it
+  // writes (e.g. a narrower key of an earlier version), so it goes. Dropping an index loses no data.
+  for (const auto& [name, cols] : expected.unique_keys) {
+    const auto it = actual.unique_keys.find(name);
+    if (it != actual.unique_keys.end() && it->second == cols) continue;
+    const std::string add = fmt::format("ALTER TABLE {} {}ADD UNIQUE KEY {} ({})", qualified,
+                                        it == actual.unique_keys.end() ? "" : fmt::format("DROP INDEX {}, ", name),
+                                        name, joined(cols));
+    problems.push_back({table,
+                        it == actual.unique_keys.end()
+                            ? fmt::format("unique key {} ({}) is missing", name, joined(cols))
+                            : fmt::format("unique key {} is ({}), expected ({})", name, joined(it->second), joined(cols)),
+                        add + ";",
+                        {add}});
+  }
+  for (const auto& [name, cols] : actual.unique_keys) {
+    if (expected.unique_keys.count(name) != 0) continue;
+    const std::string drop = fmt::format("ALTER TABLE {} DROP INDEX {}", qualified, name);
+    problems.push_back({table,
+                        fmt::format("unique key {} ({}) is not part of this version's table and would refuse rows "
+                                    "it writes",
+                                    name, joined(cols)),
+                        drop + ";",
+                        {drop}});
   }
   if (actual.primary_key != expected.primary_key) {
     problems.push_back(
@@ -116,7 +173,8 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
                      "  INSERT IGNORE INTO {0} SELECT * FROM {0}_old;  -- or replay with walmart-etl load / stream\n"
                      "(or in place, if no two rows share the new key: ALTER TABLE {0} DROP PRIMARY KEY, "
                      "ADD PRIMARY KEY ({1});)",
-                     qualified, joined(expected.primary_key))});
+                     qualified, joined(expected.primary_key)),
+         {}});
   }
 }
 
@@ -140,7 +198,7 @@ std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& dat
   return problems;
 }
 
-InitDbReport init_db(const config::MysqlConfig& cfg) {
+InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate) {
   InitDbReport report;
   Connection conn = Connection::open(cfg, UseDatabase::none);
   const std::string db = quote_identifier(cfg.database);
@@ -157,6 +215,18 @@ InitDbReport init_db(const config::MysqlConfig& cfg) {
   }
   conn.execute(fmt::format("USE {}", db));
   report.problems = check_schema(conn, cfg.database);
+  const bool all_additive = std::all_of(report.problems.begin(), report.problems.end(),
+                                        [](const SchemaProblem& p) { return !p.statements.empty(); });
+  if (migrate && !report.problems.empty() && all_additive) {
+    for (const auto& p : report.problems) {
+      for (const auto& statement : p.statements) {
+        spdlog::info("init-db: migrating: {}", statement);
+        conn.execute(statement);
+        report.migrated.push_back(statement);
+      }
+    }
+    report.problems = check_schema(conn, cfg.database);
+  }
   for (const auto& t : schema_tables()) {
     if (table_exists(conn, cfg.database, t.table)) {
       const bool bad = std::any_of(report.problems.begin(), report.problems.end(),
@@ -185,7 +255,8 @@ void require_schema(Connection& conn, const std::string& database) {
     std::string text;
     for (const auto& p : problems) text += fmt::format("; {}: {}", p.table, p.what);
     throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
-                   fmt::format("incompatible schema in database {}{} (run `walmart-etl init-db` for migration steps)",
+                   fmt::format("incompatible schema in database {}{} (`walmart-etl init-db` prints the migration, "
+                               "`walmart-etl init-db --migrate` applies it when it only adds)",
                                database, text));
   }
 }

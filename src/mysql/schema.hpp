@@ -24,23 +24,31 @@ struct SchemaProblem {
   std::string table;
   std::string what;     // "primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"
   std::string migrate;  // SQL or steps that fix it without losing data
+  // Statements `init-db --migrate` runs for it: only additive ones (ADD COLUMN of a nullable
+  // column and filling it from existing columns, ADD/DROP of a UNIQUE index). Empty: a person
+  // must migrate (a changed type or primary key), following `migrate`.
+  std::vector<std::string> statements;
 };
 
 // Compares every existing table of the configured database with the expected DDL (column names,
-// order, types, nullability; primary key). Missing tables are not problems (init-db creates them).
+// order, types, nullability; primary key; unique keys). Missing tables are not problems (init-db
+// creates them).
 // Uses TEMPORARY tables on `conn`, so the check happens on the same server and needs no extra schema.
 std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& database);
 
 struct InitDbReport {
   std::vector<std::string> created;   // tables created now
   std::vector<std::string> existing;  // tables that were there and match
-  std::vector<SchemaProblem> problems;
+  std::vector<SchemaProblem> problems;  // left (none after a complete migration)
+  std::vector<std::string> migrated;    // statements run by migrate=true
   bool database_created = false;
 };
 
 // Creates the database (utf8mb4 / utf8mb4_unicode_ci) and every missing table; checks the others.
-// Idempotent. If a table is incompatible, reports it (problems) and changes nothing about it.
-InitDbReport init_db(const config::MysqlConfig& cfg);
+// Idempotent. If a table is incompatible, reports it (problems) and changes nothing about it,
+// unless `migrate` is set and every problem has additive statements: then those run (they never
+// drop or rewrite data) and the tables are checked again.
+InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate = false);
 
 // For stream/load: throws EtlError(fatal) naming every problem and missing table, pointing at init-db.
 void require_schema(Connection& conn, const std::string& database);

@@ -29,7 +29,7 @@ constexpr std::array<std::string_view, kRawParams> kRawColumns = {
 
 constexpr std::array<std::string_view, kDeadLetterParams> kDeadLetterColumns = {
     "source", "record_index", "source_topic", "source_partition", "source_offset", "message_key",
-    "purchaseOrderId", "payload", "error_class", "error_code", "error_message"};
+    "purchaseOrderId", "payload", "error_class", "error_code", "error_message", "record_sha256"};
 
 template <size_t N>
 std::string column_list(const std::array<std::string_view, N>& cols, std::string_view extra) {
@@ -120,7 +120,9 @@ StatementShape delete_stale_lines() {
 }
 
 StatementShape upsert_dead_letters() {
-  // A replayed batch or a re-loaded file records each rejection once; the newest reason wins.
+  // The key is (source, record_index, record_sha256): a replayed batch or a re-loaded file records
+  // each rejection once (the newest reason wins); another record under a source name seen before
+  // gets its own row.
   return {"INSERT INTO walmart_order_dead_letter " + column_list(kDeadLetterColumns, "created_at") +
               " VALUES ",
           placeholders(kDeadLetterParams, "UTC_TIMESTAMP()"), ", ",

@@ -171,6 +171,41 @@ TEST_F(LoadE2E, DashReadsStdinAndNamesItStdin) {
   EXPECT_EQ(q("SELECT CONCAT(source, '#', record_index) FROM walmart_order_dead_letter"), "stdin:2#1");
 }
 
+// Dead letters are keyed on their source, index and content: another record under a name seen
+// before never replaces the earlier one; the same record loaded again stays one row.
+TEST_F(LoadE2E, DeadLettersFromSourcesOfTheSameNameAreAllKept) {
+  std::string env;
+  for (const auto& [k, v] : env_) env += k + "='" + v + "' ";
+  auto load_stdin = [&](const std::string& content) {
+    const std::string input = write_file("piped.ndjson", content);
+    const std::string cmd = "cd " + dir_ + " && env " + env + ETL_BINARY_PATH + " load - < " + input + " > " +
+                            dir_ + "/out 2> " + dir_ + "/err";
+    return std::system(cmd.c_str());
+  };
+  // Two `zcat ... | load -` runs, each with a different bad first line: both are "stdin:1".
+  ASSERT_EQ(load_stdin("{first broken\n" + order_json(91, {{1, "A"}}) + "\n"), 0);
+  ASSERT_EQ(load_stdin("{second broken\n" + order_json(92, {{1, "A"}}) + "\n"), 0);
+  ASSERT_EQ(load_stdin("{first broken\n" + order_json(91, {{1, "A"}}) + "\n"), 0);  // a replay
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_dead_letter WHERE source = 'stdin:1'"), "2");
+
+  // One base name in two folders, and names that differ only in case (the collation ignores it).
+  std::filesystem::create_directories(dir_ + "/a");
+  std::filesystem::create_directories(dir_ + "/b");
+  const auto a = write_file("a/orders.json", "{broken in a\n");
+  const auto b = write_file("b/orders.json", "{broken in b\n");
+  const auto upper = write_file("Orders.json", "{broken upper\n");
+  ASSERT_EQ(load({a}).exit_code, 0);
+  ASSERT_EQ(load({b}).exit_code, 0);
+  ASSERT_EQ(load({upper}).exit_code, 0);
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_dead_letter WHERE source LIKE 'orders.json:%'"), "3")
+      << "a dead letter was replaced by another file's";
+  for (const char* text : {"{broken in a", "{broken in b", "{broken upper"}) {
+    EXPECT_EQ(q(std::string("SELECT COUNT(*) FROM walmart_order_dead_letter WHERE payload LIKE '") + text + "%'"),
+              "1")
+        << text;
+  }
+}
+
 TEST_F(LoadE2E, ReloadingTheSameFileChangesNothingButLoadTime) {
   ASSERT_EQ(load({kFixtures + "api_page_7_2.json"}).exit_code, 0);
   const auto before = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw")};

@@ -209,9 +209,36 @@ TEST_P(BatchWriterTest, DeadLettersAreRecordedOnceAndOffsetsCommitWithTheRows) {
   EXPECT_EQ(table("walmart_order_dead_letter"),
             (std::vector<mysql::Row>{{"walmart_order_raw/2/17", "0", "walmart_order_raw", "2", "17", "key-17",
                                       std::nullopt, std::string("{not json\x01\xff", 12), "bad_record",
-                                      std::nullopt, "invalid JSON: missing quote"}}));
+                                      std::nullopt, "invalid JSON: missing quote",
+                                      "f4dc4504d854b60ebe75f4b29754c846fd6f9ba12d6086cd759cf55a6ed300a5"}}));
   EXPECT_EQ(table("etl_kafka_offset"), (std::vector<mysql::Row>{R({"g1", "walmart_order_raw", "0", "5"}),
                                                                 R({"g1", "walmart_order_raw", "2", "25"})}));
+  // The stored digest is the one SQL computes from the stored payload.
+  EXPECT_EQ(count("walmart_order_dead_letter WHERE record_sha256 = SHA2(payload, 256)"), "1");
+}
+
+// Another record under a source name seen before (every `load -` is "stdin", a re-created
+// topic's offsets repeat) gets its own dead letter; the same record again stays one.
+TEST_P(BatchWriterTest, DeadLettersOfDifferentRecordsUnderOneSourceNeverReplaceEachOther) {
+  auto w = writer();
+  auto letter = [](const std::string& payload, const std::string& message) {
+    mysql::DeadLetter d;
+    d.origin = {"stdin:1", 0, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+    d.payload = payload;
+    d.message = message;
+    return d;
+  };
+  for (const auto& [payload, message] : std::vector<std::pair<std::string, std::string>>{
+           {"{first broken", "first"}, {"[second broken", "second"}, {"{first broken", "first, again"}}) {
+    mysql::WriteBatch b;
+    b.dead_letters.push_back(letter(payload, message));
+    w.write(b);
+  }
+  const auto rows = conn_->query("SELECT payload, error_message FROM walmart_order_dead_letter ORDER BY payload");
+  ASSERT_EQ(rows.size(), 2u) << "a different record replaced an earlier one, or a replay added a row";
+  EXPECT_EQ(*rows[0][0], "[second broken");
+  EXPECT_EQ(*rows[1][0], "{first broken");
+  EXPECT_EQ(*rows[1][1], "first, again");  // a replay keeps one row, with the newest reason
 }
 
 // The offset fence (mysql/offset_fence.hpp): a batch commits only if every partition's stored

@@ -84,7 +84,7 @@ inline std::vector<mysql::Row> dump(mysql::Connection& c, const std::string& dat
   std::string order_by = "1";
   if (table == "walmart_order") order_by = "purchaseOrderId, lineNumber";
   if (table == "walmart_order_charge") order_by = "purchaseOrderId, lineNumber, chargeSeq";
-  if (table == "walmart_order_dead_letter") order_by = "source, record_index";
+  if (table == "walmart_order_dead_letter") order_by = "source, record_index, record_sha256";
   if (table == "etl_kafka_offset") order_by = "consumer_group, topic, partition_id";
   return c.query("SELECT " + cols + " FROM " + mysql::quote_identifier(database) + "." + table + " ORDER BY " + order_by);
 }

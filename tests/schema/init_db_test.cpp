@@ -132,6 +132,53 @@ TEST(InitDb, RefusesTheOriginalsSkuPrimaryKeyWithoutChangingIt) {
   EXPECT_THROW(mysql::require_schema(conn, db.config().database), EtlError);
 }
 
+// The previous release's dead-letter table (unique on source, record_index; no record_sha256),
+// with rows: init-db prints the additive migration and refuses; --migrate applies it, keeps every
+// row, fills the digest from the stored payload; a second --migrate changes nothing.
+TEST(InitDb, MigratesThePreviousDeadLetterTableWithoutLosingRows) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  const std::string q = mysql::quote_identifier(db.config().database);
+  {
+    auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
+    conn.execute("CREATE DATABASE " + q);
+    conn.execute("CREATE TABLE " + q + ".walmart_order_dead_letter ("
+                 "id BIGINT NOT NULL AUTO_INCREMENT, source VARCHAR(255) NOT NULL, record_index INT NOT NULL DEFAULT 0, "
+                 "source_topic VARCHAR(249) NULL, source_partition INT NULL, source_offset BIGINT NULL, "
+                 "message_key VARBINARY(1024) NULL, purchaseOrderId BIGINT NULL, payload LONGBLOB NULL, "
+                 "error_class VARCHAR(32) NOT NULL, error_code INT NULL, error_message TEXT NOT NULL, "
+                 "created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), "
+                 "UNIQUE KEY uq_dead_letter_source (source, record_index)) "
+                 "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+    conn.execute("INSERT INTO " + q + ".walmart_order_dead_letter (source, record_index, payload, error_class, "
+                 "error_message) VALUES ('stdin:1', 0, '{old broken', 'bad_record', 'old'), "
+                 "('t/0/5', 0, NULL, 'bad_record', 'no payload')");
+  }
+  const auto env = etl::test::mysql_env(db.config());
+  auto refused = run_binary({"init-db"}, env);
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("ADD COLUMN record_sha256"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("init-db --migrate"), std::string::npos) << refused.err;
+  auto conn = mysql::Connection::open(db.config());
+  EXPECT_THROW(mysql::require_schema(conn, db.config().database), EtlError);
+
+  auto migrated = run_binary({"init-db", "--migrate"}, env);
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
+  EXPECT_NE(migrated.out.find("migrated  ALTER TABLE"), std::string::npos) << migrated.out;
+  EXPECT_NE(migrated.out.find("DROP INDEX uq_dead_letter_source"), std::string::npos) << migrated.out;
+  EXPECT_NO_THROW(mysql::require_schema(conn, db.config().database));
+  EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM walmart_order_dead_letter")[0][0], "2");
+  EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM walmart_order_dead_letter WHERE record_sha256 = "
+                        "SHA2(COALESCE(payload, ''), 256)")[0][0],
+            "2");
+  EXPECT_EQ(*conn.query("SELECT error_message FROM walmart_order_dead_letter WHERE source = 'stdin:1'")[0][0], "old");
+
+  auto again = run_binary({"init-db", "--migrate"}, env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.find("migrated"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("ok        " + db.config().database + ".walmart_order_dead_letter"), std::string::npos)
+      << again.out;
+}
+
 TEST(InitDb, WrongPasswordIsAClearFatalError) {
   auto cfg = etl::test::test_mysql_config();
   cfg.password = "definitely-wrong";

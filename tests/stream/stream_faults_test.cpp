@@ -27,61 +27,6 @@
 namespace etl::stream_test {
 namespace {
 
-bool all_written(const StreamEnv& env, const config::MysqlConfig& cfg, const std::string& group,
-                 const std::vector<ProducedMessage>& messages) {
-  (void)env;
-  std::map<int32_t, int64_t> ends;
-  for (const auto& m : messages) ends[m.partition] = std::max(ends[m.partition], m.offset + 1);
-  try {
-    auto conn = mysql::Connection::open(cfg);
-    std::map<int32_t, int64_t> stored;
-    for (const auto& r : conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = " +
-                                    conn.quote(group))) {
-      stored[std::stoi(*r[0])] = std::stoll(*r[1]);
-    }
-    return stored == ends;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-// A private MariaDB for this test only (scripts/mariadb-local.sh with its own dir and port).
-class PrivateMariaDb {
- public:
-  PrivateMariaDb() : dir_(test::make_temp_dir("etl-mariadb")), port_(free_tcp_port()) {}
-  ~PrivateMariaDb() {
-    run("stop");
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  bool start() { return run("start") == 0; }
-  void kill9() {
-    std::ifstream in(dir_ + "/mariadb.pid");
-    pid_t pid = 0;
-    in >> pid;
-    if (pid > 0) ::kill(pid, SIGKILL);
-    test::wait_until([&] { return ::kill(pid, 0) != 0; }, 10s);
-  }
-  [[nodiscard]] config::MysqlConfig config() const {
-    config::MysqlConfig cfg = test::test_mysql_config();
-    cfg.host = "127.0.0.1";
-    cfg.port = port_;
-    cfg.user = "root";
-    cfg.password = "";
-    return cfg;
-  }
-
- private:
-  int run(const std::string& what) {
-    const std::string cmd = fmt::format("ETL_MARIADB_DIR='{}' ETL_MARIADB_PORT={} '{}/scripts/mariadb-local.sh' {} "
-                                        ">>'{}/script.log' 2>&1",
-                                        dir_, port_, ETL_SOURCE_DIR, what, dir_);
-    return std::system(cmd.c_str());
-  }
-  std::string dir_;
-  int port_;
-};
-
 TEST(StreamFaults, MariaDbKilledAndRestartedMidStreamCatchesUp) {
   PrivateMariaDb server;
   ASSERT_TRUE(server.start()) << "could not start a private MariaDB";
@@ -111,7 +56,7 @@ TEST(StreamFaults, MariaDbKilledAndRestartedMidStreamCatchesUp) {
   EXPECT_GT(metric(s.metrics_port, "walmart_etl_stream_mysql_retries_total"), 0);
 
   ASSERT_TRUE(server.start());
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env, cfg, env.group, writer.messages()); }, 90s)) << p->log();
+  ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 90s)) << p->log();
   ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 30s)) << p->log();
   p->signal(SIGTERM);
   ASSERT_EQ(p->wait(30s), 0) << p->log();
@@ -128,7 +73,7 @@ TEST(StreamFaults, BrokerDownForAWhileResumesAndLosesNothing) {
   produce_workload(writer, feed, 0, 400, 1);
   writer.flush();
   auto p = env.start(s, {}, "broker");
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env, env.db->config(), env.group, writer.messages()); }, 60s))
+  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 60s))
       << p->log();
 
   env.broker->set_broker_down();
@@ -146,7 +91,7 @@ TEST(StreamFaults, BrokerDownForAWhileResumesAndLosesNothing) {
   after.flush();
   std::vector<ProducedMessage> all = writer.messages();
   all.insert(all.end(), after.messages().begin(), after.messages().end());
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env, env.db->config(), env.group, all); }, 90s))
+  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, all); }, 90s))
       << p->log();
   ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 30s))
       << http_get(s.metrics_port, "/healthz").second << p->log();
@@ -192,7 +137,7 @@ TEST(StreamFaults, TwoProcessesOneKilledHalfwayTheOtherTakesOver) {
                                60s))
       << "B must take over A's partitions\n"
       << b->log();
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env, env.db->config(), env.group, writer.messages()); }, 90s))
+  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 90s))
       << b->log();
   b->signal(SIGTERM);
   ASSERT_EQ(b->wait(30s), 0) << b->log();
@@ -246,7 +191,15 @@ TEST(StreamFaults, RetentionLossIsReportedWithTheCount) {
   const int code = env.run_until_idle(s, "stop");
   EXPECT_EQ(code, 1) << env.log_of("stop");
   EXPECT_EQ(lost_in_log(env.log_of("stop")), low2 - high) << env.log_of("stop");
-  EXPECT_EQ(dump_tables(env.db->config(), env.group).offsets, (std::map<int32_t, int64_t>{{0, high}}));
+  EXPECT_EQ(dump_tables(env.db->config(), env.group).offsets, (std::map<int32_t, int64_t>{{0, low2}}))
+      << "the new starting point after the loss is recorded";
+
+  // The same loss is reported once: the next start (still on_data_loss=stop) goes on from there.
+  const int again = env.run_until_idle(s, "stop-again");
+  EXPECT_EQ(again, 0) << env.log_of("stop-again");
+  EXPECT_EQ(lost_in_log(env.log_of("stop-again")), -1) << env.log_of("stop-again");
+  EXPECT_EQ(dump_tables(env.db->config(), env.group).offsets,
+            (std::map<int32_t, int64_t>{{0, admin.watermarks(env.topic, 0, 10s).high}}));
 }
 
 }  // namespace

@@ -432,6 +432,7 @@ std::string write_config(const std::string& dir, const StreamSettings& s) {
       << "  on_data_loss: " << s.on_data_loss << "\n"
       << "  metrics_port: " << s.metrics_port << "\n"
       << "  status_interval_s: 1\n"
+      << "  shutdown_timeout_s: " << s.shutdown_timeout_s << "\n"
       << "logging:\n"
       << "  dir: \"" << (s.log_dir.empty() ? dir + "/logs" : s.log_dir) << "\"\n"
       << "  level: info\n";
@@ -596,6 +597,68 @@ std::optional<double> metric_value(const std::string& page, const std::string& s
     if (line.rfind(sample + " ", 0) == 0) return std::stod(line.substr(sample.size() + 1));
   }
   return std::nullopt;
+}
+
+PrivateMariaDb::PrivateMariaDb() : dir_(test::make_temp_dir("etl-mariadb")), port_(free_tcp_port()) {}
+
+PrivateMariaDb::~PrivateMariaDb() {
+  signal(SIGCONT);
+  run("stop");
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+bool PrivateMariaDb::start() { return run("start") == 0; }
+
+pid_t PrivateMariaDb::pid() const {
+  std::ifstream in(dir_ + "/mariadb.pid");
+  pid_t pid = 0;
+  in >> pid;
+  return pid;
+}
+
+void PrivateMariaDb::signal(int sig) {
+  if (const pid_t p = pid(); p > 0) ::kill(p, sig);
+}
+
+void PrivateMariaDb::kill9() {
+  const pid_t p = pid();
+  if (p <= 0) return;
+  ::kill(p, SIGKILL);
+  test::wait_until([&] { return ::kill(p, 0) != 0; }, 10s);
+}
+
+config::MysqlConfig PrivateMariaDb::config() const {
+  config::MysqlConfig cfg = test::test_mysql_config();
+  cfg.host = "127.0.0.1";
+  cfg.port = port_;
+  cfg.user = "root";
+  cfg.password = "";
+  return cfg;
+}
+
+int PrivateMariaDb::run(const std::string& what) {
+  const std::string cmd = fmt::format(
+      "ETL_MARIADB_DIR='{}' ETL_MARIADB_PORT={} '{}/scripts/mariadb-local.sh' {} >>'{}/script.log' 2>&1", dir_,
+      port_, ETL_SOURCE_DIR, what, dir_);
+  return std::system(cmd.c_str());
+}
+
+bool all_written(const config::MysqlConfig& cfg, const std::string& group,
+                 const std::vector<ProducedMessage>& messages) {
+  std::map<int32_t, int64_t> ends;
+  for (const auto& m : messages) ends[m.partition] = std::max(ends[m.partition], m.offset + 1);
+  try {
+    auto conn = mysql::Connection::open(cfg);
+    std::map<int32_t, int64_t> stored;
+    for (const auto& r : conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = " +
+                                    conn.quote(group))) {
+      stored[std::stoi(*r[0])] = std::stoll(*r[1]);
+    }
+    return stored == ends;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 }  // namespace etl::stream_test

@@ -123,6 +123,7 @@ struct StreamSettings {
   int retry_backoff_max_ms = 500;
   int max_pending_messages = 20000;
   std::string on_data_loss = "continue";
+  int shutdown_timeout_s = 30;
   std::string log_dir;
 };
 
@@ -175,6 +176,31 @@ struct StreamEnv {
 // The group's committed offsets in Kafka (partition -> next offset; absent: none).
 std::map<int32_t, int64_t> kafka_committed(const std::string& bootstraps, const std::string& group,
                                            const std::string& topic, int partitions);
+
+// A private MariaDB for one test only (scripts/mariadb-local.sh with its own dir and port), so a
+// test can kill, stop or restart it without touching the shared server.
+class PrivateMariaDb {
+ public:
+  PrivateMariaDb();
+  ~PrivateMariaDb();
+  PrivateMariaDb(const PrivateMariaDb&) = delete;
+  PrivateMariaDb& operator=(const PrivateMariaDb&) = delete;
+  bool start();
+  void signal(int sig);  // to mariadbd (SIGKILL, SIGSTOP, SIGCONT)
+  void kill9();          // SIGKILL and wait until it is gone
+  [[nodiscard]] config::MysqlConfig config() const;
+
+ private:
+  int run(const std::string& what);
+  [[nodiscard]] pid_t pid() const;
+  std::string dir_;
+  int port_;
+};
+
+// True when etl_kafka_offset of `group` holds, for every partition in `messages`, the offset after
+// its last message (everything produced was written).
+bool all_written(const config::MysqlConfig& cfg, const std::string& group,
+                 const std::vector<ProducedMessage>& messages);
 
 int free_tcp_port();
 // GET http://127.0.0.1:port/path -> {status, body}; status -1 when nothing answers.
