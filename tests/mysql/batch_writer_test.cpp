@@ -32,6 +32,13 @@ class BatchWriterTest : public ::testing::TestWithParam<WritePath> {
     return mysql::BatchWriter(db_.config(), std::move(o));
   }
   std::vector<mysql::Row> table(const std::string& t) { return dump(*conn_, db_.config().database, t); }
+  // Kills the newest other session on the test database (the writer's), from `killer`.
+  void kill_writer_session(mysql::Connection& killer) {
+    const auto id = scalar(killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
+                                       killer.quote(db_.config().database) + " AND ID <> CONNECTION_ID() AND USER = " +
+                                       killer.quote(db_.config().user) + " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
+    killer.execute("KILL CONNECTION " + id);
+  }
   std::string count(const std::string& t) { return scalar(*conn_, "SELECT COUNT(*) FROM " + t); }
 
   etl::test::ScopedDatabase db_;
@@ -409,12 +416,7 @@ TEST_P(BatchWriterTest, ALostConnectionBeforeCommitIsRetriedOnANewConnection) {
   mysql::BatchWriterOptions o;
   auto killer = mysql::Connection::open(db_.config());
   o.before_commit = [&](int attempt) {
-    if (attempt != 0) return;
-    // Kill the writer's own session: its COMMIT fails with "server gone/lost".
-    const auto id = scalar(killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
-                                       killer.quote(db_.config().database) + " AND ID <> CONNECTION_ID() AND USER = " +
-                                       killer.quote(db_.config().user) + " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
-    killer.execute("KILL CONNECTION " + id);
+    if (attempt == 0) kill_writer_session(killer);  // its COMMIT fails with "server gone/lost"
   };
   auto w = writer(o);
   mysql::WriteBatch b;
@@ -428,12 +430,7 @@ TEST_P(BatchWriterTest, AConnectionLostAtCommitIsReportedAsInDoubtNotAsRolledBac
   mysql::BatchWriterOptions o;
   o.max_retries = 0;
   auto killer = mysql::Connection::open(db_.config());
-  o.before_commit = [&](int) {
-    const auto id = scalar(killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
-                                       killer.quote(db_.config().database) + " AND ID <> CONNECTION_ID() AND USER = " +
-                                       killer.quote(db_.config().user) + " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
-    killer.execute("KILL CONNECTION " + id);
-  };
+  o.before_commit = [&](int) { kill_writer_session(killer); };
   auto w = writer(o);
   mysql::WriteBatch b;
   b.orders.push_back(to_write(order_json(850, {{1, "A"}}), "f:1"));

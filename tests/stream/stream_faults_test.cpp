@@ -29,9 +29,8 @@ namespace {
 
 TEST(StreamFaults, MariaDbKilledAndRestartedMidStreamCatchesUp) {
   PrivateMariaDb server;
-  ASSERT_TRUE(server.start()) << "could not start a private MariaDB";
+  ASSERT_TRUE(server.start_with_schema()) << "could not start a private MariaDB";
   const config::MysqlConfig cfg = server.config();
-  mysql::init_db(cfg);
 
   StreamEnv env(3);
   StreamSettings s = env.settings();

@@ -610,6 +610,12 @@ PrivateMariaDb::~PrivateMariaDb() {
 
 bool PrivateMariaDb::start() { return run("start") == 0; }
 
+bool PrivateMariaDb::start_with_schema() {
+  if (!start()) return false;
+  mysql::init_db(config());
+  return true;
+}
+
 pid_t PrivateMariaDb::pid() const {
   std::ifstream in(dir_ + "/mariadb.pid");
   pid_t pid = 0;

@@ -186,6 +186,8 @@ class PrivateMariaDb {
   PrivateMariaDb(const PrivateMariaDb&) = delete;
   PrivateMariaDb& operator=(const PrivateMariaDb&) = delete;
   bool start();
+  // Starts it and creates the ods tables in config().database; false if it did not start.
+  bool start_with_schema();
   void signal(int sig);  // to mariadbd (SIGKILL, SIGSTOP, SIGCONT)
   void kill9();          // SIGKILL and wait until it is gone
   [[nodiscard]] config::MysqlConfig config() const;

@@ -83,9 +83,8 @@ TEST(StreamHardening, APartitionPausedForBacklogThenRebalancedAwayAndBackKeepsFl
 
 TEST(StreamHardening, MySqlDownDuringARebalanceHoldsThePartitionsAndSigtermExitsZero) {
   PrivateMariaDb server;
-  ASSERT_TRUE(server.start()) << "could not start a private MariaDB";
+  ASSERT_TRUE(server.start_with_schema()) << "could not start a private MariaDB";
   const config::MysqlConfig cfg = server.config();
-  mysql::init_db(cfg);
   StreamEnv env(3);
   StreamSettings s = env.settings();
   s.mysql = cfg;
@@ -151,9 +150,8 @@ TEST(StreamHardening, MySqlDownDuringARebalanceHoldsThePartitionsAndSigtermExits
 
 TEST(StreamHardening, SigtermThatGivesUpPendingMessagesExitsOneAndLosesNothing) {
   PrivateMariaDb server;
-  ASSERT_TRUE(server.start()) << "could not start a private MariaDB";
+  ASSERT_TRUE(server.start_with_schema()) << "could not start a private MariaDB";
   const config::MysqlConfig cfg = server.config();
-  mysql::init_db(cfg);
   StreamEnv env(1);
   StreamSettings s = env.settings();
   s.mysql = cfg;
