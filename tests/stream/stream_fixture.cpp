@@ -599,7 +599,13 @@ std::optional<double> metric_value(const std::string& page, const std::string& s
   return std::nullopt;
 }
 
-PrivateMariaDb::PrivateMariaDb() : dir_(test::make_temp_dir("etl-mariadb")), port_(free_tcp_port()) {}
+PrivateMariaDb::PrivateMariaDb()
+    : dir_(test::make_temp_dir("etl-mariadb")), port_(free_tcp_port()), cfg_(test::test_mysql_config()) {
+  cfg_.host = "127.0.0.1";
+  cfg_.port = port_;
+  cfg_.user = "root";
+  cfg_.password = "";
+}
 
 PrivateMariaDb::~PrivateMariaDb() {
   signal(SIGCONT);
@@ -632,15 +638,6 @@ void PrivateMariaDb::kill9() {
   if (p <= 0) return;
   ::kill(p, SIGKILL);
   test::wait_until([&] { return ::kill(p, 0) != 0; }, 10s);
-}
-
-config::MysqlConfig PrivateMariaDb::config() const {
-  config::MysqlConfig cfg = test::test_mysql_config();
-  cfg.host = "127.0.0.1";
-  cfg.port = port_;
-  cfg.user = "root";
-  cfg.password = "";
-  return cfg;
 }
 
 int PrivateMariaDb::run(const std::string& what) {

@@ -190,13 +190,15 @@ class PrivateMariaDb {
   bool start_with_schema();
   void signal(int sig);  // to mariadbd (SIGKILL, SIGSTOP, SIGCONT)
   void kill9();          // SIGKILL and wait until it is gone
-  [[nodiscard]] config::MysqlConfig config() const;
+  // The server's address with one database name, the same on every call.
+  [[nodiscard]] const config::MysqlConfig& config() const { return cfg_; }
 
  private:
   int run(const std::string& what);
   [[nodiscard]] pid_t pid() const;
   std::string dir_;
   int port_;
+  config::MysqlConfig cfg_;
 };
 
 // True when etl_kafka_offset of `group` holds, for every partition in `messages`, the offset after
