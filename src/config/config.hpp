@@ -80,10 +80,14 @@ enum class ResetPolicy { earliest, latest };
 enum class DataLossPolicy { continue_from_earliest, stop };
 
 struct StreamConfig {
-  int batch_size = 100;                   // rows per MySQL transaction (flush threshold)
-  std::chrono::milliseconds batch_interval{5000};  // max wait since the first pending message
+  int batch_size = 2000;                  // most rows per MySQL transaction
+  std::chrono::milliseconds batch_interval{1000};  // longest a message waits for its batch
+  // Group commit: a worker writes whatever has arrived as soon as its previous transaction has
+  // committed (one order at a time when traffic is light, batch_size under backlog). false: wait
+  // for batch_size rows or batch_interval.
+  bool group_commit = true;
   int max_retries = 3;                    // per batch at short backoff, then capped backoff
-  int parallelism = 1;                    // workers, each with its own MySQL connection
+  int parallelism = 2;                    // workers, each with its own MySQL connection
   ResetPolicy reset = ResetPolicy::earliest;  // where a partition with no stored offset starts
   DataLossPolicy on_data_loss = DataLossPolicy::continue_from_earliest;
   int metrics_port = 9108;                // 0 disables the HTTP endpoint

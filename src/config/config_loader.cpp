@@ -403,6 +403,7 @@ Config read_config(const YAML::Node& root) {
     auto& st = cfg.stream;
     s.integer("batch_size", st.batch_size, 1, 100000);
     s.duration("batch_interval_ms", st.batch_interval, 1, 3600000);
+    s.boolean("group_commit", st.group_commit);
     s.integer("max_retries", st.max_retries, 0, 1000);
     s.integer("parallelism", st.parallelism, 1, 64);
     s.enumeration("reset", st.reset, kResetPolicies);
@@ -599,6 +600,7 @@ std::string to_masked_yaml(const Config& cfg) {
   out << YAML::Key << "stream" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "batch_size" << YAML::Value << s.batch_size;
   out << YAML::Key << "batch_interval_ms" << YAML::Value << s.batch_interval.count();
+  out << YAML::Key << "group_commit" << YAML::Value << s.group_commit;
   out << YAML::Key << "max_retries" << YAML::Value << s.max_retries;
   out << YAML::Key << "parallelism" << YAML::Value << s.parallelism;
   out << YAML::Key << "reset" << YAML::Value << std::string(name_of(kResetPolicies, s.reset));

@@ -211,8 +211,9 @@ int StreamJob::run() {
     if (stop_requested()) return shutdown(false);
     start_workers();
     start_consumer();
-    spdlog::info("stream: group {} consuming {} with {} worker(s), batch {} rows / {} ms{}", group_,
-                 topic_, workers_.size(), cfg_.stream.batch_size, cfg_.stream.batch_interval.count(),
+    spdlog::info("stream: group {} consuming {} with {} worker(s), batches of up to {} rows{}, at most {} ms{}",
+                 group_, topic_, workers_.size(), cfg_.stream.batch_size,
+                 cfg_.stream.group_commit ? " (group commit)" : "", cfg_.stream.batch_interval.count(),
                  options_.until_idle ? ", until idle" : "");
     while (!stop_requested()) {
       std::optional<kafka::Message> m = consumer_->poll(kPollTimeout);
@@ -264,6 +265,7 @@ void StreamJob::start_workers() {
     s.topic = topic_;
     s.batch_size = static_cast<size_t>(std::max(1, cfg_.stream.batch_size));
     s.batch_interval = cfg_.stream.batch_interval;
+    s.group_commit = cfg_.stream.group_commit;
     s.max_retries = cfg_.stream.max_retries;
     s.backoff_initial = cfg_.stream.retry_backoff_initial;
     s.backoff_max = cfg_.stream.retry_backoff_max;

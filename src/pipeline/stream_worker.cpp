@@ -161,7 +161,7 @@ void StreamWorker::loop() {
     const bool due = !batch_.empty() &&
                      (batch_.weight() >= settings_.batch_size || flush_requested_ ||
                       now >= batch_.first_added() + settings_.batch_interval ||
-                      (draining_ && inbox_.empty()));
+                      ((draining_ || settings_.group_commit) && inbox_.empty()));
     if (due) {
       flush_requested_ = false;
       const auto give_up = draining_ ? drain_deadline_ : Clock::time_point::max();

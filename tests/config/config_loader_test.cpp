@@ -28,10 +28,11 @@ TEST(ConfigLoader, DefaultsWhenEmpty) {
   EXPECT_EQ(c.mysql.charset, "utf8mb4");
   EXPECT_EQ(c.fetch.limit, 200);
   EXPECT_EQ(c.fetch.ship_node_types.size(), 3u);
-  EXPECT_EQ(c.stream.batch_size, 100);
-  EXPECT_EQ(c.stream.batch_interval.count(), 5000);
+  EXPECT_EQ(c.stream.batch_size, 2000);
+  EXPECT_EQ(c.stream.batch_interval.count(), 1000);
+  EXPECT_TRUE(c.stream.group_commit);
   EXPECT_EQ(c.stream.max_retries, 3);
-  EXPECT_EQ(c.stream.parallelism, 1);
+  EXPECT_EQ(c.stream.parallelism, 2);
   EXPECT_EQ(c.stream.reset, ResetPolicy::earliest);
   EXPECT_EQ(c.logging.dir, "logs");
 }

@@ -424,6 +424,7 @@ std::string write_config(const std::string& dir, const StreamSettings& s) {
       << "stream:\n"
       << "  batch_size: " << s.batch_size << "\n"
       << "  batch_interval_ms: " << s.batch_interval_ms << "\n"
+      << "  group_commit: " << (s.group_commit ? "true" : "false") << "\n"
       << "  parallelism: " << s.parallelism << "\n"
       << "  max_retries: " << s.max_retries << "\n"
       << "  retry_backoff_initial_ms: " << s.retry_backoff_initial_ms << "\n"

@@ -117,6 +117,7 @@ struct StreamSettings {
   int parallelism = 1;
   int batch_size = 200;
   int batch_interval_ms = 500;
+  bool group_commit = true;
   int metrics_port = 0;
   int max_retries = 2;
   int retry_backoff_initial_ms = 50;

@@ -36,6 +36,7 @@ TEST(StreamHardening, APartitionPausedForBacklogThenRebalancedAwayAndBackKeepsFl
   StreamSettings a_settings = env.settings();
   a_settings.batch_size = 1000;
   a_settings.batch_interval_ms = 2000;
+  a_settings.group_commit = false;
   a_settings.max_pending_messages = 100;
   a_settings.metrics_port = free_tcp_port();
   auto a = env.start(a_settings, {}, "member-a");

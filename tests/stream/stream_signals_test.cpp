@@ -92,6 +92,35 @@ TEST(StreamSignals, MetricsHealthAndBackpressure) {
   expect_same_tables(expected, dump_tables(env.db->config(), env.group), "with backpressure");
 }
 
+// Group commit: a lone order is written as soon as it arrives, not after batch_interval_ms; a
+// backlog is written in large batches.
+TEST(StreamSignals, GroupCommitWritesALoneOrderAtOnceAndABacklogInLargeBatches) {
+  StreamEnv env(1);
+  StreamSettings s = env.settings();
+  s.batch_size = 2000;
+  s.batch_interval_ms = 60000;
+  s.group_commit = true;
+  s.metrics_port = free_tcp_port();
+  auto p = env.start(s, {}, "group-commit");
+  ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 60s)) << p->log();
+  TopicWriter writer(env.broker->bootstraps(), env.topic);
+  const OrderFeed feed(97);
+  writer.produce(feed.purchase_order_id(1), feed.order_json(1, 0));
+  writer.flush();
+  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 10s))
+      << "a lone order waited for the batch interval\n"
+      << p->log();
+  const double batches_before = metric(s.metrics_port, "walmart_etl_stream_batches_total");
+  for (uint64_t i = 2; i < 3002; ++i) writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0));
+  writer.flush();
+  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 60s))
+      << p->log();
+  const double batches = metric(s.metrics_port, "walmart_etl_stream_batches_total") - batches_before;
+  EXPECT_LT(batches, 300) << "3,000 orders arriving at once should not be written order by order";
+  p->signal(SIGTERM);
+  ASSERT_EQ(p->wait(30s), 0) << p->log();
+}
+
 TEST(StreamSignals, MissingTablesIsFatalWithOneClearLine) {
   StreamEnv env(1);
   StreamSettings s = env.settings();
