@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Draws the chart an operator sizes from: stream rows/s for each batch_size x parallelism, next to
-# the LOAD DATA ceiling, from the Markdown report of scripts/bench-stream.sh (gnuplot, PNG).
+# Draws the chart an operator sizes from: stream rows/s per setting (median of the rounds, with the
+# min–max spread), next to the LOAD DATA ceiling, from the Markdown report of scripts/bench-stream.sh
+# (gnuplot, PNG).
 #
 #   scripts/plot-stream-bench.sh REPORT.md [OUT.png]      # default OUT: docs/stream-throughput.png
 set -euo pipefail
@@ -13,31 +14,26 @@ trap 'rm -rf "$work"' EXIT
 
 ceiling=$(grep -o 'LOAD DATA LOCAL INFILE[^*]*\*\*[0-9]*' "$report" | grep -o '[0-9]*$' | head -1)
 [ -n "$ceiling" ] || { echo "plot: no LOAD DATA ceiling in $report" >&2; exit 1; }
-# "| stream parallelism=P batch_size=B batch_interval_ms=I | s | wall | rows/s | ..."
-grep -E '^\| stream parallelism=' "$report" |
-  sed -E 's/^\| stream parallelism=([0-9]+) batch_size=([0-9]+) batch_interval_ms=([0-9]+) \| [^|]+\| [^|]+\| ([0-9]+) .*/\2 \1 \4/' |
-  sort -n -k1,1 -k2,2 >"$work/runs.dat"
-[ -s "$work/runs.dat" ] || { echo "plot: no stream runs in $report" >&2; exit 1; }
-for p in $(awk '{print $2}' "$work/runs.dat" | sort -un); do
-  awk -v p="$p" '$2 == p {print $1, $3}' "$work/runs.dat" >"$work/p$p.dat"
-done
-plots=""
-for f in "$work"/p*.dat; do
-  p=$(basename "$f" .dat); p=${p#p}
-  plots+="'$f' using 1:2 with linespoints lw 2 pt 7 title 'stream, parallelism $p', "
-done
-plots+="$ceiling with lines dt 2 lw 2 lc rgb 'black' title 'LOAD DATA LOCAL INFILE ceiling ($ceiling rows/s)', "
-plots+="$ceiling*0.7 with lines dt 3 lc rgb 'gray' title '0.7 x ceiling'"
+# "| setting | median | min – max | × ceiling | ..." -> index, median, min, max, label
+awk -F'|' '/^\| / && $3 ~ /^ *[0-9]+ *$/ && $4 ~ / – / {
+  split($4, mm, " – "); gsub(/\*/, "", $2); gsub(/^ +| +$/, "", $2);
+  printf "%d %d %d %d \"%s\"\n", ++n, $3, mm[1], mm[2], $2 }' "$report" >"$work/runs.dat"
+[ -s "$work/runs.dat" ] || { echo "plot: no stream settings in $report" >&2; exit 1; }
 gnuplot <<GP
-set terminal pngcairo size 900,520 font 'DejaVu Sans,11' noenhanced
+set terminal pngcairo size 1000,560 font 'DejaVu Sans,10' noenhanced
 set output '$out'
-set title 'walmart-etl stream → MariaDB: rows/s by batch_size and parallelism'
-set xlabel 'stream.batch_size (rows per transaction)'
+set title 'walmart-etl stream → MariaDB: rows/s per setting (median, min–max over the rounds)'
 set ylabel 'rows/s'
-set logscale x
-set grid
-set key bottom right
+set grid ytics
+set key top left
 set yrange [0:*]
-plot $plots
+set xrange [0.4:*]
+set boxwidth 0.5
+set style fill solid 0.6
+set xtics rotate by -15 offset 0,0
+plot '$work/runs.dat' using 1:2:xtic(5) with boxes title 'stream (median)', \
+     '' using 1:2:3:4 with yerrorbars lc rgb 'black' pt 0 title 'min – max', \
+     $ceiling with lines dt 2 lw 2 lc rgb 'black' title 'LOAD DATA LOCAL INFILE ceiling ($ceiling rows/s)', \
+     $ceiling*0.85 with lines dt 3 lc rgb 'gray' title '0.85 x ceiling'
 GP
 echo "plot: wrote $out"

@@ -3,15 +3,15 @@
 //  1. Backlog: N generated orders (bench/order's corpus, ~2.4 KB each) are produced into the dev
 //     broker first (in this process; spread over enough partitions to stay inside its ~5 MB per
 //     partition retention, checked). Then the real binary runs `stream --until-idle` into a fresh
-//     database, for parallelism 1 and 2 and several batch settings (the default first). Reported:
-//     rows/s and orders/s from the partition assignment to the last commit (the mock group's fixed
-//     ~3 s join wait is excluded; wall time is shown too), peak RSS of the stream process (and its
-//     RSS at 25/50/75 % of the run: flat means memory does not grow with the backlog).
+//     database for each setting of kSettings (the previous defaults, then group commit at
+//     parallelism 1, 2 = today's defaults, and 4), --rounds times, alternating. Reported per
+//     setting: median rows/s from the partition assignment to the last commit (the mock group's
+//     fixed ~3 s join wait is excluded) with the min–max spread, orders/s, peak RSS.
 //  2. Ceiling: LOAD DATA LOCAL INFILE of the identical rows (same values, source_file
 //     kafka_stream, same raw offsets) into the same, empty tables, one connection.
-//  3. Latency: a fresh topic; the stream runs with the default batch settings while orders are
-//     produced at a steady rate (default 2,000/s); each message's delay from produce() to its
-//     partition's offset being committed in MySQL (polled every 5 ms) -> p50/p99.
+//  3. Latency: a fresh topic; the stream runs with the previous defaults, then today's, while
+//     orders are produced at a steady rate (default 2,000/s); each message's delay from produce()
+//     to its partition's offset being committed in MySQL (polled every 5 ms) -> p50/p99.
 //
 // Prints a Markdown report on stdout (for docs/benchmarks.md). Needs the test MariaDB
 // (ETL_TEST_MYSQL_* or 127.0.0.1:33306 root) and the built binary (--binary).
@@ -38,6 +38,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -66,7 +67,24 @@ struct Options {
   int partitions = 16;
   double rate = 2000;          // orders/s for the latency run
   int latency_seconds = 20;
-  std::vector<int> batch_sizes{100, 500, 2000};
+  int rounds = 3;  // every setting this many times, alternating, to see the machine's noise
+};
+
+// One configuration of the stream under test.
+struct Setting {
+  std::string label;
+  int parallelism = 1;
+  int batch_size = 100;
+  int batch_interval_ms = 5000;
+  bool group_commit = false;
+};
+
+// The previous defaults first, then group commit at parallelism 1, 2 (today's defaults) and 4.
+const std::vector<Setting> kSettings = {
+    {"previous defaults: parallelism 1, batch 100 / 5000 ms, no group commit", 1, 100, 5000, false},
+    {"group commit, parallelism 1, batch ≤ 2000", 1, 2000, 1000, true},
+    {"**defaults**: group commit, parallelism 2, batch ≤ 2000", 2, 2000, 1000, true},
+    {"group commit, parallelism 4, batch ≤ 2000", 4, 2000, 1000, true},
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -136,16 +154,17 @@ class Writer {
 };
 
 std::string write_config(const std::string& dir, const std::string& bootstraps, const std::string& topic,
-                         const std::string& group, const config::MysqlConfig& db, int parallelism,
-                         int batch_size, int batch_interval_ms) {
+                         const std::string& group, const config::MysqlConfig& db, const Setting& setting) {
   const std::string path = fmt::format("{}/{}.yml", dir, group);
   std::ofstream out(path);
   out << "kafka:\n  bootstrap_servers: [\"" << bootstraps << "\"]\n  topic: " << topic
       << "\n  consumer_group: " << group << "\n"
       << "mysql:\n  host: " << db.host << "\n  port: " << db.port << "\n  user: " << db.user
       << "\n  password: \"" << db.password << "\"\n  database: " << db.database << "\n"
-      << "stream:\n  parallelism: " << parallelism << "\n  batch_size: " << batch_size
-      << "\n  batch_interval_ms: " << batch_interval_ms << "\n  metrics_port: 0\n  status_interval_s: 5\n"
+      << "stream:\n  parallelism: " << setting.parallelism << "\n  batch_size: " << setting.batch_size
+      << "\n  batch_interval_ms: " << setting.batch_interval_ms
+      << "\n  group_commit: " << (setting.group_commit ? "true" : "false")
+      << "\n  metrics_port: 0\n  status_interval_s: 5\n"
       << "logging:\n  dir: \"\"\n  level: info\n";
   return path;
 }
@@ -209,8 +228,6 @@ double log_time(const std::string& log, const std::string& needle, bool last = f
 
 struct RunResult {
   std::string label;
-  int parallelism = 1;
-  int batch_size = 0;
   double seconds = 0;       // assignment -> stopped
   double wall = 0;          // process start -> exit
   size_t rows = 0;
@@ -227,16 +244,13 @@ size_t count_rows(const config::MysqlConfig& cfg, const std::string& table) {
 }
 
 RunResult run_backlog(const Options& o, const std::string& dir, const std::string& bootstraps,
-                      const std::string& topic, int parallelism, int batch_size, int batch_interval_ms,
+                      const std::string& topic, const Setting& setting, int run_no,
                       size_t expected_rows, size_t expected_orders) {
   RunResult r;
-  r.parallelism = parallelism;
-  r.batch_size = batch_size;
-  r.label = fmt::format("stream parallelism={} batch_size={} batch_interval_ms={}", parallelism, batch_size,
-                        batch_interval_ms);
-  FreshDatabase db(fmt::format("etl_bench_stream_{}_{}_{}", getpid(), parallelism, batch_size));
-  const std::string group = fmt::format("bench-{}-{}-{}", getpid(), parallelism, batch_size);
-  const std::string cfg = write_config(dir, bootstraps, topic, group, db.cfg, parallelism, batch_size, batch_interval_ms);
+  r.label = setting.label;
+  FreshDatabase db(fmt::format("etl_bench_stream_{}_{}", getpid(), run_no));
+  const std::string group = fmt::format("bench-{}-{}", getpid(), run_no);
+  const std::string cfg = write_config(dir, bootstraps, topic, group, db.cfg, setting);
   const auto t0 = Clock::now();
   Child c = spawn_stream(o.binary, cfg, true, dir + "/" + group + ".log");
   std::vector<std::pair<double, long>> samples;  // (rows fraction, rss)
@@ -308,9 +322,10 @@ int main(int argc, char** argv) {
     else if (auto v3 = value("--partitions")) o.partitions = std::stoi(*v3);
     else if (auto v4 = value("--rate")) o.rate = std::stod(*v4);
     else if (auto v5 = value("--latency-seconds")) o.latency_seconds = std::stoi(*v5);
+    else if (auto v6 = value("--rounds")) o.rounds = std::max(1, std::stoi(*v6));
     else {
       std::fprintf(stderr, "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
-                           "[--latency-seconds=S]\n");
+                           "[--latency-seconds=S] [--rounds=N]\n");
       return 2;
     }
   }
@@ -321,7 +336,7 @@ int main(int argc, char** argv) {
 
   // ---- the backlog
   const std::string topic = fmt::format("bench-orders-{}", getpid());
-  kafka::DevBroker broker({1, {{topic, o.partitions}, {topic + "-latency", 8}}});
+  kafka::DevBroker broker({1, {{topic, o.partitions}, {topic + "-latency", 8}, {topic + "-latency2", 8}}});
   const auto messages = order::bench::generate_order_messages(o.orders, 42);
   order::OrderMapper mapper;
   std::vector<std::string> keys;
@@ -417,23 +432,27 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "bench: LOAD DATA LOCAL INFILE: %.1f s, %.0f rows/s\n", ceiling_seconds, ceiling);
 
   // ---- the stream runs
-  std::vector<RunResult> runs;
-  for (int parallelism : {1, 2}) {
-    for (int batch : o.batch_sizes) {
-      const int interval = batch == 100 ? 5000 : 1000;
-      runs.push_back(run_backlog(o, dir, broker.bootstraps(), topic, parallelism, batch, interval, expected_rows,
-                                 expected_orders));
+  std::vector<std::vector<RunResult>> runs(kSettings.size());  // per setting, one per round
+  int run_no = 0;
+  for (int round = 0; round < o.rounds; ++round) {
+    for (size_t i = 0; i < kSettings.size(); ++i) {
+      runs[i].push_back(run_backlog(o, dir, broker.bootstraps(), topic, kSettings[i], run_no++, expected_rows,
+                                    expected_orders));
     }
   }
 
   // ---- latency at a steady rate
-  std::vector<double> delays_ms;
-  long latency_rss = 0;
-  {
-    const std::string ltopic = topic + "-latency";
-    FreshDatabase db(fmt::format("etl_bench_stream_{}_latency", getpid()));
-    const std::string group = fmt::format("bench-{}-latency", getpid());
-    const std::string cfg = write_config(dir, broker.bootstraps(), ltopic, group, db.cfg, 1, 100, 5000);
+  struct Latency {
+    std::vector<double> delays_ms;
+    long rss = 0;
+  };
+  auto measure_latency = [&](const Setting& setting, const std::string& ltopic) {
+    Latency result;
+    std::vector<double>& delays_ms = result.delays_ms;
+    long& latency_rss = result.rss;
+    FreshDatabase db(fmt::format("etl_bench_stream_{}_latency_{}", getpid(), setting.parallelism));
+    const std::string group = fmt::format("bench-{}-latency-{}", getpid(), setting.parallelism);
+    const std::string cfg = write_config(dir, broker.bootstraps(), ltopic, group, db.cfg, setting);
     Child c = spawn_stream(o.binary, cfg, false, dir + "/" + group + ".log");
     // Wait for the assignment.
     for (int i = 0; i < 300 && read_file(c.log_path).find("assigned:") == std::string::npos; ++i) {
@@ -495,25 +514,45 @@ int main(int argc, char** argv) {
       delays_ms.push_back(std::chrono::duration<double, std::milli>(it->second - m.sent).count());
     }
     std::fprintf(stderr, "bench: latency run: %zu of %zu messages visible\n", delays_ms.size(), total);
-  }
+      return result;
+  };
+  const Latency before = measure_latency(kSettings[0], topic + "-latency");
+  const Latency after = measure_latency(kSettings[2], topic + "-latency2");
 
   // ---- report
   std::printf("### `stream` end to end (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n", expected_orders,
               expected_rows, static_cast<double>(bytes) / 1e6, o.partitions);
   std::printf("LOAD DATA LOCAL INFILE of the identical rows (one connection): **%.0f rows/s** (%.1f s)\n\n", ceiling,
               ceiling_seconds);
-  std::printf("| run | seconds (assigned→done) | wall s | rows/s | orders/s | × ceiling | peak RSS MB | RSS at 25/50/75 %% MB | retried batches | ok |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
-  for (const auto& r : runs) {
-    std::printf("| %s | %.1f | %.1f | %.0f | %.0f | %.2f | %ld | %ld / %ld / %ld | %zu | %s |\n", r.label.c_str(), r.seconds,
-                r.wall, static_cast<double>(r.rows) / r.seconds, static_cast<double>(r.orders) / r.seconds,
-                static_cast<double>(r.rows) / r.seconds / ceiling, r.peak_rss_kb / 1024, r.rss_at_quarters[0] / 1024,
-                r.rss_at_quarters[1] / 1024, r.rss_at_quarters[2] / 1024, r.retries, r.ok ? "yes" : "NO");
+  std::printf("Each setting %d time(s), alternating; rows/s from the partition assignment to the last commit.\n\n",
+              o.rounds);
+  std::printf("| setting | rows/s median | min – max | × ceiling (median) | orders/s median | peak RSS MB | retried batches | ok |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  for (size_t i = 0; i < kSettings.size(); ++i) {
+    std::vector<double> rates;
+    std::vector<double> order_rates;
+    long rss = 0;
+    size_t retries = 0;
+    bool ok = true;
+    for (const auto& r : runs[i]) {
+      rates.push_back(static_cast<double>(r.rows) / r.seconds);
+      order_rates.push_back(static_cast<double>(r.orders) / r.seconds);
+      rss = std::max(rss, r.peak_rss_kb);
+      retries += r.retries;
+      ok = ok && r.ok;
+    }
+    std::printf("| %s | %.0f | %.0f – %.0f | %.2f | %.0f | %ld | %zu | %s |\n", kSettings[i].label.c_str(),
+                percentile(rates, 0.5), percentile(rates, 0.0), percentile(rates, 1.0),
+                percentile(rates, 0.5) / ceiling, percentile(order_rates, 0.5), rss / 1024, retries,
+                ok ? "yes" : "NO");
   }
-  std::printf("\nProduce → visible in MySQL at a steady %.0f orders/s for %d s (parallelism 1, batch_size 100, "
-              "batch_interval_ms 5000): **p50 %.0f ms, p99 %.0f ms**, max %.0f ms over %zu messages; stream RSS %ld MB\n",
-              o.rate, o.latency_seconds, percentile(delays_ms, 0.5), percentile(delays_ms, 0.99),
-              percentile(delays_ms, 1.0), delays_ms.size(), latency_rss / 1024);
+  for (const auto& [name, l, setting] :
+       {std::tuple{"previous defaults", &before, &kSettings[0]}, std::tuple{"defaults", &after, &kSettings[2]}}) {
+    std::printf("\nProduce → visible in MySQL at a steady %.0f orders/s for %d s (%s: %s): **p50 %.0f ms, p99 "
+                "%.0f ms**, max %.0f ms over %zu messages; stream RSS %ld MB\n",
+                o.rate, o.latency_seconds, name, setting->label.c_str(), percentile(l->delays_ms, 0.5),
+                percentile(l->delays_ms, 0.99), percentile(l->delays_ms, 1.0), l->delays_ms.size(), l->rss / 1024);
+  }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return 0;
