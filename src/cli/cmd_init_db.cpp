@@ -35,6 +35,7 @@ void add_init_db_command(CLI::App& app, CliContext& ctx) {
       for (const auto& t : report.created) std::printf("created   %s.%s\n", db.c_str(), t.c_str());
       for (const auto& m : report.migrated) std::printf("migrated  %s;\n", m.c_str());
       for (const auto& t : report.existing) std::printf("ok        %s.%s (already there, shape matches)\n", db.c_str(), t.c_str());
+      for (const auto& v : report.views) std::printf("view      %s.%s (the archived JSON, decompressed)\n", db.c_str(), v.c_str());
       if (report.problems.empty()) return static_cast<int>(ExitCode::ok);
       const bool additive = std::all_of(report.problems.begin(), report.problems.end(),
                                         [](const mysql::SchemaProblem& p) { return !p.statements.empty(); });

@@ -24,6 +24,7 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
     std::vector<std::string> inputs;
     size_t batch_rows = 0;
     std::string path = "auto";
+    std::string raw_archive;  // empty: stream.raw_archive
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("inputs", opts->inputs, "JSON files to load, or - for stdin")->required()->type_name("FILE");
@@ -34,6 +35,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
                   "auto (bulk on MariaDB, else portable), bulk (MariaDB array binding) or portable "
                   "(multi-row INSERT, MySQL 8 too)")
       ->check(CLI::IsMember({"auto", "bulk", "portable"}));
+  cmd->add_option("--raw-archive", opts->raw_archive,
+                  "How walmart_order_raw keeps each order's JSON: compressed (COMPRESS() format; read it "
+                  "through the view walmart_order_raw_json), plain, or off (default: stream.raw_archive)")
+      ->check(CLI::IsMember({"compressed", "plain", "off"}));
   cmd->callback([&ctx, opts] {
     ctx.action = [&ctx, opts] {
       const config::Config cfg = ctx.load_config();
@@ -46,6 +51,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       o.writer.path = opts->path == "bulk"       ? mysql::WritePath::bulk
                       : opts->path == "portable" ? mysql::WritePath::portable
                                                  : mysql::WritePath::automatic;
+      o.writer.raw_archive = opts->raw_archive.empty()         ? cfg.stream.raw_archive
+                             : opts->raw_archive == "plain" ? config::RawArchive::plain
+                             : opts->raw_archive == "off"   ? config::RawArchive::off
+                                                            : config::RawArchive::compressed;
       o.writer.max_retries = cfg.stream.max_retries;
       o.writer.backoff_initial = cfg.stream.retry_backoff_initial;
       o.writer.backoff_max = cfg.stream.retry_backoff_max;

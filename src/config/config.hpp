@@ -77,6 +77,9 @@ struct FetchConfig {
 };
 
 enum class ResetPolicy { earliest, latest };
+// How walmart_order_raw keeps each order's JSON: compressed (COMPRESS() format, readable through
+// UNCOMPRESS() and the walmart_order_raw_json view), plain text, or not at all.
+enum class RawArchive { compressed, plain, off };
 enum class DataLossPolicy { continue_from_earliest, stop };
 
 struct StreamConfig {
@@ -86,6 +89,7 @@ struct StreamConfig {
   // committed (one order at a time when traffic is light, batch_size under backlog). false: wait
   // for batch_size rows or batch_interval.
   bool group_commit = true;
+  RawArchive raw_archive = RawArchive::compressed;
   int max_retries = 3;                    // per batch at short backoff, then capped backoff
   int parallelism = 2;                    // workers, each with its own MySQL connection
   ResetPolicy reset = ResetPolicy::earliest;  // where a partition with no stored offset starts

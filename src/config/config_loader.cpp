@@ -276,6 +276,8 @@ constexpr std::pair<std::string_view, SslMode> kSslModes[] = {
     {"verify_identity", SslMode::verify_identity}};
 constexpr std::pair<std::string_view, ResetPolicy> kResetPolicies[] = {
     {"earliest", ResetPolicy::earliest}, {"latest", ResetPolicy::latest}};
+constexpr std::pair<std::string_view, RawArchive> kRawArchives[] = {
+    {"compressed", RawArchive::compressed}, {"plain", RawArchive::plain}, {"off", RawArchive::off}};
 constexpr std::pair<std::string_view, DataLossPolicy> kDataLossPolicies[] = {
     {"continue", DataLossPolicy::continue_from_earliest}, {"stop", DataLossPolicy::stop}};
 constexpr std::string_view kShipNodeTypes[] = {"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
@@ -404,6 +406,7 @@ Config read_config(const YAML::Node& root) {
     s.integer("batch_size", st.batch_size, 1, 100000);
     s.duration("batch_interval_ms", st.batch_interval, 1, 3600000);
     s.boolean("group_commit", st.group_commit);
+    s.enumeration("raw_archive", st.raw_archive, kRawArchives);
     s.integer("max_retries", st.max_retries, 0, 1000);
     s.integer("parallelism", st.parallelism, 1, 64);
     s.enumeration("reset", st.reset, kResetPolicies);
@@ -601,6 +604,7 @@ std::string to_masked_yaml(const Config& cfg) {
   out << YAML::Key << "batch_size" << YAML::Value << s.batch_size;
   out << YAML::Key << "batch_interval_ms" << YAML::Value << s.batch_interval.count();
   out << YAML::Key << "group_commit" << YAML::Value << s.group_commit;
+  out << YAML::Key << "raw_archive" << YAML::Value << std::string(name_of(kRawArchives, s.raw_archive));
   out << YAML::Key << "max_retries" << YAML::Value << s.max_retries;
   out << YAML::Key << "parallelism" << YAML::Value << s.parallelism;
   out << YAML::Key << "reset" << YAML::Value << std::string(name_of(kResetPolicies, s.reset));

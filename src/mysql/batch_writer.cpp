@@ -46,6 +46,7 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       insert_charges_(sql::insert_charges(), sql::kChargeParams),
       upsert_raw_(sql::upsert_raw(), sql::kRawParams),
       upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
+      tables_(options_.raw_archive),
       dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64, T::text,
                            T::text, T::int32, T::text, T::text}) {
   connect();
@@ -260,7 +261,7 @@ void BatchWriter::write_orders(size_t a, size_t b) {
   const size_t ca = tables_.charge_row(a);
   const size_t cb = tables_.charge_row(b);
   insert_charges_.execute(c, p, tables_.charges, ca, cb - ca, bytes);
-  upsert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
+  if (options_.raw_archive != config::RawArchive::off) upsert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
 }
 
 void BatchWriter::isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a,

@@ -51,6 +51,8 @@ struct BatchWriterOptions {
   // Upper bound of one statement's parameter bytes; 0 = half the server's max_allowed_packet
   // (capped at 16 MiB).
   size_t max_statement_bytes = 0;
+  // walmart_order_raw: compressed (payload_zlib), plain (payload) or off (not written).
+  config::RawArchive raw_archive = config::RawArchive::compressed;
   // Test hook, called after the order statements of an attempt and before its COMMIT, with the
   // attempt number (0-based). Lets tests kill the server mid-transaction.
   std::function<void(int attempt)> before_commit;

@@ -1,5 +1,7 @@
 #include "mysql/order_tables.hpp"
 
+#include "common/mysql_compress.hpp"
+
 #include <fmt/format.h>
 
 #include "mysql/sink_sql.hpp"
@@ -24,13 +26,14 @@ std::vector<ParamType> order_line_types() {
 
 }  // namespace
 
-OrderTables::OrderTables()
+OrderTables::OrderTables(config::RawArchive archive)
     : ids({T::int64}),
       line_sets({T::int64, T::text}),
       lines(order_line_types()),
       charges({T::int64, T::int32, T::int32, T::text, T::text, T::cents, T::text, T::text, T::cents}),
-      raw({T::int64, T::text, T::datetime, T::text, T::int32, T::int64, T::text}) {
-  static_assert(sql::kChargeParams == 9 && sql::kRawParams == 7);
+      raw({T::int64, T::text, T::datetime, T::text, T::int32, T::int64, T::text, T::text}),
+      archive_(archive) {
+  static_assert(sql::kChargeParams == 9 && sql::kRawParams == 8);
 }
 
 void OrderTables::clear() {
@@ -145,7 +148,11 @@ void OrderTables::add(const OrderToWrite& w) {
 
   raw.add_row();
   raw.set_int64(0, o.purchase_order_id);
-  raw.set_text(1, o.raw_json);
+  if (archive_ == config::RawArchive::compressed) {
+    raw.set_text(7, storage_.emplace_back(mysql_compress(o.raw_json)));
+  } else if (archive_ == config::RawArchive::plain) {
+    raw.set_text(1, o.raw_json);
+  }
   raw.set_datetime(2, o.request_time);
   if (w.origin.topic) raw.set_text(3, std::string_view(*w.origin.topic));
   raw.set_int32(4, w.origin.partition);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
 #include "mysql/param_table.hpp"
 #include "mysql/utf8_text.hpp"
 #include "mysql/write_batch.hpp"
@@ -19,7 +20,10 @@ namespace etl::mysql {
 
 class OrderTables {
  public:
-  OrderTables();
+  // `archive`: which column of walmart_order_raw gets the JSON (payload, or payload_zlib
+  // compressed in the COMPRESS() format); with off the raw rows are still built (the writer
+  // does not send them).
+  explicit OrderTables(config::RawArchive archive = config::RawArchive::compressed);
 
   void clear();
   // Appends one order (all its lines, charges, its raw row and its delete keys).
@@ -36,9 +40,10 @@ class OrderTables {
   ParamTable line_sets;  // purchaseOrderId, "1,2,5"              (delete_stale_lines), 1 row per order
   ParamTable lines;      // 51 columns of walmart_order            1 row per line
   ParamTable charges;    // 9 columns of walmart_order_charge      1 row per charge
-  ParamTable raw;        // 7 columns of walmart_order_raw         1 row per order
+  ParamTable raw;        // 8 columns of walmart_order_raw         1 row per order
 
  private:
+  config::RawArchive archive_;
   std::vector<size_t> line_begin_{0};
   std::vector<size_t> charge_begin_{0};
   std::deque<std::string> storage_;  // line lists, cut source files (deque: elements never move)

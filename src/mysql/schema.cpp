@@ -40,6 +40,13 @@ struct ColumnBackfill {
   std::string_view column;
   std::string_view expression;
 };
+// The JSON of walmart_order_raw whichever column holds it (stream.raw_archive), for plain SQL and
+// JSON_EXTRACT on both servers. Recreated by every init-db (idempotent).
+constexpr std::string_view kRawJsonView =
+    "CREATE OR REPLACE VIEW walmart_order_raw_json AS SELECT purchaseOrderId, "
+    "COALESCE(payload, CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) COLLATE utf8mb4_unicode_ci) AS payload, "
+    "request_time, source_topic, source_partition, source_offset, source_file, load_time FROM walmart_order_raw";
+
 constexpr ColumnBackfill kBackfills[] = {
     {"walmart_order_dead_letter", "record_sha256", "SHA2(COALESCE(payload, ''), 256)"},
 };
@@ -115,6 +122,11 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
         }
       }
       problems.push_back(std::move(p));
+    } else if (it->second->type == want.type && !it->second->nullable && want.nullable) {
+      // Allowing NULL where an earlier version required a value changes no row.
+      const std::string relax =
+          fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL", qualified, want.name, want.type);
+      problems.push_back({table, fmt::format("column {} is NOT NULL, expected NULL", want.name), relax + ";", {relax}});
     } else if (it->second->type != want.type || it->second->nullable != want.nullable) {
       problems.push_back(
           {table,
@@ -237,6 +249,12 @@ InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate) {
     conn.execute(t.sql);
     report.created.emplace_back(t.table);
     spdlog::info("init-db: created {}.{}", cfg.database, t.table);
+  }
+  const bool raw_ok = std::none_of(report.problems.begin(), report.problems.end(),
+                                   [](const SchemaProblem& p) { return p.table == "walmart_order_raw"; });
+  if (raw_ok) {
+    conn.execute(kRawJsonView);
+    report.views.emplace_back("walmart_order_raw_json");
   }
   return report;
 }

@@ -41,6 +41,7 @@ struct InitDbReport {
   std::vector<std::string> existing;  // tables that were there and match
   std::vector<SchemaProblem> problems;  // left (none after a complete migration)
   std::vector<std::string> migrated;    // statements run by migrate=true
+  std::vector<std::string> views;       // views (re)created: walmart_order_raw_json
   bool database_created = false;
 };
 

@@ -25,7 +25,7 @@ constexpr std::array<std::string_view, kChargeParams> kChargeColumns = {
 
 constexpr std::array<std::string_view, kRawParams> kRawColumns = {
     "purchaseOrderId", "payload", "request_time", "source_topic", "source_partition",
-    "source_offset", "source_file"};
+    "source_offset", "source_file", "payload_zlib"};
 
 constexpr std::array<std::string_view, kDeadLetterParams> kDeadLetterColumns = {
     "source", "record_index", "source_topic", "source_partition", "source_offset", "message_key",

@@ -13,7 +13,7 @@ namespace etl::mysql::sql {
 
 inline constexpr size_t kOrderLineParams = 51;   // walmart_order columns 1..51 (52 = load_time)
 inline constexpr size_t kChargeParams = 9;
-inline constexpr size_t kRawParams = 7;
+inline constexpr size_t kRawParams = 8;
 inline constexpr size_t kDeadLetterParams = 12;
 
 StatementShape upsert_order_lines();   // INSERT walmart_order ... ON DUPLICATE KEY UPDATE every column

@@ -249,6 +249,7 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
       if (!writer_) {
         mysql::BatchWriterOptions options;
         options.max_retries = 0;  // this loop retries: interruptible, with health reporting
+        options.raw_archive = settings_.raw_archive;
         writer_.emplace(settings_.mysql, options);
       }
       std::map<int32_t, std::optional<int64_t>> stored;

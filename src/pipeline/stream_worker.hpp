@@ -57,6 +57,7 @@ struct WorkerSettings {
   size_t batch_size = 2000;
   std::chrono::milliseconds batch_interval{1000};
   bool group_commit = true;  // write as soon as nothing more has arrived (see the flush rule)
+  config::RawArchive raw_archive = config::RawArchive::compressed;
   int max_retries = 3;
   std::chrono::milliseconds backoff_initial{200};
   std::chrono::milliseconds backoff_max{30000};

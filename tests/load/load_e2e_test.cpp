@@ -115,7 +115,7 @@ TEST_F(LoadE2E, AnApiPageLoadsEveryColumnExactly) {
   EXPECT_EQ(table("walmart_order"), expected_orders("api_page_7_2.json", N));
   EXPECT_EQ(table("walmart_order_charge"), kExpectedCharges);
   // load_time: UTC now, on every row of every table.
-  for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw"}) {
+  for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw_json"}) {
     EXPECT_EQ(q(std::string("SELECT COUNT(*) FROM ") + t +
                 " WHERE load_time IS NULL OR load_time < UTC_TIMESTAMP() - INTERVAL 5 MINUTE OR load_time > UTC_TIMESTAMP()"),
               "0")
@@ -124,7 +124,7 @@ TEST_F(LoadE2E, AnApiPageLoadsEveryColumnExactly) {
   // walmart_order_raw: each order object exactly as it is in the file.
   std::ifstream in(kFixtures + "api_page_7_2.json");
   const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto raw = table("walmart_order_raw");
+  const auto raw = table("walmart_order_raw_json");
   ASSERT_EQ(raw.size(), 2u);
   for (const auto& row : raw) {
     EXPECT_NE(page.find(*row[1]), std::string::npos) << "raw payload is not a verbatim slice of the page";
@@ -145,7 +145,7 @@ TEST_F(LoadE2E, AJsonArrayFileThenAnNdjsonFileOfTheSameOrders) {
   // The same orders again, one per line (each order's raw JSON), written through the portable
   // path: every row replaced by the newer version (source_file changes); nothing else changes.
   std::string ndjson;
-  for (const auto& row : table("walmart_order_raw")) {
+  for (const auto& row : table("walmart_order_raw_json")) {
     std::string one_line = *row[1];  // the fixture is pretty-printed; its strings hold no newline
     std::replace(one_line.begin(), one_line.end(), '\n', ' ');
     ndjson += one_line + "\n";
@@ -208,15 +208,15 @@ TEST_F(LoadE2E, DeadLettersFromSourcesOfTheSameNameAreAllKept) {
 
 TEST_F(LoadE2E, ReloadingTheSameFileChangesNothingButLoadTime) {
   ASSERT_EQ(load({kFixtures + "api_page_7_2.json"}).exit_code, 0);
-  const auto before = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw")};
-  for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw"}) {
+  const auto before = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw_json")};
+  for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw_json"}) {
     conn_->execute(std::string("UPDATE ") + t + " SET load_time = '2000-01-01 00:00:00'");
   }
   const auto r = load({kFixtures + "api_page_7_2.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto after = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw")};
+  const auto after = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw_json")};
   EXPECT_EQ(before, after);
-  for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw"}) {
+  for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw_json"}) {
     EXPECT_EQ(q(std::string("SELECT COUNT(*) FROM ") + t + " WHERE load_time = '2000-01-01 00:00:00'"), "0") << t;
   }
 }
@@ -239,8 +239,8 @@ TEST_F(LoadE2E, ANewerVersionReplacesLinesChargesAndRaw) {
   EXPECT_EQ(conn_->query("SELECT purchaseOrderId, lineNumber, chargeSeq, chargeType FROM walmart_order_charge ORDER BY 1, 2, 3"),
             (std::vector<mysql::Row>{R({"42", "1", "1", "PRODUCT"}), R({"42", "3", "1", "PRODUCT"}),
                                      R({"43", "1", "1", "PRODUCT"})}));
-  EXPECT_EQ(q("SELECT payload FROM walmart_order_raw WHERE purchaseOrderId = 42"), v2_order);
-  EXPECT_EQ(q("SELECT source_file FROM walmart_order_raw WHERE purchaseOrderId = 42"), "v2.ndjson");
+  EXPECT_EQ(q("SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 42"), v2_order);
+  EXPECT_EQ(q("SELECT source_file FROM walmart_order_raw_json WHERE purchaseOrderId = 42"), "v2.ndjson");
 }
 
 TEST_F(LoadE2E, BadRecordsGoToTheDeadLetterWithReasonAndSourceAndTheRestLoads) {

@@ -92,7 +92,7 @@ TEST_P(BatchWriterTest, WritesLinesChargesRawAndCountsThem) {
                 R({"101", "1", "2", "SHIPPING", "SHIPPING-name", "0.00", "USD", "Tax1", "0.50"}),
                 R({"101", "2", "1", "PRODUCT", "PRODUCT-name", "15.98", "USD", "Tax1", "0.50"}),
                 R({"102", "7", "1", "PRODUCT", "PRODUCT-name", "10.00", "USD", "Tax1", "0.50"})}));
-  auto raw = table("walmart_order_raw");
+  auto raw = table("walmart_order_raw_json");
   ASSERT_EQ(raw.size(), 2u);
   EXPECT_EQ(*raw[0][0], "101");
   EXPECT_EQ(*raw[0][1], std::string(b.orders[0].order.raw_json));
@@ -135,9 +135,9 @@ TEST_P(BatchWriterTest, NewerVersionReplacesLinesChargesAndRaw) {
                                      R({"200", "3", "1", "PRODUCT", "9.99"}),
                                      R({"200", "3", "2", "FEE", "0.10"}),
                                      R({"201", "1", "1", "PRODUCT", "10.00"})}));
-  EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw WHERE purchaseOrderId = 200"),
+  EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 200"),
             std::string(v2.orders[0].order.raw_json));
-  EXPECT_EQ(scalar(*conn_, "SELECT request_time FROM walmart_order_raw WHERE purchaseOrderId = 200"),
+  EXPECT_EQ(scalar(*conn_, "SELECT request_time FROM walmart_order_raw_json WHERE purchaseOrderId = 200"),
             "2024-06-01 00:00:00");
 }
 
@@ -153,7 +153,7 @@ TEST_P(BatchWriterTest, AVersionWithoutLinesRemovesTheOldLinesButKeepsRaw) {
   EXPECT_EQ(r.rows, 0u);
   EXPECT_EQ(count("walmart_order"), "0");
   EXPECT_EQ(count("walmart_order_charge"), "0");
-  EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw WHERE purchaseOrderId = 300"),
+  EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 300"),
             std::string(v2.orders[0].order.raw_json));
 }
 
@@ -180,12 +180,12 @@ TEST_P(BatchWriterTest, RewritingTheSameDataChangesOnlyLoadTime) {
     return b;
   };
   w.write(make());
-  const auto before = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw")};
+  const auto before = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw_json")};
   for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw"}) {
     conn_->execute(std::string("UPDATE ") + t + " SET load_time = '2001-01-01 00:00:00'");
   }
   w.write(make());
-  const auto after = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw")};
+  const auto after = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw_json")};
   EXPECT_EQ(before, after);
   for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw"}) {
     // load_time is "now" in UTC again (the session and the server clock agree within a minute).
@@ -459,6 +459,35 @@ TEST_P(BatchWriterTest, AConnectionLostAtCommitIsReportedAsInDoubtNotAsRolledBac
     EXPECT_NE(std::string(e.what()).find("nothing of this batch was committed"), std::string::npos) << e.what();
   }
   locker.rollback();
+}
+
+// walmart_order_raw keeps the JSON compressed (default), plain, or not at all; the view gives it
+// back either way, and the server's own UNCOMPRESS() reads what the client compressed.
+TEST_P(BatchWriterTest, TheRawArchiveIsCompressedPlainOrOff) {
+  const std::string json = order_json(950, {{1, "A"}, {2, "B"}});
+  for (auto mode : {config::RawArchive::compressed, config::RawArchive::plain, config::RawArchive::off}) {
+    conn_->execute("DELETE FROM walmart_order_raw");
+    mysql::BatchWriterOptions o;
+    o.raw_archive = mode;
+    auto w = writer(o);
+    mysql::WriteBatch b;
+    b.orders.push_back(to_write(json, "f:1"));
+    w.write(b);
+    EXPECT_EQ(count("walmart_order"), "2");
+    if (mode == config::RawArchive::off) {
+      EXPECT_EQ(count("walmart_order_raw"), "0");
+      continue;
+    }
+    const bool compressed = mode == config::RawArchive::compressed;
+    EXPECT_EQ(scalar(*conn_, "SELECT payload IS NULL FROM walmart_order_raw"), compressed ? "1" : "0");
+    EXPECT_EQ(scalar(*conn_, "SELECT payload_zlib IS NULL FROM walmart_order_raw"), compressed ? "0" : "1");
+    EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 950"), json);
+    EXPECT_EQ(scalar(*conn_, "SELECT JSON_VALUE(payload, '$.purchaseOrderId') FROM walmart_order_raw_json"), "950");
+    if (compressed) {
+      EXPECT_EQ(scalar(*conn_, "SELECT CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) FROM walmart_order_raw"), json);
+      EXPECT_LT(std::stoul(scalar(*conn_, "SELECT LENGTH(payload_zlib) FROM walmart_order_raw")), json.size());
+    }
+  }
 }
 
 TEST_P(BatchWriterTest, LockWaitTimeoutsAreRetriedThenReportedAsRetriable) {

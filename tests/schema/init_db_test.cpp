@@ -179,6 +179,42 @@ TEST(InitDb, MigratesThePreviousDeadLetterTableWithoutLosingRows) {
       << again.out;
 }
 
+// The previous release's raw table (payload NOT NULL, no payload_zlib) with rows: --migrate allows
+// NULL and adds the compressed column; the rows read the same through the view.
+TEST(InitDb, MigratesThePreviousRawTableAndTheViewShowsOldAndNewRows) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  const std::string q = mysql::quote_identifier(db.config().database);
+  {
+    auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
+    conn.execute("CREATE DATABASE " + q);
+    conn.execute("CREATE TABLE " + q + ".walmart_order_raw (purchaseOrderId BIGINT NOT NULL, payload LONGTEXT NOT NULL, "
+                 "request_time DATETIME NULL, source_topic VARCHAR(249) NULL, source_partition INT NULL, "
+                 "source_offset BIGINT NULL, source_file VARCHAR(255) NULL, load_time DATETIME NULL DEFAULT "
+                 "CURRENT_TIMESTAMP, PRIMARY KEY (purchaseOrderId)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+                 "COLLATE=utf8mb4_unicode_ci");
+    conn.execute("INSERT INTO " + q + ".walmart_order_raw (purchaseOrderId, payload) VALUES (1, '{\"old\":1}')");
+  }
+  const auto env = etl::test::mysql_env(db.config());
+  auto refused = run_binary({"init-db"}, env);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("MODIFY COLUMN payload longtext NULL"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("ADD COLUMN payload_zlib"), std::string::npos) << refused.err;
+  auto migrated = run_binary({"init-db", "--migrate"}, env);
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
+  EXPECT_NE(migrated.out.find("view      " + db.config().database + ".walmart_order_raw_json"), std::string::npos)
+      << migrated.out;
+  auto conn = mysql::Connection::open(db.config());
+  EXPECT_NO_THROW(mysql::require_schema(conn, db.config().database));
+  conn.execute("INSERT INTO walmart_order_raw (purchaseOrderId, payload_zlib) VALUES (2, COMPRESS('{\"new\":2}'))");
+  const auto rows = conn.query("SELECT purchaseOrderId, payload FROM walmart_order_raw_json ORDER BY 1");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(*rows[0][1], "{\"old\":1}");
+  EXPECT_EQ(*rows[1][1], "{\"new\":2}");
+  auto again = run_binary({"init-db", "--migrate"}, env);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.find("migrated"), std::string::npos) << again.out;
+}
+
 TEST(InitDb, WrongPasswordIsAClearFatalError) {
   auto cfg = etl::test::test_mysql_config();
   cfg.password = "definitely-wrong";

@@ -380,7 +380,7 @@ Tables dump_tables(const config::MysqlConfig& mysql, const std::string& group) {
       "taxAmount FROM walmart_order_charge ORDER BY purchaseOrderId, lineNumber, chargeSeq");
   t.raw = conn.query(
       "SELECT purchaseOrderId, payload, request_time, source_topic, source_partition, source_offset, source_file "
-      "FROM walmart_order_raw ORDER BY purchaseOrderId");
+      "FROM walmart_order_raw_json ORDER BY purchaseOrderId");  // the JSON whichever column holds it
   t.dead_letters = conn.query(
       "SELECT source, record_index, source_topic, source_partition, source_offset, message_key, purchaseOrderId, "
       "payload, error_class, error_message FROM walmart_order_dead_letter "
