@@ -92,7 +92,8 @@ export WALMART_ETL_KAFKA__PROPERTIES__HEARTBEAT_INTERVAL_MS=500
 group="walmart-etl-demo-$(date +%s)"
 
 step "walmart-etl init-db"
-"$bin" init-db
+# --migrate: a database left by an earlier version of the demo gets this version's additive changes.
+"$bin" init-db --migrate
 
 step "walmart-etl stream (in the background) + walmart-etl fetch --start $(date -u -d "-$days days" +%F) --end $(date -u +%F)"
 "$bin" stream --group "$group" >"$run/stream.out" 2>&1 &
@@ -114,6 +115,8 @@ q "SELECT DATE(o.orderDate_formatted) AS day_utc, c.currency, SUM(c.chargeAmount
    FROM walmart_order_charge c JOIN walmart_order o USING (purchaseOrderId, lineNumber)
    GROUP BY day_utc, c.currency ORDER BY day_utc"
 q "SELECT (SELECT COUNT(*) FROM walmart_order_raw) AS raw_orders, (SELECT COUNT(*) FROM walmart_order_dead_letter) AS dead_letters"
+q "SELECT purchaseOrderId, JSON_VALUE(payload, '\$.customerOrderId') AS customerOrderId, LENGTH(payload) AS json_bytes
+   FROM walmart_order_raw_json LIMIT 3"
 
 cat <<TXT
 
