@@ -27,6 +27,7 @@
 #include "walmart/rate_limiter.hpp"
 #include "walmart/server_clock.hpp"
 #include "walmart/token_provider.hpp"
+#include "walmart/window_planner.hpp"
 
 namespace etl::pipeline {
 
@@ -36,15 +37,10 @@ using walmart::DateFilter;
 using walmart::OrderWindow;
 using walmart::PageResult;
 
+using walmart::WindowPlanner;
+
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kHourMs = 3'600'000;
-// Windows over the cap (by totalCount) are halved down to this length; a fuller one fails.
-constexpr int64_t kMinSplitMs = 1000;
-// A 400 naming the window's start date is taken as "too many orders" (the simulator's and,
-// presumably, the API's answer over its cap) and halved down to this length, then reported.
-constexpr int64_t kMinRejectedSplitMs = 60'000;
-// A created-date window whose pages held fewer orders than its totalCount is read again.
-constexpr int kMaxWindowAttempts = 3;
 
 // Windows waiting to be fetched. pop() blocks while others are in flight (they may split).
 class WindowQueue {
@@ -64,7 +60,7 @@ class WindowQueue {
     ++in_flight_;
     return w;
   }
-  // The window taken by pop() is finished; `children` (its halves) are queued first.
+  // The window taken by pop() is finished; `children` (its parts) are queued first.
   void done(std::vector<OrderWindow> children) {
     std::lock_guard lock(mutex_);
     for (auto it = children.rbegin(); it != children.rend(); ++it) queue_.push_front(std::move(*it));
@@ -106,6 +102,9 @@ class FetchRun {
         run_id_(walmart::new_correlation_id()),
         account_(walmart::resolve_account(cfg.walmart_token, request.account)),
         limiter_(cfg.fetch.requests_per_minute),
+        planner_(walmart::PlannerSettings{
+            std::chrono::duration_cast<std::chrono::milliseconds>(cfg.fetch.window).count(),
+            cfg.fetch.max_orders_per_query, cfg.fetch.limit, cfg.fetch.concurrency}),
         tokens_(cfg.walmart_token, account_,
                 walmart::http_options_for(cfg.fetch, cfg.walmart_token.base_url),
                 walmart::TokenRetryPolicy{cfg.fetch.max_retries, cfg.fetch.backoff_initial,
@@ -132,6 +131,7 @@ class FetchRun {
   walmart::AccountCredentials account_;
   walmart::ServerClock server_clock_;
   walmart::RateLimiter limiter_;
+  WindowPlanner planner_;
   walmart::TokenProvider tokens_;
   std::vector<std::unique_ptr<TypeRun>> types_;  // outlive the producer (delivery callbacks)
   FetchDedup dedup_;
@@ -150,7 +150,7 @@ class FetchRun {
                     PageResult& r, std::string& value, std::vector<OrderWindow>& children);
   void handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r, bool first_page,
                       std::vector<OrderWindow>& children);
-  void split(const OrderWindow& w, TypeRun& t, bool rejected, std::vector<OrderWindow>& children);
+  void split(TypeRun& t, WindowPlanner::Decision decision, std::vector<OrderWindow>& children);
   void fail_window(const OrderWindow& w, TypeRun& t, const std::string& message);
   bool produce_page(TypeRun& t, const PageResult& r, std::string& value);
   void abort(const std::string& reason);
@@ -158,6 +158,7 @@ class FetchRun {
     t.counters.requests += rc.requests;
     t.counters.retries += rc.retries;
     t.counters.throttled += rc.throttled;
+    t.counters.slowdowns += rc.slowdowns;
     t.counters.token_refreshes += rc.token_refreshes;
   }
   TypeRun& type_of(const std::string& name) {
@@ -229,14 +230,11 @@ void FetchRun::plan_ranges() {
   }
 }
 
-void FetchRun::split(const OrderWindow& w, TypeRun& t, bool rejected,
+void FetchRun::split(TypeRun& t, WindowPlanner::Decision decision,
                      std::vector<OrderWindow>& children) {
-  auto [a, b] = walmart::halve(w);
-  if (rejected) a.rejected_splits = b.rejected_splits = w.rejected_splits + 1;
   t.counters.windows_split++;
-  t.counters.windows_total += 2;
-  children.push_back(std::move(a));
-  children.push_back(std::move(b));
+  t.counters.windows_total += decision.children.size();
+  for (auto& c : decision.children) children.push_back(std::move(c));
 }
 
 void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& message) {
@@ -248,12 +246,15 @@ void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& 
 void FetchRun::handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r,
                               bool first_page, std::vector<OrderWindow>& children) {
   if (first_page && r.http_status == 400 && r.api &&
-      r.api->field == walmart::start_param(filter_) && w.length_ms() >= 2 * kMinRejectedSplitMs) {
-    spdlog::debug("fetch {}: the API refused window {} ({}); taking it for more orders than one "
-                  "query may return and splitting it",
-                 run_id_, w.describe(), r.api->describe());
-    split(w, t, true, children);
-    return;
+      r.api->field == walmart::start_param(filter_)) {
+    auto decision = planner_.after_refusal(w);
+    if (decision.action == WindowPlanner::Action::split) {
+      spdlog::debug("fetch {}: the API refused window {} ({}); taking it for more orders than one "
+                    "query may return and splitting it",
+                    run_id_, w.describe(), r.api->describe());
+      split(t, std::move(decision), children);
+      return;
+    }
   }
   fail_window(w, t, r.error.describe());
   if (stop_requested()) {
@@ -310,9 +311,8 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
 void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client,
                             PageResult& r, std::string& value, std::vector<OrderWindow>& children) {
   const int limit = cfg_.fetch.limit;
-  const int64_t cap = cfg_.fetch.max_orders_per_query;
   const std::string context = fmt::format("GET /v3/orders {}", w.describe());
-  for (int attempt = 1; attempt <= kMaxWindowAttempts; ++attempt) {
+  for (int reads = 1;; ++reads) {
     walmart::RequestCounters rc;
     client.get_page(walmart::first_page_target(w, filter_, limit), context, r, rc);
     add_counters(t, rc);
@@ -325,23 +325,33 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
       return;
     }
     const int64_t total = r.page.total_count.value_or(static_cast<int64_t>(r.page.orders.size()));
-    if (total > cap) {
-      if (w.length_ms() >= 2 * kMinSplitMs) {
-        spdlog::debug("fetch {}: window {} has {} orders (cap {}), splitting", run_id_,
-                      w.describe(), total, cap);
-        split(w, t, false, children);
+    if (reads == 1) {
+      auto decision = planner_.after_first_page(w, total);
+      if (decision.action == WindowPlanner::Action::fail) {
+        fail_window(w, t, decision.reason);
         return;
       }
-      fail_window(w, t, fmt::format("{} orders match but at most {} can be fetched per query "
-                                    "(fetch.max_orders_per_query), and a window of {} ms cannot "
-                                    "be split further",
-                                    total, cap, w.length_ms()));
-      return;
+      if (decision.action == WindowPlanner::Action::split) {
+        spdlog::debug("fetch {}: window {} has {} orders (cap {}, concurrency {}): {} parts",
+                      run_id_, w.describe(), total, cfg_.fetch.max_orders_per_query,
+                      cfg_.fetch.concurrency, decision.children.size());
+        // This page's orders are produced all the same: a part reads them again and the
+        // de-duplication drops them; the request is not wasted twice.
+        if (!produce_page(t, r, value)) {
+          fail_window(w, t, "stopped: Kafka is not accepting orders");
+          return;
+        }
+        t.counters.pages++;
+        t.counters.orders_received += r.page.orders.size();
+        split(t, std::move(decision), children);
+        return;
+      }
     }
     uint64_t received = 0;
     uint64_t pages = 0;
     const uint64_t max_pages = static_cast<uint64_t>(total / std::max(1, limit)) + 3;
     std::string cursor;
+    bool cursor_gone = false;
     while (true) {
       ++pages;
       t.counters.pages++;
@@ -369,35 +379,41 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
       walmart::RequestCounters prc;
       client.get_page(walmart::cursor_target(cursor), context, r, prc);
       add_counters(t, prc);
-      if (r.kind == PageResult::Kind::no_orders) break;
+      if (r.kind == PageResult::Kind::no_orders) {
+        cursor_gone = true;
+        break;
+      }
       if (r.kind == PageResult::Kind::failed) {
         handle_failure(w, t, r, false, children);
         return;
       }
     }
-    if (received >= static_cast<uint64_t>(total)) {
+    if (received >= static_cast<uint64_t>(total) && !cursor_gone) {
       t.counters.windows_done++;
       return;
     }
-    if (filter_ == DateFilter::last_modified) {
-      // Orders modified again while we paged move past the window's end; the next
-      // --since-last run reads them (the watermark never passes this run's start).
-      spdlog::warn("fetch {}: window {}: {} of {} orders received (the others were modified "
-                   "during the run and are read by the next --since-last)",
-                   run_id_, w.describe(), received, total);
-      t.counters.windows_done++;
-      return;
+    const std::string shortfall =
+        cursor_gone ? fmt::format("a cursor page answered 404 after {} of {} orders", received, total)
+                    : fmt::format("the pages held {} orders but totalCount was {}", received, total);
+    switch (WindowPlanner::after_short_read(filter_, reads)) {
+      case WindowPlanner::ShortAction::read_again:
+        spdlog::warn("fetch {}: window {}: {}; reading the window again", run_id_, w.describe(),
+                     shortfall);
+        t.counters.retries++;
+        continue;
+      case WindowPlanner::ShortAction::keep_short:
+        // Orders that moved while we paged may have shifted others past a page boundary; the
+        // watermark of this type stays at the window's start, so the next run reads it again.
+        spdlog::warn("fetch {}: window {}: {}, {} times; the watermark of {} stays at {}",
+                     run_id_, w.describe(), shortfall, reads, t.counters.type(),
+                     walmart::format_api_time(w.start_ms));
+        t.counters.add_short_window(w.start_ms);
+        t.counters.windows_done++;
+        return;
+      case WindowPlanner::ShortAction::fail:
+        fail_window(w, t, fmt::format("{}, {} times", shortfall, reads));
+        return;
     }
-    if (attempt < kMaxWindowAttempts) {
-      spdlog::warn("fetch {}: window {}: the pages held {} orders but totalCount was {}; reading "
-                   "the window again",
-                   run_id_, w.describe(), received, total);
-      t.counters.retries++;
-      continue;
-    }
-    fail_window(w, t, fmt::format("the pages held {} orders but totalCount was {}, {} times",
-                                  received, total, kMaxWindowAttempts));
-    return;
   }
 }
 
@@ -462,23 +478,18 @@ FetchResult FetchRun::run() {
   (void)tokens_.get();
   plan_ranges();
 
-  const int64_t window_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.fetch.window).count();
-  std::vector<OrderWindow> windows;
+  std::vector<walmart::TypeRange> ranges;
   for (auto& t : types_) {
     t->headers = {kafka::HeaderView{"account", account_.name},
                   kafka::HeaderView{"ship_node_type", t->counters.type()},
                   kafka::HeaderView{"run_id", run_id_}};
-    auto ws = walmart::cut_windows(t->counters.type(), t->start_ms, t->end_ms, window_ms, t->open_end);
-    t->counters.windows_total = ws.size();
-    for (auto& w : ws) windows.push_back(std::move(w));
+    ranges.push_back(walmart::TypeRange{t->counters.type(), t->start_ms, t->end_ms, t->open_end});
   }
-  // Interleave ship-node types by time so that progress is even.
-  std::stable_sort(windows.begin(), windows.end(),
-                   [](const OrderWindow& a, const OrderWindow& b) { return a.start_ms < b.start_ms; });
+  std::vector<OrderWindow> windows = planner_.initial(ranges);
+  for (const auto& w : windows) type_of(w.ship_node_type).counters.windows_total++;
 
-  spdlog::info("fetch {}: account '{}' at {}, {} orders, {} window(s) of {} min, concurrency {}, "
-               "{} requests/min{}",
+  spdlog::info("fetch {}: account '{}' at {}, {} orders, {} first window(s) (at most {} min wide), "
+               "concurrency {}, {} requests/min{}",
                run_id_, account_.name, cfg_.walmart_token.base_url, result.filter, windows.size(),
                cfg_.fetch.window.count(), cfg_.fetch.concurrency,
                cfg_.fetch.requests_per_minute == 0 ? std::string("unlimited")
@@ -531,9 +542,11 @@ FetchResult FetchRun::run() {
     s.range_start_ms = t->start_ms;
     s.range_end_ms = t->end_ms;
     if (request_.mode == FetchMode::since_last && !request_.dry_run && s.complete(false)) {
+      // A short window holds the watermark at its start: the next run reads it again.
+      const int64_t mark = s.short_from_ms ? std::min(t->end_ms, *s.short_from_ms) : t->end_ms;
       try {
-        watermarks_->advance(account_.name, s.ship_node_type, t->end_ms, run_id_);
-        s.watermark_stored = t->end_ms;
+        watermarks_->advance(account_.name, s.ship_node_type, mark, run_id_);
+        s.watermark_stored = mark;
       } catch (const EtlError& e) {
         s.errors.push_back(fmt::format("watermark not stored: {}", e.what()));
         abort(fmt::format("the watermark of {} could not be stored: {}", s.ship_node_type, e.what()));
@@ -591,8 +604,18 @@ std::string FetchResult::describe() const {
   if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
   for (const auto& t : types) {
     if (t.watermark_stored) {
-      out += fmt::format("watermark {}: {}\n", t.ship_node_type,
-                         walmart::format_api_time(*t.watermark_stored));
+      out += fmt::format("watermark {}: {}{}\n", t.ship_node_type,
+                         walmart::format_api_time(*t.watermark_stored),
+                         t.windows_short == 0
+                             ? std::string()
+                             : fmt::format(" (held at the start of {} short window(s): their pages "
+                                           "held fewer orders than totalCount after {} reads)",
+                                           t.windows_short, WindowPlanner::kMaxWindowReads));
+    } else if (t.windows_short > 0) {
+      out += fmt::format("{}: {} short window(s) from {} (pages held fewer orders than "
+                         "totalCount)\n",
+                         t.ship_node_type, t.windows_short,
+                         walmart::format_api_time(*t.short_from_ms));
     }
   }
   bool header = false;
