@@ -63,7 +63,7 @@ struct WalmartConfig {
 struct FetchConfig {
   std::vector<std::string> ship_node_types{"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
   int limit = 200;                        // page size, 1..200
-  std::chrono::minutes window{60};        // a requested range is cut into windows of this size
+  std::chrono::minutes window{10080};     // first windows are at most this wide (7 days)
   int max_orders_per_query = 10000;       // the API's cap; windows above it are split
   int requests_per_minute = 600;          // client-side token bucket; 0 = unlimited
   int concurrency = 4;                    // windows in flight
