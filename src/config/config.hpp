@@ -72,6 +72,8 @@ struct FetchConfig {
   std::chrono::milliseconds backoff_max{30000};
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{60000};
+  // A larger answer (after decompression) fails its request: 200 orders of ~50 KB, 3x headroom.
+  int max_response_mb = 32;
   std::chrono::minutes since_last_overlap{10};  // --since-last re-reads this much before the watermark
   std::chrono::milliseconds produce_flush_timeout{60000};
 };
