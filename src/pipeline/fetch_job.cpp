@@ -18,7 +18,9 @@
 #include "common/utc_time.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/topic_admin.hpp"
+#include "mysql/batch_writer.hpp"
 #include "mysql/watermark_store.hpp"
+#include "mysql/write_batch.hpp"
 #include "pipeline/fetch_dedup.hpp"
 #include "walmart/correlation_id.hpp"
 #include "walmart/credentials.hpp"
@@ -41,6 +43,11 @@ using walmart::WindowPlanner;
 
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kHourMs = 3'600'000;
+// Messages at least this large keep a copy of their value until Kafka answers, so that a broker
+// refusing one as too large (its topic's max.message.bytes, in the delivery report) can still
+// put it in the dead letter. No topic limit is smaller; smaller messages keep no copy.
+constexpr size_t kKeepForDeadLetterBytes = 512 * 1024;
+
 
 // Windows waiting to be fetched. pop() blocks while others are in flight (they may split).
 class WindowQueue {
@@ -82,6 +89,12 @@ struct TypeRun {
   int64_t end_ms = 0;
   bool open_end = false;
   std::array<kafka::HeaderView, 3> headers{};
+};
+
+// An order Kafka refused as too large, waiting to be written to the dead letter.
+struct PendingDeadLetter {
+  TypeRun* type = nullptr;
+  mysql::DeadLetter letter;
 };
 
 std::string describe_range(int64_t start_ms, int64_t end_ms, bool open_end) {
@@ -139,6 +152,9 @@ class FetchRun {
   std::unique_ptr<mysql::WatermarkStore> watermarks_;
   std::unique_ptr<kafka::Producer> producer_;
 
+  std::mutex dead_letters_mutex_;
+  std::vector<PendingDeadLetter> dead_letters_;  // guarded by dead_letters_mutex_
+
   std::atomic<bool> aborted_{false};
   std::atomic<bool> workers_finished_{false};  // reports after this (flush, purge) abort nothing
   std::mutex abort_mutex_;
@@ -153,6 +169,9 @@ class FetchRun {
   void split(TypeRun& t, WindowPlanner::Decision decision, std::vector<OrderWindow>& children);
   void fail_window(const OrderWindow& w, TypeRun& t, const std::string& message);
   bool produce_page(TypeRun& t, const PageResult& r, std::string& value);
+  void keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, std::string payload,
+                        const Error& why);
+  void write_dead_letters(FetchResult& result);
   void abort(const std::string& reason);
   void add_counters(TypeRun& t, const walmart::RequestCounters& rc) {
     t.counters.requests += rc.requests;
@@ -283,18 +302,26 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
     walmart::build_order_message(order.json, r.request_time, value);
     const kafka::OutgoingMessage message(cfg_.kafka.topic, order.purchase_order_id, value,
                                          t.headers);
+    std::shared_ptr<std::string> kept;
+    if (value.size() >= kKeepForDeadLetterBytes) kept = std::make_shared<std::string>(value);
     try {
-      auto error = producer_->produce(message, [this, c = &t.counters](const kafka::DeliveryReport& rep) {
+      auto error = producer_->produce(message, [this, tr = &t, kept](const kafka::DeliveryReport& rep) {
         if (rep.acknowledged()) {
-          c->acknowledged++;
+          tr->counters.acknowledged++;
+        } else if (kept && rep.error->cls == ErrorClass::bad_record) {
+          keep_dead_letter(*tr, rep.key, std::move(*kept), *rep.error);  // the broker's limit
         } else {
-          c->delivery_failed++;
+          tr->counters.delivery_failed++;
           if (!workers_finished_) {
             abort(fmt::format("Kafka did not acknowledge an order ({})", rep.error->describe()));
           }
         }
       });
-      if (error) {
+      if (error && error->cls == ErrorClass::bad_record) {
+        // Too large for the producer's message.max.bytes (or otherwise refused as a record): one
+        // order must not stop the run; it is kept whole in the dead letter instead.
+        keep_dead_letter(t, order.purchase_order_id, value, *error);
+      } else if (error) {
         t.counters.add_error(fmt::format("order {} not accepted by the producer: {}",
                                          order.purchase_order_id, error->describe()));
         abort(fmt::format("Kafka did not accept an order: {}", error->describe()));
@@ -306,6 +333,71 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
     }
   }
   return true;
+}
+
+void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id,
+                                std::string payload, const Error& why) {
+  spdlog::warn("fetch {}: order {} ({} bytes) is too large for Kafka topic {} ({}); it goes to the "
+               "dead letter and the run goes on",
+               run_id_, purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe());
+  PendingDeadLetter d;
+  d.type = &t;
+  mysql::DeadLetter& l = d.letter;
+  // One row per order and account: fetching the order again replaces it with its newer version.
+  l.origin.source = fmt::format("fetch:{}:{}:{}", account_.name, t.counters.type(), purchase_order_id);
+  l.origin.record_index = 0;
+  l.origin.topic = cfg_.kafka.topic;
+  l.origin.key = std::string(purchase_order_id);
+  try {
+    l.purchase_order_id = std::stoll(std::string(purchase_order_id));
+  } catch (const std::exception&) {
+    l.purchase_order_id.reset();  // not a number: the payload still names it
+  }
+  l.error_class = std::string(to_string(ErrorClass::bad_record));
+  l.error_code = why.code;
+  l.message = fmt::format("order {} ({} bytes with request_time) is too large for Kafka topic {}: "
+                          "{} (fetch run {}, ship node type {})",
+                          purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe(),
+                          run_id_, t.counters.type());
+  l.payload = std::move(payload);
+  std::lock_guard lock(dead_letters_mutex_);
+  dead_letters_.push_back(std::move(d));
+}
+
+void FetchRun::write_dead_letters(FetchResult& result) {
+  std::vector<PendingDeadLetter> pending;
+  {
+    std::lock_guard lock(dead_letters_mutex_);
+    pending.swap(dead_letters_);
+  }
+  if (pending.empty()) return;
+  mysql::WriteBatch batch;
+  for (const auto& d : pending) batch.dead_letters.push_back(d.letter);
+  try {
+    mysql::BatchWriter writer(cfg_.mysql, mysql::BatchWriterOptions{});
+    (void)writer.write(batch);
+  } catch (const EtlError& e) {
+    // Not kept anywhere: these orders count as not acknowledged, the run is incomplete and no
+    // watermark passes them.
+    for (const auto& d : pending) {
+      d.type->counters.add_error(fmt::format("order {} is too large for Kafka and could not be "
+                                             "kept in walmart_order_dead_letter: {}",
+                                             d.letter.origin.key.value_or("?"), e.what()));
+    }
+    abort(fmt::format("{} order(s) too large for Kafka could not be written to "
+                      "walmart_order_dead_letter: {}",
+                      pending.size(), e.what()));
+    return;
+  }
+  for (const auto& d : pending) {
+    d.type->counters.dead_lettered++;
+    if (result.dead_letter_ids.size() < 10) {
+      result.dead_letter_ids.push_back(d.letter.origin.key.value_or("?"));
+    }
+  }
+  result.dead_letters += pending.size();
+  spdlog::warn("fetch {}: {} order(s) too large for Kafka kept in {}.walmart_order_dead_letter",
+               run_id_, pending.size(), cfg_.mysql.database);
 }
 
 void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client,
@@ -535,6 +627,7 @@ FetchResult FetchRun::run() {
     result.undelivered = flushed.undelivered + flushed.counters.failed;
     // Anything still queued is dropped now, so that its reports fire while types_ is alive.
     producer_->purge_undelivered();
+    write_dead_letters(result);
   }
 
   for (auto& t : types_) {
@@ -602,6 +695,13 @@ std::string FetchResult::describe() const {
   }
   out += format_summary_table(types, dry_run);
   if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
+  if (dead_letters > 0) {
+    std::string ids;
+    for (const auto& id : dead_letter_ids) ids += (ids.empty() ? "" : ", ") + id;
+    out += fmt::format("dead letter: {} order(s) too large for Kafka kept whole in "
+                       "walmart_order_dead_letter: {}{}\n",
+                       dead_letters, ids, dead_letters > dead_letter_ids.size() ? ", ..." : "");
+  }
   for (const auto& t : types) {
     if (t.watermark_stored) {
       out += fmt::format("watermark {}: {}{}\n", t.ship_node_type,

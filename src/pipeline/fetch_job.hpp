@@ -16,6 +16,9 @@
 //     order JSON as received + request_time, headers account / ship_node_type / run_id),
 //     de-duplicated by purchaseOrderId;
 //  4. flushes the producer (fetch.produce_flush_timeout_ms) and checks every delivery report;
+//     an order Kafka refuses as too large (MSG_SIZE_TOO_LARGE, from the producer or the broker)
+//     is written whole to walmart_order_dead_letter instead, counted and reported, and the run
+//     goes on (if it cannot be written there, the run is incomplete);
 //  5. --since-last: moves a type's watermark only when all its windows were fetched and all its
 //     orders acknowledged; a window that stayed short (fewer orders than its totalCount after
 //     being read again) holds it at that window's start.
@@ -58,6 +61,8 @@ struct FetchResult {
   std::vector<ShipNodeSummary> types;
   std::string kafka;            // the producer's flush summary ("all 1200 messages acknowledged")
   uint64_t undelivered = 0;     // orders Kafka did not acknowledge (all types)
+  uint64_t dead_letters = 0;    // orders too large for Kafka, kept in walmart_order_dead_letter
+  std::vector<std::string> dead_letter_ids;  // the first few of them
   std::optional<std::string> aborted;  // why the run stopped early
   double elapsed_s = 0;
 

@@ -41,7 +41,8 @@ ShipNodeSummary ShipNodeCounters::summary() const {
   s.dead_lettered = dead_lettered.load();
   s.token_refreshes = token_refreshes.load();
   s.acknowledged = acknowledged.load();
-  s.not_acknowledged = s.orders > s.acknowledged ? s.orders - s.acknowledged : 0;
+  const uint64_t kept = s.acknowledged + s.dead_lettered;
+  s.not_acknowledged = s.orders > kept ? s.orders - kept : 0;
   std::lock_guard lock(errors_mutex_);
   s.errors = errors_;
   s.short_from_ms = short_from_ms_;
