@@ -694,6 +694,25 @@ std::string FetchResult::describe() const {
                        walmart::format_api_time(t.range_end_ms));
   }
   out += format_summary_table(types, dry_run);
+  uint64_t requests = 0;
+  uint64_t windows = 0;
+  uint64_t splits = 0;
+  uint64_t slowdowns = 0;
+  uint64_t throttled = 0;
+  for (const auto& t : types) {
+    requests += t.requests;
+    windows += t.windows_total;
+    splits += t.windows_split;
+    slowdowns += t.slowdowns;
+    throttled += t.throttled;
+  }
+  out += fmt::format("requests: {} for {} orders ({:.1f} orders/request), {} window(s) asked for "
+                     "({} split){}\n",
+                     requests, orders(),
+                     requests > 0 ? static_cast<double>(orders()) / static_cast<double>(requests) : 0.0,
+                     windows, splits,
+                     throttled > 0 ? fmt::format("; {} 429(s), {} slowed the pace", throttled, slowdowns)
+                                   : std::string());
   if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
   if (dead_letters > 0) {
     std::string ids;

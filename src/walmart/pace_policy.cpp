@@ -120,8 +120,19 @@ PacePolicy::Verdict PacePolicy::throttled(TimePoint now, TimePoint sent_at,
   record(true);
   const std::optional<int64_t> count = token_count ? token_count : last_count_;
   if (token_count) last_count_ = token_count;
-  if (count && *count > 0) return Verdict::server_has_tokens;
+  if (count && *count > 0) {
+    if (judging_) {
+      // A slow-down made while the server said nothing about its tokens, now shown needless.
+      judging_ = false;
+      rpm_ = pace_before_;
+    }
+    return Verdict::server_has_tokens;
+  }
   if (slowed_once_ && sent_at < last_slowdown_) return Verdict::same_episode;
+  if (count && slowed_once_ && now - last_slowdown_ < kMinSlowdownGap) {
+    // The server's replenishment time already holds everyone; judge the new pace after a while.
+    return Verdict::same_episode;
+  }
   if (!count) {
     // The server says nothing about its tokens: judge by the share of 429s instead.
     if (judging_) {
@@ -152,7 +163,6 @@ PacePolicy::Verdict PacePolicy::throttled(TimePoint now, TimePoint sent_at,
   slowed_once_ = true;
   last_slowdown_ = now;
   last_growth_ = now;
-  count_started_ = false;  // measure the server's rate afresh at the new pace
   return Verdict::slowed;
 }
 

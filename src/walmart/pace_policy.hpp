@@ -10,12 +10,14 @@
 //        before it when the 429 carries none): the throttling is not about this client's pace,
 //        no slow-down;
 //      * the request was sent before the last slow-down: that episode was already answered;
-//      * the server reports an empty bucket (count 0): slow down;
+//      * the server reports an empty bucket (count 0): slow down, at most once a second (its
+//        replenishment time holds everyone meanwhile);
 //      * the server reports no counts at all: after a slow-down, the share of 429s among the
 //        next kJudgeSamples answers is compared with the share before it; if the lower pace
 //        did not lower the share, the slow-down is undone and that share is taken as the
 //        server's pace-independent share (the baseline); later 429s slow down only while the
-//        recent share is clearly above that baseline.
+//        recent share is clearly above that baseline. A 429 that does come with tokens left
+//        undoes such a slow-down at once.
 //    A slow-down sets the pace to 90% of the server's rate as measured from its token counts
 //    (tokens spent by our successes plus the change of the count, over at least a second), or to
 //    half the pace when that is unknown.
@@ -40,6 +42,7 @@ class PacePolicy {
   static constexpr std::chrono::milliseconds kDoublingTime{2000};
   static constexpr std::chrono::milliseconds kProbeTime{10000};
   static constexpr std::chrono::milliseconds kCountStretch{10000};
+  static constexpr std::chrono::milliseconds kMinSlowdownGap{1000};
 
   enum class Verdict {
     slowed,            // the pace was lowered

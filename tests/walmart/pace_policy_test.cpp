@@ -56,6 +56,27 @@ TEST(PacePolicy, ASecondThrottleOfTheSameEpisodeDoesNotSlowAgain) {
   EXPECT_EQ(p.rpm(), 300);
 }
 
+TEST(PacePolicy, WithAnEmptyBucketItSlowsDownAtMostOnceASecond) {
+  PacePolicy p(600);
+  p.sent(at(0));
+  EXPECT_EQ(p.throttled(at(0.1), at(0), 0), Verdict::slowed);
+  p.sent(at(0.2));
+  EXPECT_EQ(p.throttled(at(0.3), at(0.2), 0), Verdict::same_episode);  // 0.2 s later
+  EXPECT_EQ(p.rpm(), 300);
+  p.sent(at(1.2));
+  EXPECT_EQ(p.throttled(at(1.3), at(1.2), 0), Verdict::slowed);
+}
+
+TEST(PacePolicy, A429WithTokensLeftUndoesASlowDownMadeWithoutCounts) {
+  PacePolicy p(600);
+  p.sent(at(0));
+  EXPECT_EQ(p.throttled(at(0.1), at(0), std::nullopt), Verdict::slowed);
+  EXPECT_EQ(p.rpm(), 300);
+  p.sent(at(0.2));
+  EXPECT_EQ(p.throttled(at(0.3), at(0.2), 40), Verdict::server_has_tokens);
+  EXPECT_EQ(p.rpm(), 600);
+}
+
 // A server that answers 429 to every 4th request whatever the pace, and tells nothing about its
 // tokens. The old rule (halve on every episode, +1/64 per success) sank to ~1 request a minute.
 TEST(PacePolicy, AShareOf429sThatThePaceDoesNotChangeIsTakenAsTheServersOwn) {
@@ -84,12 +105,12 @@ TEST(PacePolicy, AShareOf429sThatThePaceDoesNotChangeIsTakenAsTheServersOwn) {
 TEST(PacePolicy, RecoversFromTheFloorWithinSeconds) {
   PacePolicy p(600);
   double t = 0;
-  // Pace-caused 429s (the server has no tokens), each after the previous slow-down and judged
-  // helpful (no 429 in between): down to the floor.
+  // 429s from a server that reports no counts, each after the previous slow-down was judged
+  // helpful (no 429 in the answers after it): down to the floor.
   for (int k = 0; k < 6; ++k) {
-    for (int i = 0; i < PacePolicy::kJudgeSamples; ++i, t += 0.01) p.succeeded(at(t), 0);
+    for (int i = 0; i < PacePolicy::kJudgeSamples; ++i, t += 0.01) p.succeeded(at(t), std::nullopt);
     p.sent(at(t));
-    p.throttled(at(t + 0.01), at(t), 0);
+    p.throttled(at(t + 0.01), at(t), std::nullopt);
     t += 0.02;
   }
   ASSERT_EQ(p.rpm(), p.floor());
@@ -99,7 +120,7 @@ TEST(PacePolicy, RecoversFromTheFloorWithinSeconds) {
   while (p.rpm() < 600 && t - start < 120) {
     t += 60.0 / p.rpm();
     p.sent(at(t));
-    p.succeeded(at(t + 0.01), 5);
+    p.succeeded(at(t + 0.01), std::nullopt);
   }
   EXPECT_EQ(p.rpm(), 600);
   EXPECT_LT(t - start, 20) << "recovery took " << t - start << " s";
