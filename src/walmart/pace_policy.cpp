@@ -84,7 +84,7 @@ void PacePolicy::grow(TimePoint now) {
   last_growth_ = now;
   if (rpm_ <= 0 || dt <= 0) return;
   double next = rpm_;
-  if (slowed_once_ && now - last_slowdown_ < kProbeTime) {
+  if (slowed_once_ && slowed_to_measured_ && now - last_slowdown_ < kProbeTime) {
     next *= 1.0 + 0.01 * dt;  // close to where the server pushed back: creep
   } else {
     next *= std::exp2(dt / std::chrono::duration<double>(kDoublingTime).count());
@@ -129,8 +129,9 @@ PacePolicy::Verdict PacePolicy::throttled(TimePoint now, TimePoint sent_at,
     return Verdict::server_has_tokens;
   }
   if (slowed_once_ && sent_at < last_slowdown_) return Verdict::same_episode;
-  if (count && slowed_once_ && now - last_slowdown_ < kMinSlowdownGap) {
-    // The server's replenishment time already holds everyone; judge the new pace after a while.
+  const auto server = server_rpm(now);
+  if (count && server && slowed_once_ && now - last_slowdown_ < kMinSlowdownGap) {
+    // Already at the server's measured rate; its replenishment time holds everyone meanwhile.
     return Verdict::same_episode;
   }
   if (!count) {
@@ -152,7 +153,8 @@ PacePolicy::Verdict PacePolicy::throttled(TimePoint now, TimePoint sent_at,
   }
   const double base = rpm_ > 0 ? rpm_ : observed_rpm(now);
   double next = base / 2;
-  if (const auto server = server_rpm(now)) next = std::min(base, 0.9 * *server);
+  slowed_to_measured_ = server.has_value();
+  if (server) next = std::min(base, 0.9 * *server);
   pace_before_ = rpm_;
   share_before_ = recent_share();
   rpm_ = std::max(floor_, next);

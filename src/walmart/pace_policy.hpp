@@ -10,8 +10,8 @@
 //        before it when the 429 carries none): the throttling is not about this client's pace,
 //        no slow-down;
 //      * the request was sent before the last slow-down: that episode was already answered;
-//      * the server reports an empty bucket (count 0): slow down, at most once a second (its
-//        replenishment time holds everyone meanwhile);
+//      * the server reports an empty bucket (count 0): slow down - once its rate is measured, at
+//        most once a second (its replenishment time holds everyone meanwhile);
 //      * the server reports no counts at all: after a slow-down, the share of 429s among the
 //        next kJudgeSamples answers is compared with the share before it; if the lower pace
 //        did not lower the share, the slow-down is undone and that share is taken as the
@@ -21,9 +21,10 @@
 //    A slow-down sets the pace to 90% of the server's rate as measured from its token counts
 //    (tokens spent by our successes plus the change of the count, over at least a second), or to
 //    half the pace when that is unknown.
-//  - Recovery is by time, not by successes: for kProbeTime after a slow-down the pace creeps up
-//    by 1% a second (near the rate where the server pushed back), then doubles every
-//    kDoublingTime, up to the configured limit. From the floor back to 600/min: about 16 s.
+//  - Recovery is by time, not by successes: for kProbeTime after a slow-down to the server's
+//    measured rate the pace creeps up by 1% a second (it is near where the server pushed back);
+//    otherwise, and after that, it doubles every kDoublingTime, up to the configured limit. From
+//    the floor back to 600/min: about 7 s (16 s after a measured slow-down).
 
 #include <array>
 #include <chrono>
@@ -91,6 +92,7 @@ class PacePolicy {
   TimePoint last_slowdown_{};
   bool slowed_once_ = false;
   double throttled_pace_ = 0;  // the pace when the last slow-down happened (recovery target)
+  bool slowed_to_measured_ = false;  // the last slow-down went to the server's measured rate
   TimePoint last_growth_{};
   // Observed sending rate (for the unlimited pace): requests per second over the last minute.
   std::array<uint32_t, 60> per_second_{};

@@ -56,8 +56,8 @@ TEST(RateLimiter, ThrottledHoldsEveryoneAndHalvesThePace) {
   ASSERT_TRUE(limiter.acquire());
   EXPECT_GE(Clock::now(), hold);
   limiter.succeeded();
-  EXPECT_GE(limiter.current_rpm(), 300);  // speeds up again with time (pace_policy_test)
-  EXPECT_LT(limiter.current_rpm(), 310);
+  EXPECT_GT(limiter.current_rpm(), 300);  // speeds up again with time (pace_policy_test)
+  EXPECT_LT(limiter.current_rpm(), 600);
   EXPECT_EQ(limiter.floor_rpm(), 60);
 }
 
