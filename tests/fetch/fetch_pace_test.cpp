@@ -89,10 +89,10 @@ TEST(FetchPace, NoClientLimitConvergesOnTheServersTokenBucketWithFew429s) {
   const uint64_t requests = total(result, &pipeline::ShipNodeSummary::requests);
   const uint64_t n429 = total(result, &pipeline::ShipNodeSummary::throttled);
   ASSERT_GT(requests, 60u);
-  // Converged: at most one request in ten refused, and not much slower than 10 a second.
+  // Converged: at most one request in ten refused, and at least 4/7 of the server's 10 a second.
   EXPECT_LE(n429, requests / 10) << requests << " requests";
   const double accepted = static_cast<double>(requests - n429);
-  EXPECT_LT(result.elapsed_s, 1.5 * accepted / 10.0 + 2.0) << accepted << " requests answered";
+  EXPECT_LT(result.elapsed_s, 1.75 * accepted / 10.0 + 2.0) << accepted << " requests answered";
 }
 
 TEST(FetchPace, RequestsStayCloseToOnePerPageOfOrders) {
