@@ -161,7 +161,8 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
                           shared_.backoff_max);
       }
       const auto verdict = shared_.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait,
-                                                      token_count_of(response_));
+                                                      token_count_of(response_),
+                                                      until_ms.has_value());
       if (verdict == PacePolicy::Verdict::slowed) ++counters.slowdowns;
       if (++throttles > max_throttles) {
         e.message = fmt::format("{} (still throttled after {} attempts)", e.message, throttles);

@@ -116,7 +116,8 @@ void PacePolicy::succeeded(TimePoint now, std::optional<int64_t> token_count) {
 }
 
 PacePolicy::Verdict PacePolicy::throttled(TimePoint now, TimePoint sent_at,
-                                          std::optional<int64_t> token_count) {
+                                          std::optional<int64_t> token_count,
+                                          std::optional<std::chrono::milliseconds> replenish_in) {
   record(true);
   const std::optional<int64_t> count = token_count ? token_count : last_count_;
   if (token_count) last_count_ = token_count;
@@ -154,7 +155,12 @@ PacePolicy::Verdict PacePolicy::throttled(TimePoint now, TimePoint sent_at,
   const double base = rpm_ > 0 ? rpm_ : observed_rpm(now);
   double next = base / 2;
   slowed_to_measured_ = server.has_value();
-  if (server) next = std::min(base, 0.9 * *server);
+  if (server) {
+    next = std::min(base, 0.9 * *server);
+  } else if (count && replenish_in && replenish_in->count() > 0) {
+    // An empty bucket gets its next token after replenish_in: it refills no faster than that.
+    next = std::min(next, 60000.0 / static_cast<double>(replenish_in->count()));
+  }
   pace_before_ = rpm_;
   share_before_ = recent_share();
   rpm_ = std::max(floor_, next);

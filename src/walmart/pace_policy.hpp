@@ -20,7 +20,8 @@
 //        undoes such a slow-down at once.
 //    A slow-down sets the pace to 90% of the server's rate as measured from its token counts
 //    (tokens spent by our successes plus the change of the count, over at least a second), or to
-//    half the pace when that is unknown.
+//    half the pace when that is unknown - and, when the bucket is empty, to no more than one
+//    request per replenishment interval the server announced (it refills at most that fast).
 //  - Recovery is by time, not by successes: for kProbeTime after a slow-down to the server's
 //    measured rate the pace creeps up by 1% a second (it is near where the server pushed back);
 //    otherwise, and after that, it doubles every kDoublingTime, up to the configured limit. From
@@ -61,8 +62,10 @@ class PacePolicy {
   void sent(TimePoint at);
   // An answer other than 429 arrived (token_count: its X-Current-Token-Count, if any).
   void succeeded(TimePoint now, std::optional<int64_t> token_count);
-  // A 429 arrived for a request sent at `sent_at`.
-  Verdict throttled(TimePoint now, TimePoint sent_at, std::optional<int64_t> token_count);
+  // A 429 arrived for a request sent at `sent_at`; `replenish_in`: how long until the server's
+  // next token (its X-Next-Replenishment-Time), when it said.
+  Verdict throttled(TimePoint now, TimePoint sent_at, std::optional<int64_t> token_count,
+                    std::optional<std::chrono::milliseconds> replenish_in = std::nullopt);
 
   // Requests per minute now; 0 = unlimited.
   [[nodiscard]] double rpm() const noexcept { return rpm_; }

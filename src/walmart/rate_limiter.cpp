@@ -37,10 +37,16 @@ bool RateLimiter::acquire() {
 }
 
 PacePolicy::Verdict RateLimiter::throttled(Clock::time_point sent_at, Clock::time_point hold_until,
-                                           std::optional<int64_t> token_count) {
+                                           std::optional<int64_t> token_count,
+                                           bool server_replenishment) {
   std::lock_guard lock(mutex_);
   hold_until_ = std::max(hold_until_, hold_until);
-  const auto verdict = policy_.throttled(Clock::now(), sent_at, token_count);
+  const auto now = Clock::now();
+  std::optional<std::chrono::milliseconds> replenish_in;
+  if (server_replenishment) {
+    replenish_in = std::chrono::duration_cast<std::chrono::milliseconds>(hold_until - now);
+  }
+  const auto verdict = policy_.throttled(now, sent_at, token_count, replenish_in);
   // Slots already handed out keep their place; the queue restarts after the hold.
   next_slot_ = std::max(next_slot_, hold_until_);
   return verdict;

@@ -26,9 +26,11 @@ class RateLimiter {
   bool acquire();
 
   // A 429 arrived for a request sent at `sent_at`: hold everyone until `hold_until`, and let the
-  // policy decide whether the pace goes down (token_count: the answer's X-Current-Token-Count).
+  // policy decide whether the pace goes down (token_count: the answer's X-Current-Token-Count;
+  // server_replenishment: hold_until is the server's X-Next-Replenishment-Time, not a backoff).
   PacePolicy::Verdict throttled(Clock::time_point sent_at, Clock::time_point hold_until,
-                                std::optional<int64_t> token_count = std::nullopt);
+                                std::optional<int64_t> token_count = std::nullopt,
+                                bool server_replenishment = false);
   // Any other answer arrived.
   void succeeded(std::optional<int64_t> token_count = std::nullopt);
 

@@ -74,6 +74,15 @@ TEST(PacePolicy, AnEmptyBucketSetsThePaceToTheServersMeasuredRateAtMostOnceASeco
   EXPECT_GE(p.rpm(), p.floor());
 }
 
+TEST(PacePolicy, AnEmptyBucketIsNotAskedFasterThanItRefills) {
+  PacePolicy p(0);  // unlimited, sending far faster than the server refills
+  for (int i = 0; i < 40; ++i) p.sent(at(0.001 * i));
+  // The next token comes in 150 ms: no more than 400 requests a minute until measured better.
+  EXPECT_EQ(p.throttled(at(0.05), at(0.04), 0, milliseconds(150)), Verdict::slowed);
+  EXPECT_LE(p.rpm(), 400);
+  EXPECT_GE(p.rpm(), p.floor());
+}
+
 TEST(PacePolicy, A429WithTokensLeftUndoesASlowDownMadeWithoutCounts) {
   PacePolicy p(600);
   p.sent(at(0));
