@@ -38,7 +38,6 @@ namespace {
 using walmart::DateFilter;
 using walmart::OrderWindow;
 using walmart::PageResult;
-
 using walmart::WindowPlanner;
 
 constexpr int64_t kDayMs = 86'400'000;
@@ -47,7 +46,6 @@ constexpr int64_t kHourMs = 3'600'000;
 // refusing one as too large (its topic's max.message.bytes, in the delivery report) can still
 // put it in the dead letter. No topic limit is smaller; smaller messages keep no copy.
 constexpr size_t kKeepForDeadLetterBytes = 512 * 1024;
-
 
 // Windows waiting to be fetched. pop() blocks while others are in flight (they may split).
 class WindowQueue {

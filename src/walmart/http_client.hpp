@@ -95,7 +95,8 @@ class HttpClient {
 
 // A transport failure (curl_code != CURLE_OK) as a classified error. Retriable: connection
 // refused/reset, timeouts, DNS, partial or empty replies, send/receive errors. Fatal: a malformed
-// URL, an unsupported protocol, TLS certificate problems, a body over max_response_bytes. `context` says what was requested
+// URL, an unsupported protocol, TLS certificate problems, a body over max_response_bytes.
+// `context` says what was requested
 // (never the query string: "GET /v3/orders (SellerFulfilled 2024-05-01T00:00Z..)").
 Error classify_transport(const HttpResponse& response, std::string_view context);
 

@@ -255,7 +255,7 @@ struct Simulator::Impl {
     const Page page = find_page(model, q, now, options.max_result_orders);
     if (page.over_cap)
       return error_reply(too_many_orders(page.total_count, options.max_result_orders));
-    // Observed: the released endpoint answers with the getAllOrders text too (reference §3.2).
+    // Observed: the released endpoint answers with the getAllOrders text too.
     if (page.orders.empty()) return error_reply(orders_not_found("getAllOrders"));
     Reply r;
     render_list_body(r.body, q, page, now, options.seed, identity);
