@@ -1,4 +1,4 @@
-// fetch benchmarks (issue 5): orders/s from the API simulator (no throttling) through the fetch
+// fetch benchmarks: orders/s from the API simulator (no throttling) through the fetch
 // job into the dev broker, for >= 100,000 orders; the page parser alone; and the rate limit held
 // against a throttling simulator (no 429 when fetch.requests_per_minute is below the server's).
 //

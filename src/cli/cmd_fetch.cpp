@@ -93,10 +93,12 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand(
       "fetch",
       "Fetch orders from the Walmart Marketplace API (GET /v3/orders, every configured ship-node\n"
-      "type, following nextCursor, windows split when over the per-query cap, throttled) and\n"
-      "produce each order to Kafka (kafka.topic, key purchaseOrderId; the order JSON as received\n"
-      "plus \"request_time\"). Exit 0 only if every window was fetched completely and every order\n"
-      "was acknowledged by Kafka; otherwise 1, saying what is missing.");
+      "type, following nextCursor; windows sized from the API's totalCount, split only past the\n"
+      "per-query cap or for idle workers; paced by fetch.requests_per_minute and the server's\n"
+      "throttling headers) and produce each order to Kafka (kafka.topic, key purchaseOrderId; the\n"
+      "order JSON as received plus \"request_time\"). An order too large for Kafka is kept in\n"
+      "walmart_order_dead_letter. Exit 0 only if every window was fetched completely and every\n"
+      "order was acknowledged by Kafka (or kept there); otherwise 1, saying what is missing.");
   auto f = std::make_shared<FetchFlags>();
   cmd->add_option("--start", f->start, "First UTC day of orders created (YYYY-MM-DD); with "
                                        "--since-last/--follow: where the first run starts")

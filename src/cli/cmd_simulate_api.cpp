@@ -24,6 +24,7 @@ struct SimulateApiArgs {
   walmart::sim::SimulatorOptions options;
   int64_t token_ttl_s = 900;
   int64_t latency_ms = 0;
+  int64_t throttle_hold_ms = 500;
   bool no_token_faults = false;
   std::string now;
   std::string port_file;
@@ -114,6 +115,10 @@ void add_simulate_api_command(CLI::App& app, CliContext& ctx) {
                   "Fraction of 200 responses whose connection is closed mid-body");
   cmd->add_option("--malformed-rate", o.faults.malformed_rate,
                   "Fraction of 200 responses with a truncated (invalid JSON) body");
+  cmd->add_option("--throttle-rate", o.faults.throttle_rate,
+                  "Fraction of order calls answered 429 whatever the pace (a gateway under load)");
+  cmd->add_option("--throttle-hold-ms", args->throttle_hold_ms,
+                  "X-Next-Replenishment-Time of those 429s, ms ahead");
   cmd->add_option("--latency-ms", args->latency_ms, "Delay added to every response, ms");
   cmd->add_flag("--no-token-faults", args->no_token_faults,
                 "Never fault POST /v3/token (faults then hit order calls only)");
@@ -133,6 +138,7 @@ void add_simulate_api_command(CLI::App& app, CliContext& ctx) {
       walmart::sim::SimulatorOptions options = args->options;
       options.token_ttl = std::chrono::seconds(args->token_ttl_s);
       options.faults.latency = std::chrono::milliseconds(args->latency_ms);
+      options.faults.throttle_hold = std::chrono::milliseconds(args->throttle_hold_ms);
       options.faults.token_endpoint = !args->no_token_faults;
       if (!args->now.empty()) options.now_ms = parse_now(args->now);
       if (args->dump_only && args->dump_file.empty()) {

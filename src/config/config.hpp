@@ -63,7 +63,7 @@ struct WalmartConfig {
 struct FetchConfig {
   std::vector<std::string> ship_node_types{"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
   int limit = 200;                        // page size, 1..200
-  std::chrono::minutes window{60};        // a requested range is cut into windows of this size
+  std::chrono::minutes window{10080};     // first windows are at most this wide (7 days)
   int max_orders_per_query = 10000;       // the API's cap; windows above it are split
   int requests_per_minute = 600;          // client-side token bucket; 0 = unlimited
   int concurrency = 4;                    // windows in flight
@@ -72,6 +72,8 @@ struct FetchConfig {
   std::chrono::milliseconds backoff_max{30000};
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{60000};
+  // A larger answer (after decompression) fails its request: 200 orders of ~50 KB, 3x headroom.
+  int max_response_mb = 32;
   std::chrono::minutes since_last_overlap{10};  // --since-last re-reads this much before the watermark
   std::chrono::milliseconds produce_flush_timeout{60000};
 };

@@ -387,6 +387,7 @@ Config read_config(const YAML::Node& root) {
     s.duration("backoff_max_ms", f.backoff_max, 1, 3600000);
     s.duration("connect_timeout_ms", f.connect_timeout, 1, 600000);
     s.duration("request_timeout_ms", f.request_timeout, 1, 3600000);
+    s.integer("max_response_mb", f.max_response_mb, 1, 4096);
     s.duration("since_last_overlap_minutes", f.since_last_overlap, 0, 60 * 24 * 7);
     s.duration("produce_flush_timeout_ms", f.produce_flush_timeout, 1, 3600000);
     s.reject_unknown();
@@ -595,6 +596,7 @@ std::string to_masked_yaml(const Config& cfg) {
   out << YAML::Key << "backoff_max_ms" << YAML::Value << f.backoff_max.count();
   out << YAML::Key << "connect_timeout_ms" << YAML::Value << f.connect_timeout.count();
   out << YAML::Key << "request_timeout_ms" << YAML::Value << f.request_timeout.count();
+  out << YAML::Key << "max_response_mb" << YAML::Value << f.max_response_mb;
   out << YAML::Key << "since_last_overlap_minutes" << YAML::Value << f.since_last_overlap.count();
   out << YAML::Key << "produce_flush_timeout_ms" << YAML::Value << f.produce_flush_timeout.count();
   out << YAML::EndMap;

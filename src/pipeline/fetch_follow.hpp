@@ -1,9 +1,9 @@
 #pragma once
-// `walmart-etl fetch --follow [--interval 5m]`: incremental fetch forever (issue 7, "Continuous
-// mode"). Every interval it runs the --since-last fetch; a cycle that fails (API or Kafka down,
-// an order not acknowledged) leaves the watermarks where they were and is retried after an
-// exponential backoff (fetch.backoff_initial_ms doubling up to the interval), so outages are
-// survived and nothing is skipped. SIGINT/SIGTERM stop it cleanly: the running cycle stops
+// `walmart-etl fetch --follow [--interval 5m]`: incremental fetch forever. Every interval it
+// runs the --since-last fetch; a cycle that fails (API or Kafka down, an order not acknowledged)
+// leaves the watermarks where they were and is retried after an exponential backoff
+// (fetch.backoff_initial_ms doubling up to the interval), so outages are survived and nothing is
+// skipped. SIGINT/SIGTERM stop it cleanly: the running cycle stops
 // taking windows, flushes what it produced, moves no watermark it has not earned, and the
 // command exits 0.
 //

@@ -18,7 +18,9 @@
 #include "common/utc_time.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/topic_admin.hpp"
+#include "mysql/batch_writer.hpp"
 #include "mysql/watermark_store.hpp"
+#include "mysql/write_batch.hpp"
 #include "pipeline/fetch_dedup.hpp"
 #include "walmart/correlation_id.hpp"
 #include "walmart/credentials.hpp"
@@ -27,6 +29,7 @@
 #include "walmart/rate_limiter.hpp"
 #include "walmart/server_clock.hpp"
 #include "walmart/token_provider.hpp"
+#include "walmart/window_planner.hpp"
 
 namespace etl::pipeline {
 
@@ -35,16 +38,14 @@ namespace {
 using walmart::DateFilter;
 using walmart::OrderWindow;
 using walmart::PageResult;
+using walmart::WindowPlanner;
 
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kHourMs = 3'600'000;
-// Windows over the cap (by totalCount) are halved down to this length; a fuller one fails.
-constexpr int64_t kMinSplitMs = 1000;
-// A 400 naming the window's start date is taken as "too many orders" (the simulator's and,
-// presumably, the API's answer over its cap) and halved down to this length, then reported.
-constexpr int64_t kMinRejectedSplitMs = 60'000;
-// A created-date window whose pages held fewer orders than its totalCount is read again.
-constexpr int kMaxWindowAttempts = 3;
+// Messages at least this large keep a copy of their value until Kafka answers, so that a broker
+// refusing one as too large (its topic's max.message.bytes, in the delivery report) can still
+// put it in the dead letter. No topic limit is smaller; smaller messages keep no copy.
+constexpr size_t kKeepForDeadLetterBytes = 512 * 1024;
 
 // Windows waiting to be fetched. pop() blocks while others are in flight (they may split).
 class WindowQueue {
@@ -64,7 +65,7 @@ class WindowQueue {
     ++in_flight_;
     return w;
   }
-  // The window taken by pop() is finished; `children` (its halves) are queued first.
+  // The window taken by pop() is finished; `children` (its parts) are queued first.
   void done(std::vector<OrderWindow> children) {
     std::lock_guard lock(mutex_);
     for (auto it = children.rbegin(); it != children.rend(); ++it) queue_.push_front(std::move(*it));
@@ -88,6 +89,12 @@ struct TypeRun {
   std::array<kafka::HeaderView, 3> headers{};
 };
 
+// An order Kafka refused as too large, waiting to be written to the dead letter.
+struct PendingDeadLetter {
+  TypeRun* type = nullptr;
+  mysql::DeadLetter letter;
+};
+
 std::string describe_range(int64_t start_ms, int64_t end_ms, bool open_end) {
   return fmt::format("{}..{}", walmart::format_api_time(start_ms),
                      open_end ? fmt::format("now ({})", walmart::format_api_time(end_ms))
@@ -106,6 +113,9 @@ class FetchRun {
         run_id_(walmart::new_correlation_id()),
         account_(walmart::resolve_account(cfg.walmart_token, request.account)),
         limiter_(cfg.fetch.requests_per_minute),
+        planner_(walmart::PlannerSettings{
+            std::chrono::duration_cast<std::chrono::milliseconds>(cfg.fetch.window).count(),
+            cfg.fetch.max_orders_per_query, cfg.fetch.limit, cfg.fetch.concurrency}),
         tokens_(cfg.walmart_token, account_,
                 walmart::http_options_for(cfg.fetch, cfg.walmart_token.base_url),
                 walmart::TokenRetryPolicy{cfg.fetch.max_retries, cfg.fetch.backoff_initial,
@@ -132,12 +142,16 @@ class FetchRun {
   walmart::AccountCredentials account_;
   walmart::ServerClock server_clock_;
   walmart::RateLimiter limiter_;
+  WindowPlanner planner_;
   walmart::TokenProvider tokens_;
   std::vector<std::unique_ptr<TypeRun>> types_;  // outlive the producer (delivery callbacks)
   FetchDedup dedup_;
   WindowQueue queue_;
   std::unique_ptr<mysql::WatermarkStore> watermarks_;
   std::unique_ptr<kafka::Producer> producer_;
+
+  std::mutex dead_letters_mutex_;
+  std::vector<PendingDeadLetter> dead_letters_;  // guarded by dead_letters_mutex_
 
   std::atomic<bool> aborted_{false};
   std::atomic<bool> workers_finished_{false};  // reports after this (flush, purge) abort nothing
@@ -150,14 +164,18 @@ class FetchRun {
                     PageResult& r, std::string& value, std::vector<OrderWindow>& children);
   void handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r, bool first_page,
                       std::vector<OrderWindow>& children);
-  void split(const OrderWindow& w, TypeRun& t, bool rejected, std::vector<OrderWindow>& children);
+  void split(TypeRun& t, WindowPlanner::Decision decision, std::vector<OrderWindow>& children);
   void fail_window(const OrderWindow& w, TypeRun& t, const std::string& message);
   bool produce_page(TypeRun& t, const PageResult& r, std::string& value);
+  void keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, std::string payload,
+                        const Error& why);
+  void write_dead_letters(FetchResult& result);
   void abort(const std::string& reason);
   void add_counters(TypeRun& t, const walmart::RequestCounters& rc) {
     t.counters.requests += rc.requests;
     t.counters.retries += rc.retries;
     t.counters.throttled += rc.throttled;
+    t.counters.slowdowns += rc.slowdowns;
     t.counters.token_refreshes += rc.token_refreshes;
   }
   TypeRun& type_of(const std::string& name) {
@@ -229,14 +247,11 @@ void FetchRun::plan_ranges() {
   }
 }
 
-void FetchRun::split(const OrderWindow& w, TypeRun& t, bool rejected,
+void FetchRun::split(TypeRun& t, WindowPlanner::Decision decision,
                      std::vector<OrderWindow>& children) {
-  auto [a, b] = walmart::halve(w);
-  if (rejected) a.rejected_splits = b.rejected_splits = w.rejected_splits + 1;
   t.counters.windows_split++;
-  t.counters.windows_total += 2;
-  children.push_back(std::move(a));
-  children.push_back(std::move(b));
+  t.counters.windows_total += decision.children.size();
+  for (auto& c : decision.children) children.push_back(std::move(c));
 }
 
 void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& message) {
@@ -248,12 +263,15 @@ void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& 
 void FetchRun::handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r,
                               bool first_page, std::vector<OrderWindow>& children) {
   if (first_page && r.http_status == 400 && r.api &&
-      r.api->field == walmart::start_param(filter_) && w.length_ms() >= 2 * kMinRejectedSplitMs) {
-    spdlog::debug("fetch {}: the API refused window {} ({}); taking it for more orders than one "
-                  "query may return and splitting it",
-                 run_id_, w.describe(), r.api->describe());
-    split(w, t, true, children);
-    return;
+      r.api->field == walmart::start_param(filter_)) {
+    auto decision = planner_.after_refusal(w);
+    if (decision.action == WindowPlanner::Action::split) {
+      spdlog::debug("fetch {}: the API refused window {} ({}); taking it for more orders than one "
+                    "query may return and splitting it",
+                    run_id_, w.describe(), r.api->describe());
+      split(t, std::move(decision), children);
+      return;
+    }
   }
   fail_window(w, t, r.error.describe());
   if (stop_requested()) {
@@ -282,18 +300,26 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
     walmart::build_order_message(order.json, r.request_time, value);
     const kafka::OutgoingMessage message(cfg_.kafka.topic, order.purchase_order_id, value,
                                          t.headers);
+    std::shared_ptr<std::string> kept;
+    if (value.size() >= kKeepForDeadLetterBytes) kept = std::make_shared<std::string>(value);
     try {
-      auto error = producer_->produce(message, [this, c = &t.counters](const kafka::DeliveryReport& rep) {
+      auto error = producer_->produce(message, [this, tr = &t, kept](const kafka::DeliveryReport& rep) {
         if (rep.acknowledged()) {
-          c->acknowledged++;
+          tr->counters.acknowledged++;
+        } else if (kept && rep.error->cls == ErrorClass::bad_record) {
+          keep_dead_letter(*tr, rep.key, std::move(*kept), *rep.error);  // the broker's limit
         } else {
-          c->delivery_failed++;
+          tr->counters.delivery_failed++;
           if (!workers_finished_) {
             abort(fmt::format("Kafka did not acknowledge an order ({})", rep.error->describe()));
           }
         }
       });
-      if (error) {
+      if (error && error->cls == ErrorClass::bad_record) {
+        // Too large for the producer's message.max.bytes (or otherwise refused as a record): one
+        // order must not stop the run; it is kept whole in the dead letter instead.
+        keep_dead_letter(t, order.purchase_order_id, value, *error);
+      } else if (error) {
         t.counters.add_error(fmt::format("order {} not accepted by the producer: {}",
                                          order.purchase_order_id, error->describe()));
         abort(fmt::format("Kafka did not accept an order: {}", error->describe()));
@@ -307,12 +333,76 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
   return true;
 }
 
+void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id,
+                                std::string payload, const Error& why) {
+  spdlog::warn("fetch {}: order {} ({} bytes) is too large for Kafka topic {} ({}); it goes to the "
+               "dead letter and the run goes on",
+               run_id_, purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe());
+  PendingDeadLetter d;
+  d.type = &t;
+  mysql::DeadLetter& l = d.letter;
+  // One row per order and account: fetching the order again replaces it with its newer version.
+  l.origin.source = fmt::format("fetch:{}:{}:{}", account_.name, t.counters.type(), purchase_order_id);
+  l.origin.record_index = 0;
+  l.origin.topic = cfg_.kafka.topic;
+  l.origin.key = std::string(purchase_order_id);
+  try {
+    l.purchase_order_id = std::stoll(std::string(purchase_order_id));
+  } catch (const std::exception&) {
+    l.purchase_order_id.reset();  // not a number: the payload still names it
+  }
+  l.error_class = std::string(to_string(ErrorClass::bad_record));
+  l.error_code = why.code;
+  l.message = fmt::format("order {} ({} bytes with request_time) is too large for Kafka topic {}: "
+                          "{} (fetch run {}, ship node type {})",
+                          purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe(),
+                          run_id_, t.counters.type());
+  l.payload = std::move(payload);
+  std::lock_guard lock(dead_letters_mutex_);
+  dead_letters_.push_back(std::move(d));
+}
+
+void FetchRun::write_dead_letters(FetchResult& result) {
+  std::vector<PendingDeadLetter> pending;
+  {
+    std::lock_guard lock(dead_letters_mutex_);
+    pending.swap(dead_letters_);
+  }
+  if (pending.empty()) return;
+  mysql::WriteBatch batch;
+  for (const auto& d : pending) batch.dead_letters.push_back(d.letter);
+  try {
+    mysql::BatchWriter writer(cfg_.mysql, mysql::BatchWriterOptions{});
+    (void)writer.write(batch);
+  } catch (const EtlError& e) {
+    // Not kept anywhere: these orders count as not acknowledged, the run is incomplete and no
+    // watermark passes them.
+    for (const auto& d : pending) {
+      d.type->counters.add_error(fmt::format("order {} is too large for Kafka and could not be "
+                                             "kept in walmart_order_dead_letter: {}",
+                                             d.letter.origin.key.value_or("?"), e.what()));
+    }
+    abort(fmt::format("{} order(s) too large for Kafka could not be written to "
+                      "walmart_order_dead_letter: {}",
+                      pending.size(), e.what()));
+    return;
+  }
+  for (const auto& d : pending) {
+    d.type->counters.dead_lettered++;
+    if (result.dead_letter_ids.size() < 10) {
+      result.dead_letter_ids.push_back(d.letter.origin.key.value_or("?"));
+    }
+  }
+  result.dead_letters += pending.size();
+  spdlog::warn("fetch {}: {} order(s) too large for Kafka kept in {}.walmart_order_dead_letter",
+               run_id_, pending.size(), cfg_.mysql.database);
+}
+
 void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client,
                             PageResult& r, std::string& value, std::vector<OrderWindow>& children) {
   const int limit = cfg_.fetch.limit;
-  const int64_t cap = cfg_.fetch.max_orders_per_query;
   const std::string context = fmt::format("GET /v3/orders {}", w.describe());
-  for (int attempt = 1; attempt <= kMaxWindowAttempts; ++attempt) {
+  for (int reads = 1;; ++reads) {
     walmart::RequestCounters rc;
     client.get_page(walmart::first_page_target(w, filter_, limit), context, r, rc);
     add_counters(t, rc);
@@ -325,23 +415,33 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
       return;
     }
     const int64_t total = r.page.total_count.value_or(static_cast<int64_t>(r.page.orders.size()));
-    if (total > cap) {
-      if (w.length_ms() >= 2 * kMinSplitMs) {
-        spdlog::debug("fetch {}: window {} has {} orders (cap {}), splitting", run_id_,
-                      w.describe(), total, cap);
-        split(w, t, false, children);
+    if (reads == 1) {
+      auto decision = planner_.after_first_page(w, total);
+      if (decision.action == WindowPlanner::Action::fail) {
+        fail_window(w, t, decision.reason);
         return;
       }
-      fail_window(w, t, fmt::format("{} orders match but at most {} can be fetched per query "
-                                    "(fetch.max_orders_per_query), and a window of {} ms cannot "
-                                    "be split further",
-                                    total, cap, w.length_ms()));
-      return;
+      if (decision.action == WindowPlanner::Action::split) {
+        spdlog::debug("fetch {}: window {} has {} orders (cap {}, concurrency {}): {} parts",
+                      run_id_, w.describe(), total, cfg_.fetch.max_orders_per_query,
+                      cfg_.fetch.concurrency, decision.children.size());
+        // This page's orders are produced all the same: a part reads them again and the
+        // de-duplication drops them; the request is not wasted twice.
+        if (!produce_page(t, r, value)) {
+          fail_window(w, t, "stopped: Kafka is not accepting orders");
+          return;
+        }
+        t.counters.pages++;
+        t.counters.orders_received += r.page.orders.size();
+        split(t, std::move(decision), children);
+        return;
+      }
     }
     uint64_t received = 0;
     uint64_t pages = 0;
     const uint64_t max_pages = static_cast<uint64_t>(total / std::max(1, limit)) + 3;
     std::string cursor;
+    bool cursor_gone = false;
     while (true) {
       ++pages;
       t.counters.pages++;
@@ -369,35 +469,41 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
       walmart::RequestCounters prc;
       client.get_page(walmart::cursor_target(cursor), context, r, prc);
       add_counters(t, prc);
-      if (r.kind == PageResult::Kind::no_orders) break;
+      if (r.kind == PageResult::Kind::no_orders) {
+        cursor_gone = true;
+        break;
+      }
       if (r.kind == PageResult::Kind::failed) {
         handle_failure(w, t, r, false, children);
         return;
       }
     }
-    if (received >= static_cast<uint64_t>(total)) {
+    if (received >= static_cast<uint64_t>(total) && !cursor_gone) {
       t.counters.windows_done++;
       return;
     }
-    if (filter_ == DateFilter::last_modified) {
-      // Orders modified again while we paged move past the window's end; the next
-      // --since-last run reads them (the watermark never passes this run's start).
-      spdlog::warn("fetch {}: window {}: {} of {} orders received (the others were modified "
-                   "during the run and are read by the next --since-last)",
-                   run_id_, w.describe(), received, total);
-      t.counters.windows_done++;
-      return;
+    const std::string shortfall =
+        cursor_gone ? fmt::format("a cursor page answered 404 after {} of {} orders", received, total)
+                    : fmt::format("the pages held {} orders but totalCount was {}", received, total);
+    switch (WindowPlanner::after_short_read(filter_, reads)) {
+      case WindowPlanner::ShortAction::read_again:
+        spdlog::warn("fetch {}: window {}: {}; reading the window again", run_id_, w.describe(),
+                     shortfall);
+        t.counters.retries++;
+        continue;
+      case WindowPlanner::ShortAction::keep_short:
+        // Orders that moved while we paged may have shifted others past a page boundary; the
+        // watermark of this type stays at the window's start, so the next run reads it again.
+        spdlog::warn("fetch {}: window {}: {}, {} times; the watermark of {} stays at {}",
+                     run_id_, w.describe(), shortfall, reads, t.counters.type(),
+                     walmart::format_api_time(w.start_ms));
+        t.counters.add_short_window(w.start_ms);
+        t.counters.windows_done++;
+        return;
+      case WindowPlanner::ShortAction::fail:
+        fail_window(w, t, fmt::format("{}, {} times", shortfall, reads));
+        return;
     }
-    if (attempt < kMaxWindowAttempts) {
-      spdlog::warn("fetch {}: window {}: the pages held {} orders but totalCount was {}; reading "
-                   "the window again",
-                   run_id_, w.describe(), received, total);
-      t.counters.retries++;
-      continue;
-    }
-    fail_window(w, t, fmt::format("the pages held {} orders but totalCount was {}, {} times",
-                                  received, total, kMaxWindowAttempts));
-    return;
   }
 }
 
@@ -462,23 +568,18 @@ FetchResult FetchRun::run() {
   (void)tokens_.get();
   plan_ranges();
 
-  const int64_t window_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.fetch.window).count();
-  std::vector<OrderWindow> windows;
+  std::vector<walmart::TypeRange> ranges;
   for (auto& t : types_) {
     t->headers = {kafka::HeaderView{"account", account_.name},
                   kafka::HeaderView{"ship_node_type", t->counters.type()},
                   kafka::HeaderView{"run_id", run_id_}};
-    auto ws = walmart::cut_windows(t->counters.type(), t->start_ms, t->end_ms, window_ms, t->open_end);
-    t->counters.windows_total = ws.size();
-    for (auto& w : ws) windows.push_back(std::move(w));
+    ranges.push_back(walmart::TypeRange{t->counters.type(), t->start_ms, t->end_ms, t->open_end});
   }
-  // Interleave ship-node types by time so that progress is even.
-  std::stable_sort(windows.begin(), windows.end(),
-                   [](const OrderWindow& a, const OrderWindow& b) { return a.start_ms < b.start_ms; });
+  std::vector<OrderWindow> windows = planner_.initial(ranges);
+  for (const auto& w : windows) type_of(w.ship_node_type).counters.windows_total++;
 
-  spdlog::info("fetch {}: account '{}' at {}, {} orders, {} window(s) of {} min, concurrency {}, "
-               "{} requests/min{}",
+  spdlog::info("fetch {}: account '{}' at {}, {} orders, {} first window(s) (at most {} min wide), "
+               "concurrency {}, {} requests/min{}",
                run_id_, account_.name, cfg_.walmart_token.base_url, result.filter, windows.size(),
                cfg_.fetch.window.count(), cfg_.fetch.concurrency,
                cfg_.fetch.requests_per_minute == 0 ? std::string("unlimited")
@@ -524,6 +625,7 @@ FetchResult FetchRun::run() {
     result.undelivered = flushed.undelivered + flushed.counters.failed;
     // Anything still queued is dropped now, so that its reports fire while types_ is alive.
     producer_->purge_undelivered();
+    write_dead_letters(result);
   }
 
   for (auto& t : types_) {
@@ -531,9 +633,11 @@ FetchResult FetchRun::run() {
     s.range_start_ms = t->start_ms;
     s.range_end_ms = t->end_ms;
     if (request_.mode == FetchMode::since_last && !request_.dry_run && s.complete(false)) {
+      // A short window holds the watermark at its start: the next run reads it again.
+      const int64_t mark = s.short_from_ms ? std::min(t->end_ms, *s.short_from_ms) : t->end_ms;
       try {
-        watermarks_->advance(account_.name, s.ship_node_type, t->end_ms, run_id_);
-        s.watermark_stored = t->end_ms;
+        watermarks_->advance(account_.name, s.ship_node_type, mark, run_id_);
+        s.watermark_stored = mark;
       } catch (const EtlError& e) {
         s.errors.push_back(fmt::format("watermark not stored: {}", e.what()));
         abort(fmt::format("the watermark of {} could not be stored: {}", s.ship_node_type, e.what()));
@@ -588,11 +692,47 @@ std::string FetchResult::describe() const {
                        walmart::format_api_time(t.range_end_ms));
   }
   out += format_summary_table(types, dry_run);
+  uint64_t requests = 0;
+  uint64_t windows = 0;
+  uint64_t splits = 0;
+  uint64_t slowdowns = 0;
+  uint64_t throttled = 0;
+  for (const auto& t : types) {
+    requests += t.requests;
+    windows += t.windows_total;
+    splits += t.windows_split;
+    slowdowns += t.slowdowns;
+    throttled += t.throttled;
+  }
+  out += fmt::format("requests: {} for {} orders ({:.1f} orders/request), {} window(s) asked for "
+                     "({} split){}\n",
+                     requests, orders(),
+                     requests > 0 ? static_cast<double>(orders()) / static_cast<double>(requests) : 0.0,
+                     windows, splits,
+                     throttled > 0 ? fmt::format("; {} 429(s), {} slowed the pace", throttled, slowdowns)
+                                   : std::string());
   if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
+  if (dead_letters > 0) {
+    std::string ids;
+    for (const auto& id : dead_letter_ids) ids += (ids.empty() ? "" : ", ") + id;
+    out += fmt::format("dead letter: {} order(s) too large for Kafka kept whole in "
+                       "walmart_order_dead_letter: {}{}\n",
+                       dead_letters, ids, dead_letters > dead_letter_ids.size() ? ", ..." : "");
+  }
   for (const auto& t : types) {
     if (t.watermark_stored) {
-      out += fmt::format("watermark {}: {}\n", t.ship_node_type,
-                         walmart::format_api_time(*t.watermark_stored));
+      out += fmt::format("watermark {}: {}{}\n", t.ship_node_type,
+                         walmart::format_api_time(*t.watermark_stored),
+                         t.windows_short == 0
+                             ? std::string()
+                             : fmt::format(" (held at the start of {} short window(s): their pages "
+                                           "held fewer orders than totalCount after {} reads)",
+                                           t.windows_short, WindowPlanner::kMaxWindowReads));
+    } else if (t.windows_short > 0) {
+      out += fmt::format("{}: {} short window(s) from {} (pages held fewer orders than "
+                         "totalCount)\n",
+                         t.ship_node_type, t.windows_short,
+                         walmart::format_api_time(*t.short_from_ms));
     }
   }
   bool header = false;

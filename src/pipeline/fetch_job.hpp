@@ -1,5 +1,5 @@
 #pragma once
-// `walmart-etl fetch`: Walmart orders -> Kafka, complete, throttled, nothing lost (issue 5).
+// `walmart-etl fetch`: Walmart orders -> Kafka, complete, throttled, nothing lost.
 //
 // One run:
 //  1. resolves the account and obtains a token (refused credentials stop the run here);
@@ -9,14 +9,19 @@
 //       --last-hours N       created in the last N hours (up to the server's now)
 //       --since-last         lastModified from (watermark - fetch.since_last_overlap_minutes) up
 //                            to the server's now; without a watermark it needs --start
-//     and cuts it into windows of fetch.window_minutes (split further when over the cap);
+//     and plans its windows from what the API says (walmart/window_planner.hpp): wide first
+//     windows, split by their totalCount only where needed and for idle workers;
 //  3. makes sure the Kafka topic exists, then fetch.concurrency workers fetch windows and
 //     produce every page's orders as soon as it is parsed (key purchaseOrderId, value = the
 //     order JSON as received + request_time, headers account / ship_node_type / run_id),
 //     de-duplicated by purchaseOrderId;
 //  4. flushes the producer (fetch.produce_flush_timeout_ms) and checks every delivery report;
+//     an order Kafka refuses as too large (MSG_SIZE_TOO_LARGE, from the producer or the broker)
+//     is written whole to walmart_order_dead_letter instead, counted and reported, and the run
+//     goes on (if it cannot be written there, the run is incomplete);
 //  5. --since-last: moves a type's watermark only when all its windows were fetched and all its
-//     orders acknowledged.
+//     orders acknowledged; a window that stayed short (fewer orders than its totalCount after
+//     being read again) holds it at that window's start.
 // The run is complete (exit 0) only if every window was fetched completely and every order was
 // acknowledged. A failed window never hides: it is counted, named in the errors and makes the
 // run incomplete.
@@ -56,6 +61,8 @@ struct FetchResult {
   std::vector<ShipNodeSummary> types;
   std::string kafka;            // the producer's flush summary ("all 1200 messages acknowledged")
   uint64_t undelivered = 0;     // orders Kafka did not acknowledge (all types)
+  uint64_t dead_letters = 0;    // orders too large for Kafka, kept in walmart_order_dead_letter
+  std::vector<std::string> dead_letter_ids;  // the first few of them
   std::optional<std::string> aborted;  // why the run stopped early
   double elapsed_s = 0;
 

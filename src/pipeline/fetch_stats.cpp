@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace etl::pipeline {
 
 void ShipNodeCounters::add_error(std::string message) {
@@ -13,6 +15,12 @@ void ShipNodeCounters::add_error(std::string message) {
   }
 }
 
+void ShipNodeCounters::add_short_window(int64_t window_start_ms) {
+  std::lock_guard lock(errors_mutex_);
+  windows_short++;
+  short_from_ms_ = short_from_ms_ ? std::min(*short_from_ms_, window_start_ms) : window_start_ms;
+}
+
 ShipNodeSummary ShipNodeCounters::summary() const {
   ShipNodeSummary s;
   s.ship_node_type = type_;
@@ -21,6 +29,7 @@ ShipNodeSummary ShipNodeCounters::summary() const {
   s.windows_failed = windows_failed.load();
   s.windows_skipped = windows_skipped.load();
   s.windows_split = windows_split.load();
+  s.windows_short = windows_short.load();
   s.pages = pages.load();
   s.requests = requests.load();
   s.orders_received = orders_received.load();
@@ -28,27 +37,32 @@ ShipNodeSummary ShipNodeCounters::summary() const {
   s.duplicates = duplicates.load();
   s.retries = retries.load();
   s.throttled = throttled.load();
+  s.slowdowns = slowdowns.load();
+  s.dead_lettered = dead_lettered.load();
   s.token_refreshes = token_refreshes.load();
   s.acknowledged = acknowledged.load();
-  s.not_acknowledged = s.orders > s.acknowledged ? s.orders - s.acknowledged : 0;
+  const uint64_t kept = s.acknowledged + s.dead_lettered;
+  s.not_acknowledged = s.orders > kept ? s.orders - kept : 0;
   std::lock_guard lock(errors_mutex_);
   s.errors = errors_;
+  s.short_from_ms = short_from_ms_;
   if (more_errors_ > 0) s.errors.push_back(fmt::format("... and {} more errors", more_errors_));
   return s;
 }
 
 std::string format_summary_table(const std::vector<ShipNodeSummary>& types, bool dry_run) {
-  std::string out = fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12}\n",
+  std::string out = fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n",
                                 "ship node type", "windows", "failed", "pages", "orders",
-                                "duplicates", "retries", "429s", dry_run ? "acked" : "acked");
+                                "duplicates", "retries", "429s", "acked", "requests");
   ShipNodeSummary total;
   for (const auto& t : types) {
     const uint64_t windows = t.windows_total - t.windows_split;
-    out += fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12}\n",
+    out += fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n",
                        t.ship_node_type, fmt::format("{}/{}", t.windows_done, windows),
                        t.windows_failed + t.windows_skipped, t.pages, t.orders, t.duplicates,
                        t.retries, t.throttled,
-                       dry_run ? std::string("(dry run)") : std::to_string(t.acknowledged));
+                       dry_run ? std::string("(dry run)") : std::to_string(t.acknowledged),
+                       t.requests);
     total.windows_total += t.windows_total;
     total.windows_split += t.windows_split;
     total.windows_done += t.windows_done;
@@ -59,14 +73,17 @@ std::string format_summary_table(const std::vector<ShipNodeSummary>& types, bool
     total.retries += t.retries;
     total.throttled += t.throttled;
     total.acknowledged += t.acknowledged;
+    total.requests += t.requests;
   }
   if (types.size() > 1) {
-    out += fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12}\n", "total",
+    out += fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n",
+                       "total",
                        fmt::format("{}/{}", total.windows_done,
                                    total.windows_total - total.windows_split),
                        total.windows_failed, total.pages, total.orders, total.duplicates,
                        total.retries, total.throttled,
-                       dry_run ? std::string("(dry run)") : std::to_string(total.acknowledged));
+                       dry_run ? std::string("(dry run)") : std::to_string(total.acknowledged),
+                       total.requests);
   }
   return out;
 }

@@ -24,6 +24,8 @@ struct ShipNodeSummary {
   uint64_t windows_failed = 0;   // given up (errors say why)
   uint64_t windows_skipped = 0;  // never fetched because the run or this type was aborted
   uint64_t windows_split = 0;
+  uint64_t windows_short = 0;    // lastModified windows kept with fewer orders than totalCount
+  std::optional<int64_t> short_from_ms;  // the earliest start of those: the watermark stays there
   uint64_t pages = 0;
   uint64_t requests = 0;
   uint64_t orders_received = 0;  // as the API returned them, duplicates included
@@ -31,7 +33,9 @@ struct ShipNodeSummary {
   uint64_t duplicates = 0;       // removed by purchaseOrderId
   uint64_t retries = 0;
   uint64_t throttled = 0;        // 429 answers
+  uint64_t slowdowns = 0;        // 429s that lowered the shared pace
   uint64_t token_refreshes = 0;
+  uint64_t dead_lettered = 0;    // orders Kafka cannot take (too large), kept in the dead letter
   uint64_t acknowledged = 0;     // by Kafka
   uint64_t not_acknowledged = 0; // failed or without a report at the end
   std::vector<std::string> errors;  // the first few, with context
@@ -58,6 +62,7 @@ class ShipNodeCounters {
   std::atomic<uint64_t> windows_failed{0};
   std::atomic<uint64_t> windows_skipped{0};
   std::atomic<uint64_t> windows_split{0};
+  std::atomic<uint64_t> windows_short{0};
   std::atomic<uint64_t> pages{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> orders_received{0};
@@ -65,13 +70,17 @@ class ShipNodeCounters {
   std::atomic<uint64_t> duplicates{0};
   std::atomic<uint64_t> retries{0};
   std::atomic<uint64_t> throttled{0};
+  std::atomic<uint64_t> slowdowns{0};
   std::atomic<uint64_t> token_refreshes{0};
+  std::atomic<uint64_t> dead_lettered{0};
   std::atomic<uint64_t> acknowledged{0};
   std::atomic<uint64_t> delivery_failed{0};
   std::atomic<bool> type_failed{false};  // a fatal answer for this type: its other windows are skipped
 
   // Keeps the first 5 errors (and counts the rest).
   void add_error(std::string message);
+  // A lastModified window kept short: the watermark must not pass `window_start_ms`.
+  void add_short_window(int64_t window_start_ms);
 
   [[nodiscard]] ShipNodeSummary summary() const;
 
@@ -80,6 +89,7 @@ class ShipNodeCounters {
   mutable std::mutex errors_mutex_;
   std::vector<std::string> errors_;
   uint64_t more_errors_ = 0;
+  std::optional<int64_t> short_from_ms_;  // guarded by errors_mutex_
 };
 
 // "SellerFulfilled  windows 72/72 ..." table plus totals, one line per type.

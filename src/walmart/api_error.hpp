@@ -1,5 +1,5 @@
 #pragma once
-// Walmart error bodies (reference §3.1) and the classification of non-2xx answers.
+// Walmart error bodies and the classification of non-2xx answers.
 // Accepted shapes: {"errors":{"error":[{...}]}}, {"error":[{...}]}, {"errors":[{...}]}; only the
 // first item is used. A body that is none of these (e.g. a bare 503 page) gives an empty info.
 

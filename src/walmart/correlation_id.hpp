@@ -1,6 +1,6 @@
 #pragma once
-// WM_QOS.CORRELATION_ID: a fresh random UUID (version 4) for every request, as the API asks
-// (reference §1.3). Thread-safe (one generator per thread).
+// WM_QOS.CORRELATION_ID: a fresh random UUID (version 4) for every request, as the API asks.
+// Thread-safe (one generator per thread).
 
 #include <string>
 

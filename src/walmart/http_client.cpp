@@ -5,15 +5,44 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace etl::walmart {
 
 namespace {
 
 size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
-  auto* out = static_cast<std::string*>(user);
-  out->append(data, size * nmemb);
-  return size * nmemb;
+  auto* response = static_cast<HttpResponse*>(user);
+  std::string& body = response->body;
+  const size_t n = size * nmemb;
+  if (n > response->max_body - std::min(response->max_body, body.size())) {
+    response->too_large = true;
+    return 0;  // curl stops the transfer with CURLE_WRITE_ERROR
+  }
+  if (body.empty() && !response->headers.count("content-encoding")) {
+    // A plain body of announced length gets exactly its size (plus padding) at once.
+    if (const auto it = response->headers.find("content-length"); it != response->headers.end()) {
+      const size_t announced = std::strtoull(it->second.c_str(), nullptr, 10);
+      if (announced > response->max_body) {
+        response->too_large = true;  // refused before reading any of it
+        return 0;
+      }
+      if (announced >= n) body.reserve(announced + simdjson::SIMDJSON_PADDING);
+    }
+  }
+  // Grow geometrically, always keeping simdjson's padding spare, never past the limit.
+  const size_t needed = body.size() + n + simdjson::SIMDJSON_PADDING;
+  if (needed > body.capacity()) {
+    // A fresh string gets exactly what it reserves (reserve() on a used one may double it and
+    // overshoot the limit).
+    std::string grown;
+    grown.reserve(std::min(std::max(needed, 2 * body.capacity()),
+                           response->max_body + simdjson::SIMDJSON_PADDING));
+    grown.append(body);
+    body.swap(grown);
+  }
+  body.append(data, n);
+  return n;
 }
 
 size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
@@ -57,6 +86,7 @@ HttpOptions http_options_for(const config::FetchConfig& fetch, std::string_view 
   o.connect = fetch.connect_timeout;
   o.total = fetch.request_timeout;
   o.accept_compressed = base_url.rfind("https://", 0) == 0;
+  o.max_response_bytes = static_cast<size_t>(fetch.max_response_mb) << 20;
   return o;
 }
 
@@ -75,6 +105,8 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
   response.status = 0;
   response.headers.clear();
   response.body.clear();
+  response.too_large = false;
+  response.max_body = options_.max_response_bytes;
   error_buffer_.assign(CURL_ERROR_SIZE + 1, '\0');
 
   CurlSlistPtr header_list;
@@ -94,7 +126,12 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
                "TIMEOUT_MS");
   check_setopt(curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer_.data()), "ERRORBUFFER");
   check_setopt(curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body), "WRITEFUNCTION");
-  check_setopt(curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body), "WRITEDATA");
+  check_setopt(curl_easy_setopt(c, CURLOPT_WRITEDATA, &response), "WRITEDATA");
+  // An announced Content-Length over the limit is refused before any of the body is read (by
+  // curl where it checks, else by on_body at the first bytes).
+  check_setopt(curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                                static_cast<curl_off_t>(options_.max_response_bytes)),
+               "MAXFILESIZE_LARGE");
   check_setopt(curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &on_header), "HEADERFUNCTION");
   check_setopt(curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers), "HEADERDATA");
   if (options_.accept_compressed) {
@@ -112,16 +149,27 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
 
   response.curl_code = curl_easy_perform(c);
   response.received_at = std::chrono::system_clock::now();
+  if (response.curl_code == CURLE_FILESIZE_EXCEEDED) response.too_large = true;
   if (response.curl_code != CURLE_OK) {
     response.curl_message = error_buffer_.c_str();
     if (response.curl_message.empty()) response.curl_message = curl_easy_strerror(response.curl_code);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-  // Room for simdjson's padding so the body can be parsed in place (habit 10).
-  response.body.reserve(response.body.size() + simdjson::SIMDJSON_PADDING);
+  // Room for simdjson's padding so the body can be parsed in place (habit 10). on_body kept it,
+  // so this copies nothing; only an empty body gets its first allocation here.
+  if (response.body.capacity() < response.body.size() + simdjson::SIMDJSON_PADDING) {
+    response.body.reserve(response.body.size() + simdjson::SIMDJSON_PADDING);
+  }
 }
 
 Error classify_transport(const HttpResponse& response, std::string_view context) {
+  if (response.too_large) {
+    // The same request gets the same answer: retrying cannot help.
+    return Error{ErrorClass::fatal, ErrorOrigin::http, static_cast<int>(response.curl_code),
+                 fmt::format("{}: the answer is larger than {} bytes (fetch.max_response_mb); its "
+                             "transfer was cut off - raise the limit or lower fetch.limit",
+                             context, response.max_body)};
+  }
   ErrorClass cls = ErrorClass::retriable;
   switch (response.curl_code) {
     case CURLE_UNSUPPORTED_PROTOCOL:

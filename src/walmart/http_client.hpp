@@ -9,6 +9,10 @@
 //   (CURLOPT_NOSIGNAL), so it is safe in threads.
 // - perform() never throws for transport failures: they come back as HttpResponse::curl_code with
 //   curl's message; classify_transport() turns that into a classified etl::Error.
+// - A body is bounded by HttpOptions::max_response_bytes, counted after decompression: an answer
+//   announcing more (Content-Length) is refused before its body is read, one growing past it is
+//   cut off (HttpResponse::too_large, a fatal error from classify_transport). The body buffer keeps
+//   simdjson's padding as it grows, so it is never copied once the transfer is over.
 // - Nothing about a request (URL query, headers, body) is logged here: they can carry secrets.
 
 #include <curl/curl.h>
@@ -50,6 +54,8 @@ struct HttpResponse {
   long status = 0;                    // HTTP status (0 if no response)
   std::map<std::string, std::string> headers;  // names lower-cased; last value wins
   std::string body;                   // reserved with room for simdjson's padding
+  bool too_large = false;             // the body passed max_response_bytes (transfer cut off)
+  size_t max_body = 0;                // the limit this response was read with
   std::chrono::system_clock::time_point received_at{};  // when the transfer finished (local clock)
 
   [[nodiscard]] bool transport_ok() const noexcept { return curl_code == CURLE_OK; }
@@ -62,9 +68,12 @@ struct HttpOptions {
   // Accept-Encoding with every encoding libcurl supports. Worth it across the internet; on a
   // local simulator (plain http) compressing costs far more than it saves.
   bool accept_compressed = false;
+  // The largest body accepted (decompressed), fetch.max_response_mb.
+  size_t max_response_bytes = size_t{32} << 20;
 };
 
-// fetch.connect_timeout_ms / request_timeout_ms; compression only for https base URLs.
+// fetch.connect_timeout_ms / request_timeout_ms / max_response_mb; compression only for https
+// base URLs.
 HttpOptions http_options_for(const config::FetchConfig& fetch, std::string_view base_url);
 
 class HttpClient {
@@ -86,7 +95,8 @@ class HttpClient {
 
 // A transport failure (curl_code != CURLE_OK) as a classified error. Retriable: connection
 // refused/reset, timeouts, DNS, partial or empty replies, send/receive errors. Fatal: a malformed
-// URL, an unsupported protocol, TLS certificate problems. `context` says what was requested
+// URL, an unsupported protocol, TLS certificate problems, a body over max_response_bytes.
+// `context` says what was requested
 // (never the query string: "GET /v3/orders (SellerFulfilled 2024-05-01T00:00Z..)").
 Error classify_transport(const HttpResponse& response, std::string_view context);
 

@@ -13,6 +13,13 @@
 
 namespace etl::walmart {
 
+namespace {
+std::optional<int64_t> token_count_of(const HttpResponse& response) {
+  const auto* h = response.header("x-current-token-count");
+  return h ? parse_token_count(*h) : std::nullopt;
+}
+}  // namespace
+
 OrdersClientShared orders_client_shared(const config::Config& cfg, TokenProvider& tokens,
                                         RateLimiter& limiter, ServerClock& clock) {
   OrdersClientShared s;
@@ -110,7 +117,7 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
         if (!retry_or_give_up(std::move(*perr))) return;
         continue;
       }
-      shared_.limiter->succeeded();
+      shared_.limiter->succeeded(token_count_of(response_));
       const auto secs = std::chrono::duration_cast<std::chrono::seconds>(
                             response_.received_at.time_since_epoch())
                             .count();
@@ -121,7 +128,7 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
 
     result.api = parse_api_error(response_.body);
     if (response_.status == 404 && result.api && result.api->base_code() == "CONTENT_NOT_FOUND") {
-      shared_.limiter->succeeded();
+      shared_.limiter->succeeded(token_count_of(response_));
       result.kind = PageResult::Kind::no_orders;
       return;
     }
@@ -153,13 +160,17 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
         wait = std::clamp(std::chrono::milliseconds(*until_ms - now), std::chrono::milliseconds(1),
                           shared_.backoff_max);
       }
-      shared_.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait);
+      const auto verdict = shared_.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait,
+                                                      token_count_of(response_),
+                                                      until_ms.has_value());
+      if (verdict == PacePolicy::Verdict::slowed) ++counters.slowdowns;
       if (++throttles > max_throttles) {
         e.message = fmt::format("{} (still throttled after {} attempts)", e.message, throttles);
         result.gave_up = true;
         return fail(std::move(e));
       }
-      spdlog::debug("walmart: {} - 429, every worker waits {} ms", context, wait.count());
+      spdlog::debug("walmart: {} - 429, every worker waits {} ms; pace {:.0f}/min", context,
+                    wait.count(), shared_.limiter->current_rpm());
       continue;
     }
     if (e.retriable()) {

@@ -5,8 +5,10 @@
 // get_page() sends every request with WM_SEC.ACCESS_TOKEN, WM_SVC.NAME, a fresh
 // WM_QOS.CORRELATION_ID and Accept: application/json, through the rate limiter, and:
 //  - 401: drops the token, gets a new one and retries once; a second 401 is fatal;
-//  - 429: holds every worker until X-Next-Replenishment-Time (or Retry-After, or a backoff delay)
-//         and slows the shared pace; retried up to 4 x fetch.max_retries times;
+//  - 429: holds every worker until X-Next-Replenishment-Time (or Retry-After, or a backoff delay,
+//         never beyond fetch.backoff_max_ms), tells the shared pace (which slows down only when a
+//         lower pace would have avoided it, see pace_policy.hpp); retried up to
+//         4 x fetch.max_retries times;
 //  - 5xx, 408, transport failures (refused, reset, timeouts), truncated or malformed bodies:
 //         retried with exponential backoff and jitter up to fetch.max_retries times;
 //  - 404 CONTENT_NOT_FOUND: no orders (an empty window, not an error);
@@ -34,6 +36,7 @@ struct RequestCounters {
   uint64_t requests = 0;     // HTTP requests sent
   uint64_t retries = 0;      // re-sent after a retriable failure (not counting 429s)
   uint64_t throttled = 0;    // 429 answers
+  uint64_t slowdowns = 0;    // 429s that lowered the shared pace
   uint64_t token_refreshes = 0;  // 401 answered by getting a new token
 };
 

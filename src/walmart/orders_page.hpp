@@ -1,5 +1,5 @@
 #pragma once
-// One page of GET /v3/orders (reference §2.4-2.5), parsed with simdjson On-Demand (habit 10):
+// One page of GET /v3/orders, parsed with simdjson On-Demand (habit 10):
 // list.meta.totalCount, list.meta.nextCursor and, for each element of list.elements.order, the
 // order's exact JSON text as received and its purchaseOrderId.
 //
@@ -56,7 +56,8 @@ class OrdersPageParser {
 std::string repair_cursor(std::string_view cursor);
 
 // The Kafka value: the order's JSON plus ,"request_time":"YYYY-MM-DD HH:MM:SS" before its
-// closing brace (data contract §1). `request_time` is the 19-character UTC time. Reuses `out`.
+// closing brace (the Kafka message format in the README). `request_time` is the 19-character
+// UTC time. Reuses `out`.
 void build_order_message(std::string_view order_json, std::string_view request_time,
                          std::string& out);
 

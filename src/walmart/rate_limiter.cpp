@@ -6,41 +6,7 @@
 
 namespace etl::walmart {
 
-namespace {
-int64_t second_of(RateLimiter::Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-}  // namespace
-
-RateLimiter::RateLimiter(int requests_per_minute)
-    : configured_rpm_(requests_per_minute > 0 ? requests_per_minute : 0),
-      rpm_(configured_rpm_) {}
-
-void RateLimiter::count_request(Clock::time_point now) {
-  if (!any_request_) {
-    any_request_ = true;
-    first_request_ = now;
-  }
-  const int64_t s = second_of(now);
-  if (s - ring_second_ >= 60) {
-    per_second_.fill(0);
-  } else {
-    for (int64_t k = ring_second_ + 1; k <= s; ++k) per_second_[static_cast<size_t>(k % 60)] = 0;
-  }
-  ring_second_ = std::max(ring_second_, s);
-  ++per_second_[static_cast<size_t>(s % 60)];
-}
-
-double RateLimiter::observed_rpm(Clock::time_point now) const {
-  const int64_t s = second_of(now);
-  if (s - ring_second_ >= 60) return 0;
-  uint64_t total = 0;
-  for (auto c : per_second_) total += c;
-  // Requests per minute over the last minute, or over the time since the first request.
-  const double seconds = std::clamp(
-      std::chrono::duration<double>(now - first_request_).count(), 0.1, 60.0);
-  return static_cast<double>(total) * 60.0 / seconds;
-}
+RateLimiter::RateLimiter(int requests_per_minute) : policy_(requests_per_minute) {}
 
 bool RateLimiter::acquire() {
   Clock::time_point slot;
@@ -48,11 +14,12 @@ bool RateLimiter::acquire() {
     std::lock_guard lock(mutex_);
     const auto now = Clock::now();
     slot = std::max({now, next_slot_, hold_until_});
-    if (rpm_ > 0) {
+    const double rpm = policy_.rpm();
+    if (rpm > 0) {
       next_slot_ = slot + std::chrono::duration_cast<Clock::duration>(
-                              std::chrono::duration<double>(60.0 / rpm_));
+                              std::chrono::duration<double>(60.0 / rpm));
     }
-    count_request(slot);
+    policy_.sent(slot);
   }
   while (true) {
     const auto now = Clock::now();
@@ -69,32 +36,35 @@ bool RateLimiter::acquire() {
   }
 }
 
-void RateLimiter::throttled(Clock::time_point sent_at, Clock::time_point hold_until) {
+PacePolicy::Verdict RateLimiter::throttled(Clock::time_point sent_at, Clock::time_point hold_until,
+                                           std::optional<int64_t> token_count,
+                                           bool server_replenishment) {
   std::lock_guard lock(mutex_);
-  const auto now = Clock::now();
   hold_until_ = std::max(hold_until_, hold_until);
-  next_slot_ = std::max(next_slot_, hold_until_);
-  if (sent_at < last_slowdown_) return;  // this episode already slowed us down
-  last_slowdown_ = now;
-  if (rpm_ <= 0) {
-    rpm_ = std::max(1.0, observed_rpm(now) / 2);
-  } else {
-    rpm_ = std::max(1.0, rpm_ / 2);
+  const auto now = Clock::now();
+  std::optional<std::chrono::milliseconds> replenish_in;
+  if (server_replenishment) {
+    replenish_in = std::chrono::duration_cast<std::chrono::milliseconds>(hold_until - now);
   }
-  // Re-space the queue from the hold on, at the new pace.
+  const auto verdict = policy_.throttled(now, sent_at, token_count, replenish_in);
+  // Slots already handed out keep their place; the queue restarts after the hold.
   next_slot_ = std::max(next_slot_, hold_until_);
+  return verdict;
 }
 
-void RateLimiter::succeeded() {
+void RateLimiter::succeeded(std::optional<int64_t> token_count) {
   std::lock_guard lock(mutex_);
-  if (rpm_ <= 0) return;
-  const double step = std::max(1.0, rpm_ / 64);
-  rpm_ = configured_rpm_ > 0 ? std::min(configured_rpm_, rpm_ + step) : rpm_ + step;
+  policy_.succeeded(Clock::now(), token_count);
 }
 
 double RateLimiter::current_rpm() const {
   std::lock_guard lock(mutex_);
-  return rpm_;
+  return policy_.rpm();
+}
+
+double RateLimiter::floor_rpm() const {
+  std::lock_guard lock(mutex_);
+  return policy_.floor();
 }
 
 }  // namespace etl::walmart

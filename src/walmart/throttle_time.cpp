@@ -91,6 +91,12 @@ std::optional<int64_t> parse_http_date(std::string_view value) noexcept {
   return ((days * 24 + hh) * 60 + mm) * 60000LL + ss * 1000LL;
 }
 
+std::optional<int64_t> parse_token_count(std::string_view value) noexcept {
+  const auto n = parse_number(trim(value));
+  if (!n || n->frac_ms != 0) return std::nullopt;
+  return n->whole;
+}
+
 std::optional<int64_t> parse_retry_after(std::string_view value, int64_t now_ms) noexcept {
   const std::string_view s = trim(value);
   if (const auto n = parse_number(s)) return now_ms + n->whole * 1000 + n->frac_ms;

@@ -1,7 +1,8 @@
 #pragma once
-// Reading the times a server puts in headers: X-Next-Replenishment-Time after a 429 (its format
-// is not documented - reference §3.3 - so every plausible one is accepted), Retry-After, and the
-// HTTP Date header (the server's clock, used as "now" for incremental fetches).
+// Reading what a server puts in its throttling headers: X-Next-Replenishment-Time after a 429
+// (its format is not documented, so every plausible one is accepted), X-Current-Token-Count,
+// Retry-After, and the HTTP Date header (the server's clock, used as "now" for incremental
+// fetches).
 
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,9 @@ namespace etl::walmart {
 //   and a small number (< 10^9) as seconds from now_ms (Retry-After style).
 // nullopt for anything else.
 std::optional<int64_t> parse_replenishment_time(std::string_view value, int64_t now_ms) noexcept;
+
+// X-Current-Token-Count: a non-negative integer (surrounding blanks allowed), else nullopt.
+std::optional<int64_t> parse_token_count(std::string_view value) noexcept;
 
 // Retry-After: delay seconds or an HTTP date -> epoch ms.
 std::optional<int64_t> parse_retry_after(std::string_view value, int64_t now_ms) noexcept;

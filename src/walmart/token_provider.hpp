@@ -1,5 +1,5 @@
 #pragma once
-// Access tokens for one Walmart account (reference §1.2): POST /v3/token with the account's
+// Access tokens for one Walmart account: POST /v3/token with the account's
 // Basic credential (client credentials, or the original project's ready-made base64 token),
 // grant_type=client_credentials. The token is cached until expires_in minus the safety margin
 // walmart_token.token_refresh_margin_s (at most half the lifetime, so short-lived tokens are

@@ -1,4 +1,4 @@
-// Walmart error bodies in their three shapes (reference §3.1) and the class of each status.
+// Walmart error bodies in their three shapes and the class of each status.
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The shared request pace: even spacing, holds after a 429, halving and recovery. These check
+// The shared request pace: even spacing, holds after a 429, slowing down. These check
 // ordering and lower bounds of waiting (behaviour), not speed.
 
 #include <gtest/gtest.h>
@@ -56,10 +56,20 @@ TEST(RateLimiter, ThrottledHoldsEveryoneAndHalvesThePace) {
   ASSERT_TRUE(limiter.acquire());
   EXPECT_GE(Clock::now(), hold);
   limiter.succeeded();
-  EXPECT_GT(limiter.current_rpm(), 300);  // speeds up again, by 1/64 per success
-  EXPECT_LT(limiter.current_rpm(), 310);
-  for (int i = 0; i < 1000; ++i) limiter.succeeded();
-  EXPECT_EQ(limiter.current_rpm(), 600);  // never above the configured limit
+  EXPECT_GT(limiter.current_rpm(), 300);  // speeds up again with time (pace_policy_test)
+  EXPECT_LT(limiter.current_rpm(), 600);
+  EXPECT_EQ(limiter.floor_rpm(), 60);
+}
+
+TEST(RateLimiter, A429WhileTheServerHasTokensHoldsButKeepsThePace) {
+  RateLimiter limiter(600);
+  const auto sent = Clock::now();
+  ASSERT_TRUE(limiter.acquire());
+  const auto hold = Clock::now() + milliseconds(200);
+  EXPECT_EQ(limiter.throttled(sent, hold, 12), PacePolicy::Verdict::server_has_tokens);
+  EXPECT_EQ(limiter.current_rpm(), 600);
+  ASSERT_TRUE(limiter.acquire());
+  EXPECT_GE(Clock::now(), hold);  // the server's replenishment time is still honoured
 }
 
 TEST(RateLimiter, UnlimitedLearnsAPaceFromA429) {

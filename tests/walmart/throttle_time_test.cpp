@@ -1,5 +1,5 @@
-// X-Next-Replenishment-Time, Retry-After and Date parsing (reference §3.3: the format of the
-// replenishment header is not documented, so every plausible one must work).
+// X-Next-Replenishment-Time, Retry-After and Date parsing (the format of the replenishment
+// header is not documented, so every plausible one must work).
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Walmart error responses, in the two shapes the reference documents (§3.1):
+// Walmart error responses, in the two documented shapes:
 //  - application errors: {"errors":{"error":[{code, field?, description, info, severity,
 //    category, causes:[], errorIdentifiers:{entry:[]}}]}}
 //  - gateway errors:     {"error":[{code, field, description, info, severity, category,

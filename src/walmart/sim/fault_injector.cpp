@@ -11,6 +11,7 @@ constexpr uint64_t kDomainFailKind = 41;
 constexpr uint64_t kDomainDrop = 42;
 constexpr uint64_t kDomainMalformed = 43;
 constexpr uint64_t kDomainCut = 44;
+constexpr uint64_t kDomainThrottle = 45;
 }  // namespace
 
 size_t FaultPlan::cut_at(size_t size) const noexcept {
@@ -39,6 +40,7 @@ FaultPlan FaultInjector::plan(uint64_t n) const noexcept {
   }
   p.drop = unit_draw(seed_, kDomainDrop, n) < options_.drop_rate;
   p.malformed = unit_draw(seed_, kDomainMalformed, n) < options_.malformed_rate;
+  p.throttle = unit_draw(seed_, kDomainThrottle, n) < options_.throttle_rate;
   p.cut_fraction = 0.05 + 0.9 * unit_draw(seed_, kDomainCut, n);
   return p;
 }

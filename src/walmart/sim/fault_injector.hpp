@@ -1,5 +1,6 @@
 #pragma once
-// Deliberate misbehaviour (--fail-rate, --drop-rate, --malformed-rate, --latency-ms). Each Walmart
+// Deliberate misbehaviour (--fail-rate, --drop-rate, --malformed-rate, --throttle-rate,
+// --latency-ms). Each Walmart
 // endpoint request gets a sequence number; every fault kind is decided by its own draw from
 // (seed, kind, number), so the kinds are independent and a run with one client is reproducible
 // from --seed.
@@ -15,6 +16,11 @@ struct FaultOptions {
   double fail_rate = 0.0;       // 500 SYSTEM_ERROR, bare 503 or 504, in equal parts
   double drop_rate = 0.0;       // connection closed after part of a 200 body
   double malformed_rate = 0.0;  // a 200 whose body is cut short (complete HTTP, invalid JSON)
+  // 429 REQUEST_THRESHOLD_VIOLATED whatever the client's pace (a shared gateway under load):
+  // answered before the seller's token bucket is consulted, so without X-Current-Token-Count,
+  // with X-Next-Replenishment-Time `throttle_hold` ahead. Never on POST /v3/token.
+  double throttle_rate = 0.0;
+  std::chrono::milliseconds throttle_hold{500};
   std::chrono::milliseconds latency{0};  // added before every Walmart endpoint response
   bool token_endpoint = true;  // false: POST /v3/token is never faulted (throttling still applies)
 };
@@ -26,6 +32,7 @@ struct FaultPlan {
   FailKind fail = FailKind::none;
   bool drop = false;
   bool malformed = false;
+  bool throttle = false;
   double cut_fraction = 0.5;  // where a dropped or malformed body is cut, in (0,1)
 
   // Byte offset to cut a body of `size` bytes at: in [1, size-1] (size >= 2).

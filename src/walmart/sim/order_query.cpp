@@ -30,7 +30,7 @@ constexpr std::array kEchoedKeys = {std::string_view{"status"},
                                     std::string_view{"fromExpectedShipDate"},
                                     std::string_view{"toExpectedShipDate"}};
 
-// Keys /released does not take (reference §2.2): ignored there, as unknown parameters are.
+// Keys /released does not take: ignored there, as unknown parameters are.
 bool released_ignores(std::string_view key) {
   return key == "status" || key == "lastModifiedStartDate" || key == "lastModifiedEndDate";
 }

@@ -1,6 +1,6 @@
 #pragma once
-// GET /v3/orders and /v3/orders/released: parameters, filtering and pagination (reference §2.2-
-// 2.4), independent of HTTP so the rules are unit-testable.
+// GET /v3/orders and /v3/orders/released: parameters, filtering and pagination, independent of
+// HTTP so the rules are unit-testable.
 //
 // Window rules (documented in the README):
 //  - createdStartDate defaults to now-7d, or to now-180d when purchaseOrderId, customerOrderId or

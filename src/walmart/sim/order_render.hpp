@@ -1,5 +1,5 @@
 #pragma once
-// Renders one simulated order as the Walmart API's JSON order object (reference §2.5), in the
+// Renders one simulated order as the Walmart API's JSON order object, in the
 // state it has at simulated time `now`. Every invented detail (names, charges, tracking, which
 // optional fields are null or absent) is drawn from (seed, index) before anything time-dependent
 // is looked at, so only statuses, statusDate, tracking and the placeholder e-mail change as the

@@ -1,5 +1,5 @@
 #pragma once
-// A token bucket, one per endpoint (reference §3.3: gradual replenishment). Capacity `burst`,
+// A token bucket, one per endpoint (gradual replenishment, as Walmart's). Capacity `burst`,
 // refilled at `per_minute` tokens per minute of wall time; per_minute == 0 means unlimited.
 // Thread-safe.
 

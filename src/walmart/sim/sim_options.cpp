@@ -38,6 +38,10 @@ void SimulatorOptions::validate() const {
   check_rate(faults.fail_rate, "--fail-rate");
   check_rate(faults.drop_rate, "--drop-rate");
   check_rate(faults.malformed_rate, "--malformed-rate");
+  check_rate(faults.throttle_rate, "--throttle-rate");
+  if (faults.throttle_hold.count() < 1 || faults.throttle_hold.count() > 600'000) {
+    throw ConfigError("--throttle-hold-ms: must be between 1 and 600000");
+  }
   if (faults.latency.count() < 0 || faults.latency.count() > 600'000) {
     throw ConfigError("--latency-ms: must be between 0 and 600000");
   }

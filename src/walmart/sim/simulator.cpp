@@ -124,12 +124,19 @@ struct Simulator::Impl {
     requests.fetch_add(1, std::memory_order_relaxed);
     FaultPlan plan = faults.next();
     if (ep == kToken && !options.faults.token_endpoint) plan = FaultPlan{};
-    const BucketDecision bucket = buckets[ep]->take(clock.wall_elapsed_ms());
-    res.set_header("X-Current-Token-Count", std::to_string(bucket.tokens_left));
     // The simulated clock as the server's Date (RFC 7231), as a real gateway sends its own: fetch
     // ends incremental ranges at the server's now, so a simulator running on another clock
     // (--now, --time-scale, /_sim/advance) is fetched in its own time frame.
     res.set_header("Date", http_date(clock.sim_now_ms()));
+    if (plan.throttle && ep != kToken) {
+      // The gateway in front refuses it; the seller's bucket is not consulted (no token count).
+      res.set_header("X-Next-Replenishment-Time",
+                     std::to_string(clock.wall_epoch_ms() + options.faults.throttle_hold.count()));
+      send(res, error_reply(request_threshold_violated()));
+      return;
+    }
+    const BucketDecision bucket = buckets[ep]->take(clock.wall_elapsed_ms());
+    res.set_header("X-Current-Token-Count", std::to_string(bucket.tokens_left));
     if (options.requests_per_minute > 0) {
       res.set_header("X-Next-Replenishment-Time",
                      std::to_string(clock.wall_epoch_ms() + bucket.next_replenish_in_ms));
@@ -248,7 +255,7 @@ struct Simulator::Impl {
     const Page page = find_page(model, q, now, options.max_result_orders);
     if (page.over_cap)
       return error_reply(too_many_orders(page.total_count, options.max_result_orders));
-    // Observed: the released endpoint answers with the getAllOrders text too (reference §3.2).
+    // Observed: the released endpoint answers with the getAllOrders text too.
     if (page.orders.empty()) return error_reply(orders_not_found("getAllOrders"));
     Reply r;
     render_list_body(r.body, q, page, now, options.seed, identity);

@@ -1,5 +1,5 @@
 #pragma once
-// A local Walmart Marketplace API (reference: shared/reference/walmart-api.md) for demos, tests
+// A local Walmart Marketplace API for demos, tests
 // and benchmarks. Serves POST /v3/token, GET /v3/orders, /v3/orders/released and
 // /v3/orders/{purchaseOrderId} over HTTP with the documented headers, JSON shapes, pagination,
 // errors and throttling, plus optional faults; and, outside Walmart's namespace, /_sim/clock,
