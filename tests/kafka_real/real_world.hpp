@@ -25,8 +25,8 @@ std::unique_ptr<e2e::World> real_world(const std::string& bootstrap,
 // The simulator's orders of `data` (simulate-api --dump-only), as the verifier reads them.
 e2e::OrderFactsById expected_orders(const e2e::World& w, const std::vector<std::string>& data);
 
-// fetch of [start, end) without the progress line. sim_data(3, ...) is all in
-// ["2024-04-29", "2024-05-02"].
+// fetch of the UTC days start..end (both inclusive) without the progress line. sim_data(3, ...)
+// is all in 2024-04-29..2024-05-02.
 std::vector<std::string> fetch_range(const std::string& start = "2024-04-29",
                                      const std::string& end = "2024-05-02");
 
