@@ -245,4 +245,25 @@ void create_topic(const std::string& bootstrap, const std::string& topic, int pa
   }
 }
 
+void set_topic_configs(const std::string& bootstrap, const std::string& topic,
+                       const std::map<std::string, std::string>& configs,
+                       std::chrono::milliseconds timeout) {
+  auto rk = probe_client(bootstrap);
+  rd_kafka_ConfigResource_t* res =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+  for (const auto& [k, v] : configs) rd_kafka_ConfigResource_set_config(res, k.c_str(), v.c_str());
+  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> q(rd_kafka_queue_new(rk.get()));
+  rd_kafka_AlterConfigs(rk.get(), &res, 1, nullptr, q.get());
+  rd_kafka_ConfigResource_destroy(res);
+  const EventPtr ev =
+      admin_result(q.get(), RD_KAFKA_EVENT_ALTERCONFIGS_RESULT, timeout, "alter " + topic);
+  size_t n = 0;
+  const rd_kafka_ConfigResource_t** rs =
+      rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev.get()), &n);
+  if (n != 1 || rd_kafka_ConfigResource_error(rs[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw std::runtime_error("alter configs of " + topic + ": " +
+                             (n == 1 ? rd_kafka_ConfigResource_error_string(rs[0]) : "no result"));
+  }
+}
+
 }  // namespace etl::kafka_real

@@ -75,4 +75,9 @@ void create_topic(const std::string& bootstrap, const std::string& topic, int pa
                   const std::map<std::string, std::string>& configs,
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// Replaces the topic's configs (AlterConfigs: every config not named returns to the default).
+void set_topic_configs(const std::string& bootstrap, const std::string& topic,
+                       const std::map<std::string, std::string>& configs,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
 }  // namespace etl::kafka_real
