@@ -1,7 +1,8 @@
 // End-to-end benchmark of `walmart-etl stream` (issue 6), run by scripts/bench-stream.sh:
 //
 //  1. Backlog: N generated orders (bench/order's corpus, ~2.4 KB each) are produced into the dev
-//     broker first (in this process; spread over enough partitions to stay inside its ~5 MB per
+//     broker (or, with --bootstrap, a running Apache Kafka broker: topics made with the Admin API)
+//     first (in this process; spread over enough partitions to stay inside its ~5 MB per
 //     partition retention, checked). Then the real binary runs `stream --until-idle` into a fresh
 //     database, for parallelism 1 and 2 and several batch settings (the default first). Reported:
 //     rows/s and orders/s from the partition assignment to the last commit (the mock group's fixed
@@ -67,6 +68,8 @@ struct Options {
   double rate = 2000;          // orders/s for the latency run
   int latency_seconds = 20;
   std::vector<int> batch_sizes{100, 500, 2000};
+  std::string bootstrap;                          // empty: an in-process dev broker
+  std::map<std::string, std::string> properties;  // kafka.properties of the stream runs
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -135,13 +138,21 @@ class Writer {
   std::unique_ptr<kafka::Producer> producer_;
 };
 
+// kafka.properties written into every stream run's config (--property).
+std::map<std::string, std::string> g_properties;
+
 std::string write_config(const std::string& dir, const std::string& bootstraps, const std::string& topic,
                          const std::string& group, const config::MysqlConfig& db, int parallelism,
                          int batch_size, int batch_interval_ms) {
   const std::string path = fmt::format("{}/{}.yml", dir, group);
   std::ofstream out(path);
   out << "kafka:\n  bootstrap_servers: [\"" << bootstraps << "\"]\n  topic: " << topic
-      << "\n  consumer_group: " << group << "\n"
+      << "\n  consumer_group: " << group << "\n";
+  if (!g_properties.empty()) {
+    out << "  properties:\n";
+    for (const auto& [k, v] : g_properties) out << "    " << k << ": \"" << v << "\"\n";
+  }
+  out
       << "mysql:\n  host: " << db.host << "\n  port: " << db.port << "\n  user: " << db.user
       << "\n  password: \"" << db.password << "\"\n  database: " << db.database << "\n"
       << "stream:\n  parallelism: " << parallelism << "\n  batch_size: " << batch_size
@@ -308,9 +319,17 @@ int main(int argc, char** argv) {
     else if (auto v3 = value("--partitions")) o.partitions = std::stoi(*v3);
     else if (auto v4 = value("--rate")) o.rate = std::stod(*v4);
     else if (auto v5 = value("--latency-seconds")) o.latency_seconds = std::stoi(*v5);
-    else {
+    else if (auto v6 = value("--bootstrap")) o.bootstrap = *v6;
+    else if (auto v7 = value("--property"); v7 && v7->find('=') != std::string::npos) {
+      o.properties[v7->substr(0, v7->find('='))] = v7->substr(v7->find('=') + 1);
+    } else if (auto v8 = value("--batch-sizes")) {
+      o.batch_sizes.clear();
+      std::istringstream in(*v8);
+      for (std::string s; std::getline(in, s, ',');) o.batch_sizes.push_back(std::stoi(s));
+    } else {
       std::fprintf(stderr, "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
-                           "[--latency-seconds=S]\n");
+                           "[--latency-seconds=S] [--bootstrap=HOST:PORT] [--property=NAME=VALUE]... "
+                           "[--batch-sizes=N,N,...]\n");
       return 2;
     }
   }
@@ -321,7 +340,25 @@ int main(int argc, char** argv) {
 
   // ---- the backlog
   const std::string topic = fmt::format("bench-orders-{}", getpid());
-  kafka::DevBroker broker({1, {{topic, o.partitions}, {topic + "-latency", 8}}});
+  g_properties = o.properties;
+  std::optional<kafka::DevBroker> dev_broker;
+  std::string bootstraps = o.bootstrap;
+  if (bootstraps.empty()) {
+    dev_broker.emplace(kafka::DevBrokerOptions{1, {{topic, o.partitions}, {topic + "-latency", 8}}});
+    bootstraps = dev_broker->bootstraps();
+  } else {
+    config::KafkaConfig kcfg;
+    kcfg.bootstrap_servers = {bootstraps};
+    kafka::AdminClient admin(kcfg);
+    for (const auto& [name, partitions] : {std::pair{topic, o.partitions}, std::pair{topic + "-latency", 8}}) {
+      kafka::TopicSpec spec;
+      spec.name = name;
+      spec.partitions = partitions;
+      admin.ensure_topic(spec);
+    }
+  }
+  const std::string broker_name =
+      dev_broker ? std::string("dev broker (librdkafka mock cluster)") : "Apache Kafka at " + bootstraps;
   const auto messages = order::bench::generate_order_messages(o.orders, 42);
   order::OrderMapper mapper;
   std::vector<std::string> keys;
@@ -332,7 +369,7 @@ int main(int argc, char** argv) {
     keys.push_back(r.orders.empty() ? std::string() : std::string(r.orders[0].purchase_order_id_text));
     bytes += m.size();
   }
-  Writer writer(broker.bootstraps(), topic);
+  Writer writer(bootstraps, topic);
   const auto p0 = Clock::now();
   for (size_t i = 0; i < messages.size(); ++i) writer.produce(i, keys[i], messages[i]);
   writer.flush();
@@ -340,7 +377,7 @@ int main(int argc, char** argv) {
                static_cast<double>(bytes) / 1e6, std::chrono::duration<double>(Clock::now() - p0).count(), o.partitions);
   {
     config::KafkaConfig kcfg;
-    kcfg.bootstrap_servers = {broker.bootstraps()};
+    kcfg.bootstrap_servers = {bootstraps};
     kafka::AdminClient admin(kcfg);
     for (const auto& w : admin.all_watermarks(topic, 10s)) {
       if (w.low != 0) {
@@ -420,7 +457,7 @@ int main(int argc, char** argv) {
   for (int parallelism : {1, 2}) {
     for (int batch : o.batch_sizes) {
       const int interval = batch == 100 ? 5000 : 1000;
-      runs.push_back(run_backlog(o, dir, broker.bootstraps(), topic, parallelism, batch, interval, expected_rows,
+      runs.push_back(run_backlog(o, dir, bootstraps, topic, parallelism, batch, interval, expected_rows,
                                  expected_orders));
     }
   }
@@ -432,13 +469,13 @@ int main(int argc, char** argv) {
     const std::string ltopic = topic + "-latency";
     FreshDatabase db(fmt::format("etl_bench_stream_{}_latency", getpid()));
     const std::string group = fmt::format("bench-{}-latency", getpid());
-    const std::string cfg = write_config(dir, broker.bootstraps(), ltopic, group, db.cfg, 1, 100, 5000);
+    const std::string cfg = write_config(dir, bootstraps, ltopic, group, db.cfg, 1, 100, 5000);
     Child c = spawn_stream(o.binary, cfg, false, dir + "/" + group + ".log");
     // Wait for the assignment.
     for (int i = 0; i < 300 && read_file(c.log_path).find("assigned:") == std::string::npos; ++i) {
       std::this_thread::sleep_for(50ms);
     }
-    Writer lw(broker.bootstraps(), ltopic);
+    Writer lw(bootstraps, ltopic);
     const size_t total = static_cast<size_t>(o.rate * o.latency_seconds);
     std::atomic<bool> done{false};
     std::vector<std::vector<std::pair<int64_t, Clock::time_point>>> visible(8);  // per partition: (next, when)
@@ -496,8 +533,11 @@ int main(int argc, char** argv) {
   }
 
   // ---- report
-  std::printf("### `stream` end to end (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n", expected_orders,
-              expected_rows, static_cast<double>(bytes) / 1e6, o.partitions);
+  std::string props;
+  for (const auto& [k, v] : o.properties) props += fmt::format(", {}={}", k, v);
+  std::printf("### `stream` end to end, %s%s (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n",
+              broker_name.c_str(), props.c_str(), expected_orders, expected_rows, static_cast<double>(bytes) / 1e6,
+              o.partitions);
   std::printf("LOAD DATA LOCAL INFILE of the identical rows (one connection): **%.0f rows/s** (%.1f s)\n\n", ceiling,
               ceiling_seconds);
   std::printf("| run | seconds (assigned→done) | wall s | rows/s | orders/s | × ceiling | peak RSS MB | RSS at 25/50/75 %% MB | retried batches | ok |\n");
