@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kafka/rdkafka_handles.hpp"
 #include "support/background_process.hpp"
 #include "support/test_env.hpp"
 
@@ -26,23 +27,15 @@ std::string env_or(const char* name, const std::string& fallback) {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-struct KafkaDeleter {
-  void operator()(rd_kafka_t* k) const noexcept { rd_kafka_destroy(k); }
-};
-struct ConfDeleter {
-  void operator()(rd_kafka_conf_t* c) const noexcept { rd_kafka_conf_destroy(c); }
-};
-struct QueueDeleter {
-  void operator()(rd_kafka_queue_t* q) const noexcept { rd_kafka_queue_destroy(q); }
-};
-struct EventDeleter {
-  void operator()(rd_kafka_event_t* e) const noexcept { rd_kafka_event_destroy(e); }
-};
-using KafkaPtr = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
-using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
+using kafka::ConfPtr;
+using kafka::EventPtr;
+using kafka::MetadataPtr;
+using kafka::NewTopicPtr;
+using kafka::QueuePtr;
+using KafkaPtr = kafka::KafkaHandlePtr;
 
 KafkaPtr probe_client(const std::string& bootstrap) {
-  std::unique_ptr<rd_kafka_conf_t, ConfDeleter> conf(rd_kafka_conf_new());
+  ConfPtr conf(rd_kafka_conf_new());
   std::array<char, 512> err{};
   for (const auto& [k, v] : std::map<std::string, std::string>{
            {"bootstrap.servers", bootstrap}, {"log_level", "3"}, {"log.connection.close", "false"}}) {
@@ -68,6 +61,15 @@ EventPtr admin_result(rd_kafka_queue_t* q, rd_kafka_event_type_t type,
   if (rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR)
     throw std::runtime_error(what + ": " + rd_kafka_event_error_string(ev.get()));
   return ev;
+}
+
+// An admin request on one resource: throws unless its one result has no error.
+void expect_one_success(size_t n, rd_kafka_resp_err_t err, const char* reason,
+                        const std::string& what) {
+  if (n != 1 || err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw std::runtime_error(what + ": " +
+                             (n != 1 ? std::string("no result") : reason != nullptr ? reason : ""));
+  }
 }
 
 // Three distinct free TCP ports on 127.0.0.1 (bound together, so they differ, then released).
@@ -177,14 +179,13 @@ TopicDescription topic_description(const std::string& bootstrap, const std::stri
     rd_kafka_topic_destroy(t);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
       throw std::runtime_error("metadata of " + topic + ": " + rd_kafka_err2str(e));
-    const std::unique_ptr<const rd_kafka_metadata_t, void (*)(const rd_kafka_metadata_t*)> hold(
-        md, rd_kafka_metadata_destroy);
+    const MetadataPtr hold(md);
     if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR)
       throw std::runtime_error("topic " + topic + " does not exist");
     out.partitions = md->topics[0].partition_cnt;
     out.replication_factor = out.partitions > 0 ? md->topics[0].partitions[0].replica_cnt : 0;
   }
-  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> q(rd_kafka_queue_new(rk.get()));
+  QueuePtr q(rd_kafka_queue_new(rk.get()));
   rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   rd_kafka_DescribeConfigs(rk.get(), &res, 1, nullptr, q.get());
   rd_kafka_ConfigResource_destroy(res);
@@ -193,8 +194,9 @@ TopicDescription topic_description(const std::string& bootstrap, const std::stri
   size_t n = 0;
   const rd_kafka_ConfigResource_t** rs =
       rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
-  if (n != 1 || rd_kafka_ConfigResource_error(rs[0]) != RD_KAFKA_RESP_ERR_NO_ERROR)
-    throw std::runtime_error("describe configs of " + topic + " failed");
+  expect_one_success(n, n == 1 ? rd_kafka_ConfigResource_error(rs[0]) : RD_KAFKA_RESP_ERR_NO_ERROR,
+                     n == 1 ? rd_kafka_ConfigResource_error_string(rs[0]) : nullptr,
+                     "describe configs of " + topic);
   size_t cnt = 0;
   const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(rs[0], &cnt);
   for (size_t i = 0; i < cnt; ++i) {
@@ -227,22 +229,20 @@ void create_topic(const std::string& bootstrap, const std::string& topic, int pa
                   std::chrono::milliseconds timeout) {
   auto rk = probe_client(bootstrap);
   std::array<char, 512> err{};
-  rd_kafka_NewTopic_t* nt =
-      rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err.data(), err.size());
-  if (nt == nullptr) throw std::runtime_error("new topic " + topic + ": " + err.data());
-  for (const auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
-  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> q(rd_kafka_queue_new(rk.get()));
-  rd_kafka_CreateTopics(rk.get(), &nt, 1, nullptr, q.get());
-  rd_kafka_NewTopic_destroy(nt);
+  NewTopicPtr nt(rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err.data(), err.size()));
+  if (!nt) throw std::runtime_error("new topic " + topic + ": " + err.data());
+  for (const auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt.get(), k.c_str(), v.c_str());
+  QueuePtr q(rd_kafka_queue_new(rk.get()));
+  rd_kafka_NewTopic_t* topics[] = {nt.get()};
+  rd_kafka_CreateTopics(rk.get(), topics, 1, nullptr, q.get());
   const EventPtr ev =
       admin_result(q.get(), RD_KAFKA_EVENT_CREATETOPICS_RESULT, timeout, "create " + topic);
   size_t n = 0;
   const rd_kafka_topic_result_t** rs =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
-  if (n != 1 || rd_kafka_topic_result_error(rs[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw std::runtime_error("create " + topic + ": " +
-                             (n == 1 ? rd_kafka_topic_result_error_string(rs[0]) : "no result"));
-  }
+  expect_one_success(n, n == 1 ? rd_kafka_topic_result_error(rs[0]) : RD_KAFKA_RESP_ERR_NO_ERROR,
+                     n == 1 ? rd_kafka_topic_result_error_string(rs[0]) : nullptr,
+                     "create " + topic);
 }
 
 void set_topic_configs(const std::string& bootstrap, const std::string& topic,
@@ -252,7 +252,7 @@ void set_topic_configs(const std::string& bootstrap, const std::string& topic,
   rd_kafka_ConfigResource_t* res =
       rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   for (const auto& [k, v] : configs) rd_kafka_ConfigResource_set_config(res, k.c_str(), v.c_str());
-  std::unique_ptr<rd_kafka_queue_t, QueueDeleter> q(rd_kafka_queue_new(rk.get()));
+  QueuePtr q(rd_kafka_queue_new(rk.get()));
   rd_kafka_AlterConfigs(rk.get(), &res, 1, nullptr, q.get());
   rd_kafka_ConfigResource_destroy(res);
   const EventPtr ev =
@@ -260,10 +260,9 @@ void set_topic_configs(const std::string& bootstrap, const std::string& topic,
   size_t n = 0;
   const rd_kafka_ConfigResource_t** rs =
       rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev.get()), &n);
-  if (n != 1 || rd_kafka_ConfigResource_error(rs[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw std::runtime_error("alter configs of " + topic + ": " +
-                             (n == 1 ? rd_kafka_ConfigResource_error_string(rs[0]) : "no result"));
-  }
+  expect_one_success(n, n == 1 ? rd_kafka_ConfigResource_error(rs[0]) : RD_KAFKA_RESP_ERR_NO_ERROR,
+                     n == 1 ? rd_kafka_ConfigResource_error_string(rs[0]) : nullptr,
+                     "alter configs of " + topic);
 }
 
 }  // namespace etl::kafka_real
