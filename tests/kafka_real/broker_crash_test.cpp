@@ -30,8 +30,7 @@ int64_t messages_or_zero(const std::string& bootstrap, const std::string& topic)
 
 TEST(RealKafkaBrokerCrash, SigkillOfTheBrokerDuringFetchLosesAndDoublesNothing) {
   const auto data = sim_data(3, 400, 51);
-  const std::string scratch = test::make_temp_dir("etl-kafka-crash");
-  PrivateBroker broker(scratch);
+  PrivateBroker broker;
   auto w = real_world(broker.bootstrap(), data);
   const auto expected = expected_orders(*w, data);
 
@@ -71,8 +70,7 @@ TEST(RealKafkaBrokerCrash, SigkillOfTheBrokerDuringFetchLosesAndDoublesNothing) 
 
 TEST(RealKafkaBrokerCrash, SigkillOfTheBrokerDuringStreamLosesAndDoublesNothing) {
   const auto data = sim_data(3, 400, 52);
-  const std::string scratch = test::make_temp_dir("etl-kafka-crash");
-  PrivateBroker broker(scratch);
+  PrivateBroker broker;
   auto w = real_world(broker.bootstrap(), data);
   const auto expected = expected_orders(*w, data);
   const std::string orders = "SELECT COUNT(*) FROM walmart_order_raw";

@@ -1,6 +1,7 @@
 #include "kafka_real/real_kafka.hpp"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -129,7 +130,8 @@ std::map<std::string, std::string> sasl_ssl_env(const KafkaEndpoints& k, const s
   };
 }
 
-PrivateBroker::PrivateBroker(const std::string& parent_dir) : dir_(parent_dir + "/kafka") {
+PrivateBroker::PrivateBroker()
+    : root_(test::make_temp_dir("etl-kafka-broker")), dir_(root_ + "/kafka") {
   const auto ports = free_ports(3);
   env_ = {{"ETL_KAFKA_DIR", dir_},
           {"ETL_KAFKA_PORT", std::to_string(ports[0])},
@@ -149,6 +151,12 @@ PrivateBroker::~PrivateBroker() {
     stop();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "private broker: %s\n", e.what());
+  }
+  if (::testing::Test::HasFailure()) {
+    std::fprintf(stderr, "private broker: keeping %s (its log is kafka/kafka.log)\n", root_.c_str());
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
   }
 }
 

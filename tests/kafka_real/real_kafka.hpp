@@ -36,9 +36,11 @@ std::map<std::string, std::string> sasl_ssl_env(const KafkaEndpoints& k, const s
 
 class PrivateBroker {
  public:
-  // Picks three free loopback ports and a fresh state directory under `parent_dir`; starts it.
-  explicit PrivateBroker(const std::string& parent_dir);
-  ~PrivateBroker();  // stops it (SIGTERM, then SIGKILL) and keeps the directory for the caller
+  // Picks three free loopback ports and a fresh temporary state directory; starts it.
+  PrivateBroker();
+  // Stops it (SIGTERM, then SIGKILL); removes its directory unless the test failed (then the
+  // broker's log is kept there and named on stderr).
+  ~PrivateBroker();
   PrivateBroker(const PrivateBroker&) = delete;
   PrivateBroker& operator=(const PrivateBroker&) = delete;
 
@@ -50,6 +52,7 @@ class PrivateBroker {
 
  private:
   void script(const std::string& verb);
+  std::string root_;  // the temporary directory: dir_ and the script's log
   std::string dir_;
   std::map<std::string, std::string> env_;
   KafkaEndpoints endpoints_;
