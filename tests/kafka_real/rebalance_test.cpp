@@ -37,7 +37,7 @@ TEST(RealKafkaRebalance, TwoStreamsOneRestartedRepeatedlyWhileOrdersArriveEndExa
 
   auto steady = w->start("stream-steady", {"stream"}, small_batches);
   auto fetch = w->start("fetch", fetch_range(),
-                        {{"WALMART_ETL_FETCH__REQUESTS_PER_MINUTE", "90"},
+                        {{"WALMART_ETL_FETCH__REQUESTS_PER_MINUTE", "60"},
                          {"WALMART_ETL_FETCH__CONCURRENCY", "1"}});
   const std::string orders = "SELECT COUNT(*) FROM walmart_order_raw";
   for (int round = 0; round < 4; ++round) {
