@@ -150,8 +150,13 @@ format_storage() {
   fi
 }
 
+# The pid file names a live process that is this directory's broker (not a recycled pid).
 pid_alive() {
-  [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null
+  local pid
+  [ -f "$pidf" ] || return 1
+  pid=$(cat "$pidf")
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $conf"
 }
 
 # Up = the PLAINTEXT listener answers a metadata request (kcat) with this broker in it.
@@ -197,7 +202,7 @@ start() {
     "${java_cmd[@]}" kafka.Kafka "$conf" </dev/null >>"$log" 2>&1 &
   local deadline=$((SECONDS + 120))
   until is_up && sasl_up; do
-    if [ -f "$pidf" ] && ! pid_alive; then
+    if [ -f "$pidf" ] && ! kill -0 "$(cat "$pidf")" 2>/dev/null; then
       tail -n 40 "$log" >&2 || true
       die "the broker exited during start-up; log above ($log)"
     fi
