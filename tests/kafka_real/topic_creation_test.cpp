@@ -2,7 +2,8 @@
 // auto.create.topics.enable=false as on managed clusters): a missing topic is created through the
 // Admin API with kafka.topic_partitions, kafka.replication_factor, 7-day retention and a 10 MiB
 // message limit, as DescribeConfigs reports them; an existing topic is left exactly as it is and
-// reported. The dev broker cannot show either: librdkafka's mock cluster has no CreateTopics or
+// reported; a replication factor the cluster cannot meet fails in one line and creates nothing.
+// The dev broker cannot show any of it: librdkafka's mock cluster has no CreateTopics or
 // DescribeConfigs.
 
 #include <gtest/gtest.h>
@@ -58,6 +59,22 @@ TEST(RealKafkaTopic, AnExistingTopicIsLeftAsItIsAndReported) {
   EXPECT_NE(t.configs.at("max.message.bytes"), "10485760");  // the broker's default, untouched
   EXPECT_EQ(messages_in(w->bootstrap, w->topic),
             static_cast<int64_t>(expected_orders(*w, data).size()));
+}
+
+TEST(RealKafkaTopic, AReplicationFactorAboveTheBrokerCountFailsClearlyAndCreatesNothing) {
+  const auto data = sim_data(1, 20, 7);
+  auto w = real_world(shared_kafka().bootstrap, data);
+  auto env = with_partitions(3);
+  env["WALMART_ETL_KAFKA__REPLICATION_FACTOR"] = "3";  // the local cluster has one broker
+  auto fetch = w->run(fetch_range("2024-05-01", "2024-05-02"), env, 120s);
+  EXPECT_EQ(fetch.exit_code, 1) << e2e::describe(fetch);
+  const std::string last = fetch.err.substr(fetch.err.rfind("walmart-etl: ") == std::string::npos
+                                                ? 0
+                                                : fetch.err.rfind("walmart-etl: "));
+  EXPECT_NE(last.find("cannot create kafka topic " + w->topic), std::string::npos)
+      << e2e::describe(fetch);
+  EXPECT_NE(last.find("INVALID_REPLICATION_FACTOR"), std::string::npos) << e2e::describe(fetch);
+  EXPECT_THROW(topic_description(w->bootstrap, w->topic), std::runtime_error);
 }
 
 }  // namespace
