@@ -17,9 +17,15 @@
 # are acknowledged and then dropped by its retention. Irrelevant for a produce benchmark, but the
 # topic cannot be read back afterwards.
 #
-#   scripts/bench-fetch.sh            Environment: ETL_BUILD_DIR (default build/),
+#   3. With --kafka: step 2's fetch again, same simulator and range, into the local Apache Kafka
+#      broker (scripts/kafka-local.sh, started if it is not running and stopped again after) - a
+#      fresh topic that fetch creates with 16 partitions - for the two brokers side by side.
+#
+#   scripts/bench-fetch.sh [--kafka]  Environment: ETL_BUILD_DIR (default build/),
 #                                     ETL_FETCH_BEFORE_BIN (optional, for section 4)
 set -euo pipefail
+kafka=0
+if [ "${1:-}" = "--kafka" ]; then kafka=1; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ETL_BUILD_DIR:-$here/build}
 bin="$build/src/cli/walmart-etl"
@@ -34,6 +40,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$tmp"
+  bench_kafka_down
 }
 trap cleanup EXIT
 
@@ -66,6 +73,15 @@ last=$(date -u -d '2 days ago' +%F)
 /usr/bin/time -f "fetch: %e s elapsed, %U s user, %S s system, peak RSS %M KB" \
   "$bin" --set kafka.topic=bench_orders --set fetch.requests_per_minute=0 --set logging.level=warn \
   fetch --start "$first" --end "$last" --no-progress
+
+if [ "$kafka" -eq 1 ]; then
+  echo "== 2b. the same fetch into the local Apache Kafka broker"
+  bench_kafka_up
+  /usr/bin/time -f "fetch: %e s elapsed, %U s user, %S s system, peak RSS %M KB" \
+    "$bin" --set kafka.bootstrap_servers="$ETL_KAFKA_BOOTSTRAP" --set kafka.topic="bench_orders_$$_$(date +%s)" \
+    --set kafka.topic_partitions=16 --set fetch.requests_per_minute=0 --set logging.level=warn \
+    fetch --start "$first" --end "$last" --no-progress
+fi
 
 echo "== 3. throttled simulator (--rpm 600 --burst 2) and fetch.requests_per_minute=540"
 "$bin" simulate-api --port 0 --port-file "$tmp/port2" --orders-per-day 4000 --days 4 \

@@ -1,5 +1,5 @@
 # Shared by the scripts/bench-*.sh benchmarks (sourced, not run): checking the built binaries and
-# the private MariaDB the load and stream benchmarks write into.
+# the private MariaDB the load and stream benchmarks write into, and the local Apache Kafka broker.
 # Expects $here (the repository) to be set by the caller.
 
 # bench_require NAME FILE...: exits with a hint unless every FILE is a built executable.
@@ -27,4 +27,19 @@ bench_mariadb_up() {
 }
 bench_mariadb_down() {
   if [ "$bench_started_db" -eq 1 ]; then "$here/scripts/mariadb-local.sh" stop || true; fi
+}
+
+# bench_kafka_up: starts the local Apache Kafka broker (scripts/kafka-local.sh) unless it runs and
+# exports its addresses (ETL_KAFKA_BOOTSTRAP, ...). bench_kafka_down stops it again only if
+# bench_kafka_up started it.
+bench_started_kafka=0
+bench_kafka_up() {
+  if ! "$here/scripts/kafka-local.sh" status >/dev/null 2>&1; then
+    "$here/scripts/kafka-local.sh" start
+    bench_started_kafka=1
+  fi
+  eval "$("$here/scripts/kafka-local.sh" env)"
+}
+bench_kafka_down() {
+  if [ "$bench_started_kafka" -eq 1 ]; then "$here/scripts/kafka-local.sh" stop || true; fi
 }

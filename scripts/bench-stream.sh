@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# The `stream` benchmark: orders already in the dev broker -> `walmart-etl stream --until-idle` ->
-# MariaDB, for the previous defaults and group commit at parallelism 1, 2 (the defaults) and 4,
-# each BENCH_ROUNDS times alternating (median and spread), next to LOAD DATA LOCAL INFILE of the
-# identical rows of every table written (the server's ceiling), with peak RSS; then the
-# produce->visible delay at a steady rate, previous defaults and today's. Prints a Markdown report.
+# The `stream` benchmark: orders already in Kafka -> `walmart-etl stream --until-idle` -> MariaDB,
+# for the previous defaults and group commit at parallelism 1, 2 (the defaults) and 4, each
+# BENCH_ROUNDS times alternating (median and spread), next to LOAD DATA LOCAL INFILE of the
+# identical rows of every table written and of the order lines alone (the server's ceilings), with
+# peak RSS and the archive's bytes; then the produce->visible delay at a steady rate, previous
+# defaults and today's. Prints a Markdown report.
 #
-#   scripts/bench-stream.sh [ORDERS] [PARTITIONS]   # default 100000 orders over 16 partitions
+#   scripts/bench-stream.sh [--kafka] [ORDERS] [PARTITIONS]   # default 100000 orders, 16 partitions
+#
+# Without --kafka the orders go through the dev broker (librdkafka's mock cluster, in process).
+# With --kafka the same corpus runs twice in one go: on the dev broker, then on the local Apache
+# Kafka broker (scripts/kafka-local.sh, started if it is not running and stopped again after), so
+# the two reports sit side by side.
 # Environment: ETL_BUILD_DIR (default build/), ETL_MARIADB_PORT (default 33306),
 #   BENCH_RATE (orders/s of the latency run, default 2000), BENCH_LATENCY_S (default 20),
-#   BENCH_ROUNDS (default 3).
+#   BENCH_ROUNDS (default 3),
+#   BENCH_PROPERTIES (space-separated NAME=VALUE kafka.properties for the stream runs).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ETL_BUILD_DIR:-$here/build}
+kafka=0
+if [ "${1:-}" = "--kafka" ]; then kafka=1; shift; fi
 orders=${1:-100000}
 partitions=${2:-16}
 port=${ETL_MARIADB_PORT:-33306}
@@ -20,8 +29,18 @@ port=${ETL_MARIADB_PORT:-33306}
 . "$here/scripts/bench-lib.sh"
 bench_require bench-stream "$build/bench/stream/stream_bench" "$build/src/cli/walmart-etl"
 bench_mariadb_up "$port"
-trap bench_mariadb_down EXIT
+trap 'bench_kafka_down; bench_mariadb_down' EXIT
 
-"$build/bench/stream/stream_bench" --binary="$build/src/cli/walmart-etl" --orders="$orders" \
-  --partitions="$partitions" --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}" --rounds="${BENCH_ROUNDS:-3}" | tee "${BENCH_REPORT:-$build/bench-stream-report.md}"
-"$here/scripts/plot-stream-bench.sh" "${BENCH_REPORT:-$build/bench-stream-report.md}" "${BENCH_CHART:-$here/docs/stream-throughput.png}"
+args=(--binary="$build/src/cli/walmart-etl" --orders="$orders" --partitions="$partitions"
+  --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}" --rounds="${BENCH_ROUNDS:-3}")
+for p in ${BENCH_PROPERTIES:-}; do args+=(--property="$p"); done
+report=${BENCH_REPORT:-$build/bench-stream-report.md}
+
+"$build/bench/stream/stream_bench" "${args[@]}" | tee "$report"
+if [ "$kafka" -eq 1 ]; then
+  bench_kafka_up
+  echo
+  "$build/bench/stream/stream_bench" "${args[@]}" --bootstrap="$ETL_KAFKA_BOOTSTRAP" | tee -a "$report"
+else
+  "$here/scripts/plot-stream-bench.sh" "$report" "${BENCH_CHART:-$here/docs/stream-throughput.png}"
+fi

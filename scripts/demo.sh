@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # README command 1: the whole flow on one machine, with nothing but Debian.
 #
-#   scripts/demo.sh [--keep-running] [--days N] [--orders-per-day N]
+#   scripts/demo.sh [--kafka] [--keep-running] [--days N] [--orders-per-day N]
 #
-# Installs what is missing, builds, starts a private MariaDB, the dev broker (in-memory Kafka) and
-# the Walmart API simulator, runs init-db, then `fetch` for the simulator's whole range while
+# Installs what is missing, builds, starts a private MariaDB, the dev broker (in-memory Kafka; with
+# --kafka the local Apache Kafka broker of scripts/kafka-local.sh instead) and the Walmart API
+# simulator, runs init-db, then `fetch` for the simulator's whole range while
 # `stream` writes into MySQL at the same time, and prints a report read from MySQL. Re-running is
 # safe (rows are upserted). Everything it started is stopped at the end unless --keep-running.
 set -euo pipefail
@@ -12,14 +13,16 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 
 keep=0
+kafka=0
 days=7
 per_day=2000
 while [ $# -gt 0 ]; do
   case "$1" in
     --keep-running) keep=1 ;;
+    --kafka) kafka=1 ;;
     --days) days=$2; shift ;;
     --orders-per-day) per_day=$2; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -37,6 +40,7 @@ step "building"
 scripts/build.sh
 
 pids=()
+started_kafka=0
 stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -47,6 +51,7 @@ on_exit() {
   if [ "$keep" -eq 0 ] || [ $rc -ne 0 ]; then
     stop_all
     scripts/mariadb-local.sh stop >/dev/null || true
+    if [ "$started_kafka" -eq 1 ]; then scripts/kafka-local.sh stop >/dev/null || true; fi
   fi
   [ $rc -ne 0 ] && echo "demo: FAILED (exit $rc); logs are in $run and logs/" >&2
   exit $rc
@@ -65,16 +70,28 @@ step "starting a private MariaDB"
 scripts/mariadb-local.sh start
 eval "$(scripts/mariadb-local.sh env)"
 
-step "starting the dev broker (in-memory Kafka, 8 partitions) and the API simulator ($days days x $per_day orders/day)"
 rm -f "$run/kafka.addr" "$run/sim.port"
-"$bin" --set logging.dir="$run" dev-broker --topic walmart_order_raw:8 --bootstrap-file "$run/kafka.addr" \
-  >"$run/dev-broker.out" 2>&1 &
-pids+=($!)
+if [ "$kafka" -eq 1 ]; then
+  step "starting the local Apache Kafka broker (scripts/kafka-local.sh) and the API simulator ($days days x $per_day orders/day)"
+  if ! scripts/kafka-local.sh status >/dev/null 2>&1; then
+    scripts/kafka-local.sh start
+    started_kafka=1
+  fi
+  eval "$(scripts/kafka-local.sh env)"
+  echo "$ETL_KAFKA_BOOTSTRAP" >"$run/kafka.addr"
+  # fetch creates the topic through the Admin API the first time (8 partitions).
+  export WALMART_ETL_KAFKA__TOPIC_PARTITIONS=8
+else
+  step "starting the dev broker (in-memory Kafka, 8 partitions) and the API simulator ($days days x $per_day orders/day)"
+  "$bin" --set logging.dir="$run" dev-broker --topic walmart_order_raw:8 --bootstrap-file "$run/kafka.addr" \
+    >"$run/dev-broker.out" 2>&1 &
+  pids+=($!)
+fi
 "$bin" --set logging.dir="$run" simulate-api --port 0 --port-file "$run/sim.port" \
   --client-id demo-client --client-secret demo-secret --seed 42 \
   --days "$days" --orders-per-day "$per_day" >"$run/simulate-api.out" 2>&1 &
 pids+=($!)
-wait_for_file "$run/kafka.addr" 30 "dev-broker"
+wait_for_file "$run/kafka.addr" 30 "the Kafka broker"
 wait_for_file "$run/sim.port" 60 "simulate-api"
 
 export WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS
@@ -88,7 +105,8 @@ export WALMART_ETL_STREAM__BATCH_INTERVAL_MS=500
 export WALMART_ETL_STREAM__METRICS_PORT=0
 export WALMART_ETL_KAFKA__PROPERTIES__SESSION_TIMEOUT_MS=6000
 export WALMART_ETL_KAFKA__PROPERTIES__HEARTBEAT_INTERVAL_MS=500
-# A fresh consumer group per run: the dev broker is new (in memory) each time.
+# A fresh consumer group per run: the dev broker is new (in memory) each time; on the local Apache
+# Kafka the topic keeps earlier runs' orders, which the new group reads again (upserted, harmless).
 group="walmart-etl-demo-$(date +%s)"
 
 step "walmart-etl init-db"
@@ -126,9 +144,9 @@ Query the tables yourself:
 TXT
 if [ "$keep" -eq 1 ]; then
   cat <<TXT
-Still running (--keep-running): MariaDB on 127.0.0.1:${ETL_MARIADB_PORT:-33306}, dev-broker at $WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS,
+Still running (--keep-running): MariaDB on 127.0.0.1:${ETL_MARIADB_PORT:-33306}, Kafka at $WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS,
 simulate-api at $WALMART_ETL_WALMART_TOKEN__BASE_URL. Stop them with:
-  kill ${pids[*]}; scripts/mariadb-local.sh stop
+  kill ${pids[*]}; scripts/mariadb-local.sh stop$([ "$kafka" -eq 1 ] && echo "; scripts/kafka-local.sh stop")
 TXT
   trap - EXIT
 else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: installs what is missing, builds, starts the servers the tests need (a private
-# MariaDB; the tests start the dev broker and the API simulator themselves), runs every ctest
+# MariaDB and a local Apache Kafka broker; the tests start the dev broker, the API simulator and any
+# broker they crash themselves), runs every ctest
 # label (unit, integration, e2e), stops what it started, and exits non-zero on any failure.
 #
 #   scripts/test.sh                 # everything
@@ -20,10 +21,26 @@ if ! scripts/mariadb-local.sh status >/dev/null 2>&1; then
   scripts/mariadb-local.sh start
   started_db=1
 fi
+started_kafka=0
 cleanup() {
+  if [ "$started_kafka" -eq 1 ]; then scripts/kafka-local.sh stop || true; fi
   if [ "$started_db" -eq 1 ]; then scripts/mariadb-local.sh stop || true; fi
 }
 trap cleanup EXIT
+
+echo "== starting a local Apache Kafka broker"
+if ! scripts/kafka-local.sh status >/dev/null 2>&1; then
+  started_kafka=1
+  scripts/kafka-local.sh start
+fi
+# ETL_KAFKA_BOOTSTRAP, ETL_KAFKA_SASL_BOOTSTRAP, ETL_KAFKA_CA, ETL_KAFKA_SASL_USER/PASSWORD
+eval "$(scripts/kafka-local.sh env)"
+export ETL_TEST_KAFKA_BOOTSTRAP=$ETL_KAFKA_BOOTSTRAP
+export ETL_TEST_KAFKA_SASL_BOOTSTRAP=$ETL_KAFKA_SASL_BOOTSTRAP
+export ETL_TEST_KAFKA_CA=$ETL_KAFKA_CA
+export ETL_TEST_KAFKA_SASL_USER=$ETL_KAFKA_SASL_USER
+export ETL_TEST_KAFKA_SASL_PASSWORD=$ETL_KAFKA_SASL_PASSWORD
+unset WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS
 
 export ETL_TEST_MYSQL_HOST=127.0.0.1
 export ETL_TEST_MYSQL_PORT=${ETL_MARIADB_PORT:-33306}
@@ -33,5 +50,5 @@ export ETL_TEST_MYSQL_SSL_CA=${ETL_MARIADB_DIR:-$here/.local/mariadb}/tls/ca.pem
 
 echo "== running tests"
 args=("$@")
-if [ ${#args[@]} -eq 0 ]; then args=(-L 'unit|integration|e2e'); fi
+if [ ${#args[@]} -eq 0 ]; then args=(-L 'unit|integration|e2e|kafka'); fi
 ctest --test-dir build --output-on-failure --timeout 900 -j2 "${args[@]}"

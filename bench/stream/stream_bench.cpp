@@ -1,7 +1,8 @@
 // End-to-end benchmark of `walmart-etl stream` (issue 6), run by scripts/bench-stream.sh:
 //
 //  1. Backlog: N generated orders (bench/order's corpus, ~2.4 KB each) are produced into the dev
-//     broker first (in this process; spread over enough partitions to stay inside its ~5 MB per
+//     broker (or, with --bootstrap, a running Apache Kafka broker: topics made with the Admin API)
+//     first (in this process; spread over enough partitions to stay inside its ~5 MB per
 //     partition retention, checked). Then the real binary runs `stream --until-idle` into a fresh
 //     database for each setting of kSettings (the previous defaults, then group commit at
 //     parallelism 1, 2 = today's defaults, and 4), --rounds times, alternating. Reported per
@@ -68,6 +69,8 @@ struct Options {
   double rate = 2000;          // orders/s for the latency run
   int latency_seconds = 20;
   int rounds = 3;  // every setting this many times, alternating, to see the machine's noise
+  std::string bootstrap;                          // empty: an in-process dev broker
+  std::map<std::string, std::string> properties;  // kafka.properties of the stream runs
 };
 
 // One configuration of the stream under test.
@@ -157,12 +160,20 @@ class Writer {
   std::unique_ptr<kafka::Producer> producer_;
 };
 
+// kafka.properties written into every stream run's config (--property).
+std::map<std::string, std::string> g_properties;
+
 std::string write_config(const std::string& dir, const std::string& bootstraps, const std::string& topic,
                          const std::string& group, const config::MysqlConfig& db, const Setting& setting) {
   const std::string path = fmt::format("{}/{}.yml", dir, group);
   std::ofstream out(path);
   out << "kafka:\n  bootstrap_servers: [\"" << bootstraps << "\"]\n  topic: " << topic
-      << "\n  consumer_group: " << group << "\n"
+      << "\n  consumer_group: " << group << "\n";
+  if (!g_properties.empty()) {
+    out << "  properties:\n";
+    for (const auto& [k, v] : g_properties) out << "    " << k << ": \"" << v << "\"\n";
+  }
+  out
       << "mysql:\n  host: " << db.host << "\n  port: " << db.port << "\n  user: " << db.user
       << "\n  password: \"" << db.password << "\"\n  database: " << db.database << "\n"
       << "stream:\n  parallelism: " << setting.parallelism << "\n  batch_size: " << setting.batch_size
@@ -336,9 +347,12 @@ int main(int argc, char** argv) {
     else if (auto v4 = value("--rate")) o.rate = std::stod(*v4);
     else if (auto v5 = value("--latency-seconds")) o.latency_seconds = std::stoi(*v5);
     else if (auto v6 = value("--rounds")) o.rounds = std::max(1, std::stoi(*v6));
-    else {
+    else if (auto v7 = value("--bootstrap")) o.bootstrap = *v7;
+    else if (auto v8 = value("--property"); v8 && v8->find('=') != std::string::npos) {
+      o.properties[v8->substr(0, v8->find('='))] = v8->substr(v8->find('=') + 1);
+    } else {
       std::fprintf(stderr, "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
-                           "[--latency-seconds=S] [--rounds=N]\n");
+                           "[--latency-seconds=S] [--rounds=N] [--bootstrap=HOST:PORT] [--property=NAME=VALUE]...\n");
       return 2;
     }
   }
@@ -349,7 +363,26 @@ int main(int argc, char** argv) {
 
   // ---- the backlog
   const std::string topic = fmt::format("bench-orders-{}", getpid());
-  kafka::DevBroker broker({1, {{topic, o.partitions}, {topic + "-latency", 8}, {topic + "-latency2", 8}}});
+  g_properties = o.properties;
+  std::optional<kafka::DevBroker> dev_broker;
+  std::string bootstraps = o.bootstrap;
+  if (bootstraps.empty()) {
+    dev_broker.emplace(kafka::DevBrokerOptions{1, {{topic, o.partitions}, {topic + "-latency", 8}, {topic + "-latency2", 8}}});
+    bootstraps = dev_broker->bootstraps();
+  } else {
+    config::KafkaConfig kcfg;
+    kcfg.bootstrap_servers = {bootstraps};
+    kafka::AdminClient admin(kcfg);
+    for (const auto& [name, partitions] :
+         {std::pair{topic, o.partitions}, std::pair{topic + "-latency", 8}, std::pair{topic + "-latency2", 8}}) {
+      kafka::TopicSpec spec;
+      spec.name = name;
+      spec.partitions = partitions;
+      admin.ensure_topic(spec);
+    }
+  }
+  const std::string broker_name =
+      dev_broker ? std::string("dev broker (librdkafka mock cluster)") : "Apache Kafka at " + bootstraps;
   const auto messages = order::bench::generate_order_messages(o.orders, 42);
   order::OrderMapper mapper;
   std::vector<std::string> keys;
@@ -360,7 +393,7 @@ int main(int argc, char** argv) {
     keys.push_back(r.orders.empty() ? std::string() : std::string(r.orders[0].purchase_order_id_text));
     bytes += m.size();
   }
-  Writer writer(broker.bootstraps(), topic);
+  Writer writer(bootstraps, topic);
   const auto p0 = Clock::now();
   for (size_t i = 0; i < messages.size(); ++i) writer.produce(i, keys[i], messages[i]);
   writer.flush();
@@ -368,7 +401,7 @@ int main(int argc, char** argv) {
                static_cast<double>(bytes) / 1e6, std::chrono::duration<double>(Clock::now() - p0).count(), o.partitions);
   {
     config::KafkaConfig kcfg;
-    kcfg.bootstrap_servers = {broker.bootstraps()};
+    kcfg.bootstrap_servers = {bootstraps};
     kafka::AdminClient admin(kcfg);
     for (const auto& w : admin.all_watermarks(topic, 10s)) {
       if (w.low != 0) {
@@ -452,7 +485,7 @@ int main(int argc, char** argv) {
   int run_no = 0;
   for (int round = 0; round < o.rounds; ++round) {
     for (size_t i = 0; i < kSettings.size(); ++i) {
-      runs[i].push_back(run_backlog(o, dir, broker.bootstraps(), topic, kSettings[i], run_no++, expected_rows,
+      runs[i].push_back(run_backlog(o, dir, bootstraps, topic, kSettings[i], run_no++, expected_rows,
                                     expected_orders));
     }
   }
@@ -468,13 +501,13 @@ int main(int argc, char** argv) {
     long& latency_rss = result.rss;
     FreshDatabase db(fmt::format("etl_bench_stream_{}_latency_{}", getpid(), setting.parallelism));
     const std::string group = fmt::format("bench-{}-latency-{}", getpid(), setting.parallelism);
-    const std::string cfg = write_config(dir, broker.bootstraps(), ltopic, group, db.cfg, setting);
+    const std::string cfg = write_config(dir, bootstraps, ltopic, group, db.cfg, setting);
     Child c = spawn_stream(o.binary, cfg, false, dir + "/" + group + ".log");
     // Wait for the assignment.
     for (int i = 0; i < 300 && read_file(c.log_path).find("assigned:") == std::string::npos; ++i) {
       std::this_thread::sleep_for(50ms);
     }
-    Writer lw(broker.bootstraps(), ltopic);
+    Writer lw(bootstraps, ltopic);
     const size_t total = static_cast<size_t>(o.rate * o.latency_seconds);
     std::atomic<bool> done{false};
     std::vector<std::vector<std::pair<int64_t, Clock::time_point>>> visible(8);  // per partition: (next, when)
@@ -536,8 +569,11 @@ int main(int argc, char** argv) {
   const Latency after = measure_latency(kSettings[2], topic + "-latency2");
 
   // ---- report
-  std::printf("### `stream` end to end (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n", expected_orders,
-              expected_rows, static_cast<double>(bytes) / 1e6, o.partitions);
+  std::string props;
+  for (const auto& [k, v] : o.properties) props += fmt::format(", {}={}", k, v);
+  std::printf("### `stream` end to end, %s%s (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n",
+              broker_name.c_str(), props.c_str(), expected_orders, expected_rows, static_cast<double>(bytes) / 1e6,
+              o.partitions);
   std::printf("LOAD DATA LOCAL INFILE of the identical rows of every table written (lines, charges, compressed "
               "archive; one connection): **%.0f rows/s** (%.1f s)\n\n",
               ceiling, ceiling_seconds);

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 
@@ -34,6 +35,8 @@ class Consumer::Core : public detail::ClientCore {
   using ClientCore::ClientCore;
 
   RebalanceHandlers handlers;
+  // Set once the group has delivered an assignment (even an empty one) to this member.
+  std::atomic<bool> assigned_once{false};
   std::mutex failure_mutex;
   std::optional<std::string> handler_failure;  // rethrown by poll()
 
@@ -66,6 +69,7 @@ class Consumer::Core : public detail::ClientCore {
     auto* core = static_cast<Core*>(static_cast<detail::ClientCore*>(opaque));
     const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      core->assigned_once = true;
       TopicPartitions assigned = from_native(parts);
       if (!core->call_handler(core->handlers.on_assigned, assigned, "on_assigned")) return;
       // Owner-supplied start offsets: assign exactly there.
@@ -135,6 +139,21 @@ Consumer::~Consumer() {
       spdlog::warn("kafka [{}] close on destruction: {}", core_->name(), err->message);
     }
   }
+  if (subscribed_ && !core_->assigned_once) {
+    // librdkafka 2.0.2 asserts in rd_kafka_destroy() (rd_kafka_sticky_assignor_state_destroy:
+    // "Assertion 'assignor_state' failed", an abort) when a cooperative-sticky member joined the
+    // group but was closed before its first assignment: the assignor was chosen, its state never
+    // made. Nothing tells the application which side of that window it is on, so a group
+    // consumer that never got an assignment is closed (it has left the group) but its handle is
+    // not destroyed: the handle and the state its callbacks use stay allocated until the process
+    // exits, which is where every such consumer is (a stream stopped during start-up).
+    spdlog::info("kafka [{}] closed before its first assignment: handle kept until exit (avoids "
+                 "an abort in librdkafka {})",
+                 core_->name(), rd_kafka_version_str());
+    static_cast<void>(rk_.release());
+    static_cast<void>(core_.release());
+    return;
+  }
   rk_.reset();
   core_.reset();
 }
@@ -149,6 +168,7 @@ void Consumer::subscribe(const std::vector<std::string>& topics) {
     throw EtlError(kafka_error(
         err, fmt::format("subscribe group {} to {}", group_id_, fmt::join(topics, ","))));
   }
+  subscribed_ = true;
   spdlog::info("kafka [{}] group {} subscribed to {}", core_->name(), group_id_,
                fmt::join(topics, ","));
 }

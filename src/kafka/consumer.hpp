@@ -22,6 +22,9 @@
 // - Threading: poll() and close() from one thread (the handlers run there); commit(), pause(),
 //   resume(), seek() and the queries may be called from other threads (librdkafka locks).
 // - The destructor closes (leaves the group) if close() was not called, logging any failure.
+//   A subscribed consumer that never received an assignment is closed but its librdkafka handle
+//   is deliberately not destroyed (kept until the process exits): librdkafka 2.0.2 aborts in
+//   rd_kafka_destroy() for a cooperative-sticky member in that state.
 
 #include <chrono>
 #include <functional>
@@ -121,6 +124,7 @@ class Consumer {
   KafkaHandlePtr rk_;
   std::string group_id_;
   bool closed_ = false;
+  bool subscribed_ = false;
 };
 
 }  // namespace etl::kafka

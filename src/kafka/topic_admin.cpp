@@ -210,9 +210,29 @@ int AdminClient::wait_for_auto_creation(const TopicSpec& spec, std::chrono::mill
                              spec.replication_factor));
 }
 
+void AdminClient::wait_for_cluster(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const rd_kafka_metadata_t* raw = nullptr;
+    const rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), 0, nullptr, &raw, 1000);
+    const MetadataPtr md(raw);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    // Serves error_cb, which records why the broker refused the connection, if it did.
+    rd_kafka_poll(rk_.get(), 0);
+    if (const auto e = core_->status.last_error(); e && e->cls == ErrorClass::fatal) {
+      throw EtlError(ErrorClass::fatal, ErrorOrigin::kafka, e->code,
+                     fmt::format("cannot use the Kafka cluster: {}", e->message));
+    }
+    if (Clock::now() >= deadline) {
+      throw EtlError(kafka_error(err, "kafka metadata request for all topics failed"));
+    }
+  }
+}
+
 EnsureTopicResult AdminClient::ensure_topic(const TopicSpec& spec,
                                             std::chrono::milliseconds timeout) {
   EnsureTopicResult result;
+  wait_for_cluster(timeout);
   if (const auto existing = topic_partition_count(rk_.get(), spec.name, timeout)) {
     result.outcome = TopicOutcome::existed;
     result.partitions = *existing;

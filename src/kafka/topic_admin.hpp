@@ -2,6 +2,8 @@
 // Topic metadata, creation and watermarks.
 //
 // ensure_topic() contract (issue 5: "created when missing; an existing topic is left as it is"):
+//   0. Waits for the cluster to answer (wait_for_cluster): a refused login or certificate fails
+//      at once with its reason.
 //   1. Metadata for all topics (a request that never auto-creates). Topic present -> left exactly
 //      as it is (a partition count different from the spec is logged at INFO), outcome `existed`.
 //   2. Missing -> CreateTopics through the Admin API with the spec's partitions, replication factor
@@ -97,6 +99,11 @@ class AdminClient {
   std::unique_ptr<detail::ClientCore> core_;  // outlives rk_
   KafkaHandlePtr rk_;
 
+  // Returns once the cluster answers a metadata request. A client-level error of the fatal class
+  // reported meanwhile (authentication or TLS verification failed: a wrong password, a wrong CA)
+  // throws EtlError(fatal) with librdkafka's reason at once; a cluster that just does not answer
+  // throws the metadata error (retriable) when `timeout` has passed.
+  void wait_for_cluster(std::chrono::milliseconds timeout);
   // nullopt on success; the error otherwise (TOPIC_ALREADY_EXISTS counts as success).
   std::optional<Error> create_topic(const TopicSpec& spec, std::chrono::milliseconds timeout);
   int wait_for_auto_creation(const TopicSpec& spec, std::chrono::milliseconds timeout);

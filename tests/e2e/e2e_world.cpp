@@ -37,15 +37,17 @@ World::World(const WorldOptions& options)
   // The simulator and the broker log to their own files only through stdout/stderr.
   const std::map<std::string, std::string> quiet{{"WALMART_ETL_LOGGING__DIR", ""}};
   sim = std::make_unique<BackgroundProcess>("simulate-api", sim_args, quiet, dir);
-  broker = std::make_unique<BackgroundProcess>(
-      "dev-broker",
-      std::vector<std::string>{"dev-broker", "--bootstrap-file", dir + "/broker.bootstrap",
-                               "--topic", topic + ":" + std::to_string(options.partitions)},
-      quiet, dir);
+  if (options.bootstrap.empty()) {
+    broker = std::make_unique<BackgroundProcess>(
+        "dev-broker",
+        std::vector<std::string>{"dev-broker", "--bootstrap-file", dir + "/broker.bootstrap",
+                                 "--topic", topic + ":" + std::to_string(options.partitions)},
+        quiet, dir);
+  }
   const std::string port = wait_for_file(dir + "/sim.port", 30s);
   if (port.empty())
     throw std::runtime_error("simulate-api published no port within 30 s\n" + sim->describe());
-  bootstrap = wait_for_file(dir + "/broker.bootstrap", 30s);
+  bootstrap = broker ? wait_for_file(dir + "/broker.bootstrap", 30s) : options.bootstrap;
   if (bootstrap.empty()) {
     throw std::runtime_error("dev-broker published no bootstrap address within 30 s\n" +
                              broker->describe());

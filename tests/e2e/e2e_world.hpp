@@ -1,7 +1,7 @@
 #pragma once
 // One e2e test's world, all real and all started as a user would: `walmart-etl simulate-api`
 // (--port 0 --port-file) and `walmart-etl dev-broker` (--bootstrap-file, a fresh topic) as
-// background processes, a fresh MariaDB database, a temp directory, and the WALMART_ETL_*
+// background processes (or, instead of the dev broker, a running Apache Kafka broker), a fresh MariaDB database, a temp directory, and the WALMART_ETL_*
 // environment that points the binary at them. Nothing else configures the binary.
 
 #include <chrono>
@@ -33,6 +33,9 @@ inline constexpr const char* kFixedNow = "2024-05-02T17:05:41Z";
 struct WorldOptions {
   std::vector<std::string> sim_args;  // appended to simulate-api --port 0 --port-file FILE
   int partitions = 8;                 // dev-broker --topic <topic>:<partitions>
+  // Empty: start a dev-broker with the topic made. Else: this running broker (the local Apache
+  // Kafka); the world's topic does not exist there until fetch creates it.
+  std::string bootstrap;
 };
 
 class World {
