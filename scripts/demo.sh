@@ -86,6 +86,10 @@ else
   "$bin" --set logging.dir="$run" dev-broker --topic walmart_order_raw:8 --bootstrap-file "$run/kafka.addr" \
     >"$run/dev-broker.out" 2>&1 &
   pids+=($!)
+  # The dev broker (librdkafka's mock cluster) holds an empty fetch for the whole fetch.wait.max.ms
+  # even when data arrives meanwhile; a real broker answers at once. A shorter wait keeps the demo's
+  # stream as prompt as it is on Kafka.
+  export WALMART_ETL_KAFKA__PROPERTIES__FETCH_WAIT_MAX_MS=100
 fi
 "$bin" --set logging.dir="$run" simulate-api --port 0 --port-file "$run/sim.port" \
   --client-id demo-client --client-secret demo-secret --seed 42 \
