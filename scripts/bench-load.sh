@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The `load` benchmark (issue 3): rows/s of `walmart-etl load` into the private MariaDB next to
+# The `load` benchmark: rows/s of `walmart-etl load` into the private MariaDB next to
 # LOAD DATA LOCAL INFILE of the identical rows into the same tables, in the same run (the
 # server's ceiling), for the bulk and portable write paths and several transaction sizes; then
 # the real CLI on the same corpus, with its summary and peak RSS.

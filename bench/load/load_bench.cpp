@@ -1,5 +1,5 @@
 // `load` throughput into the local MariaDB next to the server's own ceiling, LOAD DATA LOCAL
-// INFILE of the identical rows into the same tables, in the same run (issue 3's benchmark).
+// INFILE of the identical rows into the same tables, in the same run.
 //
 // Corpus: bench/order's generator (about 2 KB per order, 1-4 lines, explicit nulls), written as
 // NDJSON. Every measured run starts from fresh, empty tables (a new database). The LOAD DATA rows

@@ -1,6 +1,6 @@
 // Mapping throughput (MB/s of message bytes, orders/s) on a generated realistic corpus, next to
 // simdjson's own full-validation rate (DOM parse, which validates every byte) on the same bytes,
-// in the same run. Target (issue 3): mapping >= 400 MB/s on one core, Release.
+// in the same run. Target: mapping >= 400 MB/s on one core, Release.
 //
 //   build-dir/bench/order/order_mapping_bench --benchmark_min_time=2
 //

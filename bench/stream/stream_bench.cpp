@@ -1,4 +1,4 @@
-// End-to-end benchmark of `walmart-etl stream` (issue 6), run by scripts/bench-stream.sh:
+// End-to-end benchmark of `walmart-etl stream`, run by scripts/bench-stream.sh:
 //
 //  1. Backlog: N generated orders (bench/order's corpus, ~2.4 KB each) are produced into the dev
 //     broker (or, with --bootstrap, a running Apache Kafka broker: topics made with the Admin API)

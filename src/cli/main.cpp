@@ -15,7 +15,7 @@
 
 namespace {
 
-// Global library init and cleanup, once per process (cpp-style habit 4).
+// Global library init and cleanup, once per process.
 struct GlobalLibraries {
   GlobalLibraries() {
     curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -1,5 +1,5 @@
 #pragma once
-// Classified errors (cpp-style habit 6): every failure carries where it came from, the native
+// Classified errors: every failure carries where it came from, the native
 // code of that origin, a message with context, and a class that retry loops and the dead-letter
 // path decide on. Never decide by matching message text.
 
@@ -30,7 +30,7 @@ struct Error {
   [[nodiscard]] std::string describe() const;  // "mysql error 1045: Access denied ..."
 };
 
-// Thrown for setup and fatal failures (habit 7). Per-record problems are returned, not thrown.
+// Thrown for setup and fatal failures. Per-record problems are returned, not thrown.
 class EtlError : public std::runtime_error {
  public:
   explicit EtlError(Error e);

@@ -1,5 +1,5 @@
 #pragma once
-// One logger for the whole process (habit 9): console (stderr) plus logs/<command>.log, UTC
+// One logger for the whole process: console (stderr) plus logs/<command>.log, UTC
 // timestamps. librdkafka, curl and MariaDB diagnostics are forwarded into it by their wrappers.
 
 #include <spdlog/spdlog.h>

@@ -1,5 +1,5 @@
 #pragma once
-// The typed configuration (cpp-style habit 8). Defaults live here; config/config.yml, the
+// The typed configuration. Defaults live here; config/config.yml, the
 // environment (WALMART_ETL_<SECTION>__<KEY>=value) and --set key.path=value override them, in
 // that order. See config_loader.hpp and the README's "Configuration" section.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The consumer-group client the stream reads with (issue 6, "Consuming").
+// The consumer-group client the stream reads with.
 //
 // Contract:
 // - group.id, enable.auto.commit=false, enable.auto.offset.store=false,

@@ -1,5 +1,5 @@
 #pragma once
-// librdkafka configuration built from the typed KafkaConfig (cpp-style habit 8).
+// librdkafka configuration built from the typed KafkaConfig.
 // Precedence, lowest first:
 //   1. our defaults (bootstrap.servers from kafka.bootstrap_servers, client.id, lz4, batching, ...)
 //   2. the user's kafka.properties map, passed as is (SASL/SSL, tuning)

@@ -1,5 +1,5 @@
 #pragma once
-// librdkafka errors as classified etl::Error values (cpp-style habit 6). The native code is the
+// librdkafka errors as classified etl::Error values. The native code is the
 // rd_kafka_resp_err_t; the class decides retry vs stop vs dead-letter, never the message text.
 
 #include <librdkafka/rdkafka.h>

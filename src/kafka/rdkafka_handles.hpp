@@ -1,5 +1,5 @@
 #pragma once
-// Ownership of librdkafka's C handles (cpp-style habit 3): every handle lives in a
+// Ownership of librdkafka's C handles: every handle lives in a
 // std::unique_ptr with a deleter struct, so no path (exception, early return) leaks one and no
 // handle is destroyed twice. Release a pointer only when librdkafka takes ownership of it (e.g.
 // headers passed to rd_kafka_producev succeed, a conf passed to rd_kafka_new succeeds).

@@ -1,7 +1,7 @@
 #pragma once
 // Topic metadata, creation and watermarks.
 //
-// ensure_topic() contract (issue 5: "created when missing; an existing topic is left as it is"):
+// ensure_topic() contract ("created when missing; an existing topic is left as it is"):
 //   0. Waits for the cluster to answer (wait_for_cluster): a refused login or certificate fails
 //      at once with its reason.
 //   1. Metadata for all topics (a request that never auto-creates). Topic present -> left exactly

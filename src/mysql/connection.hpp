@@ -1,6 +1,6 @@
 #pragma once
 // RAII over a MariaDB Connector/C connection (speaks to MariaDB and MySQL 5.7/8).
-// One Connection per thread; never shared without a lock (cpp-style habit 4).
+// One Connection per thread; never shared without a lock.
 // Every session is UTC (time_zone '+00:00'), utf8mb4 and strict SQL mode.
 
 #include <mysql.h>

@@ -1,5 +1,5 @@
 #pragma once
-// Classification of MariaDB/MySQL client and server errors (cpp-style habit 6): retry loops and
+// Classification of MariaDB/MySQL client and server errors: retry loops and
 // the dead-letter path decide on the class, never on message text.
 
 #include <mysql.h>

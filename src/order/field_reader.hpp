@@ -1,5 +1,5 @@
 #pragma once
-// Internal to the order mapping: reads On-Demand values into columns (spec §3 conversions),
+// Internal to the order mapping: reads On-Demand values into columns (the conversions of docs/data-model.md),
 // validates everything it reads or skips (simdjson On-Demand does not validate skipped values,
 // numbers or literals by itself), records conversion warnings, and drives object/list iteration
 // with the duplicate-key rule (last occurrence wins; see OrderMapper).

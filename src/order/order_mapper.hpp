@@ -1,6 +1,6 @@
 #pragma once
 // The order mapping: one Kafka message value (or one file record) -> the rows of the data
-// contract (shared spec ods-walmart-order.md), or a bad-record reason for the dead letter.
+// contract (docs/data-model.md), or a bad-record reason for the dead letter.
 // Pure: no I/O, no logging (see order_warning_log.hpp for logging the warnings).
 //
 // Input: an order object, or a JSON array of order objects. Each order may carry a top-level
@@ -54,8 +54,7 @@ struct MessageParseResult {
   size_t conversion_warnings = 0;   // total over orders
 };
 
-// One per thread, reused: owns the simdjson parser and the padded input buffer (cpp-style
-// habit 10). Not thread-safe. The returned orders own their data (each ParsedOrder's arena) and
+// One per thread, reused: owns the simdjson parser and the padded input buffer. Not thread-safe. The returned orders own their data (each ParsedOrder's arena) and
 // stay valid after later calls.
 class OrderMapper {
  public:

@@ -1,5 +1,5 @@
 #pragma once
-// Internal to the order mapping: which JSON path feeds which column (spec §2). Reads one order
+// Internal to the order mapping: which JSON path feeds which column (docs/data-model.md). Reads one order
 // object into an OrderDraft; the mapper then checks identifiers, orders the lines and moves the
 // text into the order's arena (order_mapper.cpp).
 

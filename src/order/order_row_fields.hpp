@@ -1,6 +1,6 @@
 #pragma once
 // Visitors over the text columns of the row types (order_types.hpp) and the column widths of the
-// data contract (spec §2). Used by the mapper to relocate views into an order's arena, and by
+// data contract (docs/data-model.md). Used by the mapper to relocate views into an order's arena, and by
 // tests and the fuzz target to check that every view lies inside the arena.
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 
 namespace etl::order {
 
-// VARCHAR widths in characters (Unicode code points), spec §2.
+// VARCHAR widths in characters (Unicode code points), as docs/data-model.md lists them.
 namespace width {
 inline constexpr size_t customer_email_id = 100;
 inline constexpr size_t ship_node_type = 50;

@@ -1,6 +1,6 @@
 #pragma once
 // The output of the order mapping (src/order/order_mapper.hpp) and the input of the MySQL sink:
-// the rows of the data contract (shared spec ods-walmart-order.md §2 and §5), already converted.
+// the rows of the data contract (docs/data-model.md), already converted.
 //
 // Ownership: every std::string_view in a ParsedOrder points into that ParsedOrder's own arena,
 // a heap buffer that never moves. A ParsedOrder can be moved (views stay valid) but not copied.

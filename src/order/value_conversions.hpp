@@ -1,5 +1,5 @@
 #pragma once
-// The column conversions of the data contract (shared spec ods-walmart-order.md §3), on text.
+// The column conversions of the data contract (docs/data-model.md), on text.
 // Pure, exact (no binary floating point anywhere), no allocation.
 
 #include <cstddef>

@@ -18,7 +18,7 @@
 
 namespace etl::pipeline {
 
-// The literal source_file of every row the stream writes (data contract §2, column 9).
+// The literal source_file of every row the stream writes (column 9 of the data contract, docs/data-model.md).
 inline constexpr const char* kStreamSourceFile = "kafka_stream";
 
 // One message of the batch, for accounting (metrics, backpressure) and for dropping partitions.

@@ -155,7 +155,7 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
     if (response.curl_message.empty()) response.curl_message = curl_easy_strerror(response.curl_code);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-  // Room for simdjson's padding so the body can be parsed in place (habit 10). on_body kept it,
+  // Room for simdjson's padding so the body can be parsed in place. on_body kept it,
   // so this copies nothing; only an empty body gets its first allocation here.
   if (response.body.capacity() < response.body.size() + simdjson::SIMDJSON_PADDING) {
     response.body.reserve(response.body.size() + simdjson::SIMDJSON_PADDING);

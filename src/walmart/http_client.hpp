@@ -1,6 +1,6 @@
 #pragma once
 // HTTP over libcurl for the Walmart client: one easy handle per HttpClient, reused for every
-// request so connections are kept alive. An HttpClient belongs to one thread (cpp-style habit 4):
+// request so connections are kept alive. An HttpClient belongs to one thread:
 // the fetch job gives each worker its own. curl_global_init is done once in main() (or by the
 // test's main through gtest: libcurl initialises itself lazily when it was not).
 //

@@ -1,5 +1,5 @@
 #pragma once
-// One page of GET /v3/orders, parsed with simdjson On-Demand (habit 10):
+// One page of GET /v3/orders, parsed with simdjson On-Demand:
 // list.meta.totalCount, list.meta.nextCursor and, for each element of list.elements.order, the
 // order's exact JSON text as received and its purchaseOrderId.
 //

@@ -29,7 +29,7 @@ const std::optional<std::string> N;  // SQL NULL
 
 mysql::Row R(std::initializer_list<std::optional<std::string>> v) { return mysql::Row(v); }
 
-// walmart_order for the two orders of walmart-api.md §7.2, all 51 written columns in table order
+// walmart_order for the two orders of the API example page (fixture api_page_7_2.json), all 51 written columns in table order
 // (load_time is checked apart). Values worked out from the example by hand: epoch ms -> UTC.
 std::vector<mysql::Row> expected_orders(const std::string& source_file, const std::optional<std::string>& request_time) {
   const auto o1 = [&](std::initializer_list<std::optional<std::string>> line) {

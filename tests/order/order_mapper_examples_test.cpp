@@ -1,4 +1,4 @@
-// The examples of walmart-api.md §7 (fixtures api_example_*.json) and a synthetic order that sets
+// The Walmart API documentation's example orders (fixtures api_example_*.json) and a synthetic order that sets
 // every mapped path (all_columns_order.json): every column of every row asserted.
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The spec §3 conversions on text: integers, exact decimals, code-point cuts, TIMESTAMP range.
+// The conversions of docs/data-model.md on text: integers, exact decimals, code-point cuts, TIMESTAMP range.
 
 #include "order/value_conversions.hpp"
 

@@ -28,7 +28,7 @@ std::vector<std::string> primary_key_of(mysql::Connection& c, const std::string&
   return out;
 }
 
-// The data contract's 52 columns (shared spec §2), name and type, in order.
+// The data contract's 52 columns (docs/data-model.md), name and type, in order.
 const std::vector<std::pair<std::string, std::string>> kWalmartOrderColumns = {
     {"purchaseOrderId", "bigint"}, {"customerOrderId", "bigint"}, {"customerEmailId", "varchar(100)"},
     {"orderDate", "bigint"}, {"orderDate_formatted", "timestamp"}, {"shipNode_type", "varchar(50)"},
