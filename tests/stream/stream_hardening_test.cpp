@@ -158,6 +158,7 @@ TEST(StreamHardening, SigtermThatGivesUpPendingMessagesExitsOneAndLosesNothing) 
   s.mysql = cfg;
   s.batch_interval_ms = 100;
   s.shutdown_timeout_s = 2;
+  s.metrics_port = free_tcp_port();
   TopicWriter writer(env.broker->bootstraps(), env.topic);
   const OrderFeed feed(79);
   produce_workload(writer, feed, 0, 50, 1);
@@ -169,7 +170,11 @@ TEST(StreamHardening, SigtermThatGivesUpPendingMessagesExitsOneAndLosesNothing) 
   server.signal(SIGSTOP);
   produce_workload(writer, feed, 1000, 50, 2);
   writer.flush();
-  std::this_thread::sleep_for(1s);
+  // The stream holds them (its batch hangs on the frozen server) before it is asked to stop.
+  ASSERT_TRUE(test::wait_until(
+      [&] { return metric(s.metrics_port, "walmart_etl_stream_pending_messages") > 0; }, 30s))
+      << p->log();
+  std::this_thread::sleep_for(500ms);
   p->signal(SIGTERM);
   const int code = p->wait(60s);
   server.signal(SIGCONT);
