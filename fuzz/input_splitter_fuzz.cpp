@@ -18,8 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   const size_t chunk = 1 + size % 61;
   const size_t probe = size % 3 == 0 ? 1 + size % 17 : etl::pipeline::kLayoutProbeBytes;
-  if (const std::string v = etl::pipeline::test::find_split_violation(text, chunk, probe); !v.empty()) {
-    std::fprintf(stderr, "split invariant violated (chunk %zu, probe %zu): %s\n", chunk, probe, v.c_str());
+  if (const std::string v = etl::pipeline::test::find_split_violation(text, chunk, probe);
+      !v.empty()) {
+    std::fprintf(stderr, "split invariant violated (chunk %zu, probe %zu): %s\n", chunk, probe,
+                 v.c_str());
     std::abort();
   }
   return 0;

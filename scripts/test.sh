@@ -12,8 +12,10 @@ cd "$here"
 
 echo "== installing dependencies (Debian packages)"
 scripts/install-deps.sh
-echo "== building"
-scripts/build.sh
+echo "== checking the C++ formatting (.clang-format)"
+scripts/check-format.sh
+echo "== building (warnings are errors)"
+scripts/build.sh -DETL_WERROR=ON
 
 echo "== starting a private MariaDB"
 started_db=0

@@ -96,7 +96,13 @@ void BM_FetchEndToEnd(benchmark::State& state) {
   state.counters["orders_per_s"] = benchmark::Counter(static_cast<double>(orders) / seconds);
   state.SetItemsProcessed(static_cast<int64_t>(orders));
 }
-BENCHMARK(BM_FetchEndToEnd)->Arg(2)->Arg(4)->Arg(8)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FetchEndToEnd)
+    ->Arg(2)
+    ->Arg(4)
+    ->Arg(8)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The simulator throttles at 600 requests/min; fetch is limited to 540: no 429 may come back,
 // and the achieved rate must stay at or below the configured one.
@@ -133,7 +139,11 @@ void BM_FetchHoldsTheRateLimit(benchmark::State& state) {
   state.counters["limit_rpm"] = benchmark::Counter(static_cast<double>(state.range(0)));
   if (throttled > 0) state.SkipWithError("fetch was throttled (429) below the server's limit");
 }
-BENCHMARK(BM_FetchHoldsTheRateLimit)->Arg(540)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FetchHoldsTheRateLimit)
+    ->Arg(540)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The page parser alone: 200-order pages as the simulator serves them, orders/s.
 void BM_ParsePage(benchmark::State& state) {
@@ -142,28 +152,32 @@ void BM_ParsePage(benchmark::State& state) {
   sim.start();
   walmart::HttpClient http(walmart::HttpOptions{});
   walmart::HttpResponse token;
-  http.perform(walmart::HttpRequest{walmart::HttpMethod::post, sim.base_url() + "/v3/token",
-                                    {"Authorization: Basic c2ltLWNsaWVudC1pZDpzaW0tY2xpZW50LXNlY3JldA==",
-                                     "Content-Type: application/x-www-form-urlencoded",
-                                     "Accept: application/json", "WM_SVC.NAME: bench",
-                                     "WM_QOS.CORRELATION_ID: 1"},
-                                    "grant_type=client_credentials"},
-               token);
+  http.perform(
+      walmart::HttpRequest{
+          walmart::HttpMethod::post,
+          sim.base_url() + "/v3/token",
+          {"Authorization: Basic c2ltLWNsaWVudC1pZDpzaW0tY2xpZW50LXNlY3JldA==",
+           "Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
+           "WM_SVC.NAME: bench", "WM_QOS.CORRELATION_ID: 1"},
+          "grant_type=client_credentials"},
+      token);
   simdjson::dom::parser dom;
   const std::string access(std::string_view(dom.parse(token.body)["access_token"]));
   walmart::HttpResponse page;
   const int64_t day = (today_noon() / kDayMs) * kDayMs - kDayMs;
-  http.perform(walmart::HttpRequest{walmart::HttpMethod::get,
-                                    sim.base_url() + "/v3/orders?limit=200&createdStartDate=" +
-                                        format_iso8601(day) + "&createdEndDate=" +
-                                        format_iso8601(day + 3'600'000) + "&shipNodeType=WFSFulfilled",
-                                    {"WM_SEC.ACCESS_TOKEN: " + access, "WM_SVC.NAME: bench",
-                                     "WM_QOS.CORRELATION_ID: 2", "Accept: application/json"},
-                                    {}},
-               page);
+  http.perform(
+      walmart::HttpRequest{
+          walmart::HttpMethod::get,
+          sim.base_url() + "/v3/orders?limit=200&createdStartDate=" + format_iso8601(day) +
+              "&createdEndDate=" + format_iso8601(day + 3'600'000) + "&shipNodeType=WFSFulfilled",
+          {"WM_SEC.ACCESS_TOKEN: " + access, "WM_SVC.NAME: bench", "WM_QOS.CORRELATION_ID: 2",
+           "Accept: application/json"},
+          {}},
+      page);
   if (page.status != 200) {
-    state.SkipWithError(("GET /v3/orders answered " + std::to_string(page.status) + ": " +
-                         page.body.substr(0, 200)).c_str());
+    state.SkipWithError(
+        ("GET /v3/orders answered " + std::to_string(page.status) + ": " + page.body.substr(0, 200))
+            .c_str());
     return;
   }
   walmart::OrdersPageParser parser;

@@ -77,8 +77,8 @@ struct FreshDatabase {
 
 struct Corpus {
   std::string dir;
-  std::string ndjson;      // the input of `load`
-  std::string order_tsv;   // LOAD DATA files with the identical rows
+  std::string ndjson;     // the input of `load`
+  std::string order_tsv;  // LOAD DATA files with the identical rows
   std::string charge_tsv;
   std::string raw_tsv;
   size_t orders = 0;
@@ -98,7 +98,8 @@ constexpr size_t kChunkOrders = 2500;  // about 5,000 rows: load's default trans
 const Corpus& corpus() {
   static const Corpus c = [] {
     Corpus k;
-    k.dir = (std::filesystem::temp_directory_path() / fmt::format("etl-load-bench-{}", getpid())).string();
+    k.dir = (std::filesystem::temp_directory_path() / fmt::format("etl-load-bench-{}", getpid()))
+                .string();
     std::filesystem::create_directories(k.dir);
     k.ndjson = k.dir + "/orders.ndjson";
     k.order_tsv = k.dir + "/walmart_order.tsv";
@@ -129,9 +130,11 @@ const Corpus& corpus() {
       }
       for (const auto& w : parsed) tables.add(w);
       Corpus::Chunk& chunk = k.chunks.emplace_back();
-      for (size_t r = 0; r < tables.lines.rows(); ++r) tables.lines.append_load_data_row(r, chunk.orders);
+      for (size_t r = 0; r < tables.lines.rows(); ++r)
+        tables.lines.append_load_data_row(r, chunk.orders);
       ot << chunk.orders;
-      for (size_t r = 0; r < tables.charges.rows(); ++r) tables.charges.append_load_data_row(r, chunk.charges);
+      for (size_t r = 0; r < tables.charges.rows(); ++r)
+        tables.charges.append_load_data_row(r, chunk.charges);
       ct << chunk.charges;
       for (size_t r = 0; r < tables.raw.rows(); ++r) tables.raw.append_load_data_row(r, chunk.raw);
       rt << chunk.raw;
@@ -139,8 +142,8 @@ const Corpus& corpus() {
       k.rows += tables.lines.rows();
       k.charges += tables.charges.rows();
     }
-    std::fprintf(stderr, "corpus: %zu orders, %zu rows, %zu charges, %.1f MB of NDJSON in %s\n", k.orders, k.rows,
-                 k.charges, static_cast<double>(k.bytes) / 1e6, k.dir.c_str());
+    std::fprintf(stderr, "corpus: %zu orders, %zu rows, %zu charges, %.1f MB of NDJSON in %s\n",
+                 k.orders, k.rows, k.charges, static_cast<double>(k.bytes) / 1e6, k.dir.c_str());
     return k;
   }();
   return c;
@@ -166,16 +169,20 @@ void BM_LoadDataInfile(benchmark::State& state) {
   for (auto _ : state) {
     FreshDatabase db;
     auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
-                                         mysql::LocalFiles::allow_for_benchmarks);
+                                        mysql::LocalFiles::allow_for_benchmarks);
     const std::string options =
-        " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ";
+        " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY "
+        "'\\n' ";
     const auto t0 = Clock::now();
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(c.order_tsv) + " INTO TABLE walmart_order" + options + "(" +
-                 mysql::sql::order_line_columns() + ") SET load_time = UTC_TIMESTAMP()");
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(c.charge_tsv) + " INTO TABLE walmart_order_charge" +
-                 options + "(" + mysql::sql::charge_columns() + ") SET load_time = UTC_TIMESTAMP()");
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(c.raw_tsv) + " INTO TABLE walmart_order_raw" + options +
-                 "(" + mysql::sql::raw_columns() + ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(c.order_tsv) + " INTO TABLE walmart_order" +
+                 options + "(" + mysql::sql::order_line_columns() +
+                 ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(c.charge_tsv) +
+                 " INTO TABLE walmart_order_charge" + options + "(" + mysql::sql::charge_columns() +
+                 ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(c.raw_tsv) +
+                 " INTO TABLE walmart_order_raw" + options + "(" + mysql::sql::raw_columns() +
+                 ") SET load_time = UTC_TIMESTAMP()");
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     const auto rows = conn.query("SELECT COUNT(*) FROM walmart_order");
     if (rows.at(0).at(0).value_or("") != std::to_string(c.rows)) {
@@ -218,17 +225,22 @@ void BM_LoadDataInfileChunked(benchmark::State& state) {
   for (auto _ : state) {
     FreshDatabase db;
     auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
-                                         mysql::LocalFiles::allow_for_benchmarks);
+                                        mysql::LocalFiles::allow_for_benchmarks);
     const std::string options =
-        " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ";
-    const std::string sql_orders = "LOAD DATA LOCAL INFILE 'mem' INTO TABLE walmart_order" + options + "(" +
-                                   mysql::sql::order_line_columns() + ") SET load_time = UTC_TIMESTAMP()";
-    const std::string sql_charges = "LOAD DATA LOCAL INFILE 'mem' INTO TABLE walmart_order_charge" + options + "(" +
-                                    mysql::sql::charge_columns() + ") SET load_time = UTC_TIMESTAMP()";
-    const std::string sql_raw = "LOAD DATA LOCAL INFILE 'mem' INTO TABLE walmart_order_raw" + options + "(" +
-                                mysql::sql::raw_columns() + ") SET load_time = UTC_TIMESTAMP()";
+        " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY "
+        "'\\n' ";
+    const std::string sql_orders = "LOAD DATA LOCAL INFILE 'mem' INTO TABLE walmart_order" +
+                                   options + "(" + mysql::sql::order_line_columns() +
+                                   ") SET load_time = UTC_TIMESTAMP()";
+    const std::string sql_charges = "LOAD DATA LOCAL INFILE 'mem' INTO TABLE walmart_order_charge" +
+                                    options + "(" + mysql::sql::charge_columns() +
+                                    ") SET load_time = UTC_TIMESTAMP()";
+    const std::string sql_raw = "LOAD DATA LOCAL INFILE 'mem' INTO TABLE walmart_order_raw" +
+                                options + "(" + mysql::sql::raw_columns() +
+                                ") SET load_time = UTC_TIMESTAMP()";
     Infile in;
-    mysql_set_local_infile_handler(conn.handle(), infile_init, infile_read, infile_end, infile_error, &in);
+    mysql_set_local_infile_handler(conn.handle(), infile_init, infile_read, infile_end,
+                                   infile_error, &in);
     const auto t0 = Clock::now();
     for (const auto& chunk : c.chunks) {
       conn.begin();
@@ -269,10 +281,11 @@ void BM_Load(benchmark::State& state) {
       state.SkipWithError("load did not write every row");
       return;
     }
-    set_counters(state,
-                 fmt::format("load path={} batch_rows={} overlap={}", mysql::to_string(o.writer.path), o.batch_rows,
-                             o.overlap ? "yes" : "no"),
-                 secs);
+    set_counters(
+        state,
+        fmt::format("load path={} batch_rows={} overlap={}", mysql::to_string(o.writer.path),
+                    o.batch_rows, o.overlap ? "yes" : "no"),
+        secs);
   }
 }
 
@@ -319,7 +332,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&n, rest.data());
   if (benchmark::ReportUnrecognizedArguments(n, rest.data())) return 2;
   mysql_library_init(0, nullptr, nullptr);
-  benchmark::ConsoleReporter reporter(benchmark::ConsoleReporter::OO_None);  // the default one cannot run twice
+  benchmark::ConsoleReporter reporter(
+      benchmark::ConsoleReporter::OO_None);  // the default one cannot run twice
   for (g_round = 0; g_round < rounds; ++g_round) benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
 
@@ -331,11 +345,16 @@ int main(int argc, char** argv) {
   }
   auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    return v.empty()      ? 0.0
+           : v.size() % 2 ? v[v.size() / 2]
+                          : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
   };
-  std::printf("\n%zu orders, %zu rows, %zu charges; %zu round(s); ceiling = the fastest LOAD DATA variant of the round\n",
-              corpus().orders, corpus().rows, corpus().charges, rounds);
-  std::printf("%-50s %12s %12s  %s\n", "configuration", "median rows/s", "median ratio", "per-round ratios");
+  std::printf(
+      "\n%zu orders, %zu rows, %zu charges; %zu round(s); ceiling = the fastest LOAD DATA variant "
+      "of the round\n",
+      corpus().orders, corpus().rows, corpus().charges, rounds);
+  std::printf("%-50s %12s %12s  %s\n", "configuration", "median rows/s", "median ratio",
+              "per-round ratios");
   for (const auto& [name, rates] : g_rates) {
     std::vector<double> ratios;
     std::string each;
@@ -344,7 +363,8 @@ int main(int argc, char** argv) {
       ratios.push_back(rates[r] / ceilings[r]);
       each += fmt::format("{}{:.2f}", each.empty() ? "" : " ", ratios.back());
     }
-    std::printf("%-50s %12.0f %12.2f  %s\n", name.c_str(), median(rates), median(ratios), each.c_str());
+    std::printf("%-50s %12.0f %12.2f  %s\n", name.c_str(), median(rates), median(ratios),
+                each.c_str());
   }
   std::error_code ec;
   if (!corpus().dir.empty()) std::filesystem::remove_all(corpus().dir, ec);

@@ -42,8 +42,10 @@ void BM_OrderMapping(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * corpus_bytes()));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * msgs.size()));  // orders/s
-  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(lines), benchmark::Counter::kIsRate);
-  state.counters["avg_order_bytes"] = static_cast<double>(corpus_bytes()) / static_cast<double>(msgs.size());
+  state.counters["rows/s"] =
+      benchmark::Counter(static_cast<double>(lines), benchmark::Counter::kIsRate);
+  state.counters["avg_order_bytes"] =
+      static_cast<double>(corpus_bytes()) / static_cast<double>(msgs.size());
 }
 BENCHMARK(BM_OrderMapping)->Unit(benchmark::kMillisecond);
 

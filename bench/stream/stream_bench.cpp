@@ -18,13 +18,13 @@
 // (ETL_TEST_MYSQL_* or 127.0.0.1:33306 root) and the built binary (--binary).
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
@@ -41,8 +41,6 @@
 #include <thread>
 #include <tuple>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "../order/order_corpus.hpp"
 #include "kafka/dev_broker.hpp"
@@ -66,10 +64,10 @@ struct Options {
   std::string binary;
   size_t orders = 100000;
   int partitions = 16;
-  double rate = 2000;          // orders/s for the latency run
+  double rate = 2000;  // orders/s for the latency run
   int latency_seconds = 20;
-  int rounds = 3;  // every setting this many times, alternating, to see the machine's noise
-  std::string bootstrap;                          // empty: an in-process dev broker
+  int rounds = 3;         // every setting this many times, alternating, to see the machine's noise
+  std::string bootstrap;  // empty: an in-process dev broker
   std::map<std::string, std::string> properties;  // kafka.properties of the stream runs
 };
 
@@ -85,12 +83,14 @@ struct Setting {
 
 // The previous defaults first, then group commit at parallelism 1, 2 (today's defaults) and 4.
 const std::vector<Setting> kSettings = {
-    {"previous defaults: parallelism 1, batch 100 / 5000 ms, no group commit, plain archive", 1, 100, 5000, false,
-     "plain"},
-    {"group commit, parallelism 1, batch ≤ 2000, compressed archive", 1, 2000, 1000, true, "compressed"},
-    {"**defaults**: group commit, parallelism 2, batch ≤ 2000, compressed archive", 2, 2000, 1000, true,
+    {"previous defaults: parallelism 1, batch 100 / 5000 ms, no group commit, plain archive", 1,
+     100, 5000, false, "plain"},
+    {"group commit, parallelism 1, batch ≤ 2000, compressed archive", 1, 2000, 1000, true,
      "compressed"},
-    {"group commit, parallelism 4, batch ≤ 2000, compressed archive", 4, 2000, 1000, true, "compressed"},
+    {"**defaults**: group commit, parallelism 2, batch ≤ 2000, compressed archive", 2, 2000, 1000,
+     true, "compressed"},
+    {"group commit, parallelism 4, batch ≤ 2000, compressed archive", 4, 2000, 1000, true,
+     "compressed"},
     {"defaults with the plain archive", 2, 2000, 1000, true, "plain"},
 };
 
@@ -163,8 +163,9 @@ class Writer {
 // kafka.properties written into every stream run's config (--property).
 std::map<std::string, std::string> g_properties;
 
-std::string write_config(const std::string& dir, const std::string& bootstraps, const std::string& topic,
-                         const std::string& group, const config::MysqlConfig& db, const Setting& setting) {
+std::string write_config(const std::string& dir, const std::string& bootstraps,
+                         const std::string& topic, const std::string& group,
+                         const config::MysqlConfig& db, const Setting& setting) {
   const std::string path = fmt::format("{}/{}.yml", dir, group);
   std::ofstream out(path);
   out << "kafka:\n  bootstrap_servers: [\"" << bootstraps << "\"]\n  topic: " << topic
@@ -173,10 +174,10 @@ std::string write_config(const std::string& dir, const std::string& bootstraps, 
     out << "  properties:\n";
     for (const auto& [k, v] : g_properties) out << "    " << k << ": \"" << v << "\"\n";
   }
-  out
-      << "mysql:\n  host: " << db.host << "\n  port: " << db.port << "\n  user: " << db.user
+  out << "mysql:\n  host: " << db.host << "\n  port: " << db.port << "\n  user: " << db.user
       << "\n  password: \"" << db.password << "\"\n  database: " << db.database << "\n"
-      << "stream:\n  parallelism: " << setting.parallelism << "\n  batch_size: " << setting.batch_size
+      << "stream:\n  parallelism: " << setting.parallelism
+      << "\n  batch_size: " << setting.batch_size
       << "\n  batch_interval_ms: " << setting.batch_interval_ms
       << "\n  group_commit: " << (setting.group_commit ? "true" : "false")
       << "\n  raw_archive: " << setting.raw_archive
@@ -190,7 +191,8 @@ struct Child {
   std::string log_path;
 };
 
-Child spawn_stream(const std::string& binary, const std::string& config, bool until_idle, const std::string& log) {
+Child spawn_stream(const std::string& binary, const std::string& config, bool until_idle,
+                   const std::string& log) {
   std::vector<std::string> args{binary, "--config", config, "stream"};
   if (until_idle) args.emplace_back("--until-idle");
   std::vector<char*> argv;
@@ -244,8 +246,8 @@ double log_time(const std::string& log, const std::string& needle, bool last = f
 
 struct RunResult {
   std::string label;
-  double seconds = 0;       // assignment -> stopped
-  double wall = 0;          // process start -> exit
+  double seconds = 0;  // assignment -> stopped
+  double wall = 0;     // process start -> exit
   size_t rows = 0;
   size_t orders = 0;
   long peak_rss_kb = 0;
@@ -305,7 +307,8 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
   const double start = log_time(log, "assigned:");
   const double stop = log_time(log, "every assigned partition has been read");
   r.seconds = stop - start;
-  for (size_t pos = log.find("failed (attempt"); pos != std::string::npos; pos = log.find("failed (attempt", pos + 1)) {
+  for (size_t pos = log.find("failed (attempt"); pos != std::string::npos;
+       pos = log.find("failed (attempt", pos + 1)) {
     ++r.retries;
   }
   r.rows = count_rows(db.cfg, "walmart_order");
@@ -313,21 +316,26 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
   {
     auto conn = mysql::Connection::open(db.cfg);
     conn.query("ANALYZE TABLE walmart_order_raw");
-    r.raw_mb = std::stod(*conn.query("SELECT DATA_LENGTH + INDEX_LENGTH FROM information_schema.TABLES WHERE "
-                                     "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'walmart_order_raw'")[0][0]) /
+    r.raw_mb = std::stod(*conn.query(
+                   "SELECT DATA_LENGTH + INDEX_LENGTH FROM information_schema.TABLES WHERE "
+                   "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'walmart_order_raw'")[0][0]) /
                1e6;
   }
-  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && r.rows == expected_rows && r.orders == expected_orders;
-  if (!r.ok) std::fprintf(stderr, "bench: %s failed (exit %d, %zu rows); log %s\n", r.label.c_str(), status, r.rows, c.log_path.c_str());
-  std::fprintf(stderr, "bench: %s: %.1f s, %.0f rows/s, peak RSS %ld MB\n", r.label.c_str(), r.seconds,
-               static_cast<double>(r.rows) / r.seconds, r.peak_rss_kb / 1024);
+  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && r.rows == expected_rows &&
+         r.orders == expected_orders;
+  if (!r.ok)
+    std::fprintf(stderr, "bench: %s failed (exit %d, %zu rows); log %s\n", r.label.c_str(), status,
+                 r.rows, c.log_path.c_str());
+  std::fprintf(stderr, "bench: %s: %.1f s, %.0f rows/s, peak RSS %ld MB\n", r.label.c_str(),
+               r.seconds, static_cast<double>(r.rows) / r.seconds, r.peak_rss_kb / 1024);
   return r;
 }
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
+  const size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
 }
 
@@ -341,24 +349,35 @@ int main(int argc, char** argv) {
       if (a.rfind(name + "=", 0) == 0) return a.substr(name.size() + 1);
       return std::nullopt;
     };
-    if (auto v = value("--binary")) o.binary = *v;
-    else if (auto v2 = value("--orders")) o.orders = std::stoull(*v2);
-    else if (auto v3 = value("--partitions")) o.partitions = std::stoi(*v3);
-    else if (auto v4 = value("--rate")) o.rate = std::stod(*v4);
-    else if (auto v5 = value("--latency-seconds")) o.latency_seconds = std::stoi(*v5);
-    else if (auto v6 = value("--rounds")) o.rounds = std::max(1, std::stoi(*v6));
-    else if (auto v7 = value("--bootstrap")) o.bootstrap = *v7;
+    if (auto v = value("--binary"))
+      o.binary = *v;
+    else if (auto v2 = value("--orders"))
+      o.orders = std::stoull(*v2);
+    else if (auto v3 = value("--partitions"))
+      o.partitions = std::stoi(*v3);
+    else if (auto v4 = value("--rate"))
+      o.rate = std::stod(*v4);
+    else if (auto v5 = value("--latency-seconds"))
+      o.latency_seconds = std::stoi(*v5);
+    else if (auto v6 = value("--rounds"))
+      o.rounds = std::max(1, std::stoi(*v6));
+    else if (auto v7 = value("--bootstrap"))
+      o.bootstrap = *v7;
     else if (auto v8 = value("--property"); v8 && v8->find('=') != std::string::npos) {
       o.properties[v8->substr(0, v8->find('='))] = v8->substr(v8->find('=') + 1);
     } else {
-      std::fprintf(stderr, "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
-                           "[--latency-seconds=S] [--rounds=N] [--bootstrap=HOST:PORT] [--property=NAME=VALUE]...\n");
+      std::fprintf(stderr,
+                   "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
+                   "[--latency-seconds=S] [--rounds=N] [--bootstrap=HOST:PORT] "
+                   "[--property=NAME=VALUE]...\n");
       return 2;
     }
   }
   if (o.binary.empty()) o.binary = ETL_BINARY_PATH;
   spdlog::set_level(spdlog::level::warn);
-  const std::string dir = (std::filesystem::temp_directory_path() / fmt::format("etl-stream-bench-{}", getpid())).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / fmt::format("etl-stream-bench-{}", getpid()))
+          .string();
   std::filesystem::create_directories(dir);
 
   // ---- the backlog
@@ -367,22 +386,24 @@ int main(int argc, char** argv) {
   std::optional<kafka::DevBroker> dev_broker;
   std::string bootstraps = o.bootstrap;
   if (bootstraps.empty()) {
-    dev_broker.emplace(kafka::DevBrokerOptions{1, {{topic, o.partitions}, {topic + "-latency", 8}, {topic + "-latency2", 8}}});
+    dev_broker.emplace(kafka::DevBrokerOptions{
+        1, {{topic, o.partitions}, {topic + "-latency", 8}, {topic + "-latency2", 8}}});
     bootstraps = dev_broker->bootstraps();
   } else {
     config::KafkaConfig kcfg;
     kcfg.bootstrap_servers = {bootstraps};
     kafka::AdminClient admin(kcfg);
     for (const auto& [name, partitions] :
-         {std::pair{topic, o.partitions}, std::pair{topic + "-latency", 8}, std::pair{topic + "-latency2", 8}}) {
+         {std::pair{topic, o.partitions}, std::pair{topic + "-latency", 8},
+          std::pair{topic + "-latency2", 8}}) {
       kafka::TopicSpec spec;
       spec.name = name;
       spec.partitions = partitions;
       admin.ensure_topic(spec);
     }
   }
-  const std::string broker_name =
-      dev_broker ? std::string("dev broker (librdkafka mock cluster)") : "Apache Kafka at " + bootstraps;
+  const std::string broker_name = dev_broker ? std::string("dev broker (librdkafka mock cluster)")
+                                             : "Apache Kafka at " + bootstraps;
   const auto messages = order::bench::generate_order_messages(o.orders, 42);
   order::OrderMapper mapper;
   std::vector<std::string> keys;
@@ -390,23 +411,28 @@ int main(int argc, char** argv) {
   size_t bytes = 0;
   for (const auto& m : messages) {
     auto r = mapper.parse_message(m);
-    keys.push_back(r.orders.empty() ? std::string() : std::string(r.orders[0].purchase_order_id_text));
+    keys.push_back(r.orders.empty() ? std::string()
+                                    : std::string(r.orders[0].purchase_order_id_text));
     bytes += m.size();
   }
   Writer writer(bootstraps, topic);
   const auto p0 = Clock::now();
   for (size_t i = 0; i < messages.size(); ++i) writer.produce(i, keys[i], messages[i]);
   writer.flush();
-  std::fprintf(stderr, "bench: produced %zu orders (%.0f MB) in %.1f s into %d partitions\n", messages.size(),
-               static_cast<double>(bytes) / 1e6, std::chrono::duration<double>(Clock::now() - p0).count(), o.partitions);
+  std::fprintf(stderr, "bench: produced %zu orders (%.0f MB) in %.1f s into %d partitions\n",
+               messages.size(), static_cast<double>(bytes) / 1e6,
+               std::chrono::duration<double>(Clock::now() - p0).count(), o.partitions);
   {
     config::KafkaConfig kcfg;
     kcfg.bootstrap_servers = {bootstraps};
     kafka::AdminClient admin(kcfg);
     for (const auto& w : admin.all_watermarks(topic, 10s)) {
       if (w.low != 0) {
-        std::fprintf(stderr, "bench: partition %d lost %lld messages to the dev broker's retention: use more "
-                             "--partitions\n", w.partition, static_cast<long long>(w.low));
+        std::fprintf(
+            stderr,
+            "bench: partition %d lost %lld messages to the dev broker's retention: use more "
+            "--partitions\n",
+            w.partition, static_cast<long long>(w.low));
         return 1;
       }
     }
@@ -421,7 +447,8 @@ int main(int argc, char** argv) {
     for (auto& ord : r.orders) {
       mysql::OrderToWrite w;
       w.order = std::move(ord);
-      w.origin.source = fmt::format("{}/{}/{}", topic, writer.out[i].partition, writer.out[i].offset);
+      w.origin.source =
+          fmt::format("{}/{}/{}", topic, writer.out[i].partition, writer.out[i].offset);
       w.origin.record_index = index++;
       w.origin.topic = topic;
       w.origin.partition = writer.out[i].partition;
@@ -459,17 +486,20 @@ int main(int argc, char** argv) {
   {
     FreshDatabase db(fmt::format("etl_bench_stream_{}_loaddata", getpid()));
     auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
-                                         mysql::LocalFiles::allow_for_benchmarks);
+                                        mysql::LocalFiles::allow_for_benchmarks);
     const std::string opts =
-        " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ";
+        " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY "
+        "'\\n' ";
     const auto t0 = Clock::now();
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" + opts + "(" +
-                 mysql::sql::order_line_columns() + ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" +
+                 opts + "(" + mysql::sql::order_line_columns() +
+                 ") SET load_time = UTC_TIMESTAMP()");
     lines_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(charge_tsv) + " INTO TABLE walmart_order_charge" + opts + "(" +
-                 mysql::sql::charge_columns() + ") SET load_time = UTC_TIMESTAMP()");
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(raw_tsv) + " INTO TABLE walmart_order_raw" + opts + "(" +
-                 mysql::sql::raw_columns() + ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(charge_tsv) +
+                 " INTO TABLE walmart_order_charge" + opts + "(" + mysql::sql::charge_columns() +
+                 ") SET load_time = UTC_TIMESTAMP()");
+    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(raw_tsv) + " INTO TABLE walmart_order_raw" +
+                 opts + "(" + mysql::sql::raw_columns() + ") SET load_time = UTC_TIMESTAMP()");
     ceiling_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     if (count_rows(db.cfg, "walmart_order") != expected_rows) {
       std::fprintf(stderr, "bench: LOAD DATA did not load every row\n");
@@ -478,15 +508,16 @@ int main(int argc, char** argv) {
   }
   const double ceiling = static_cast<double>(expected_rows) / ceiling_seconds;
   const double lines_ceiling = static_cast<double>(expected_rows) / lines_seconds;
-  std::fprintf(stderr, "bench: LOAD DATA LOCAL INFILE: %.1f s, %.0f rows/s\n", ceiling_seconds, ceiling);
+  std::fprintf(stderr, "bench: LOAD DATA LOCAL INFILE: %.1f s, %.0f rows/s\n", ceiling_seconds,
+               ceiling);
 
   // ---- the stream runs
   std::vector<std::vector<RunResult>> runs(kSettings.size());  // per setting, one per round
   int run_no = 0;
   for (int round = 0; round < o.rounds; ++round) {
     for (size_t i = 0; i < kSettings.size(); ++i) {
-      runs[i].push_back(run_backlog(o, dir, bootstraps, topic, kSettings[i], run_no++, expected_rows,
-                                    expected_orders));
+      runs[i].push_back(run_backlog(o, dir, bootstraps, topic, kSettings[i], run_no++,
+                                    expected_rows, expected_orders));
     }
   }
 
@@ -510,10 +541,11 @@ int main(int argc, char** argv) {
     Writer lw(bootstraps, ltopic);
     const size_t total = static_cast<size_t>(o.rate * o.latency_seconds);
     std::atomic<bool> done{false};
-    std::vector<std::vector<std::pair<int64_t, Clock::time_point>>> visible(8);  // per partition: (next, when)
+    std::vector<std::vector<std::pair<int64_t, Clock::time_point>>> visible(
+        8);  // per partition: (next, when)
     std::thread poller([&] {
       auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
-                                         mysql::LocalFiles::allow_for_benchmarks);
+                                          mysql::LocalFiles::allow_for_benchmarks);
       std::vector<int64_t> last(8, 0);
       while (!done.load()) {
         for (const auto& r : conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset")) {
@@ -530,7 +562,8 @@ int main(int argc, char** argv) {
     });
     const auto start = Clock::now();
     for (size_t i = 0; i < total; ++i) {
-      const auto due = start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(i) / o.rate));
+      const auto due = start + std::chrono::nanoseconds(
+                                   static_cast<int64_t>(1e9 * static_cast<double>(i) / o.rate));
       std::this_thread::sleep_until(due);
       lw.produce(i, keys[i % keys.size()], messages[i % messages.size()]);
       if (i % 64 == 0) {
@@ -558,12 +591,14 @@ int main(int argc, char** argv) {
     waitpid(c.pid, &status, 0);
     for (const auto& m : lw.out) {
       const auto& v = visible[static_cast<size_t>(m.partition)];
-      const auto it = std::find_if(v.begin(), v.end(), [&](const auto& e) { return e.first > m.offset; });
+      const auto it =
+          std::find_if(v.begin(), v.end(), [&](const auto& e) { return e.first > m.offset; });
       if (it == v.end()) continue;
       delays_ms.push_back(std::chrono::duration<double, std::milli>(it->second - m.sent).count());
     }
-    std::fprintf(stderr, "bench: latency run: %zu of %zu messages visible\n", delays_ms.size(), total);
-      return result;
+    std::fprintf(stderr, "bench: latency run: %zu of %zu messages visible\n", delays_ms.size(),
+                 total);
+    return result;
   };
   const Latency before = measure_latency(kSettings[0], topic + "-latency");
   const Latency after = measure_latency(kSettings[2], topic + "-latency2");
@@ -571,18 +606,25 @@ int main(int argc, char** argv) {
   // ---- report
   std::string props;
   for (const auto& [k, v] : o.properties) props += fmt::format(", {}={}", k, v);
-  std::printf("### `stream` end to end, %s%s (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n",
-              broker_name.c_str(), props.c_str(), expected_orders, expected_rows, static_cast<double>(bytes) / 1e6,
-              o.partitions);
-  std::printf("LOAD DATA LOCAL INFILE of the identical rows of every table written (lines, charges, compressed "
-              "archive; one connection): **%.0f rows/s** (%.1f s)\n\n",
-              ceiling, ceiling_seconds);
-  std::printf("Each setting %d time(s), alternating; rows/s from the partition assignment to the last commit.\n\n",
-              o.rounds);
-  std::printf("LOAD DATA LOCAL INFILE of the order lines alone: **%.0f rows/s** (%.1f s)\n\n", lines_ceiling,
-              lines_seconds);
-  std::printf("| setting | rows/s median | min – max | × ceiling (median) | × lines alone | orders/s median | "
-              "walmart_order_raw MB | peak RSS MB | retried batches | ok |\n");
+  std::printf(
+      "### `stream` end to end, %s%s (%zu orders, %zu rows, %.0f MB of JSON, %d partitions)\n\n",
+      broker_name.c_str(), props.c_str(), expected_orders, expected_rows,
+      static_cast<double>(bytes) / 1e6, o.partitions);
+  std::printf(
+      "LOAD DATA LOCAL INFILE of the identical rows of every table written (lines, charges, "
+      "compressed "
+      "archive; one connection): **%.0f rows/s** (%.1f s)\n\n",
+      ceiling, ceiling_seconds);
+  std::printf(
+      "Each setting %d time(s), alternating; rows/s from the partition assignment to the last "
+      "commit.\n\n",
+      o.rounds);
+  std::printf("LOAD DATA LOCAL INFILE of the order lines alone: **%.0f rows/s** (%.1f s)\n\n",
+              lines_ceiling, lines_seconds);
+  std::printf(
+      "| setting | rows/s median | min – max | × ceiling (median) | × lines alone | orders/s "
+      "median | "
+      "walmart_order_raw MB | peak RSS MB | retried batches | ok |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
   for (size_t i = 0; i < kSettings.size(); ++i) {
     std::vector<double> rates;
@@ -600,16 +642,20 @@ int main(int argc, char** argv) {
       ok = ok && r.ok;
     }
     std::printf("| %s | %.0f | %.0f – %.0f | %.2f | %.2f | %.0f | %.0f | %ld | %zu | %s |\n",
-                kSettings[i].label.c_str(), percentile(rates, 0.5), percentile(rates, 0.0), percentile(rates, 1.0),
-                percentile(rates, 0.5) / ceiling, percentile(rates, 0.5) / lines_ceiling,
-                percentile(order_rates, 0.5), raw_mb, rss / 1024, retries, ok ? "yes" : "NO");
+                kSettings[i].label.c_str(), percentile(rates, 0.5), percentile(rates, 0.0),
+                percentile(rates, 1.0), percentile(rates, 0.5) / ceiling,
+                percentile(rates, 0.5) / lines_ceiling, percentile(order_rates, 0.5), raw_mb,
+                rss / 1024, retries, ok ? "yes" : "NO");
   }
-  for (const auto& [name, l, setting] :
-       {std::tuple{"previous defaults", &before, &kSettings[0]}, std::tuple{"defaults", &after, &kSettings[2]}}) {
-    std::printf("\nProduce → visible in MySQL at a steady %.0f orders/s for %d s (%s: %s): **p50 %.0f ms, p99 "
-                "%.0f ms**, max %.0f ms over %zu messages; stream RSS %ld MB\n",
-                o.rate, o.latency_seconds, name, setting->label.c_str(), percentile(l->delays_ms, 0.5),
-                percentile(l->delays_ms, 0.99), percentile(l->delays_ms, 1.0), l->delays_ms.size(), l->rss / 1024);
+  for (const auto& [name, l, setting] : {std::tuple{"previous defaults", &before, &kSettings[0]},
+                                         std::tuple{"defaults", &after, &kSettings[2]}}) {
+    std::printf(
+        "\nProduce → visible in MySQL at a steady %.0f orders/s for %d s (%s: %s): **p50 %.0f ms, "
+        "p99 "
+        "%.0f ms**, max %.0f ms over %zu messages; stream RSS %ld MB\n",
+        o.rate, o.latency_seconds, name, setting->label.c_str(), percentile(l->delays_ms, 0.5),
+        percentile(l->delays_ms, 0.99), percentile(l->delays_ms, 1.0), l->delays_ms.size(),
+        l->rss / 1024);
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

@@ -4,7 +4,6 @@
 // main() runs the action and maps exceptions to exit codes (ConfigError -> 2, others -> 1).
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 #include <string_view>
@@ -15,7 +14,7 @@
 namespace etl::cli {
 
 struct CliContext {
-  std::string config_path;        // --config, or $WALMART_ETL_CONFIG, or config/config.yml
+  std::string config_path;  // --config, or $WALMART_ETL_CONFIG, or config/config.yml
   bool config_path_explicit = false;
   std::vector<std::string> sets;  // --set key.path=value (repeatable)
   int verbosity = 0;              // -v (debug), -vv (trace)

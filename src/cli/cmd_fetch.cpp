@@ -39,7 +39,8 @@ constexpr std::array<std::string_view, 3> kShipNodeTypes{"SellerFulfilled", "WFS
 
 int64_t day_ms(const std::string& text, const char* flag) {
   const auto secs = parse_date(text);
-  if (!secs) throw ConfigError(std::string("fetch ") + flag + ": expected YYYY-MM-DD, got '" + text + "'");
+  if (!secs)
+    throw ConfigError(std::string("fetch ") + flag + ": expected YYYY-MM-DD, got '" + text + "'");
   return *secs * 1000;
 }
 
@@ -47,18 +48,21 @@ pipeline::FetchRequest to_request(const FetchFlags& f) {
   pipeline::FetchRequest r;
   const bool since = f.since_last || f.follow;
   if (f.last_hours != 0 && (since || !f.start.empty() || !f.end.empty())) {
-    throw ConfigError("fetch: --last-hours cannot be combined with --start/--end/--since-last/--follow");
+    throw ConfigError(
+        "fetch: --last-hours cannot be combined with --start/--end/--since-last/--follow");
   }
   if (since) {
     r.mode = pipeline::FetchMode::since_last;
-    if (!f.end.empty()) throw ConfigError("fetch: --end cannot be used with --since-last or --follow");
+    if (!f.end.empty())
+      throw ConfigError("fetch: --end cannot be used with --since-last or --follow");
   } else if (f.last_hours != 0) {
     r.mode = pipeline::FetchMode::last_hours;
     r.last_hours = f.last_hours;
   } else {
     if (f.start.empty()) {
-      throw ConfigError("fetch: say what to fetch: --start YYYY-MM-DD [--end YYYY-MM-DD], "
-                        "--last-hours N, --since-last or --follow");
+      throw ConfigError(
+          "fetch: say what to fetch: --start YYYY-MM-DD [--end YYYY-MM-DD], "
+          "--last-hours N, --since-last or --follow");
     }
     r.mode = pipeline::FetchMode::date_range;
   }
@@ -67,8 +71,10 @@ pipeline::FetchRequest to_request(const FetchFlags& f) {
   r.account = f.account;
   for (const auto& t : f.ship_node_types) {
     if (std::find(kShipNodeTypes.begin(), kShipNodeTypes.end(), t) == kShipNodeTypes.end()) {
-      throw ConfigError("fetch --ship-node-type: expected SellerFulfilled, WFSFulfilled or "
-                        "3PLFulfilled, got '" + t + "'");
+      throw ConfigError(
+          "fetch --ship-node-type: expected SellerFulfilled, WFSFulfilled or "
+          "3PLFulfilled, got '" +
+          t + "'");
     }
   }
   r.ship_node_types = f.ship_node_types;
@@ -100,18 +106,22 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
       "walmart_order_dead_letter. Exit 0 only if every window was fetched completely and every\n"
       "order was acknowledged by Kafka (or kept there); otherwise 1, saying what is missing.");
   auto f = std::make_shared<FetchFlags>();
-  cmd->add_option("--start", f->start, "First UTC day of orders created (YYYY-MM-DD); with "
-                                       "--since-last/--follow: where the first run starts")
+  cmd->add_option("--start", f->start,
+                  "First UTC day of orders created (YYYY-MM-DD); with "
+                  "--since-last/--follow: where the first run starts")
       ->type_name("YYYY-MM-DD");
-  cmd->add_option("--end", f->end, "Last UTC day, inclusive (default: today)")->type_name("YYYY-MM-DD");
+  cmd->add_option("--end", f->end, "Last UTC day, inclusive (default: today)")
+      ->type_name("YYYY-MM-DD");
   cmd->add_option("--last-hours", f->last_hours, "Orders created in the last N hours")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
-  cmd->add_flag("--since-last", f->since_last,
-                "Orders modified since the watermark stored in MySQL (etl_fetch_watermark) minus "
-                "fetch.since_last_overlap_minutes; the watermark moves once Kafka acknowledged all");
-  cmd->add_option("--account", f->account, "Account under walmart_token.accounts (default: the "
-                                           "default or only one)")
+  cmd->add_flag(
+      "--since-last", f->since_last,
+      "Orders modified since the watermark stored in MySQL (etl_fetch_watermark) minus "
+      "fetch.since_last_overlap_minutes; the watermark moves once Kafka acknowledged all");
+  cmd->add_option("--account", f->account,
+                  "Account under walmart_token.accounts (default: the "
+                  "default or only one)")
       ->type_name("NAME");
   cmd->add_option("--ship-node-type", f->ship_node_types,
                   "SellerFulfilled, WFSFulfilled or 3PLFulfilled; repeatable (default: "
@@ -123,10 +133,12 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--follow", f->follow,
                 "Run --since-last every --interval until SIGINT/SIGTERM, surviving API and Kafka "
                 "outages with backoff");
-  cmd->add_option("--interval", f->interval, "With --follow: time between runs, e.g. 30s, 5m, 1h "
-                                             "(default 5m)")
+  cmd->add_option("--interval", f->interval,
+                  "With --follow: time between runs, e.g. 30s, 5m, 1h "
+                  "(default 5m)")
       ->type_name("DURATION");
-  cmd->add_flag("--no-progress", f->no_progress, "No live progress line (it is shown only on a terminal anyway)");
+  cmd->add_flag("--no-progress", f->no_progress,
+                "No live progress line (it is shown only on a terminal anyway)");
   cmd->callback([&ctx, f] {
     ctx.action = [&ctx, f] {
       const pipeline::FetchRequest request = to_request(*f);

@@ -17,7 +17,8 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       "Load JSON files of Walmart orders into MySQL (walmart_order, walmart_order_charge,\n"
       "walmart_order_raw; rejected records go to walmart_order_dead_letter with their file:line).\n"
       "Accepts a JSON array of orders, one JSON value per line (NDJSON), a single order, or API\n"
-      "pages {\"list\":{\"elements\":{\"order\":[...]}}}; the layout is detected. '-' reads stdin.\n"
+      "pages {\"list\":{\"elements\":{\"order\":[...]}}}; the layout is detected. '-' reads "
+      "stdin.\n"
       "Re-loading is safe: rows are upserted, a newer version of an order replaces the older.\n"
       "Exits 0 only if every record was loaded or dead-lettered.");
   struct Options {
@@ -27,7 +28,9 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
     std::string raw_archive;  // empty: stream.raw_archive
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_option("inputs", opts->inputs, "JSON files to load, or - for stdin")->required()->type_name("FILE");
+  cmd->add_option("inputs", opts->inputs, "JSON files to load, or - for stdin")
+      ->required()
+      ->type_name("FILE");
   cmd->add_option("--batch-rows", opts->batch_rows,
                   "Rows per MySQL transaction (default: the larger of stream.batch_size and 5000)")
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
@@ -35,9 +38,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
                   "auto (bulk on MariaDB, else portable), bulk (MariaDB array binding) or portable "
                   "(multi-row INSERT, MySQL 8 too)")
       ->check(CLI::IsMember({"auto", "bulk", "portable"}));
-  cmd->add_option("--raw-archive", opts->raw_archive,
-                  "How walmart_order_raw keeps each order's JSON: compressed (COMPRESS() format; read it "
-                  "through the view walmart_order_raw_json), plain, or off (default: stream.raw_archive)")
+  cmd->add_option(
+         "--raw-archive", opts->raw_archive,
+         "How walmart_order_raw keeps each order's JSON: compressed (COMPRESS() format; read it "
+         "through the view walmart_order_raw_json), plain, or off (default: stream.raw_archive)")
       ->check(CLI::IsMember({"compressed", "plain", "off"}));
   cmd->callback([&ctx, opts] {
     ctx.action = [&ctx, opts] {
@@ -47,11 +51,12 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       o.inputs = opts->inputs;
       o.batch_rows = opts->batch_rows != 0
                          ? opts->batch_rows
-                         : std::max(pipeline::kDefaultLoadBatchRows, static_cast<size_t>(std::max(cfg.stream.batch_size, 1)));
+                         : std::max(pipeline::kDefaultLoadBatchRows,
+                                    static_cast<size_t>(std::max(cfg.stream.batch_size, 1)));
       o.writer.path = opts->path == "bulk"       ? mysql::WritePath::bulk
                       : opts->path == "portable" ? mysql::WritePath::portable
                                                  : mysql::WritePath::automatic;
-      o.writer.raw_archive = opts->raw_archive.empty()         ? cfg.stream.raw_archive
+      o.writer.raw_archive = opts->raw_archive.empty()      ? cfg.stream.raw_archive
                              : opts->raw_archive == "plain" ? config::RawArchive::plain
                              : opts->raw_archive == "off"   ? config::RawArchive::off
                                                             : config::RawArchive::compressed;
@@ -69,7 +74,8 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
           std::fputs("committed before the failure:\n", stdout);
           std::fputs(pipeline::format_summary(committed).c_str(), stdout);
           std::fprintf(stderr,
-                       "walmart-etl: load incomplete: %zu transaction(s) with %zu orders were committed before the "
+                       "walmart-etl: load incomplete: %zu transaction(s) with %zu orders were "
+                       "committed before the "
                        "failure; re-running the same load is safe (idempotent)\n",
                        committed.batches, committed.orders_written);
         }

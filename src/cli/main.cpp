@@ -1,10 +1,10 @@
 // walmart-etl: one binary, one subcommand per job. Options only here; the work lives in the
 // libraries under src/ so that tests can call it too.
 
-#include <CLI/CLI.hpp>
 #include <curl/curl.h>
 #include <mysql.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
          },
          "Config file (default: $WALMART_ETL_CONFIG, else config/config.yml if present)")
       ->type_name("PATH");
-  app.add_option("--set", ctx.sets,
-                 "Override a config key, repeatable: --set mysql.port=3307 --set stream.parallelism=2")
+  app.add_option(
+         "--set", ctx.sets,
+         "Override a config key, repeatable: --set mysql.port=3307 --set stream.parallelism=2")
       ->type_name("KEY=VALUE")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -77,7 +78,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // --help/--version exit 0; every usage error exits 2 (CLI11's own codes are not documented ours).
+    // --help/--version exit 0; every usage error exits 2 (CLI11's own codes are not documented
+    // ours).
     return app.exit(e) == 0 ? 0 : static_cast<int>(etl::ExitCode::usage);
   }
 

@@ -6,24 +6,36 @@ namespace etl {
 
 std::string_view to_string(ErrorClass c) noexcept {
   switch (c) {
-    case ErrorClass::retriable: return "retriable";
-    case ErrorClass::fatal: return "fatal";
-    case ErrorClass::bad_record: return "bad_record";
+    case ErrorClass::retriable:
+      return "retriable";
+    case ErrorClass::fatal:
+      return "fatal";
+    case ErrorClass::bad_record:
+      return "bad_record";
   }
   return "unknown";
 }
 
 std::string_view to_string(ErrorOrigin o) noexcept {
   switch (o) {
-    case ErrorOrigin::config: return "config";
-    case ErrorOrigin::usage: return "usage";
-    case ErrorOrigin::mysql: return "mysql";
-    case ErrorOrigin::kafka: return "kafka";
-    case ErrorOrigin::http: return "http";
-    case ErrorOrigin::walmart_api: return "walmart_api";
-    case ErrorOrigin::json: return "json";
-    case ErrorOrigin::io: return "io";
-    case ErrorOrigin::internal: return "internal";
+    case ErrorOrigin::config:
+      return "config";
+    case ErrorOrigin::usage:
+      return "usage";
+    case ErrorOrigin::mysql:
+      return "mysql";
+    case ErrorOrigin::kafka:
+      return "kafka";
+    case ErrorOrigin::http:
+      return "http";
+    case ErrorOrigin::walmart_api:
+      return "walmart_api";
+    case ErrorOrigin::json:
+      return "json";
+    case ErrorOrigin::io:
+      return "io";
+    case ErrorOrigin::internal:
+      return "internal";
   }
   return "unknown";
 }

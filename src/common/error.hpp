@@ -23,8 +23,8 @@ std::string_view to_string(ErrorOrigin o) noexcept;
 struct Error {
   ErrorClass cls = ErrorClass::fatal;
   ErrorOrigin origin = ErrorOrigin::internal;
-  int code = 0;           // mysql_errno, HTTP status, rd_kafka_resp_err_t, errno, ...
-  std::string message;    // human readable, with context, never containing secrets
+  int code = 0;         // mysql_errno, HTTP status, rd_kafka_resp_err_t, errno, ...
+  std::string message;  // human readable, with context, never containing secrets
 
   [[nodiscard]] bool retriable() const noexcept { return cls == ErrorClass::retriable; }
   [[nodiscard]] std::string describe() const;  // "mysql error 1045: Access denied ..."

@@ -13,15 +13,16 @@ namespace etl {
 
 spdlog::level::level_enum parse_log_level(std::string_view name) {
   static constexpr std::pair<std::string_view, spdlog::level::level_enum> kLevels[] = {
-      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug},
-      {"info", spdlog::level::info},   {"warn", spdlog::level::warn},
-      {"warning", spdlog::level::warn}, {"error", spdlog::level::err},
+      {"trace", spdlog::level::trace},       {"debug", spdlog::level::debug},
+      {"info", spdlog::level::info},         {"warn", spdlog::level::warn},
+      {"warning", spdlog::level::warn},      {"error", spdlog::level::err},
       {"critical", spdlog::level::critical}, {"off", spdlog::level::off}};
   for (const auto& [n, l] : kLevels) {
     if (n == name) return l;
   }
-  throw ConfigError("logging.level: expected one of trace, debug, info, warn, error, critical, off; got '" +
-                    std::string(name) + "'");
+  throw ConfigError(
+      "logging.level: expected one of trace, debug, info, warn, error, critical, off; got '" +
+      std::string(name) + "'");
 }
 
 void init_logging(const LoggingOptions& options, std::string_view command) {

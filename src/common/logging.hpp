@@ -10,8 +10,8 @@
 namespace etl {
 
 struct LoggingOptions {
-  std::string dir = "logs";       // empty: no file sink
-  std::string level = "info";     // trace|debug|info|warn|error|critical|off
+  std::string dir = "logs";    // empty: no file sink
+  std::string level = "info";  // trace|debug|info|warn|error|critical|off
   bool console = true;
 };
 

@@ -6,7 +6,8 @@
 
 namespace etl {
 
-// Installs SIGINT/SIGTERM handlers (idempotent). A second signal while stopping exits at once (130).
+// Installs SIGINT/SIGTERM handlers (idempotent). A second signal while stopping exits at once
+// (130).
 void install_stop_signal_handlers();
 bool stop_requested() noexcept;
 // Also usable by tests and by code that wants to stop the process programmatically.

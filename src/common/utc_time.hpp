@@ -30,8 +30,8 @@ std::optional<int64_t> parse_sql_datetime(std::string_view s) noexcept;
 // "YYYY-MM-DD" -> epoch seconds at 00:00:00 UTC.
 std::optional<int64_t> parse_date(std::string_view s) noexcept;
 
-// ISO 8601 date or timestamp -> epoch ms. Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]"
-// (a space instead of 'T' too). No zone means UTC.
+// ISO 8601 date or timestamp -> epoch ms. Accepts "YYYY-MM-DD",
+// "YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]" (a space instead of 'T' too). No zone means UTC.
 std::optional<int64_t> parse_iso8601_ms(std::string_view s) noexcept;
 
 // Days since 1970-01-01 for a civil date (proleptic Gregorian) and back.

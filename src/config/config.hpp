@@ -62,19 +62,20 @@ struct WalmartConfig {
 
 struct FetchConfig {
   std::vector<std::string> ship_node_types{"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
-  int limit = 200;                        // page size, 1..200
-  std::chrono::minutes window{10080};     // first windows are at most this wide (7 days)
-  int max_orders_per_query = 10000;       // the API's cap; windows above it are split
-  int requests_per_minute = 600;          // client-side token bucket; 0 = unlimited
-  int concurrency = 4;                    // windows in flight
-  int max_retries = 6;                    // per request, for 5xx / timeouts / dropped connections
+  int limit = 200;                     // page size, 1..200
+  std::chrono::minutes window{10080};  // first windows are at most this wide (7 days)
+  int max_orders_per_query = 10000;    // the API's cap; windows above it are split
+  int requests_per_minute = 600;       // client-side token bucket; 0 = unlimited
+  int concurrency = 4;                 // windows in flight
+  int max_retries = 6;                 // per request, for 5xx / timeouts / dropped connections
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{30000};
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{60000};
   // A larger answer (after decompression) fails its request: 200 orders of ~50 KB, 3x headroom.
   int max_response_mb = 32;
-  std::chrono::minutes since_last_overlap{10};  // --since-last re-reads this much before the watermark
+  std::chrono::minutes since_last_overlap{
+      10};  // --since-last re-reads this much before the watermark
   std::chrono::milliseconds produce_flush_timeout{60000};
 };
 
@@ -85,23 +86,23 @@ enum class RawArchive { compressed, plain, off };
 enum class DataLossPolicy { continue_from_earliest, stop };
 
 struct StreamConfig {
-  int batch_size = 2000;                  // most rows per MySQL transaction
+  int batch_size = 2000;                           // most rows per MySQL transaction
   std::chrono::milliseconds batch_interval{1000};  // longest a message waits for its batch
   // Group commit: a worker writes whatever has arrived as soon as its previous transaction has
   // committed (one order at a time when traffic is light, batch_size under backlog). false: wait
   // for batch_size rows or batch_interval.
   bool group_commit = true;
   RawArchive raw_archive = RawArchive::compressed;
-  int max_retries = 3;                    // per batch at short backoff, then capped backoff
-  int parallelism = 2;                    // workers, each with its own MySQL connection
+  int max_retries = 3;                        // per batch at short backoff, then capped backoff
+  int parallelism = 2;                        // workers, each with its own MySQL connection
   ResetPolicy reset = ResetPolicy::earliest;  // where a partition with no stored offset starts
   DataLossPolicy on_data_loss = DataLossPolicy::continue_from_earliest;
-  int metrics_port = 9108;                // 0 disables the HTTP endpoint
+  int metrics_port = 9108;  // 0 disables the HTTP endpoint
   std::string metrics_bind = "127.0.0.1";
   std::chrono::milliseconds retry_backoff_initial{200};
   std::chrono::milliseconds retry_backoff_max{30000};
   std::chrono::seconds status_interval{10};
-  int max_pending_messages = 20000;       // per worker; consumption pauses above it
+  int max_pending_messages = 20000;  // per worker; consumption pauses above it
   // SIGINT/SIGTERM: how long the stream may take to write what is pending before it gives up on
   // it (read again on the next start) and exits 1.
   std::chrono::seconds shutdown_timeout{30};

@@ -94,7 +94,8 @@ void set_path(YAML::Node root, const std::vector<std::string>& path, const YAML:
     if (last_free) key = join(path, '.', i);
     if (key.empty()) throw ConfigError(where + ": empty key segment");
     if (!node.IsMap() && !node.IsNull()) {
-      throw ConfigError(where + ": '" + join(path, '.', 0) + "' goes through a value that is not a map");
+      throw ConfigError(where + ": '" + join(path, '.', 0) +
+                        "' goes through a value that is not a map");
     }
     std::string match = key;
     if (node.IsMap()) {
@@ -157,8 +158,8 @@ class Section {
         throw ConfigError(key_path(key) + ": expected an integer, got '" + text + "'");
       }
       if (v < min || v > max) {
-        throw ConfigError(key_path(key) + ": expected an integer in " + std::to_string(min) +
-                          ".." + std::to_string(max) + ", got " + text);
+        throw ConfigError(key_path(key) + ": expected an integer in " + std::to_string(min) + ".." +
+                          std::to_string(max) + ", got " + text);
       }
       out = static_cast<int>(v);
     }
@@ -261,7 +262,8 @@ class Section {
 
  private:
   std::string scalar(const YAML::Node& n, const std::string& key) const {
-    if (!n.IsScalar()) throw ConfigError(key_path(key) + ": expected a single value, not a list or mapping");
+    if (!n.IsScalar())
+      throw ConfigError(key_path(key) + ": expected a single value, not a list or mapping");
     return n.as<std::string>();
   }
 
@@ -271,8 +273,10 @@ class Section {
 };
 
 constexpr std::pair<std::string_view, SslMode> kSslModes[] = {
-    {"disabled", SslMode::disabled}, {"preferred", SslMode::preferred},
-    {"required", SslMode::required}, {"verify_ca", SslMode::verify_ca},
+    {"disabled", SslMode::disabled},
+    {"preferred", SslMode::preferred},
+    {"required", SslMode::required},
+    {"verify_ca", SslMode::verify_ca},
     {"verify_identity", SslMode::verify_identity}};
 constexpr std::pair<std::string_view, ResetPolicy> kResetPolicies[] = {
     {"earliest", ResetPolicy::earliest}, {"latest", ResetPolicy::latest}};
@@ -281,8 +285,8 @@ constexpr std::pair<std::string_view, RawArchive> kRawArchives[] = {
 constexpr std::pair<std::string_view, DataLossPolicy> kDataLossPolicies[] = {
     {"continue", DataLossPolicy::continue_from_earliest}, {"stop", DataLossPolicy::stop}};
 constexpr std::string_view kShipNodeTypes[] = {"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
-constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "warning",
-                                           "error", "critical", "off"};
+constexpr std::string_view kLogLevels[] = {"trace",   "debug", "info",     "warn",
+                                           "warning", "error", "critical", "off"};
 
 template <class T, size_t N>
 std::string_view name_of(const std::pair<std::string_view, T> (&names)[N], T v) {
@@ -308,7 +312,8 @@ Config read_config(const YAML::Node& root) {
     s.integer("replication_factor", k.replication_factor, 1, 100);
     s.string_map("properties", k.properties);
     s.reject_unknown();
-    if (k.bootstrap_servers.empty()) throw ConfigError("kafka.bootstrap_servers: expected at least one host:port");
+    if (k.bootstrap_servers.empty())
+      throw ConfigError("kafka.bootstrap_servers: expected at least one host:port");
     if (k.topic.empty()) throw ConfigError("kafka.topic: must not be empty");
     if (k.consumer_group.empty()) throw ConfigError("kafka.consumer_group: must not be empty");
   }
@@ -334,8 +339,9 @@ Config read_config(const YAML::Node& root) {
       throw ConfigError("mysql.database: expected a schema name without backticks");
     }
     if (m.charset != "utf8mb4") {
-      throw ConfigError("mysql.charset: expected utf8mb4 (the data contract stores 4-byte UTF-8), got '" +
-                        m.charset + "'");
+      throw ConfigError(
+          "mysql.charset: expected utf8mb4 (the data contract stores 4-byte UTF-8), got '" +
+          m.charset + "'");
     }
   }
   {
@@ -346,7 +352,10 @@ Config read_config(const YAML::Node& root) {
     s.string("default_account", w.default_account);
     s.duration("token_refresh_margin_s", w.token_refresh_margin, 0, 3600);
     if (auto accounts = s.child("accounts")) {
-      if (!accounts->IsMap()) throw ConfigError("walmart_token.accounts: expected a mapping NAME: {client_id, client_secret} or NAME: {token}");
+      if (!accounts->IsMap())
+        throw ConfigError(
+            "walmart_token.accounts: expected a mapping NAME: {client_id, client_secret} or NAME: "
+            "{token}");
       for (const auto& kv : *accounts) {
         const auto name = kv.first.as<std::string>();
         Section a(kv.second, "walmart_token.accounts." + name);
@@ -357,15 +366,17 @@ Config read_config(const YAML::Node& root) {
         a.reject_unknown();
         const bool pair = !acc.client_id.empty() && !acc.client_secret.empty();
         if (!pair && acc.token.empty()) {
-          throw ConfigError("walmart_token.accounts." + name +
-                            ": expected client_id and client_secret, or token (base64 of id:secret)");
+          throw ConfigError(
+              "walmart_token.accounts." + name +
+              ": expected client_id and client_secret, or token (base64 of id:secret)");
         }
         w.accounts[name] = std::move(acc);
       }
     }
     s.reject_unknown();
     if (w.base_url.rfind("http://", 0) != 0 && w.base_url.rfind("https://", 0) != 0) {
-      throw ConfigError("walmart_token.base_url: expected an http:// or https:// URL, got '" + w.base_url + "'");
+      throw ConfigError("walmart_token.base_url: expected an http:// or https:// URL, got '" +
+                        w.base_url + "'");
     }
     while (!w.base_url.empty() && w.base_url.back() == '/') w.base_url.pop_back();
     if (!w.default_account.empty() && !w.accounts.count(w.default_account)) {
@@ -391,7 +402,10 @@ Config read_config(const YAML::Node& root) {
     s.duration("since_last_overlap_minutes", f.since_last_overlap, 0, 60 * 24 * 7);
     s.duration("produce_flush_timeout_ms", f.produce_flush_timeout, 1, 3600000);
     s.reject_unknown();
-    if (f.ship_node_types.empty()) throw ConfigError("fetch.ship_node_types: expected at least one of SellerFulfilled, WFSFulfilled, 3PLFulfilled");
+    if (f.ship_node_types.empty())
+      throw ConfigError(
+          "fetch.ship_node_types: expected at least one of SellerFulfilled, WFSFulfilled, "
+          "3PLFulfilled");
     for (size_t i = 0; i < f.ship_node_types.size(); ++i) {
       if (std::find(std::begin(kShipNodeTypes), std::end(kShipNodeTypes), f.ship_node_types[i]) ==
           std::end(kShipNodeTypes)) {
@@ -426,9 +440,11 @@ Config read_config(const YAML::Node& root) {
     s.string("dir", cfg.logging.dir);
     s.string("level", cfg.logging.level);
     s.reject_unknown();
-    if (std::find(std::begin(kLogLevels), std::end(kLogLevels), cfg.logging.level) == std::end(kLogLevels)) {
-      throw ConfigError("logging.level: expected one of trace, debug, info, warn, error, critical, off; got '" +
-                        cfg.logging.level + "'");
+    if (std::find(std::begin(kLogLevels), std::end(kLogLevels), cfg.logging.level) ==
+        std::end(kLogLevels)) {
+      throw ConfigError(
+          "logging.level: expected one of trace, debug, info, warn, error, critical, off; got '" +
+          cfg.logging.level + "'");
     }
   }
   top.reject_unknown();
@@ -442,7 +458,8 @@ void apply_overrides(YAML::Node& root, const LoadOptions& options) {
     if (rest == "CONFIG") continue;
     std::vector<std::string> path = split(lower(rest), "__");
     if (path.size() >= 3 && path[0] == "kafka" && path[1] == "properties") {
-      // librdkafka property names use dots; environment names cannot: SASL_PASSWORD -> sasl.password
+      // librdkafka property names use dots; environment names cannot: SASL_PASSWORD ->
+      // sasl.password
       std::string prop = join(path, '.', 2);
       std::replace(prop.begin(), prop.end(), '_', '.');
       path.resize(2);
@@ -464,8 +481,9 @@ void apply_overrides(YAML::Node& root, const LoadOptions& options) {
 
 Config finish(YAML::Node root, const LoadOptions& options, std::string source) {
   if (root.IsNull() || !root.IsDefined()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root.IsMap()) throw ConfigError((source.empty() ? std::string("config") : source) +
-                                       ": expected a mapping of sections at the top level");
+  if (!root.IsMap())
+    throw ConfigError((source.empty() ? std::string("config") : source) +
+                      ": expected a mapping of sections at the top level");
   apply_overrides(root, options);
   Config cfg = read_config(root);
   cfg.source_path = std::move(source);
@@ -504,7 +522,8 @@ Config load_config(const LoadOptions& options) {
   std::error_code ec;
   if (!std::filesystem::exists(options.path, ec)) {
     if (options.path_required) {
-      throw ConfigError(options.path + ": config file not found (use --config PATH, or copy config/config.yml)");
+      throw ConfigError(options.path +
+                        ": config file not found (use --config PATH, or copy config/config.yml)");
     }
     return finish(YAML::Node(), options, "");
   }
@@ -516,8 +535,9 @@ Config load_config(const LoadOptions& options) {
   try {
     root = YAML::Load(buf.str());
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(options.path + ": YAML syntax error at line " + std::to_string(e.mark.line + 1) +
-                      ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
+    throw ConfigError(options.path + ": YAML syntax error at line " +
+                      std::to_string(e.mark.line + 1) + ", column " +
+                      std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
   try {
     return finish(root, options, options.path);
@@ -538,7 +558,8 @@ std::string to_masked_yaml(const Config& cfg) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "kafka" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "bootstrap_servers" << YAML::Value << YAML::Flow << cfg.kafka.bootstrap_servers;
+  out << YAML::Key << "bootstrap_servers" << YAML::Value << YAML::Flow
+      << cfg.kafka.bootstrap_servers;
   out << YAML::Key << "topic" << YAML::Value << cfg.kafka.topic;
   out << YAML::Key << "consumer_group" << YAML::Value << cfg.kafka.consumer_group;
   out << YAML::Key << "topic_partitions" << YAML::Value << cfg.kafka.topic_partitions;
@@ -606,11 +627,13 @@ std::string to_masked_yaml(const Config& cfg) {
   out << YAML::Key << "batch_size" << YAML::Value << s.batch_size;
   out << YAML::Key << "batch_interval_ms" << YAML::Value << s.batch_interval.count();
   out << YAML::Key << "group_commit" << YAML::Value << s.group_commit;
-  out << YAML::Key << "raw_archive" << YAML::Value << std::string(name_of(kRawArchives, s.raw_archive));
+  out << YAML::Key << "raw_archive" << YAML::Value
+      << std::string(name_of(kRawArchives, s.raw_archive));
   out << YAML::Key << "max_retries" << YAML::Value << s.max_retries;
   out << YAML::Key << "parallelism" << YAML::Value << s.parallelism;
   out << YAML::Key << "reset" << YAML::Value << std::string(name_of(kResetPolicies, s.reset));
-  out << YAML::Key << "on_data_loss" << YAML::Value << std::string(name_of(kDataLossPolicies, s.on_data_loss));
+  out << YAML::Key << "on_data_loss" << YAML::Value
+      << std::string(name_of(kDataLossPolicies, s.on_data_loss));
   out << YAML::Key << "metrics_port" << YAML::Value << s.metrics_port;
   out << YAML::Key << "metrics_bind" << YAML::Value << s.metrics_bind;
   out << YAML::Key << "retry_backoff_initial_ms" << YAML::Value << s.retry_backoff_initial.count();

@@ -16,10 +16,10 @@
 namespace etl::config {
 
 struct LoadOptions {
-  std::string path;                      // the config file; empty = defaults only
-  bool path_required = true;             // a missing file is an error (else: defaults)
+  std::string path;                        // the config file; empty = defaults only
+  bool path_required = true;               // a missing file is an error (else: defaults)
   std::map<std::string, std::string> env;  // usually environment_overrides_from_process()
-  std::vector<std::string> sets;         // "key.path=value", applied last
+  std::vector<std::string> sets;           // "key.path=value", applied last
 };
 
 // WALMART_ETL_* variables of this process (WALMART_ETL_CONFIG excluded).

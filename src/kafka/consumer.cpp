@@ -147,9 +147,10 @@ Consumer::~Consumer() {
     // consumer that never got an assignment is closed (it has left the group) but its handle is
     // not destroyed: the handle and the state its callbacks use stay allocated until the process
     // exits, which is where every such consumer is (a stream stopped during start-up).
-    spdlog::info("kafka [{}] closed before its first assignment: handle kept until exit (avoids "
-                 "an abort in librdkafka {})",
-                 core_->name(), rd_kafka_version_str());
+    spdlog::info(
+        "kafka [{}] closed before its first assignment: handle kept until exit (avoids "
+        "an abort in librdkafka {})",
+        core_->name(), rd_kafka_version_str());
     static_cast<void>(rk_.release());
     static_cast<void>(core_.release());
     return;
@@ -221,7 +222,8 @@ std::optional<Error> Consumer::commit_async(const TopicPartitions& next_offsets)
   const PartitionListPtr list = to_native(next_offsets);
   const rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), 1 /* asynchronous */);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return kafka_error(err, fmt::format("commit {} for group {}", describe(next_offsets), group_id_));
+    return kafka_error(err,
+                       fmt::format("commit {} for group {}", describe(next_offsets), group_id_));
   }
   return std::nullopt;
 }

@@ -30,9 +30,12 @@ constexpr size_t kPacketReserve = 64u << 10;
 
 std::string_view to_string(WritePath p) noexcept {
   switch (p) {
-    case WritePath::automatic: return "automatic";
-    case WritePath::bulk: return "bulk";
-    case WritePath::portable: return "portable";
+    case WritePath::automatic:
+      return "automatic";
+    case WritePath::bulk:
+      return "bulk";
+    case WritePath::portable:
+      return "portable";
   }
   return "?";
 }
@@ -47,8 +50,8 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       upsert_raw_(sql::upsert_raw(), sql::kRawParams),
       upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
       tables_(options_.raw_archive),
-      dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64, T::text,
-                           T::text, T::int32, T::text, T::text}) {
+      dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64,
+                           T::text, T::text, T::int32, T::text, T::text}) {
   connect();
 }
 
@@ -71,9 +74,10 @@ void BatchWriter::connect() {
   // writing neighbouring orders do not deadlock each other. The sink never re-reads, so it loses
   // nothing by it. Statement-based binary logging cannot log it: keep the default there.
   if (var(1) == "1" && var(2) == "STATEMENT") {
-    spdlog::warn("mysql: {} logs statements (binlog_format=STATEMENT): the writer stays at REPEATABLE READ, "
-                 "so parallel writers may hit (retried) deadlocks; binlog_format=ROW or MIXED avoids them",
-                 c.describe());
+    spdlog::warn(
+        "mysql: {} logs statements (binlog_format=STATEMENT): the writer stays at REPEATABLE READ, "
+        "so parallel writers may hit (retried) deadlocks; binlog_format=ROW or MIXED avoids them",
+        c.describe());
   } else {
     c.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
   }
@@ -82,8 +86,12 @@ void BatchWriter::connect() {
                          : std::min(max_packet_ / 2, kMaxStatementBytesCap);
   const bool bulk = bulk_supported(c);
   switch (options_.path) {
-    case WritePath::automatic: active_path_ = bulk ? WritePath::bulk : WritePath::portable; break;
-    case WritePath::portable: active_path_ = WritePath::portable; break;
+    case WritePath::automatic:
+      active_path_ = bulk ? WritePath::bulk : WritePath::portable;
+      break;
+    case WritePath::portable:
+      active_path_ = WritePath::portable;
+      break;
     case WritePath::bulk:
       if (!bulk) {
         throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
@@ -93,14 +101,15 @@ void BatchWriter::connect() {
       active_path_ = WritePath::bulk;
       break;
   }
-  spdlog::debug("mysql: writer on {} uses the {} path (max_allowed_packet {}, statement budget {} bytes)",
-                c.describe(), to_string(active_path_), max_packet_, statement_bytes_);
+  spdlog::debug(
+      "mysql: writer on {} uses the {} path (max_allowed_packet {}, statement budget {} bytes)",
+      c.describe(), to_string(active_path_), max_packet_, statement_bytes_);
   conn_.emplace(std::move(c));
 }
 
 void BatchWriter::drop_connection() noexcept {
-  for (TableStatement* s : {&delete_charges_, &delete_stale_lines_, &upsert_lines_, &insert_charges_,
-                            &upsert_raw_, &upsert_dead_letters_}) {
+  for (TableStatement* s : {&delete_charges_, &delete_stale_lines_, &upsert_lines_,
+                            &insert_charges_, &upsert_raw_, &upsert_dead_letters_}) {
     s->reset();
   }
   conn_.reset();
@@ -110,7 +119,8 @@ WriteResult BatchWriter::write(const WriteBatch& batch) {
   // Keep the last occurrence of each order: it is the newest version.
   std::unordered_map<int64_t, size_t> last;
   last.reserve(batch.orders.size());
-  for (size_t i = 0; i < batch.orders.size(); ++i) last[batch.orders[i].order.purchase_order_id] = i;
+  for (size_t i = 0; i < batch.orders.size(); ++i)
+    last[batch.orders[i].order.purchase_order_id] = i;
   std::vector<size_t> selected;
   selected.reserve(last.size());
   for (size_t i = 0; i < batch.orders.size(); ++i) {
@@ -138,17 +148,18 @@ WriteResult BatchWriter::write(const WriteBatch& batch) {
       }
       if (err.cls != ErrorClass::retriable) throw;
       const std::string_view outcome =
-          commit_in_doubt_ ? "whether its last attempt was committed is unknown until the next attempt "
-                             "(its offset fence tells)"
-                           : "nothing of this batch was committed";
+          commit_in_doubt_
+              ? "whether its last attempt was committed is unknown until the next attempt "
+                "(its offset fence tells)"
+              : "nothing of this batch was committed";
       if (attempt_no >= options_.max_retries) {
         throw EtlError(ErrorClass::retriable, ErrorOrigin::mysql, err.code,
                        fmt::format("MySQL write failed after {} attempt(s), {}: {}", attempt_no + 1,
                                    outcome, err.message));
       }
       const auto delay = backoff.next();
-      spdlog::warn("mysql: batch write attempt {} of {} failed ({}); retrying in {} ms", attempt_no + 1,
-                   options_.max_retries + 1, e.what(), delay.count());
+      spdlog::warn("mysql: batch write attempt {} of {} failed ({}); retrying in {} ms",
+                   attempt_no + 1, options_.max_retries + 1, e.what(), delay.count());
       if (wait_for_stop(delay)) {
         throw EtlError(ErrorClass::retriable, ErrorOrigin::mysql, err.code,
                        fmt::format("stop requested while waiting to retry a failed MySQL write "
@@ -167,7 +178,8 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
 
   // An order that cannot fit in one packet would make the server drop the connection: refuse it
   // before sending anything, like the server would (1153).
-  const size_t packet_room = max_packet_ > kPacketReserve ? max_packet_ - kPacketReserve : max_packet_;
+  const size_t packet_room =
+      max_packet_ > kPacketReserve ? max_packet_ - kPacketReserve : max_packet_;
   std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
   size_t run_start = 0;
   for (size_t k = 0; k < selected.size(); ++k) {
@@ -176,7 +188,8 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     run_start = k + 1;
     const auto& o = batch.orders[selected[k]];
     result.rejected.push_back(
-        {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index, ER_NET_PACKET_TOO_LARGE,
+        {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
+         ER_NET_PACKET_TOO_LARGE,
          fmt::format("the order is about {} bytes, more than the server's max_allowed_packet ({})",
                      tables_.order_bytes(k), max_packet_)});
   }
@@ -237,7 +250,8 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   } catch (const EtlError& e) {
     // The COMMIT was sent; if the connection broke before its reply, the server may have
     // committed it. Only a reply-less failure is in doubt; an error reply means rolled back.
-    commit_in_doubt_ = e.error().code > 0 && is_connection_error(static_cast<unsigned>(e.error().code));
+    commit_in_doubt_ =
+        e.error().code > 0 && is_connection_error(static_cast<unsigned>(e.error().code));
     throw;
   }
   for (const auto& r : result.rejected) {
@@ -261,7 +275,8 @@ void BatchWriter::write_orders(size_t a, size_t b) {
   const size_t ca = tables_.charge_row(a);
   const size_t cb = tables_.charge_row(b);
   insert_charges_.execute(c, p, tables_.charges, ca, cb - ca, bytes);
-  if (options_.raw_archive != config::RawArchive::off) upsert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
+  if (options_.raw_archive != config::RawArchive::off)
+    upsert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
 }
 
 void BatchWriter::isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a,
@@ -278,8 +293,9 @@ void BatchWriter::isolate(const WriteBatch& batch, const std::vector<size_t>& se
     if (b - a == 1) {
       const auto& o = batch.orders[selected[a]];
       const auto* se = dynamic_cast<const StatementError*>(&e);
-      rejected.push_back({selected[a], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
-                          e.error().code, se != nullptr ? se->server_message() : std::string(e.what())});
+      rejected.push_back({selected[a], o.order.purchase_order_id, o.origin.source,
+                          o.origin.record_index, e.error().code,
+                          se != nullptr ? se->server_message() : std::string(e.what())});
       return;
     }
   }
@@ -291,7 +307,8 @@ void BatchWriter::isolate(const WriteBatch& batch, const std::vector<size_t>& se
 void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& letters) {
   if (letters.empty()) return;
   // Cut to the columns' sizes so a dead letter itself can never be refused.
-  const size_t payload_room = max_packet_ > 2 * kPacketReserve ? max_packet_ - 2 * kPacketReserve : max_packet_ / 2;
+  const size_t payload_room =
+      max_packet_ > 2 * kPacketReserve ? max_packet_ - 2 * kPacketReserve : max_packet_ / 2;
   std::deque<std::string> texts;  // repaired / composed text, alive until the statement ran
   auto valid = [&texts](std::string_view s) -> std::string_view {
     return is_valid_utf8(s) ? s : std::string_view(texts.emplace_back(to_valid_utf8(s)));
@@ -309,8 +326,9 @@ void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& lette
     p.set_int64(6, d->purchase_order_id);
     std::string_view message = valid(d->message);
     if (d->payload.size() > payload_room) {
-      message = texts.emplace_back(fmt::format("{} [payload cut from {} to {} bytes to fit max_allowed_packet]",
-                                               message, d->payload.size(), payload_room));
+      message = texts.emplace_back(
+          fmt::format("{} [payload cut from {} to {} bytes to fit max_allowed_packet]", message,
+                      d->payload.size(), payload_room));
     }
     const std::string_view stored_payload = std::string_view(d->payload).substr(0, payload_room);
     p.set_text(7, stored_payload);
@@ -323,9 +341,10 @@ void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& lette
     upsert_dead_letters_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);
   } catch (const EtlError& e) {
     if (e.error().cls != ErrorClass::bad_record) throw;
-    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, e.error().code,
-                   fmt::format("cannot record dead letters (is walmart_order_dead_letter as in sql/?): {}",
-                               e.error().message));
+    throw EtlError(
+        ErrorClass::fatal, ErrorOrigin::mysql, e.error().code,
+        fmt::format("cannot record dead letters (is walmart_order_dead_letter as in sql/?): {}",
+                    e.error().message));
   }
 }
 

@@ -78,7 +78,7 @@ struct WriteResult {
   // Non-empty: partitions whose stored offset was not the expected one; NOTHING of the batch was
   // written (the caller drops or re-checks those partitions and writes the rest again).
   std::vector<FencedPartition> fenced;
-  unsigned retries = 0;     // attempts that failed retriably before the successful one
+  unsigned retries = 0;  // attempts that failed retriably before the successful one
   std::vector<RejectedOrder> rejected;
 };
 

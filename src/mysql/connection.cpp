@@ -42,11 +42,16 @@ void apply_tls_options(MYSQL* m, const config::MysqlConfig& cfg) {
 
 std::string_view ssl_mode_name(config::SslMode mode) {
   switch (mode) {
-    case config::SslMode::disabled: return "disabled";
-    case config::SslMode::preferred: return "preferred";
-    case config::SslMode::required: return "required";
-    case config::SslMode::verify_ca: return "verify_ca";
-    case config::SslMode::verify_identity: return "verify_identity";
+    case config::SslMode::disabled:
+      return "disabled";
+    case config::SslMode::preferred:
+      return "preferred";
+    case config::SslMode::required:
+      return "required";
+    case config::SslMode::verify_ca:
+      return "verify_ca";
+    case config::SslMode::verify_identity:
+      return "verify_identity";
   }
   return "?";
 }
@@ -69,7 +74,8 @@ std::string quote_identifier(std::string_view name) {
 Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
                             LocalFiles local_files) {
   MysqlHandle h(mysql_init(nullptr));
-  if (!h) throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0, "mysql_init failed: out of memory");
+  if (!h)
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0, "mysql_init failed: out of memory");
   MYSQL* m = h.get();
 
   const unsigned int connect_s = static_cast<unsigned int>(cfg.connect_timeout.count());
@@ -107,10 +113,11 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
     throw EtlError(std::move(e));
   }
   if (requires_encryption(cfg.ssl_mode) && mysql_get_ssl_cipher(m) == nullptr) {
-    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
-                   fmt::format("MySQL at {} did not negotiate TLS, but mysql.ssl_mode is {}: refusing "
-                               "to run any statement in plaintext",
-                               where, ssl_mode_name(cfg.ssl_mode)));
+    throw EtlError(
+        ErrorClass::fatal, ErrorOrigin::mysql, 0,
+        fmt::format("MySQL at {} did not negotiate TLS, but mysql.ssl_mode is {}: refusing "
+                    "to run any statement in plaintext",
+                    where, ssl_mode_name(cfg.ssl_mode)));
   }
   Connection c(std::move(h), std::move(describe));
   c.execute(

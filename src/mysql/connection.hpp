@@ -39,8 +39,9 @@ enum class LocalFiles { refuse, allow_for_benchmarks };
 class Connection {
  public:
   // Connects and prepares the session. Throws EtlError (class from classify_mysql_errno; e.g.
-  // access denied is fatal, a refused connection is retriable) with host, port and user in the text.
-  // TLS follows cfg.ssl_mode; modes from `required` up refuse a session that is not encrypted.
+  // access denied is fatal, a refused connection is retriable) with host, port and user in the
+  // text. TLS follows cfg.ssl_mode; modes from `required` up refuse a session that is not
+  // encrypted.
   static Connection open(const config::MysqlConfig& cfg, UseDatabase use = UseDatabase::configured,
                          LocalFiles local_files = LocalFiles::refuse);
 
@@ -57,12 +58,15 @@ class Connection {
   void rollback() noexcept;
 
   [[nodiscard]] MYSQL* handle() const noexcept { return handle_.get(); }
-  [[nodiscard]] const std::string& describe() const noexcept { return describe_; }  // user@host:port
+  [[nodiscard]] const std::string& describe() const noexcept {
+    return describe_;
+  }  // user@host:port
   [[nodiscard]] bool is_mariadb() const noexcept;
   [[nodiscard]] std::string server_version() const;
 
  private:
-  Connection(MysqlHandle h, std::string describe) : handle_(std::move(h)), describe_(std::move(describe)) {}
+  Connection(MysqlHandle h, std::string describe)
+      : handle_(std::move(h)), describe_(std::move(describe)) {}
   MysqlHandle handle_;
   std::string describe_;
 };

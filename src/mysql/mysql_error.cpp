@@ -1,27 +1,26 @@
 #include "mysql/mysql_error.hpp"
 
 #include <errmsg.h>
-#include <mysqld_error.h>
-
 #include <fmt/format.h>
+#include <mysqld_error.h>
 
 namespace etl::mysql {
 
 bool is_connection_error(unsigned int code) noexcept {
   switch (code) {
-    case CR_CONNECTION_ERROR:        // 2002
-    case CR_CONN_HOST_ERROR:         // 2003
-    case CR_SERVER_GONE_ERROR:       // 2006
-    case CR_SERVER_LOST:             // 2013
-    case CR_COMMANDS_OUT_OF_SYNC:    // 2014
-    case CR_SERVER_LOST_EXTENDED:    // 2055
+    case CR_CONNECTION_ERROR:      // 2002
+    case CR_CONN_HOST_ERROR:       // 2003
+    case CR_SERVER_GONE_ERROR:     // 2006
+    case CR_SERVER_LOST:           // 2013
+    case CR_COMMANDS_OUT_OF_SYNC:  // 2014
+    case CR_SERVER_LOST_EXTENDED:  // 2055
     // On an established TLS session a dropped connection surfaces as a TLS read error ("unexpected
     // eof while reading"). While connecting, the same code means TLS could not be set up (a
     // certificate that does not verify): Connection::open classifies that one as fatal.
-    case CR_SSL_CONNECTION_ERROR:    // 2026
-    case ER_SERVER_SHUTDOWN:         // 1053
-    case ER_CONNECTION_KILLED:       // 1927 (MariaDB)
-    case 4031:                       // MySQL 8: disconnected by the server because of inactivity
+    case CR_SSL_CONNECTION_ERROR:  // 2026
+    case ER_SERVER_SHUTDOWN:       // 1053
+    case ER_CONNECTION_KILLED:     // 1927 (MariaDB)
+    case 4031:                     // MySQL 8: disconnected by the server because of inactivity
       return true;
     default:
       return false;
@@ -31,17 +30,17 @@ bool is_connection_error(unsigned int code) noexcept {
 ErrorClass classify_mysql_errno(unsigned int code) noexcept {
   if (is_connection_error(code)) return ErrorClass::retriable;
   switch (code) {
-    case ER_LOCK_DEADLOCK:           // 1213
-    case ER_LOCK_WAIT_TIMEOUT:       // 1205
-    case ER_CON_COUNT_ERROR:         // 1040 too many connections
+    case ER_LOCK_DEADLOCK:              // 1213
+    case ER_LOCK_WAIT_TIMEOUT:          // 1205
+    case ER_CON_COUNT_ERROR:            // 1040 too many connections
     case ER_TOO_MANY_USER_CONNECTIONS:  // 1203
-    case ER_QUERY_INTERRUPTED:       // 1317
-    case ER_LOCK_TABLE_FULL:         // 1206
-    case CR_UNKNOWN_HOST:            // 2005 (DNS may recover)
-    case CR_OUT_OF_MEMORY:           // 2008
-    case ER_CANT_CREATE_THREAD:      // 1135
-    case ER_OUT_OF_RESOURCES:        // 1041
-    case ER_DISK_FULL:               // 1021
+    case ER_QUERY_INTERRUPTED:          // 1317
+    case ER_LOCK_TABLE_FULL:            // 1206
+    case CR_UNKNOWN_HOST:               // 2005 (DNS may recover)
+    case CR_OUT_OF_MEMORY:              // 2008
+    case ER_CANT_CREATE_THREAD:         // 1135
+    case ER_OUT_OF_RESOURCES:           // 1041
+    case ER_DISK_FULL:                  // 1021
       return ErrorClass::retriable;
     case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:  // 1366
     case ER_DATA_TOO_LONG:                    // 1406

@@ -41,6 +41,7 @@ struct FencedPartition {
 // above) with at most two statements per (group, topic). Returns the partitions refused; when any
 // is, the transaction has been rolled back and each refused partition carries the value MySQL
 // holds. Throws EtlError for server errors (classified).
-std::vector<FencedPartition> advance_offsets(Connection& conn, const std::vector<OffsetUpdate>& offsets);
+std::vector<FencedPartition> advance_offsets(Connection& conn,
+                                             const std::vector<OffsetUpdate>& offsets);
 
 }  // namespace etl::mysql

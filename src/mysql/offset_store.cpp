@@ -16,14 +16,16 @@ std::map<int32_t, int64_t> OffsetStore::load(const std::string& consumer_group,
                                              const std::vector<int32_t>& partitions) {
   std::map<int32_t, int64_t> out;
   if (partitions.empty()) return out;
-  const std::string what = fmt::format("reading stored offsets of group {} topic {} from {}.etl_kafka_offset",
-                                       consumer_group, topic, cfg_.database);
+  const std::string what =
+      fmt::format("reading stored offsets of group {} topic {} from {}.etl_kafka_offset",
+                  consumer_group, topic, cfg_.database);
   if (!conn_) conn_.emplace(Connection::open(cfg_, UseDatabase::configured));
   try {
     StmtHandle stmt(mysql_stmt_init(conn_->handle()));
     if (!stmt) throw EtlError(mysql_error_of(conn_->handle(), what));
     static constexpr std::string_view kSql =
-        "SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = ? AND topic = ?";
+        "SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = ? AND topic "
+        "= ?";
     if (mysql_stmt_prepare(stmt.get(), kSql.data(), static_cast<unsigned long>(kSql.size())) != 0) {
       throw EtlError(mysql_stmt_error_of(stmt.get(), what));
     }
@@ -50,7 +52,8 @@ std::map<int32_t, int64_t> OffsetStore::load(const std::string& consumer_group,
     result[0].buffer = &partition;
     result[1].buffer_type = MYSQL_TYPE_LONGLONG;
     result[1].buffer = &next;
-    if (mysql_stmt_bind_result(stmt.get(), result) != 0 || mysql_stmt_store_result(stmt.get()) != 0) {
+    if (mysql_stmt_bind_result(stmt.get(), result) != 0 ||
+        mysql_stmt_store_result(stmt.get()) != 0) {
       throw EtlError(mysql_stmt_error_of(stmt.get(), what));
     }
     const std::set<int32_t> wanted(partitions.begin(), partitions.end());
@@ -69,12 +72,13 @@ std::map<int32_t, int64_t> OffsetStore::load(const std::string& consumer_group,
   return out;
 }
 
-bool OffsetStore::advance(const std::string& consumer_group, const std::string& topic, int32_t partition,
-                          std::optional<int64_t> expected, int64_t next) {
+bool OffsetStore::advance(const std::string& consumer_group, const std::string& topic,
+                          int32_t partition, std::optional<int64_t> expected, int64_t next) {
   if (!conn_) conn_.emplace(Connection::open(cfg_, UseDatabase::configured));
   try {
     conn_->begin();
-    const auto refused = advance_offsets(*conn_, {OffsetUpdate{consumer_group, topic, partition, next, expected}});
+    const auto refused =
+        advance_offsets(*conn_, {OffsetUpdate{consumer_group, topic, partition, next, expected}});
     if (!refused.empty()) return false;  // rolled back by advance_offsets
     conn_->commit();
     return true;

@@ -1,9 +1,8 @@
 #include "mysql/order_tables.hpp"
 
-#include "common/mysql_compress.hpp"
-
 #include <fmt/format.h>
 
+#include "common/mysql_compress.hpp"
 #include "mysql/sink_sql.hpp"
 
 namespace etl::mysql {
@@ -14,14 +13,14 @@ using T = ParamType;
 
 // Layout of walmart_order's 51 bound columns, in table order (sink_sql.cpp kOrderColumns).
 std::vector<ParamType> order_line_types() {
-  return {T::int64,    T::int64, T::text,     T::int64, T::datetime, T::text,  T::text,
-          T::text,     T::text,  T::text,     T::int64, T::datetime, T::int64, T::datetime,
-          T::text,     T::text,  T::text,     T::text,  T::text,     T::text,  T::text,
-          T::text,     T::text,  T::int32,    T::text,  T::text,     T::text,  T::int64,
-          T::text,     T::int64, T::datetime, T::text,  T::text,     T::text,  T::text,
-          T::text,     T::text,  T::cents,    T::text,  T::cents,    T::text,  T::text,
-          T::int64,    T::text,  T::int64,    T::datetime, T::text,  T::text,  T::text,
-          T::text,     T::datetime};
+  return {T::int64, T::int64,   T::text,     T::int64,    T::datetime, T::text,  T::text,
+          T::text,  T::text,    T::text,     T::int64,    T::datetime, T::int64, T::datetime,
+          T::text,  T::text,    T::text,     T::text,     T::text,     T::text,  T::text,
+          T::text,  T::text,    T::int32,    T::text,     T::text,     T::text,  T::int64,
+          T::text,  T::int64,   T::datetime, T::text,     T::text,     T::text,  T::text,
+          T::text,  T::text,    T::cents,    T::text,     T::cents,    T::text,  T::text,
+          T::int64, T::text,    T::int64,    T::datetime, T::text,     T::text,  T::text,
+          T::text,  T::datetime};
 }
 
 }  // namespace
@@ -30,7 +29,8 @@ OrderTables::OrderTables(config::RawArchive archive)
     : ids({T::int64}),
       line_sets({T::int64, T::text}),
       lines(order_line_types()),
-      charges({T::int64, T::int32, T::int32, T::text, T::text, T::cents, T::text, T::text, T::cents}),
+      charges(
+          {T::int64, T::int32, T::int32, T::text, T::text, T::cents, T::text, T::text, T::cents}),
       raw({T::int64, T::text, T::datetime, T::text, T::int32, T::int64, T::text, T::text}),
       archive_(archive) {
   static_assert(sql::kChargeParams == 9 && sql::kRawParams == 8);
@@ -50,7 +50,8 @@ void OrderTables::clear() {
 size_t OrderTables::order_bytes(size_t order) const noexcept {
   size_t n = raw.wire_bytes(order);
   for (size_t r = line_begin_[order]; r < line_begin_[order + 1]; ++r) n += lines.wire_bytes(r);
-  for (size_t r = charge_begin_[order]; r < charge_begin_[order + 1]; ++r) n += charges.wire_bytes(r);
+  for (size_t r = charge_begin_[order]; r < charge_begin_[order + 1]; ++r)
+    n += charges.wire_bytes(r);
   return n;
 }
 
@@ -60,9 +61,10 @@ void OrderTables::add(const OrderToWrite& w) {
   std::optional<std::string_view> file_for_raw;
   if (w.source_file) {
     std::string_view file = *w.source_file;
-    if (!is_valid_utf8(file)) file = storage_.emplace_back(to_valid_utf8(file));  // e.g. a Latin-1 file name
-    file_for_lines = cut_to_code_points(file, 100);  // walmart_order.source_file VARCHAR(100)
-    file_for_raw = cut_to_code_points(file, 255);    // walmart_order_raw.source_file VARCHAR(255)
+    if (!is_valid_utf8(file))
+      file = storage_.emplace_back(to_valid_utf8(file));  // e.g. a Latin-1 file name
+    file_for_lines = cut_to_code_points(file, 100);       // walmart_order.source_file VARCHAR(100)
+    file_for_raw = cut_to_code_points(file, 255);  // walmart_order_raw.source_file VARCHAR(255)
   }
 
   ids.add_row();

@@ -33,14 +33,16 @@ class OrderTables {
   // Row ranges of orders [a, b) in each table.
   [[nodiscard]] size_t line_row(size_t order) const noexcept { return line_begin_[order]; }
   [[nodiscard]] size_t charge_row(size_t order) const noexcept { return charge_begin_[order]; }
-  // Approximate bytes order i sends (lines + charges + raw), to refuse one that cannot fit in a packet.
+  // Approximate bytes order i sends (lines + charges + raw), to refuse one that cannot fit in a
+  // packet.
   [[nodiscard]] size_t order_bytes(size_t order) const noexcept;
 
-  ParamTable ids;        // purchaseOrderId                      (delete_charges), 1 row per order
-  ParamTable line_sets;  // purchaseOrderId, "1,2,5"              (delete_stale_lines), 1 row per order
-  ParamTable lines;      // 51 columns of walmart_order            1 row per line
-  ParamTable charges;    // 9 columns of walmart_order_charge      1 row per charge
-  ParamTable raw;        // 8 columns of walmart_order_raw         1 row per order
+  ParamTable ids;  // purchaseOrderId                      (delete_charges), 1 row per order
+  ParamTable
+      line_sets;     // purchaseOrderId, "1,2,5"              (delete_stale_lines), 1 row per order
+  ParamTable lines;  // 51 columns of walmart_order            1 row per line
+  ParamTable charges;  // 9 columns of walmart_order_charge      1 row per charge
+  ParamTable raw;      // 8 columns of walmart_order_raw         1 row per order
 
  private:
   config::RawArchive archive_;

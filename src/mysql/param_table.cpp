@@ -36,11 +36,16 @@ unsigned long format_cents(int64_t cents, char* out) noexcept {
 
 enum_field_types field_type(ParamType t) noexcept {
   switch (t) {
-    case ParamType::int64: return MYSQL_TYPE_LONGLONG;
-    case ParamType::int32: return MYSQL_TYPE_LONG;
-    case ParamType::text: return MYSQL_TYPE_STRING;
-    case ParamType::cents: return MYSQL_TYPE_NEWDECIMAL;
-    case ParamType::datetime: return MYSQL_TYPE_STRING;
+    case ParamType::int64:
+      return MYSQL_TYPE_LONGLONG;
+    case ParamType::int32:
+      return MYSQL_TYPE_LONG;
+    case ParamType::text:
+      return MYSQL_TYPE_STRING;
+    case ParamType::cents:
+      return MYSQL_TYPE_NEWDECIMAL;
+    case ParamType::datetime:
+      return MYSQL_TYPE_STRING;
   }
   return MYSQL_TYPE_STRING;
 }
@@ -69,10 +74,16 @@ void ParamTable::reserve(size_t rows) {
   for (auto& c : cols_) {
     c.null.reserve(rows);
     switch (c.type) {
-      case ParamType::int64: c.i64.reserve(rows); break;
-      case ParamType::int32: c.i32.reserve(rows); break;
+      case ParamType::int64:
+        c.i64.reserve(rows);
+        break;
+      case ParamType::int32:
+        c.i32.reserve(rows);
+        break;
       case ParamType::cents:
-      case ParamType::datetime: c.formatted.reserve(rows); [[fallthrough]];
+      case ParamType::datetime:
+        c.formatted.reserve(rows);
+        [[fallthrough]];
       case ParamType::text:
         c.ptr.reserve(rows);
         c.len.reserve(rows);
@@ -85,10 +96,16 @@ void ParamTable::add_row() {
   for (auto& c : cols_) {
     c.null.push_back(kNull);
     switch (c.type) {
-      case ParamType::int64: c.i64.push_back(0); break;
-      case ParamType::int32: c.i32.push_back(0); break;
+      case ParamType::int64:
+        c.i64.push_back(0);
+        break;
+      case ParamType::int32:
+        c.i32.push_back(0);
+        break;
       case ParamType::cents:
-      case ParamType::datetime: c.formatted.emplace_back(); [[fallthrough]];
+      case ParamType::datetime:
+        c.formatted.emplace_back();
+        [[fallthrough]];
       case ParamType::text:
         c.ptr.push_back("");
         c.len.push_back(0);
@@ -149,9 +166,15 @@ size_t ParamTable::wire_bytes(size_t row) const noexcept {
     n += 1;  // indicator / null bitmap
     if (c.null[row] == kNull) continue;
     switch (c.type) {
-      case ParamType::int64: n += 8; break;
-      case ParamType::int32: n += 4; break;
-      default: n += c.len[row] + 9; break;
+      case ParamType::int64:
+        n += 8;
+        break;
+      case ParamType::int32:
+        n += 4;
+        break;
+      default:
+        n += c.len[row] + 9;
+        break;
     }
   }
   return n;
@@ -166,20 +189,38 @@ void ParamTable::append_load_data_row(size_t row, std::string& out) const {
       continue;
     }
     switch (c.type) {
-      case ParamType::int64: out += std::to_string(c.i64[row]); break;
-      case ParamType::int32: out += std::to_string(c.i32[row]); break;
+      case ParamType::int64:
+        out += std::to_string(c.i64[row]);
+        break;
+      case ParamType::int32:
+        out += std::to_string(c.i32[row]);
+        break;
       case ParamType::cents:
-      case ParamType::datetime: out.append(c.formatted[row].data(), c.len[row]); break;
+      case ParamType::datetime:
+        out.append(c.formatted[row].data(), c.len[row]);
+        break;
       case ParamType::text:
         for (size_t k = 0; k < c.len[row]; ++k) {
           const char ch = c.ptr[row][k];
           switch (ch) {
-            case '\t': out += "\\t"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\\': out += "\\\\"; break;
-            case '\0': out += "\\0"; break;
-            default: out += ch; break;
+            case '\t':
+              out += "\\t";
+              break;
+            case '\n':
+              out += "\\n";
+              break;
+            case '\r':
+              out += "\\r";
+              break;
+            case '\\':
+              out += "\\\\";
+              break;
+            case '\0':
+              out += "\\0";
+              break;
+            default:
+              out += ch;
+              break;
           }
         }
         break;
@@ -206,8 +247,12 @@ void ParamTable::bind_array(std::vector<MYSQL_BIND>& binds, size_t first) {
     b.buffer_type = field_type(c.type);
     b.u.indicator = c.null.data() + first;
     switch (c.type) {
-      case ParamType::int64: b.buffer = c.i64.data() + first; break;
-      case ParamType::int32: b.buffer = c.i32.data() + first; break;
+      case ParamType::int64:
+        b.buffer = c.i64.data() + first;
+        break;
+      case ParamType::int32:
+        b.buffer = c.i32.data() + first;
+        break;
       default:
         // Variable-length types: an array of pointers, with a parallel array of lengths.
         b.buffer = c.ptr.data() + first;
@@ -229,8 +274,12 @@ void ParamTable::bind_rows(std::vector<MYSQL_BIND>& binds, size_t first, size_t 
       b.buffer_type = field_type(c.type);
       b.is_null = reinterpret_cast<my_bool*>(&c.null[row]);
       switch (c.type) {
-        case ParamType::int64: b.buffer = &c.i64[row]; break;
-        case ParamType::int32: b.buffer = &c.i32[row]; break;
+        case ParamType::int64:
+          b.buffer = &c.i64[row];
+          break;
+        case ParamType::int32:
+          b.buffer = &c.i32[row];
+          break;
         default:
           b.buffer = const_cast<char*>(c.ptr[row]);
           b.buffer_length = c.len[row];

@@ -2,7 +2,8 @@
 // Column-major storage of prepared-statement parameters for many rows, bound two ways:
 //  - bind_array():  MariaDB bulk array binding (STMT_ATTR_ARRAY_SIZE), one MYSQL_BIND per column
 //                   pointing at that column's arrays;
-//  - bind_rows():   one MYSQL_BIND per (row, column) for a multi-row `INSERT ... VALUES (...),(...)`.
+//  - bind_rows():   one MYSQL_BIND per (row, column) for a multi-row `INSERT ... VALUES
+//  (...),(...)`.
 // Both read the same storage, so the two write paths send identical values.
 //
 // Values are always bound, never formatted into SQL. Text parameters are views: the caller keeps
@@ -65,11 +66,11 @@ class ParamTable {
     ParamType type;
     std::vector<int64_t> i64;
     std::vector<int32_t> i32;
-    std::vector<const char*> ptr;      // text (and formatted cents/datetime, see finish_text)
+    std::vector<const char*> ptr;  // text (and formatted cents/datetime, see finish_text)
     std::vector<unsigned long> len;
     std::vector<std::array<char, 24>> formatted;  // cents / datetime text
-    std::vector<char> null;            // STMT_INDICATOR_NULL (1) or STMT_INDICATOR_NONE (0);
-                                       // also a valid my_bool is_null array
+    std::vector<char> null;  // STMT_INDICATOR_NULL (1) or STMT_INDICATOR_NONE (0);
+                             // also a valid my_bool is_null array
   };
   // Points ptr[] at formatted[] for the cents/datetime columns (formatted may have moved).
   void finish_text();

@@ -11,7 +11,9 @@ namespace etl::mysql {
 
 namespace {
 // The first words of a statement, for error messages (never its data: parameters are bound).
-std::string_view head(std::string_view sql) { return sql.substr(0, std::min<size_t>(sql.size(), 60)); }
+std::string_view head(std::string_view sql) {
+  return sql.substr(0, std::min<size_t>(sql.size(), 60));
+}
 }  // namespace
 
 PreparedStatement::PreparedStatement(Connection& conn, std::string sql)
@@ -23,9 +25,9 @@ PreparedStatement::PreparedStatement(Connection& conn, std::string sql)
 }
 
 void PreparedStatement::fail(std::string_view what) {
-  throw StatementError(
-      mysql_stmt_error_of(stmt_.get(), fmt::format("{} `{}...` on {}", what, head(sql_), describe_)),
-      mysql_stmt_error(stmt_.get()));
+  throw StatementError(mysql_stmt_error_of(stmt_.get(), fmt::format("{} `{}...` on {}", what,
+                                                                    head(sql_), describe_)),
+                       mysql_stmt_error(stmt_.get()));
 }
 
 unsigned long PreparedStatement::param_count() const noexcept {
@@ -41,7 +43,8 @@ uint64_t PreparedStatement::execute(std::vector<MYSQL_BIND>& binds) {
 }
 
 uint64_t PreparedStatement::execute_array(std::vector<MYSQL_BIND>& binds, unsigned int rows) {
-  if (mysql_stmt_attr_set(stmt_.get(), STMT_ATTR_ARRAY_SIZE, &rows) != 0) fail("setting array size");
+  if (mysql_stmt_attr_set(stmt_.get(), STMT_ATTR_ARRAY_SIZE, &rows) != 0)
+    fail("setting array size");
   if (mysql_stmt_bind_param(stmt_.get(), binds.data()) != 0) fail("binding");
   if (mysql_stmt_execute(stmt_.get()) != 0) fail("executing (bulk)");
   return mysql_stmt_affected_rows(stmt_.get());
@@ -51,8 +54,10 @@ bool bulk_supported(const Connection& conn) noexcept {
   // MARIADB_STMT_BULK_SUPPORTED() reads private structs; the same test through the public API.
   unsigned long caps = 0;
   unsigned long ext = 0;
-  if (mariadb_get_infov(conn.handle(), MARIADB_CONNECTION_SERVER_CAPABILITIES, &caps) != 0) return false;
-  if (mariadb_get_infov(conn.handle(), MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext) != 0) return false;
+  if (mariadb_get_infov(conn.handle(), MARIADB_CONNECTION_SERVER_CAPABILITIES, &caps) != 0)
+    return false;
+  if (mariadb_get_infov(conn.handle(), MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext) != 0)
+    return false;
   return (caps & CLIENT_MYSQL) == 0 && (ext & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) != 0;
 }
 

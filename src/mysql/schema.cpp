@@ -15,7 +15,8 @@ extern const TableDdl kEmbeddedSchema[];
 extern const size_t kEmbeddedSchemaCount;
 
 const std::vector<TableDdl>& schema_tables() {
-  static const std::vector<TableDdl> tables(kEmbeddedSchema, kEmbeddedSchema + kEmbeddedSchemaCount);
+  static const std::vector<TableDdl> tables(kEmbeddedSchema,
+                                            kEmbeddedSchema + kEmbeddedSchemaCount);
   return tables;
 }
 
@@ -44,8 +45,10 @@ struct ColumnBackfill {
 // JSON_EXTRACT on both servers. Recreated by every init-db (idempotent).
 constexpr std::string_view kRawJsonView =
     "CREATE OR REPLACE VIEW walmart_order_raw_json AS SELECT purchaseOrderId, "
-    "COALESCE(payload, CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) COLLATE utf8mb4_unicode_ci) AS payload, "
-    "request_time, source_topic, source_partition, source_offset, source_file, load_time FROM walmart_order_raw";
+    "COALESCE(payload, CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) COLLATE utf8mb4_unicode_ci) "
+    "AS payload, "
+    "request_time, source_topic, source_partition, source_offset, source_file, load_time FROM "
+    "walmart_order_raw";
 
 constexpr ColumnBackfill kBackfills[] = {
     {"walmart_order_dead_letter", "record_sha256", "SHA2(COALESCE(payload, ''), 256)"},
@@ -54,7 +57,8 @@ constexpr ColumnBackfill kBackfills[] = {
 TableShape read_shape(Connection& conn, const std::string& qualified) {
   TableShape shape;
   for (auto& row : conn.query("SHOW COLUMNS FROM " + qualified)) {
-    shape.columns.push_back({row.at(0).value_or(""), row.at(1).value_or(""), row.at(2).value_or("") == "YES"});
+    shape.columns.push_back(
+        {row.at(0).value_or(""), row.at(1).value_or(""), row.at(2).value_or("") == "YES"});
   }
   std::map<int, std::string> pk;
   for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Key_name = 'PRIMARY'")) {
@@ -62,7 +66,8 @@ TableShape read_shape(Connection& conn, const std::string& qualified) {
   }
   for (auto& [seq, col] : pk) shape.primary_key.push_back(col);
   std::map<std::string, std::map<int, std::string>> unique;
-  for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Non_unique = 0 AND Key_name <> 'PRIMARY'")) {
+  for (auto& row : conn.query("SHOW INDEX FROM " + qualified +
+                              " WHERE Non_unique = 0 AND Key_name <> 'PRIMARY'")) {
     unique[row.at(2).value_or("")][std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
   }
   for (auto& [name, cols] : unique) {
@@ -107,16 +112,20 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
     auto it = have.find(want.name);
     const std::string null_sql = want.nullable ? "NULL" : "NOT NULL";
     if (it == have.end()) {
-      const std::string add = fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}", qualified, want.name, want.type,
-                                          null_sql, previous.empty() ? " FIRST" : " AFTER " + previous);
-      SchemaProblem p{table, fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
-                      add + ";", {}};
+      const std::string add =
+          fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}", qualified, want.name, want.type,
+                      null_sql, previous.empty() ? " FIRST" : " AFTER " + previous);
+      SchemaProblem p{
+          table,
+          fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
+          add + ";",
+          {}};
       if (want.nullable) {
         p.statements.push_back(add);
         for (const auto& b : kBackfills) {
           if (b.table == t.table && b.column == want.name) {
-            p.statements.push_back(fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL", qualified, want.name,
-                                               b.expression, want.name));
+            p.statements.push_back(fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL", qualified,
+                                               want.name, b.expression, want.name));
             p.migrate += fmt::format(" {};", p.statements.back());
           }
         }
@@ -126,14 +135,18 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
       // Allowing NULL where an earlier version required a value changes no row.
       const std::string relax =
           fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL", qualified, want.name, want.type);
-      problems.push_back({table, fmt::format("column {} is NOT NULL, expected NULL", want.name), relax + ";", {relax}});
+      problems.push_back({table,
+                          fmt::format("column {} is NOT NULL, expected NULL", want.name),
+                          relax + ";",
+                          {relax}});
     } else if (it->second->type != want.type || it->second->nullable != want.nullable) {
       problems.push_back(
           {table,
            fmt::format("column {} is {} {}, expected {} {}", want.name, it->second->type,
                        it->second->nullable ? "NULL" : "NOT NULL", want.type, null_sql),
-           fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} {}; -- check that existing values fit first",
-                       qualified, want.name, want.type, null_sql),
+           fmt::format(
+               "ALTER TABLE {} MODIFY COLUMN {} {} {}; -- check that existing values fit first",
+               qualified, want.name, want.type, null_sql),
            {}});
     }
     previous = want.name;
@@ -142,50 +155,59 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
     const bool known = std::any_of(expected.columns.begin(), expected.columns.end(),
                                    [&](const ColumnInfo& e) { return e.name == c.name; });
     if (!known && !c.nullable) {
-      problems.push_back({table, fmt::format("extra column {} is NOT NULL; the pipeline does not write it", c.name),
-                          fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL;", qualified, c.name, c.type),
-                          {}});
+      problems.push_back(
+          {table,
+           fmt::format("extra column {} is NOT NULL; the pipeline does not write it", c.name),
+           fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL;", qualified, c.name, c.type),
+           {}});
     } else if (!known) {
-      spdlog::warn("schema: {} has an extra column {} ({}); it is left as it is", qualified, c.name, c.type);
+      spdlog::warn("schema: {} has an extra column {} ({}); it is left as it is", qualified, c.name,
+                   c.type);
     }
   }
   // Unique keys: one the pipeline relies on is added; one it does not know would refuse rows it
-  // writes (e.g. a narrower key of an earlier version), so it goes. Dropping an index loses no data.
+  // writes (e.g. a narrower key of an earlier version), so it goes. Dropping an index loses no
+  // data.
   for (const auto& [name, cols] : expected.unique_keys) {
     const auto it = actual.unique_keys.find(name);
     if (it != actual.unique_keys.end() && it->second == cols) continue;
-    const std::string add = fmt::format("ALTER TABLE {} {}ADD UNIQUE KEY {} ({})", qualified,
-                                        it == actual.unique_keys.end() ? "" : fmt::format("DROP INDEX {}, ", name),
-                                        name, joined(cols));
+    const std::string add =
+        fmt::format("ALTER TABLE {} {}ADD UNIQUE KEY {} ({})", qualified,
+                    it == actual.unique_keys.end() ? "" : fmt::format("DROP INDEX {}, ", name),
+                    name, joined(cols));
     problems.push_back({table,
                         it == actual.unique_keys.end()
                             ? fmt::format("unique key {} ({}) is missing", name, joined(cols))
-                            : fmt::format("unique key {} is ({}), expected ({})", name, joined(it->second), joined(cols)),
+                            : fmt::format("unique key {} is ({}), expected ({})", name,
+                                          joined(it->second), joined(cols)),
                         add + ";",
                         {add}});
   }
   for (const auto& [name, cols] : actual.unique_keys) {
     if (expected.unique_keys.count(name) != 0) continue;
     const std::string drop = fmt::format("ALTER TABLE {} DROP INDEX {}", qualified, name);
-    problems.push_back({table,
-                        fmt::format("unique key {} ({}) is not part of this version's table and would refuse rows "
-                                    "it writes",
-                                    name, joined(cols)),
-                        drop + ";",
-                        {drop}});
+    problems.push_back(
+        {table,
+         fmt::format("unique key {} ({}) is not part of this version's table and would refuse rows "
+                     "it writes",
+                     name, joined(cols)),
+         drop + ";",
+         {drop}});
   }
   if (actual.primary_key != expected.primary_key) {
     problems.push_back(
         {table,
          fmt::format("primary key is ({}), expected ({})", joined(actual.primary_key),
                      joined(expected.primary_key)),
-         fmt::format("keep the old table and let init-db create the new one, then copy:\n"
-                     "  RENAME TABLE {0} TO {0}_old;\n"
-                     "  walmart-etl init-db\n"
-                     "  INSERT IGNORE INTO {0} SELECT * FROM {0}_old;  -- or replay with walmart-etl load / stream\n"
-                     "(or in place, if no two rows share the new key: ALTER TABLE {0} DROP PRIMARY KEY, "
-                     "ADD PRIMARY KEY ({1});)",
-                     qualified, joined(expected.primary_key)),
+         fmt::format(
+             "keep the old table and let init-db create the new one, then copy:\n"
+             "  RENAME TABLE {0} TO {0}_old;\n"
+             "  walmart-etl init-db\n"
+             "  INSERT IGNORE INTO {0} SELECT * FROM {0}_old;  -- or replay with walmart-etl load "
+             "/ stream\n"
+             "(or in place, if no two rows share the new key: ALTER TABLE {0} DROP PRIMARY KEY, "
+             "ADD PRIMARY KEY ({1});)",
+             qualified, joined(expected.primary_key)),
          {}});
   }
 }
@@ -222,13 +244,15 @@ InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate) {
         "CREATE DATABASE IF NOT EXISTS {} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", db));
     report.database_created = true;
   } else if (exists[0].at(0).value_or("") != "utf8mb4") {
-    spdlog::warn("init-db: database {} has default charset {}; tables are created utf8mb4 explicitly",
-                 cfg.database, exists[0].at(0).value_or("?"));
+    spdlog::warn(
+        "init-db: database {} has default charset {}; tables are created utf8mb4 explicitly",
+        cfg.database, exists[0].at(0).value_or("?"));
   }
   conn.execute(fmt::format("USE {}", db));
   report.problems = check_schema(conn, cfg.database);
-  const bool all_additive = std::all_of(report.problems.begin(), report.problems.end(),
-                                        [](const SchemaProblem& p) { return !p.statements.empty(); });
+  const bool all_additive =
+      std::all_of(report.problems.begin(), report.problems.end(),
+                  [](const SchemaProblem& p) { return !p.statements.empty(); });
   if (migrate && !report.problems.empty() && all_additive) {
     for (const auto& p : report.problems) {
       for (const auto& statement : p.statements) {
@@ -250,8 +274,9 @@ InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate) {
     report.created.emplace_back(t.table);
     spdlog::info("init-db: created {}.{}", cfg.database, t.table);
   }
-  const bool raw_ok = std::none_of(report.problems.begin(), report.problems.end(),
-                                   [](const SchemaProblem& p) { return p.table == "walmart_order_raw"; });
+  const bool raw_ok =
+      std::none_of(report.problems.begin(), report.problems.end(),
+                   [](const SchemaProblem& p) { return p.table == "walmart_order_raw"; });
   if (raw_ok) {
     conn.execute(kRawJsonView);
     report.views.emplace_back("walmart_order_raw_json");
@@ -262,20 +287,24 @@ InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate) {
 void require_schema(Connection& conn, const std::string& database) {
   std::string missing;
   for (const auto& t : schema_tables()) {
-    if (!table_exists(conn, database, t.table)) missing += (missing.empty() ? "" : ", ") + std::string(t.table);
+    if (!table_exists(conn, database, t.table))
+      missing += (missing.empty() ? "" : ", ") + std::string(t.table);
   }
   if (!missing.empty()) {
     throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 1146,
-                   fmt::format("database {} lacks table(s) {}: run `walmart-etl init-db` first", database, missing));
+                   fmt::format("database {} lacks table(s) {}: run `walmart-etl init-db` first",
+                               database, missing));
   }
   const auto problems = check_schema(conn, database);
   if (!problems.empty()) {
     std::string text;
     for (const auto& p : problems) text += fmt::format("; {}: {}", p.table, p.what);
-    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
-                   fmt::format("incompatible schema in database {}{} (`walmart-etl init-db` prints the migration, "
-                               "`walmart-etl init-db --migrate` applies it when it only adds)",
-                               database, text));
+    throw EtlError(
+        ErrorClass::fatal, ErrorOrigin::mysql, 0,
+        fmt::format(
+            "incompatible schema in database {}{} (`walmart-etl init-db` prints the migration, "
+            "`walmart-etl init-db --migrate` applies it when it only adds)",
+            database, text));
   }
 }
 

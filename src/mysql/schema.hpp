@@ -22,7 +22,8 @@ const std::vector<TableDdl>& schema_tables();
 // One difference between an existing table and the expected one, with how to migrate.
 struct SchemaProblem {
   std::string table;
-  std::string what;     // "primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"
+  std::string
+      what;  // "primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"
   std::string migrate;  // SQL or steps that fix it without losing data
   // Statements `init-db --migrate` runs for it: only additive ones (ADD COLUMN of a nullable
   // column and filling it from existing columns, ADD/DROP of a UNIQUE index). Empty: a person
@@ -33,12 +34,13 @@ struct SchemaProblem {
 // Compares every existing table of the configured database with the expected DDL (column names,
 // order, types, nullability; primary key; unique keys). Missing tables are not problems (init-db
 // creates them).
-// Uses TEMPORARY tables on `conn`, so the check happens on the same server and needs no extra schema.
+// Uses TEMPORARY tables on `conn`, so the check happens on the same server and needs no extra
+// schema.
 std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& database);
 
 struct InitDbReport {
-  std::vector<std::string> created;   // tables created now
-  std::vector<std::string> existing;  // tables that were there and match
+  std::vector<std::string> created;     // tables created now
+  std::vector<std::string> existing;    // tables that were there and match
   std::vector<SchemaProblem> problems;  // left (none after a complete migration)
   std::vector<std::string> migrated;    // statements run by migrate=true
   std::vector<std::string> views;       // views (re)created: walmart_order_raw_json
@@ -51,7 +53,8 @@ struct InitDbReport {
 // drop or rewrite data) and the tables are checked again.
 InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate = false);
 
-// For stream/load: throws EtlError(fatal) naming every problem and missing table, pointing at init-db.
+// For stream/load: throws EtlError(fatal) naming every problem and missing table, pointing at
+// init-db.
 void require_schema(Connection& conn, const std::string& database);
 
 }  // namespace etl::mysql

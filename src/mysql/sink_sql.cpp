@@ -8,28 +8,70 @@ namespace etl::mysql::sql {
 namespace {
 
 constexpr std::array<std::string_view, kOrderLineParams> kOrderColumns = {
-    "purchaseOrderId", "customerOrderId", "customerEmailId", "orderDate", "orderDate_formatted",
-    "shipNode_type", "shipNode_name", "shipNode_id", "source_file", "phone",
-    "estimatedDeliveryDate", "estimatedDeliveryDate_formatted", "estimatedShipDate",
-    "estimatedShipDate_formatted", "methodCode", "recipient_name", "address1", "address2", "city",
-    "state", "postalCode", "country", "addressType", "lineNumber", "sku", "productName",
-    "product_condition", "quantity", "unitOfMeasurement", "statusDate", "statusDate_formatted",
-    "fulfillmentOption", "shipMethod", "storeId", "shippingProgramType", "chargeType",
-    "chargeName", "chargeAmount", "currency", "taxAmount", "taxName", "orderLineStatus",
-    "statusQuantity", "cancellationReason", "shipDateTime", "shipDateTime_formatted",
-    "carrierName", "carrierMethodCode", "trackingNumber", "trackingURL", "request_time"};
+    "purchaseOrderId",
+    "customerOrderId",
+    "customerEmailId",
+    "orderDate",
+    "orderDate_formatted",
+    "shipNode_type",
+    "shipNode_name",
+    "shipNode_id",
+    "source_file",
+    "phone",
+    "estimatedDeliveryDate",
+    "estimatedDeliveryDate_formatted",
+    "estimatedShipDate",
+    "estimatedShipDate_formatted",
+    "methodCode",
+    "recipient_name",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postalCode",
+    "country",
+    "addressType",
+    "lineNumber",
+    "sku",
+    "productName",
+    "product_condition",
+    "quantity",
+    "unitOfMeasurement",
+    "statusDate",
+    "statusDate_formatted",
+    "fulfillmentOption",
+    "shipMethod",
+    "storeId",
+    "shippingProgramType",
+    "chargeType",
+    "chargeName",
+    "chargeAmount",
+    "currency",
+    "taxAmount",
+    "taxName",
+    "orderLineStatus",
+    "statusQuantity",
+    "cancellationReason",
+    "shipDateTime",
+    "shipDateTime_formatted",
+    "carrierName",
+    "carrierMethodCode",
+    "trackingNumber",
+    "trackingURL",
+    "request_time"};
 
 constexpr std::array<std::string_view, kChargeParams> kChargeColumns = {
     "purchaseOrderId", "lineNumber", "chargeSeq", "chargeType", "chargeName",
-    "chargeAmount", "currency", "taxName", "taxAmount"};
+    "chargeAmount",    "currency",   "taxName",   "taxAmount"};
 
 constexpr std::array<std::string_view, kRawParams> kRawColumns = {
-    "purchaseOrderId", "payload", "request_time", "source_topic", "source_partition",
-    "source_offset", "source_file", "payload_zlib"};
+    "purchaseOrderId",  "payload",       "request_time", "source_topic",
+    "source_partition", "source_offset", "source_file",  "payload_zlib"};
 
 constexpr std::array<std::string_view, kDeadLetterParams> kDeadLetterColumns = {
-    "source", "record_index", "source_topic", "source_partition", "source_offset", "message_key",
-    "purchaseOrderId", "payload", "error_class", "error_code", "error_message", "record_sha256"};
+    "source",        "record_index", "source_topic",    "source_partition",
+    "source_offset", "message_key",  "purchaseOrderId", "payload",
+    "error_class",   "error_code",   "error_message",   "record_sha256"};
 
 template <size_t N>
 std::string column_list(const std::array<std::string_view, N>& cols, std::string_view extra) {
@@ -99,8 +141,9 @@ StatementShape upsert_order_lines() {
 }
 
 StatementShape insert_charges() {
-  return {"INSERT INTO walmart_order_charge " + column_list(kChargeColumns, "load_time") + " VALUES ",
-          placeholders(kChargeParams, "UTC_TIMESTAMP()"), ", ", ""};
+  return {
+      "INSERT INTO walmart_order_charge " + column_list(kChargeColumns, "load_time") + " VALUES ",
+      placeholders(kChargeParams, "UTC_TIMESTAMP()"), ", ", ""};
 }
 
 StatementShape upsert_raw() {

@@ -11,16 +11,17 @@
 
 namespace etl::mysql::sql {
 
-inline constexpr size_t kOrderLineParams = 51;   // walmart_order columns 1..51 (52 = load_time)
+inline constexpr size_t kOrderLineParams = 51;  // walmart_order columns 1..51 (52 = load_time)
 inline constexpr size_t kChargeParams = 9;
 inline constexpr size_t kRawParams = 8;
 inline constexpr size_t kDeadLetterParams = 12;
 
-StatementShape upsert_order_lines();   // INSERT walmart_order ... ON DUPLICATE KEY UPDATE every column
-StatementShape insert_charges();       // INSERT walmart_order_charge (after delete_charges)
-StatementShape upsert_raw();           // INSERT walmart_order_raw ... ON DUPLICATE KEY UPDATE
-StatementShape delete_charges();       // params: purchaseOrderId
-StatementShape delete_stale_lines();   // params: purchaseOrderId, "1,2,5" (lines of the new version)
+StatementShape
+upsert_order_lines();             // INSERT walmart_order ... ON DUPLICATE KEY UPDATE every column
+StatementShape insert_charges();  // INSERT walmart_order_charge (after delete_charges)
+StatementShape upsert_raw();      // INSERT walmart_order_raw ... ON DUPLICATE KEY UPDATE
+StatementShape delete_charges();  // params: purchaseOrderId
+StatementShape delete_stale_lines();  // params: purchaseOrderId, "1,2,5" (lines of the new version)
 StatementShape upsert_dead_letters();  // idempotent on (source, record_index)
 
 // "a, b, c": the bound columns of each table in bind order (e.g. for a LOAD DATA column list).

@@ -23,7 +23,8 @@ PreparedStatement& TableStatement::statement(Connection& conn, size_t tuples) {
   if (it != prepared_.end()) return *it->second;
   std::string sql = shape_.prefix;
   const size_t copies = tuples == 0 ? 1 : tuples;
-  sql.reserve(sql.size() + copies * (shape_.tuple.size() + shape_.separator.size()) + shape_.suffix.size());
+  sql.reserve(sql.size() + copies * (shape_.tuple.size() + shape_.separator.size()) +
+              shape_.suffix.size());
   for (size_t i = 0; i < copies; ++i) {
     if (i != 0) sql += shape_.separator;
     sql += shape_.tuple;

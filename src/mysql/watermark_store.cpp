@@ -57,8 +57,9 @@ WatermarkStore::WatermarkStore(const config::MysqlConfig& cfg)
 
 std::optional<int64_t> WatermarkStore::load(std::string_view account,
                                             std::string_view ship_node_type) {
-  const std::string what = fmt::format("reading the fetch watermark of {}/{} from {}.etl_fetch_watermark",
-                                       account, ship_node_type, database_);
+  const std::string what =
+      fmt::format("reading the fetch watermark of {}/{} from {}.etl_fetch_watermark", account,
+                  ship_node_type, database_);
   StmtHandle stmt = prepare(conn_,
                             "SELECT watermark_ms FROM etl_fetch_watermark WHERE account = ? AND "
                             "ship_node_type = ?",
@@ -73,7 +74,8 @@ std::optional<int64_t> WatermarkStore::load(std::string_view account,
   my_bool is_null = 0;
   MYSQL_BIND result = int64_bind(&value);
   result.is_null = &is_null;
-  if (mysql_stmt_bind_result(stmt.get(), &result) != 0 || mysql_stmt_store_result(stmt.get()) != 0) {
+  if (mysql_stmt_bind_result(stmt.get(), &result) != 0 ||
+      mysql_stmt_store_result(stmt.get()) != 0) {
     throw EtlError(mysql_stmt_error_of(stmt.get(), what));
   }
   const int rc = mysql_stmt_fetch(stmt.get());
@@ -85,8 +87,9 @@ std::optional<int64_t> WatermarkStore::load(std::string_view account,
 
 void WatermarkStore::advance(std::string_view account, std::string_view ship_node_type,
                              int64_t watermark_ms, std::string_view run_id) {
-  const std::string what = fmt::format("storing the fetch watermark of {}/{} in {}.etl_fetch_watermark",
-                                       account, ship_node_type, database_);
+  const std::string what =
+      fmt::format("storing the fetch watermark of {}/{} in {}.etl_fetch_watermark", account,
+                  ship_node_type, database_);
   StmtHandle stmt = prepare(
       conn_,
       "INSERT INTO etl_fetch_watermark (account, ship_node_type, watermark_ms, run_id, updated_at) "

@@ -15,8 +15,9 @@ namespace etl::mysql {
 // Where a record came from. (source, record_index) is the dead-letter table's unique key, so a
 // replayed batch or a re-loaded file records each rejection once.
 struct RecordOrigin {
-  std::string source;        // "topic/partition/offset" (stream) or "file:line" (load); <= 255 chars
-  int32_t record_index = 0;  // the order's index within its message / file record (0 for a single order)
+  std::string source;  // "topic/partition/offset" (stream) or "file:line" (load); <= 255 chars
+  int32_t record_index =
+      0;  // the order's index within its message / file record (0 for a single order)
   std::optional<std::string> topic;
   std::optional<int32_t> partition;
   std::optional<int64_t> offset;
@@ -38,10 +39,10 @@ struct OrderToWrite {
 struct DeadLetter {
   RecordOrigin origin;
   std::optional<int64_t> purchase_order_id;
-  std::string payload;                    // the raw bytes of the rejected record
+  std::string payload;                     // the raw bytes of the rejected record
   std::string error_class = "bad_record";  // to_string(ErrorClass) of the cause
-  std::optional<int> error_code;          // mysql_errno for server rejections; none for mapping errors
-  std::string message;                    // the reason, naming the field and the order
+  std::optional<int> error_code;  // mysql_errno for server rejections; none for mapping errors
+  std::string message;            // the reason, naming the field and the order
 };
 
 // The next offset to read for one partition, stored in ods.etl_kafka_offset. The write is

@@ -23,10 +23,14 @@ std::string show(const Token& t, std::string_view text) {
 
 const char* problem_text(ConversionProblem p) noexcept {
   switch (p) {
-    case ConversionProblem::not_integer: return "not an integer";
-    case ConversionProblem::not_number: return "not a number";
-    case ConversionProblem::out_of_range: return "out of range";
-    case ConversionProblem::none: break;
+    case ConversionProblem::not_integer:
+      return "not an integer";
+    case ConversionProblem::not_number:
+      return "not a number";
+    case ConversionProblem::out_of_range:
+      return "out of range";
+    case ConversionProblem::none:
+      break;
   }
   return "ok";
 }
@@ -54,13 +58,19 @@ std::string render_path(const PathSeg& p) {
 
 const char* kind_name(Kind k) noexcept {
   switch (k) {
-    case Kind::string: return "a string";
-    case Kind::number: return "a number";
+    case Kind::string:
+      return "a string";
+    case Kind::number:
+      return "a number";
     case Kind::true_value:
-    case Kind::false_value: return "a boolean";
-    case Kind::null: return "null";
-    case Kind::object: return "an object";
-    case Kind::array: return "an array";
+    case Kind::false_value:
+      return "a boolean";
+    case Kind::null:
+      return "null";
+    case Kind::object:
+      return "an object";
+    case Kind::array:
+      return "an array";
   }
   return "a value";
 }
@@ -94,8 +104,12 @@ Step FieldReader::token(od::value& v, Token& t) {
       if (raw.size() < 2 || raw.back() != '"') return fail_json(simdjson::STRING_ERROR);
       t = {Kind::string, raw.substr(1, raw.size() - 2)};
       return Step::ok;
-    case '{': t = {Kind::object, raw.substr(0, 1)}; return Step::ok;
-    case '[': t = {Kind::array, raw.substr(0, 1)}; return Step::ok;
+    case '{':
+      t = {Kind::object, raw.substr(0, 1)};
+      return Step::ok;
+    case '[':
+      t = {Kind::array, raw.substr(0, 1)};
+      return Step::ok;
     case 't':
       if (raw != "true") return fail_json(simdjson::T_ATOM_ERROR);
       t = {Kind::true_value, raw};
@@ -145,8 +159,7 @@ Step FieldReader::walk(od::value& v, int depth) {
   if (Step s = token(v, t); s != Step::ok) return s;
   switch (t.kind) {
     case Kind::string:
-      if (json_text::has_backslash(t.text) &&
-          !json_text::escapes_valid(t.text)) {
+      if (json_text::has_backslash(t.text) && !json_text::escapes_valid(t.text)) {
         return fail_json(simdjson::STRING_ERROR);
       }
       return Step::ok;
@@ -201,8 +214,8 @@ Step FieldReader::string_content(const Token& t, std::string_view& out) {
 
 void FieldReader::put_text(const PathSeg& p, std::string_view s, size_t limit, bool limit_in_bytes,
                            OptText& out) {
-  const size_t n = limit_in_bytes ? prefix_bytes_on_boundary(s, limit)
-                                  : prefix_bytes_for_code_points(s, limit);
+  const size_t n =
+      limit_in_bytes ? prefix_bytes_on_boundary(s, limit) : prefix_bytes_for_code_points(s, limit);
   if (n < s.size()) {
     if (limit_in_bytes) {
       warn(p, fmt::format("cut to {} bytes (was {} bytes)", n, s.size()));
@@ -328,14 +341,16 @@ Step FieldReader::decimal(od::value& v, const PathSeg& p, OptCents& out) {
   return Step::ok;
 }
 
-Step FieldReader::epoch_ms(od::value& v, const PathSeg& p, OptInt& raw, OptEpochSeconds& formatted) {
+Step FieldReader::epoch_ms(od::value& v, const PathSeg& p, OptInt& raw,
+                           OptEpochSeconds& formatted) {
   if (Step s = integer(v, p, IntWidth::bigint, raw); s != Step::ok) return s;
   formatted.reset();
   if (!raw || *raw == 0) return Step::ok;  // 0 is "no date": NULL without a warning
   formatted = timestamp_seconds_from_epoch_ms(*raw);
   if (!formatted) {
     warn(p, fmt::format("_formatted is NULL: {} ms is outside the TIMESTAMP range "
-                        "1970-01-01 00:00:01 .. 2038-01-19 03:14:07 UTC", *raw));
+                        "1970-01-01 00:00:01 .. 2038-01-19 03:14:07 UTC",
+                        *raw));
   }
   return Step::ok;
 }

@@ -1,8 +1,8 @@
 #pragma once
-// Internal to the order mapping: reads On-Demand values into columns (the conversions of docs/data-model.md),
-// validates everything it reads or skips (simdjson On-Demand does not validate skipped values,
-// numbers or literals by itself), records conversion warnings, and drives object/list iteration
-// with the duplicate-key rule (last occurrence wins; see OrderMapper).
+// Internal to the order mapping: reads On-Demand values into columns (the conversions of
+// docs/data-model.md), validates everything it reads or skips (simdjson On-Demand does not validate
+// skipped values, numbers or literals by itself), records conversion warnings, and drives
+// object/list iteration with the duplicate-key rule (last occurrence wins; see OrderMapper).
 //
 // Ownership: text views returned by the reader point either into the message buffer or into the
 // order's scratch buffer (unescaped strings); the mapper relocates them into the order's arena.
@@ -138,13 +138,15 @@ class FieldReader {
   Step string_content(const Token& t, std::string_view& out);
   // text()/text_max_bytes(): a string value (numbers and booleans as their text), cut to `limit`
   // code points or bytes.
-  Step limited_text(od::value& v, const PathSeg& p, size_t limit, bool limit_in_bytes, OptText& out);
+  Step limited_text(od::value& v, const PathSeg& p, size_t limit, bool limit_in_bytes,
+                    OptText& out);
   void put_text(const PathSeg& p, std::string_view s, size_t limit, bool limit_in_bytes,
                 OptText& out);
   template <size_t N>
   static int match_key(std::string_view key, const std::array<std::string_view, N>& keys) noexcept {
     for (size_t i = 0; i < N; ++i) {
-      if (keys[i].size() == key.size() && std::memcmp(keys[i].data(), key.data(), key.size()) == 0) {
+      if (keys[i].size() == key.size() &&
+          std::memcmp(keys[i].data(), key.data(), key.size()) == 0) {
         return static_cast<int>(i);
       }
     }
@@ -164,8 +166,8 @@ class FieldReader {
 };
 
 template <size_t N, class H>
-Step FieldReader::fields(od::object& o, const PathSeg& p, const std::array<std::string_view, N>& keys,
-                         H&& h) {
+Step FieldReader::fields(od::object& o, const PathSeg& p,
+                         const std::array<std::string_view, N>& keys, H&& h) {
   static_assert(N <= 32, "key bitmask is 32 bits");
   std::array<int, N> last;
   last.fill(-1);
@@ -209,8 +211,8 @@ Step FieldReader::fields(od::object& o, const PathSeg& p, const std::array<std::
 }
 
 template <size_t N, class H>
-Step FieldReader::object(od::value& v, const PathSeg& p, const std::array<std::string_view, N>& keys,
-                         H&& h) {
+Step FieldReader::object(od::value& v, const PathSeg& p,
+                         const std::array<std::string_view, N>& keys, H&& h) {
   Token t;
   if (Step s = token(v, t); s != Step::ok) return s;
   if (t.kind == Kind::null) return Step::ok;

@@ -53,14 +53,38 @@ size_t put_utf8(uint32_t cp, char* out) noexcept {
 bool decode_escape(std::string_view s, size_t i, uint32_t& cp, size_t& len) noexcept {
   if (i + 1 >= s.size()) return false;
   switch (s[i + 1]) {
-    case '"': cp = '"'; len = 2; return true;
-    case '\\': cp = '\\'; len = 2; return true;
-    case '/': cp = '/'; len = 2; return true;
-    case 'b': cp = '\b'; len = 2; return true;
-    case 'f': cp = '\f'; len = 2; return true;
-    case 'n': cp = '\n'; len = 2; return true;
-    case 'r': cp = '\r'; len = 2; return true;
-    case 't': cp = '\t'; len = 2; return true;
+    case '"':
+      cp = '"';
+      len = 2;
+      return true;
+    case '\\':
+      cp = '\\';
+      len = 2;
+      return true;
+    case '/':
+      cp = '/';
+      len = 2;
+      return true;
+    case 'b':
+      cp = '\b';
+      len = 2;
+      return true;
+    case 'f':
+      cp = '\f';
+      len = 2;
+      return true;
+    case 'n':
+      cp = '\n';
+      len = 2;
+      return true;
+    case 'r':
+      cp = '\r';
+      len = 2;
+      return true;
+    case 't':
+      cp = '\t';
+      len = 2;
+      return true;
     case 'u': {
       const int32_t hi = read_hex4(s, i + 2);
       if (hi < 0) return false;

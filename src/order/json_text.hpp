@@ -29,7 +29,7 @@ inline bool has_backslash(std::string_view s) noexcept {
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
-    w ^= kBackslashes;                              // a backslash byte becomes 0
+    w ^= kBackslashes;                                  // a backslash byte becomes 0
     if (((w - kOnes) & ~w & kHighs) != 0) return true;  // exact test for a zero byte
   }
   bool found = false;

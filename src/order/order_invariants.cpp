@@ -17,11 +17,21 @@ bool valid_utf8(std::string_view s) noexcept {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t len;
     uint32_t cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + len > s.size()) return false;
     for (size_t k = 1; k < len; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);
@@ -71,7 +81,8 @@ class Checker {
     }
   }
   void int32(const OptInt& v, const char* what) {
-    if (v && (*v < std::numeric_limits<int32_t>::min() || *v > std::numeric_limits<int32_t>::max()) &&
+    if (v &&
+        (*v < std::numeric_limits<int32_t>::min() || *v > std::numeric_limits<int32_t>::max()) &&
         problem.empty()) {
       problem = fmt::format("{} outside INT", what);
     }
@@ -118,7 +129,8 @@ std::string check_order(const ParsedOrder& o) {
     c.text(l.address_type, width::address_type, "addressType");
     c.text(l.sku, width::sku, "sku");
     c.text(l.product_name, kTextMaxBytes, "productName");
-    if (l.product_name && l.product_name->size() > kTextMaxBytes) return "productName over 65535 bytes";
+    if (l.product_name && l.product_name->size() > kTextMaxBytes)
+      return "productName over 65535 bytes";
     c.text(l.product_condition, width::product_condition, "product_condition");
     c.text(l.unit_of_measurement, width::unit_of_measurement, "unitOfMeasurement");
     c.text(l.fulfillment_option, width::fulfillment_option, "fulfillmentOption");
@@ -151,11 +163,12 @@ std::string check_order(const ParsedOrder& o) {
     for (const ChargeRow& ch : o.charges) {
       if (ch.line_number == l.line_number && ch.charge_seq == 1) first = &ch;
     }
-    if (first != nullptr ? (l.charge_type != first->charge_type || l.charge_name != first->charge_name ||
-                            l.charge_amount != first->charge_amount || l.currency != first->currency ||
-                            l.tax_amount != first->tax_amount || l.tax_name != first->tax_name)
-                         : (l.charge_type || l.charge_name || l.charge_amount || l.currency ||
-                            l.tax_amount || l.tax_name)) {
+    if (first != nullptr
+            ? (l.charge_type != first->charge_type || l.charge_name != first->charge_name ||
+               l.charge_amount != first->charge_amount || l.currency != first->currency ||
+               l.tax_amount != first->tax_amount || l.tax_name != first->tax_name)
+            : (l.charge_type || l.charge_name || l.charge_amount || l.currency || l.tax_amount ||
+               l.tax_name)) {
       return fmt::format("line {}: first-charge columns differ from charge 1", l.line_number);
     }
   }

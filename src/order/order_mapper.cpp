@@ -3,8 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <numeric>
 
@@ -53,7 +53,8 @@ std::string line_path(const LineMeta& m) {
 // array: a literal counts only when the whole word is there ("true", not "this is not JSON").
 std::string first_value_kind(std::string_view rest) {
   auto literal = [&](std::string_view word) {
-    return rest.starts_with(word) && (rest.size() == word.size() || !std::isalnum(static_cast<unsigned char>(rest[word.size()])));
+    return rest.starts_with(word) && (rest.size() == word.size() ||
+                                      !std::isalnum(static_cast<unsigned char>(rest[word.size()])));
   };
   const char c = rest.front();
   if (c == '"') return "a string";
@@ -122,8 +123,9 @@ Outcome OrderMapper::Impl::run(bool last_wins, MessageParseResult& r) {
   if (auto e = parser.iterate(buf, len, input_capacity).get(doc)) {
     if (e == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
       // Stage 1 checks that the last token closes the first one; say what that means here.
-      return set_bad(r, "invalid JSON: the message does not end with the bracket closing its "
-                        "first one (truncated, or content after the JSON value)");
+      return set_bad(r,
+                     "invalid JSON: the message does not end with the bracket closing its "
+                     "first one (truncated, or content after the JSON value)");
     }
     return set_bad(r, std::string("invalid JSON: ") + simdjson::error_message(e));
   }
@@ -142,7 +144,8 @@ Outcome OrderMapper::Impl::run(bool last_wins, MessageParseResult& r) {
   int index = 0;
   for (auto elem : arr) {
     od::value ev;
-    if (auto e = std::move(elem).get(ev)) return set_bad(r, (reader.fail_json(e), reader.failure()));
+    if (auto e = std::move(elem).get(ev))
+      return set_bad(r, (reader.fail_json(e), reader.failure()));
     detail::Token t;
     if (reader.token(ev, t) != Step::ok) return set_bad(r, reader.failure());
     if (t.kind != detail::Kind::object) {
@@ -150,7 +153,8 @@ Outcome OrderMapper::Impl::run(bool last_wins, MessageParseResult& r) {
                             detail::kind_name(t.kind) + ", expected an order object");
     }
     od::object obj;
-    if (auto e = ev.get_object().get(obj)) return set_bad(r, (reader.fail_json(e), reader.failure()));
+    if (auto e = ev.get_object().get(obj))
+      return set_bad(r, (reader.fail_json(e), reader.failure()));
     if (Outcome o = parse_one(doc, obj, t.text.data(), index, 2, r); o != Outcome::ok) return o;
     ++index;
   }
@@ -180,7 +184,8 @@ Outcome OrderMapper::Impl::parse_one(od::document& doc, od::object& obj, const c
     return set_bad(r, reader.failure(), d.po_id ? std::to_string(*d.po_id) : std::string());
   }
   const char* end = order_end(doc, begin);
-  if (end == nullptr) return set_bad(r, "internal error: could not delimit " + order_label(index, d.po_id));
+  if (end == nullptr)
+    return set_bad(r, "internal error: could not delimit " + order_label(index, d.po_id));
   return finalize(order, d, begin, end, index, r);
 }
 
@@ -230,8 +235,9 @@ Outcome OrderMapper::Impl::finalize(ParsedOrder& o, OrderDraft& d, const char* b
       const LineMeta& a = lines_meta[perm[i - 1]];
       const LineMeta& b = lines_meta[perm[i]];
       if (*a.line_number == *b.line_number) {
-        return set_bad(r, label + ": " + line_path(a) + " and " + line_path(b) +
-                              " both have lineNumber " + std::to_string(*a.line_number),
+        return set_bad(r,
+                       label + ": " + line_path(a) + " and " + line_path(b) +
+                           " both have lineNumber " + std::to_string(*a.line_number),
                        std::to_string(id));
       }
     }
@@ -315,7 +321,8 @@ MessageParseResult OrderMapper::parse_message(std::string_view bytes) {
   if (m.run(false, r) == Outcome::restart) {
     // A key repeated somewhere: read the whole message again, letting the last occurrence win.
     r = MessageParseResult{};
-    if (m.run(true, r) == Outcome::restart) set_bad(r, "internal error: duplicate-key restart loop");
+    if (m.run(true, r) == Outcome::restart)
+      set_bad(r, "internal error: duplicate-key restart loop");
   }
   return r;
 }

@@ -54,8 +54,8 @@ struct MessageParseResult {
   size_t conversion_warnings = 0;   // total over orders
 };
 
-// One per thread, reused: owns the simdjson parser and the padded input buffer. Not thread-safe. The returned orders own their data (each ParsedOrder's arena) and
-// stay valid after later calls.
+// One per thread, reused: owns the simdjson parser and the padded input buffer. Not thread-safe.
+// The returned orders own their data (each ParsedOrder's arena) and stay valid after later calls.
 class OrderMapper {
  public:
   OrderMapper();

@@ -1,7 +1,7 @@
 #pragma once
-// Internal to the order mapping: which JSON path feeds which column (docs/data-model.md). Reads one order
-// object into an OrderDraft; the mapper then checks identifiers, orders the lines and moves the
-// text into the order's arena (order_mapper.cpp).
+// Internal to the order mapping: which JSON path feeds which column (docs/data-model.md). Reads one
+// order object into an OrderDraft; the mapper then checks identifiers, orders the lines and moves
+// the text into the order's arena (order_mapper.cpp).
 
 #include <optional>
 #include <string>

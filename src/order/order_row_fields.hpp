@@ -1,7 +1,7 @@
 #pragma once
 // Visitors over the text columns of the row types (order_types.hpp) and the column widths of the
-// data contract (docs/data-model.md). Used by the mapper to relocate views into an order's arena, and by
-// tests and the fuzz target to check that every view lies inside the arena.
+// data contract (docs/data-model.md). Used by the mapper to relocate views into an order's arena,
+// and by tests and the fuzz target to check that every view lies inside the arena.
 
 #include <cstddef>
 

@@ -24,57 +24,57 @@ using OptEpochSeconds = std::optional<int64_t>;
 
 // One row of ods.walmart_order: one order line. Field order = column order of the table.
 struct OrderLineRow {
-  int64_t purchase_order_id = 0;                // 1  purchaseOrderId BIGINT NOT NULL
-  OptInt customer_order_id;                     // 2  customerOrderId BIGINT
-  OptText customer_email_id;                    // 3  VARCHAR(100)
-  OptInt order_date;                            // 4  BIGINT epoch ms
-  OptEpochSeconds order_date_formatted;         // 5  TIMESTAMP NULL
-  OptText ship_node_type;                       // 6  VARCHAR(50)
-  OptText ship_node_name;                       // 7  VARCHAR(100)
-  OptText ship_node_id;                         // 8  VARCHAR(50)
-  OptText source_file;                          // 9  VARCHAR(100) (set by the caller, see below)
-  OptText phone;                                // 10 VARCHAR(20)
-  OptInt estimated_delivery_date;               // 11 BIGINT
+  int64_t purchase_order_id = 0;         // 1  purchaseOrderId BIGINT NOT NULL
+  OptInt customer_order_id;              // 2  customerOrderId BIGINT
+  OptText customer_email_id;             // 3  VARCHAR(100)
+  OptInt order_date;                     // 4  BIGINT epoch ms
+  OptEpochSeconds order_date_formatted;  // 5  TIMESTAMP NULL
+  OptText ship_node_type;                // 6  VARCHAR(50)
+  OptText ship_node_name;                // 7  VARCHAR(100)
+  OptText ship_node_id;                  // 8  VARCHAR(50)
+  OptText source_file;                   // 9  VARCHAR(100) (set by the caller, see below)
+  OptText phone;                         // 10 VARCHAR(20)
+  OptInt estimated_delivery_date;        // 11 BIGINT
   OptEpochSeconds estimated_delivery_date_formatted;  // 12 TIMESTAMP NULL
-  OptInt estimated_ship_date;                   // 13 BIGINT
+  OptInt estimated_ship_date;                         // 13 BIGINT
   OptEpochSeconds estimated_ship_date_formatted;      // 14 TIMESTAMP NULL
-  OptText method_code;                          // 15 VARCHAR(50)
-  OptText recipient_name;                       // 16 VARCHAR(100)
-  OptText address1;                             // 17 VARCHAR(200)
-  OptText address2;                             // 18 VARCHAR(200)
-  OptText city;                                 // 19 VARCHAR(100)
-  OptText state;                                // 20 VARCHAR(50)
-  OptText postal_code;                          // 21 VARCHAR(20)
-  OptText country;                              // 22 VARCHAR(10)
-  OptText address_type;                         // 23 VARCHAR(20)
-  int32_t line_number = 0;                      // 24 lineNumber INT NOT NULL
-  OptText sku;                                  // 25 VARCHAR(50)
-  OptText product_name;                         // 26 TEXT (cut only at 65,535 bytes)
-  OptText product_condition;                    // 27 VARCHAR(50)
-  OptInt quantity;                              // 28 INT
-  OptText unit_of_measurement;                  // 29 VARCHAR(20)
-  OptInt status_date;                           // 30 BIGINT
-  OptEpochSeconds status_date_formatted;        // 31 TIMESTAMP NULL
-  OptText fulfillment_option;                   // 32 VARCHAR(50)
-  OptText ship_method;                          // 33 VARCHAR(50)
-  OptText store_id;                             // 34 VARCHAR(50)
-  OptText shipping_program_type;                // 35 VARCHAR(50)
-  OptText charge_type;                          // 36 VARCHAR(50)  first charge
-  OptText charge_name;                          // 37 VARCHAR(100)
-  OptCents charge_amount;                       // 38 DECIMAL(10,2)
-  OptText currency;                             // 39 VARCHAR(10)
-  OptCents tax_amount;                          // 40 DECIMAL(10,2)
-  OptText tax_name;                             // 41 VARCHAR(50)
-  OptText order_line_status;                    // 42 VARCHAR(50)  first status
-  OptInt status_quantity;                       // 43 INT
-  OptText cancellation_reason;                  // 44 VARCHAR(200)
-  OptInt ship_date_time;                        // 45 BIGINT
-  OptEpochSeconds ship_date_time_formatted;     // 46 TIMESTAMP NULL
-  OptText carrier_name;                         // 47 VARCHAR(100) carrier, else otherCarrier
-  OptText carrier_method_code;                  // 48 VARCHAR(50)
-  OptText tracking_number;                      // 49 VARCHAR(100)
-  OptText tracking_url;                         // 50 VARCHAR(500)
-  OptEpochSeconds request_time;                 // 51 DATETIME (UTC)
+  OptText method_code;                                // 15 VARCHAR(50)
+  OptText recipient_name;                             // 16 VARCHAR(100)
+  OptText address1;                                   // 17 VARCHAR(200)
+  OptText address2;                                   // 18 VARCHAR(200)
+  OptText city;                                       // 19 VARCHAR(100)
+  OptText state;                                      // 20 VARCHAR(50)
+  OptText postal_code;                                // 21 VARCHAR(20)
+  OptText country;                                    // 22 VARCHAR(10)
+  OptText address_type;                               // 23 VARCHAR(20)
+  int32_t line_number = 0;                            // 24 lineNumber INT NOT NULL
+  OptText sku;                                        // 25 VARCHAR(50)
+  OptText product_name;                               // 26 TEXT (cut only at 65,535 bytes)
+  OptText product_condition;                          // 27 VARCHAR(50)
+  OptInt quantity;                                    // 28 INT
+  OptText unit_of_measurement;                        // 29 VARCHAR(20)
+  OptInt status_date;                                 // 30 BIGINT
+  OptEpochSeconds status_date_formatted;              // 31 TIMESTAMP NULL
+  OptText fulfillment_option;                         // 32 VARCHAR(50)
+  OptText ship_method;                                // 33 VARCHAR(50)
+  OptText store_id;                                   // 34 VARCHAR(50)
+  OptText shipping_program_type;                      // 35 VARCHAR(50)
+  OptText charge_type;                                // 36 VARCHAR(50)  first charge
+  OptText charge_name;                                // 37 VARCHAR(100)
+  OptCents charge_amount;                             // 38 DECIMAL(10,2)
+  OptText currency;                                   // 39 VARCHAR(10)
+  OptCents tax_amount;                                // 40 DECIMAL(10,2)
+  OptText tax_name;                                   // 41 VARCHAR(50)
+  OptText order_line_status;                          // 42 VARCHAR(50)  first status
+  OptInt status_quantity;                             // 43 INT
+  OptText cancellation_reason;                        // 44 VARCHAR(200)
+  OptInt ship_date_time;                              // 45 BIGINT
+  OptEpochSeconds ship_date_time_formatted;           // 46 TIMESTAMP NULL
+  OptText carrier_name;                               // 47 VARCHAR(100) carrier, else otherCarrier
+  OptText carrier_method_code;                        // 48 VARCHAR(50)
+  OptText tracking_number;                            // 49 VARCHAR(100)
+  OptText tracking_url;                               // 50 VARCHAR(500)
+  OptEpochSeconds request_time;                       // 51 DATETIME (UTC)
   // 52 load_time: written by the server (UTC session), not carried here.
 };
 

@@ -96,8 +96,8 @@ DecimalConversion round_to_cents(const DecimalParts& p) noexcept {
   while (first < total && digit_at(first) == '0') ++first;
   if (first == total) return {0, ConversionProblem::none};  // zero, whatever the exponent
   // After dropping `first` leading zeros: point' = point - first.
-  const int64_t point = static_cast<int64_t>(p.int_digits.size()) + p.exponent -
-                        static_cast<int64_t>(first);
+  const int64_t point =
+      static_cast<int64_t>(p.int_digits.size()) + p.exponent - static_cast<int64_t>(first);
   // The cents integer has point' + 2 digits (the first one non-zero).
   const int64_t cent_digits = point + 2;
   if (cent_digits > 10) return {0, ConversionProblem::out_of_range};  // >= 10^10 cents

@@ -12,9 +12,9 @@ namespace etl::order {
 // Why a value could not be converted. `none` means success.
 enum class ConversionProblem {
   none,
-  not_integer,      // "1.0", "abc", 1.5, 1e3, "", "+1"
-  not_number,       // a decimal that is not a number at all
-  out_of_range,     // integer overflow / column range / DECIMAL(10,2) range / TIMESTAMP range
+  not_integer,   // "1.0", "abc", 1.5, 1e3, "", "+1"
+  not_number,    // a decimal that is not a number at all
+  out_of_range,  // integer overflow / column range / DECIMAL(10,2) range / TIMESTAMP range
 };
 
 struct IntConversion {

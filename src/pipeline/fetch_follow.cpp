@@ -23,7 +23,8 @@ std::chrono::milliseconds parse_interval(const std::string& text) {
   }
   const std::string unit = text.substr(i);
   if (i == 0 || value <= 0) {
-    throw ConfigError("fetch --interval: expected a positive duration like 5m, 90s or 1h, got '" + text + "'");
+    throw ConfigError("fetch --interval: expected a positive duration like 5m, 90s or 1h, got '" +
+                      text + "'");
   }
   if (unit.empty() || unit == "s") return std::chrono::seconds(value);
   if (unit == "ms") return std::chrono::milliseconds(value);

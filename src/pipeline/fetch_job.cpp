@@ -68,7 +68,8 @@ class WindowQueue {
   // The window taken by pop() is finished; `children` (its parts) are queued first.
   void done(std::vector<OrderWindow> children) {
     std::lock_guard lock(mutex_);
-    for (auto it = children.rbegin(); it != children.rend(); ++it) queue_.push_front(std::move(*it));
+    for (auto it = children.rbegin(); it != children.rend(); ++it)
+      queue_.push_front(std::move(*it));
     --in_flight_;
     cv_.notify_all();
   }
@@ -121,8 +122,8 @@ class FetchRun {
                 walmart::TokenRetryPolicy{cfg.fetch.max_retries, cfg.fetch.backoff_initial,
                                           cfg.fetch.backoff_max},
                 &server_clock_) {
-    const auto& types = request.ship_node_types.empty() ? cfg.fetch.ship_node_types
-                                                        : request.ship_node_types;
+    const auto& types =
+        request.ship_node_types.empty() ? cfg.fetch.ship_node_types : request.ship_node_types;
     for (const auto& t : types) {
       if (std::any_of(types_.begin(), types_.end(),
                       [&](const auto& existing) { return existing->counters.type() == t; })) {
@@ -160,8 +161,8 @@ class FetchRun {
 
   void plan_ranges();
   void worker();
-  void fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client,
-                    PageResult& r, std::string& value, std::vector<OrderWindow>& children);
+  void fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client, PageResult& r,
+                    std::string& value, std::vector<OrderWindow>& children);
   void handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r, bool first_page,
                       std::vector<OrderWindow>& children);
   void split(TypeRun& t, WindowPlanner::Decision decision, std::vector<OrderWindow>& children);
@@ -266,9 +267,10 @@ void FetchRun::handle_failure(const OrderWindow& w, TypeRun& t, const PageResult
       r.api->field == walmart::start_param(filter_)) {
     auto decision = planner_.after_refusal(w);
     if (decision.action == WindowPlanner::Action::split) {
-      spdlog::debug("fetch {}: the API refused window {} ({}); taking it for more orders than one "
-                    "query may return and splitting it",
-                    run_id_, w.describe(), r.api->describe());
+      spdlog::debug(
+          "fetch {}: the API refused window {} ({}); taking it for more orders than one "
+          "query may return and splitting it",
+          run_id_, w.describe(), r.api->describe());
       split(t, std::move(decision), children);
       return;
     }
@@ -279,7 +281,8 @@ void FetchRun::handle_failure(const OrderWindow& w, TypeRun& t, const PageResult
   } else if (r.gave_up) {
     abort(fmt::format("the Walmart API at {} kept failing: {}", cfg_.walmart_token.base_url,
                       r.error.describe()));
-  } else if (r.error.origin == ErrorOrigin::walmart_api && (r.error.code == 401 || r.error.code == 403)) {
+  } else if (r.error.origin == ErrorOrigin::walmart_api &&
+             (r.error.code == 401 || r.error.code == 403)) {
     abort(r.error.describe());
   } else if (!r.error.retriable()) {
     if (!t.counters.type_failed.exchange(true)) {
@@ -303,7 +306,8 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
     std::shared_ptr<std::string> kept;
     if (value.size() >= kKeepForDeadLetterBytes) kept = std::make_shared<std::string>(value);
     try {
-      auto error = producer_->produce(message, [this, tr = &t, kept](const kafka::DeliveryReport& rep) {
+      auto error = producer_->produce(message, [this, tr = &t,
+                                                kept](const kafka::DeliveryReport& rep) {
         if (rep.acknowledged()) {
           tr->counters.acknowledged++;
         } else if (kept && rep.error->cls == ErrorClass::bad_record) {
@@ -333,16 +337,18 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
   return true;
 }
 
-void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id,
-                                std::string payload, const Error& why) {
-  spdlog::warn("fetch {}: order {} ({} bytes) is too large for Kafka topic {} ({}); it goes to the "
-               "dead letter and the run goes on",
-               run_id_, purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe());
+void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, std::string payload,
+                                const Error& why) {
+  spdlog::warn(
+      "fetch {}: order {} ({} bytes) is too large for Kafka topic {} ({}); it goes to the "
+      "dead letter and the run goes on",
+      run_id_, purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe());
   PendingDeadLetter d;
   d.type = &t;
   mysql::DeadLetter& l = d.letter;
   // One row per order and account: fetching the order again replaces it with its newer version.
-  l.origin.source = fmt::format("fetch:{}:{}:{}", account_.name, t.counters.type(), purchase_order_id);
+  l.origin.source =
+      fmt::format("fetch:{}:{}:{}", account_.name, t.counters.type(), purchase_order_id);
   l.origin.record_index = 0;
   l.origin.topic = cfg_.kafka.topic;
   l.origin.key = std::string(purchase_order_id);
@@ -353,10 +359,11 @@ void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id,
   }
   l.error_class = std::string(to_string(ErrorClass::bad_record));
   l.error_code = why.code;
-  l.message = fmt::format("order {} ({} bytes with request_time) is too large for Kafka topic {}: "
-                          "{} (fetch run {}, ship node type {})",
-                          purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe(),
-                          run_id_, t.counters.type());
+  l.message = fmt::format(
+      "order {} ({} bytes with request_time) is too large for Kafka topic {}: "
+      "{} (fetch run {}, ship node type {})",
+      purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe(), run_id_,
+      t.counters.type());
   l.payload = std::move(payload);
   std::lock_guard lock(dead_letters_mutex_);
   dead_letters_.push_back(std::move(d));
@@ -378,13 +385,15 @@ void FetchRun::write_dead_letters(FetchResult& result) {
     // Not kept anywhere: these orders count as not acknowledged, the run is incomplete and no
     // watermark passes them.
     for (const auto& d : pending) {
-      d.type->counters.add_error(fmt::format("order {} is too large for Kafka and could not be "
-                                             "kept in walmart_order_dead_letter: {}",
-                                             d.letter.origin.key.value_or("?"), e.what()));
+      d.type->counters.add_error(
+          fmt::format("order {} is too large for Kafka and could not be "
+                      "kept in walmart_order_dead_letter: {}",
+                      d.letter.origin.key.value_or("?"), e.what()));
     }
-    abort(fmt::format("{} order(s) too large for Kafka could not be written to "
-                      "walmart_order_dead_letter: {}",
-                      pending.size(), e.what()));
+    abort(
+        fmt::format("{} order(s) too large for Kafka could not be written to "
+                    "walmart_order_dead_letter: {}",
+                    pending.size(), e.what()));
     return;
   }
   for (const auto& d : pending) {
@@ -461,8 +470,9 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
         return;
       }
       if (pages >= max_pages) {
-        fail_window(w, t, fmt::format("more than {} pages for {} orders (pagination does not end)",
-                                      max_pages, total));
+        fail_window(w, t,
+                    fmt::format("more than {} pages for {} orders (pagination does not end)",
+                                max_pages, total));
         return;
       }
       cursor = *r.page.next_cursor;  // copied: r is reused by the next request
@@ -483,8 +493,9 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
       return;
     }
     const std::string shortfall =
-        cursor_gone ? fmt::format("a cursor page answered 404 after {} of {} orders", received, total)
-                    : fmt::format("the pages held {} orders but totalCount was {}", received, total);
+        cursor_gone
+            ? fmt::format("a cursor page answered 404 after {} of {} orders", received, total)
+            : fmt::format("the pages held {} orders but totalCount was {}", received, total);
     switch (WindowPlanner::after_short_read(filter_, reads)) {
       case WindowPlanner::ShortAction::read_again:
         spdlog::warn("fetch {}: window {}: {}; reading the window again", run_id_, w.describe(),
@@ -494,8 +505,8 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
       case WindowPlanner::ShortAction::keep_short:
         // Orders that moved while we paged may have shifted others past a page boundary; the
         // watermark of this type stays at the window's start, so the next run reads it again.
-        spdlog::warn("fetch {}: window {}: {}, {} times; the watermark of {} stays at {}",
-                     run_id_, w.describe(), shortfall, reads, t.counters.type(),
+        spdlog::warn("fetch {}: window {}: {}, {} times; the watermark of {} stays at {}", run_id_,
+                     w.describe(), shortfall, reads, t.counters.type(),
                      walmart::format_api_time(w.start_ms));
         t.counters.add_short_window(w.start_ms);
         t.counters.windows_done++;
@@ -508,7 +519,8 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
 }
 
 void FetchRun::worker() {
-  walmart::OrdersClient client(walmart::orders_client_shared(cfg_, tokens_, limiter_, server_clock_));
+  walmart::OrdersClient client(
+      walmart::orders_client_shared(cfg_, tokens_, limiter_, server_clock_));
   PageResult r;
   std::string value;
   while (auto w = queue_.pop()) {
@@ -529,7 +541,8 @@ void FetchRun::worker() {
   }
 }
 
-void FetchRun::progress_loop(std::atomic<bool>& done, std::chrono::steady_clock::time_point started) {
+void FetchRun::progress_loop(std::atomic<bool>& done,
+                             std::chrono::steady_clock::time_point started) {
   while (!done.load()) {
     uint64_t finished = 0;
     uint64_t total = 0;
@@ -549,7 +562,8 @@ void FetchRun::progress_loop(std::atomic<bool>& done, std::chrono::steady_clock:
     std::fprintf(stderr, "\r\033[K%s",
                  format_progress(finished, total, orders, elapsed, retries, throttled).c_str());
     std::fflush(stderr);
-    for (int i = 0; i < 10 && !done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 10 && !done.load(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::fprintf(stderr, "\r\033[K");
   std::fflush(stderr);
@@ -578,13 +592,14 @@ FetchResult FetchRun::run() {
   std::vector<OrderWindow> windows = planner_.initial(ranges);
   for (const auto& w : windows) type_of(w.ship_node_type).counters.windows_total++;
 
-  spdlog::info("fetch {}: account '{}' at {}, {} orders, {} first window(s) (at most {} min wide), "
-               "concurrency {}, {} requests/min{}",
-               run_id_, account_.name, cfg_.walmart_token.base_url, result.filter, windows.size(),
-               cfg_.fetch.window.count(), cfg_.fetch.concurrency,
-               cfg_.fetch.requests_per_minute == 0 ? std::string("unlimited")
-                                                   : std::to_string(cfg_.fetch.requests_per_minute),
-               request_.dry_run ? ", dry run (nothing is produced)" : "");
+  spdlog::info(
+      "fetch {}: account '{}' at {}, {} orders, {} first window(s) (at most {} min wide), "
+      "concurrency {}, {} requests/min{}",
+      run_id_, account_.name, cfg_.walmart_token.base_url, result.filter, windows.size(),
+      cfg_.fetch.window.count(), cfg_.fetch.concurrency,
+      cfg_.fetch.requests_per_minute == 0 ? std::string("unlimited")
+                                          : std::to_string(cfg_.fetch.requests_per_minute),
+      request_.dry_run ? ", dry run (nothing is produced)" : "");
   for (const auto& t : types_) {
     spdlog::info("fetch {}: {} {} {}", run_id_, t->counters.type(), result.filter,
                  describe_range(t->start_ms, t->end_ms, t->open_end));
@@ -592,9 +607,10 @@ FetchResult FetchRun::run() {
 
   if (!request_.dry_run) {
     kafka::AdminClient admin(cfg_.kafka);
-    const auto topic = admin.ensure_topic(
-        kafka::topic_spec_from(cfg_.kafka),
-        std::min<std::chrono::milliseconds>(std::chrono::seconds(30), cfg_.fetch.produce_flush_timeout));
+    const auto topic =
+        admin.ensure_topic(kafka::topic_spec_from(cfg_.kafka),
+                           std::min<std::chrono::milliseconds>(std::chrono::seconds(30),
+                                                               cfg_.fetch.produce_flush_timeout));
     spdlog::info("fetch {}: Kafka topic {} {} ({} partitions){}", run_id_, cfg_.kafka.topic,
                  kafka::to_string(topic.outcome), topic.partitions,
                  topic.note.empty() ? "" : ": " + topic.note);
@@ -640,7 +656,8 @@ FetchResult FetchRun::run() {
         s.watermark_stored = mark;
       } catch (const EtlError& e) {
         s.errors.push_back(fmt::format("watermark not stored: {}", e.what()));
-        abort(fmt::format("the watermark of {} could not be stored: {}", s.ship_node_type, e.what()));
+        abort(
+            fmt::format("the watermark of {} could not be stored: {}", s.ship_node_type, e.what()));
       }
     }
     result.types.push_back(std::move(s));
@@ -649,7 +666,8 @@ FetchResult FetchRun::run() {
     std::lock_guard lock(abort_mutex_);
     result.aborted = abort_reason_;
   }
-  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
 
@@ -688,8 +706,9 @@ std::string FetchResult::describe() const {
   std::string out = fmt::format("fetch run {} - account '{}' - orders by {} date{}\n", run_id,
                                 account, filter, dry_run ? " - DRY RUN, nothing produced" : "");
   for (const auto& t : types) {
-    out += fmt::format("  {}: {}..{}\n", t.ship_node_type, walmart::format_api_time(t.range_start_ms),
-                       walmart::format_api_time(t.range_end_ms));
+    out +=
+        fmt::format("  {}: {}..{}\n", t.ship_node_type, walmart::format_api_time(t.range_start_ms),
+                    walmart::format_api_time(t.range_end_ms));
   }
   out += format_summary_table(types, dry_run);
   uint64_t requests = 0;
@@ -704,20 +723,22 @@ std::string FetchResult::describe() const {
     slowdowns += t.slowdowns;
     throttled += t.throttled;
   }
-  out += fmt::format("requests: {} for {} orders ({:.1f} orders/request), {} window(s) asked for "
-                     "({} split){}\n",
-                     requests, orders(),
-                     requests > 0 ? static_cast<double>(orders()) / static_cast<double>(requests) : 0.0,
-                     windows, splits,
-                     throttled > 0 ? fmt::format("; {} 429(s), {} slowed the pace", throttled, slowdowns)
-                                   : std::string());
+  out += fmt::format(
+      "requests: {} for {} orders ({:.1f} orders/request), {} window(s) asked for "
+      "({} split){}\n",
+      requests, orders(),
+      requests > 0 ? static_cast<double>(orders()) / static_cast<double>(requests) : 0.0, windows,
+      splits,
+      throttled > 0 ? fmt::format("; {} 429(s), {} slowed the pace", throttled, slowdowns)
+                    : std::string());
   if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
   if (dead_letters > 0) {
     std::string ids;
     for (const auto& id : dead_letter_ids) ids += (ids.empty() ? "" : ", ") + id;
-    out += fmt::format("dead letter: {} order(s) too large for Kafka kept whole in "
-                       "walmart_order_dead_letter: {}{}\n",
-                       dead_letters, ids, dead_letters > dead_letter_ids.size() ? ", ..." : "");
+    out += fmt::format(
+        "dead letter: {} order(s) too large for Kafka kept whole in "
+        "walmart_order_dead_letter: {}{}\n",
+        dead_letters, ids, dead_letters > dead_letter_ids.size() ? ", ..." : "");
   }
   for (const auto& t : types) {
     if (t.watermark_stored) {
@@ -729,10 +750,10 @@ std::string FetchResult::describe() const {
                                            "held fewer orders than totalCount after {} reads)",
                                            t.windows_short, WindowPlanner::kMaxWindowReads));
     } else if (t.windows_short > 0) {
-      out += fmt::format("{}: {} short window(s) from {} (pages held fewer orders than "
-                         "totalCount)\n",
-                         t.ship_node_type, t.windows_short,
-                         walmart::format_api_time(*t.short_from_ms));
+      out += fmt::format(
+          "{}: {} short window(s) from {} (pages held fewer orders than "
+          "totalCount)\n",
+          t.ship_node_type, t.windows_short, walmart::format_api_time(*t.short_from_ms));
     }
   }
   bool header = false;
@@ -762,12 +783,14 @@ std::string FetchResult::describe() const {
   if (failed > 0) why.push_back(fmt::format("{} window(s) failed", failed));
   if (skipped > 0) why.push_back(fmt::format("{} window(s) not fetched", skipped));
   if (!dry_run && (not_acked > 0 || undelivered > 0)) {
-    why.push_back(fmt::format("{} order(s) not acknowledged by Kafka", std::max(not_acked, undelivered)));
+    why.push_back(
+        fmt::format("{} order(s) not acknowledged by Kafka", std::max(not_acked, undelivered)));
   }
   if (aborted) why.push_back(fmt::format("stopped early: {}", *aborted));
   std::string joined;
   for (const auto& w : why) joined += (joined.empty() ? "" : "; ") + w;
-  out += fmt::format("result: INCOMPLETE - {} ({} orders fetched in {:.1f} s)\n", joined, n, elapsed_s);
+  out += fmt::format("result: INCOMPLETE - {} ({} orders fetched in {:.1f} s)\n", joined, n,
+                     elapsed_s);
   return out;
 }
 

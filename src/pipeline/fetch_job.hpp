@@ -41,13 +41,13 @@ enum class FetchMode { date_range, last_hours, since_last };
 
 struct FetchRequest {
   FetchMode mode = FetchMode::date_range;
-  std::optional<int64_t> start_day_ms;  // --start: 00:00:00 UTC of that day
-  std::optional<int64_t> end_day_ms;    // --end: 00:00:00 UTC of the last day (inclusive)
-  int last_hours = 0;                   // --last-hours
-  std::string account;                  // --account; empty: the default account
+  std::optional<int64_t> start_day_ms;       // --start: 00:00:00 UTC of that day
+  std::optional<int64_t> end_day_ms;         // --end: 00:00:00 UTC of the last day (inclusive)
+  int last_hours = 0;                        // --last-hours
+  std::string account;                       // --account; empty: the default account
   std::vector<std::string> ship_node_types;  // --ship-node-type; empty: fetch.ship_node_types
-  bool dry_run = false;                 // fetch and count, produce nothing, move no watermark
-  bool progress = false;                // a live progress line on stderr
+  bool dry_run = false;                      // fetch and count, produce nothing, move no watermark
+  bool progress = false;                     // a live progress line on stderr
 };
 
 // Checks the combination of options; throws ConfigError (exit 2) naming the problem.
@@ -59,11 +59,11 @@ struct FetchResult {
   std::string filter;  // "created" or "lastModified"
   bool dry_run = false;
   std::vector<ShipNodeSummary> types;
-  std::string kafka;            // the producer's flush summary ("all 1200 messages acknowledged")
-  uint64_t undelivered = 0;     // orders Kafka did not acknowledge (all types)
-  uint64_t dead_letters = 0;    // orders too large for Kafka, kept in walmart_order_dead_letter
+  std::string kafka;          // the producer's flush summary ("all 1200 messages acknowledged")
+  uint64_t undelivered = 0;   // orders Kafka did not acknowledge (all types)
+  uint64_t dead_letters = 0;  // orders too large for Kafka, kept in walmart_order_dead_letter
   std::vector<std::string> dead_letter_ids;  // the first few of them
-  std::optional<std::string> aborted;  // why the run stopped early
+  std::optional<std::string> aborted;        // why the run stopped early
   double elapsed_s = 0;
 
   [[nodiscard]] bool complete() const noexcept;

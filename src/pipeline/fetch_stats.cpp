@@ -57,12 +57,11 @@ std::string format_summary_table(const std::vector<ShipNodeSummary>& types, bool
   ShipNodeSummary total;
   for (const auto& t : types) {
     const uint64_t windows = t.windows_total - t.windows_split;
-    out += fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n",
-                       t.ship_node_type, fmt::format("{}/{}", t.windows_done, windows),
-                       t.windows_failed + t.windows_skipped, t.pages, t.orders, t.duplicates,
-                       t.retries, t.throttled,
-                       dry_run ? std::string("(dry run)") : std::to_string(t.acknowledged),
-                       t.requests);
+    out += fmt::format(
+        "{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n", t.ship_node_type,
+        fmt::format("{}/{}", t.windows_done, windows), t.windows_failed + t.windows_skipped,
+        t.pages, t.orders, t.duplicates, t.retries, t.throttled,
+        dry_run ? std::string("(dry run)") : std::to_string(t.acknowledged), t.requests);
     total.windows_total += t.windows_total;
     total.windows_split += t.windows_split;
     total.windows_done += t.windows_done;
@@ -76,14 +75,12 @@ std::string format_summary_table(const std::vector<ShipNodeSummary>& types, bool
     total.requests += t.requests;
   }
   if (types.size() > 1) {
-    out += fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n",
-                       "total",
-                       fmt::format("{}/{}", total.windows_done,
-                                   total.windows_total - total.windows_split),
-                       total.windows_failed, total.pages, total.orders, total.duplicates,
-                       total.retries, total.throttled,
-                       dry_run ? std::string("(dry run)") : std::to_string(total.acknowledged),
-                       total.requests);
+    out += fmt::format(
+        "{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n", "total",
+        fmt::format("{}/{}", total.windows_done, total.windows_total - total.windows_split),
+        total.windows_failed, total.pages, total.orders, total.duplicates, total.retries,
+        total.throttled, dry_run ? std::string("(dry run)") : std::to_string(total.acknowledged),
+        total.requests);
   }
   return out;
 }

@@ -24,7 +24,7 @@ struct ShipNodeSummary {
   uint64_t windows_failed = 0;   // given up (errors say why)
   uint64_t windows_skipped = 0;  // never fetched because the run or this type was aborted
   uint64_t windows_split = 0;
-  uint64_t windows_short = 0;    // lastModified windows kept with fewer orders than totalCount
+  uint64_t windows_short = 0;  // lastModified windows kept with fewer orders than totalCount
   std::optional<int64_t> short_from_ms;  // the earliest start of those: the watermark stays there
   uint64_t pages = 0;
   uint64_t requests = 0;
@@ -32,19 +32,19 @@ struct ShipNodeSummary {
   uint64_t orders = 0;           // unique orders (produced, or counted with --dry-run)
   uint64_t duplicates = 0;       // removed by purchaseOrderId
   uint64_t retries = 0;
-  uint64_t throttled = 0;        // 429 answers
-  uint64_t slowdowns = 0;        // 429s that lowered the shared pace
+  uint64_t throttled = 0;  // 429 answers
+  uint64_t slowdowns = 0;  // 429s that lowered the shared pace
   uint64_t token_refreshes = 0;
-  uint64_t dead_lettered = 0;    // orders Kafka cannot take (too large), kept in the dead letter
-  uint64_t acknowledged = 0;     // by Kafka
-  uint64_t not_acknowledged = 0; // failed or without a report at the end
+  uint64_t dead_lettered = 0;       // orders Kafka cannot take (too large), kept in the dead letter
+  uint64_t acknowledged = 0;        // by Kafka
+  uint64_t not_acknowledged = 0;    // failed or without a report at the end
   std::vector<std::string> errors;  // the first few, with context
   std::optional<int64_t> watermark_stored;  // --since-last: the new watermark
 
   // Every window fetched and (unless dry run) every order acknowledged.
   [[nodiscard]] bool complete(bool dry_run) const noexcept {
-    return windows_failed == 0 && windows_skipped == 0 && windows_done == windows_total - windows_split &&
-           (dry_run || not_acknowledged == 0);
+    return windows_failed == 0 && windows_skipped == 0 &&
+           windows_done == windows_total - windows_split && (dry_run || not_acknowledged == 0);
   }
 };
 
@@ -75,7 +75,8 @@ class ShipNodeCounters {
   std::atomic<uint64_t> dead_lettered{0};
   std::atomic<uint64_t> acknowledged{0};
   std::atomic<uint64_t> delivery_failed{0};
-  std::atomic<bool> type_failed{false};  // a fatal answer for this type: its other windows are skipped
+  std::atomic<bool> type_failed{
+      false};  // a fatal answer for this type: its other windows are skipped
 
   // Keeps the first 5 errors (and counts the rest).
   void add_error(std::string message);

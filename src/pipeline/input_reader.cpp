@@ -85,14 +85,15 @@ bool InputReader::advance(size_t keep_from) {
       if (errno == EINTR) continue;
       const int err = errno;
       throw EtlError(ErrorClass::fatal, ErrorOrigin::io, err,
-                     fmt::format("load: error reading {} at byte {}: {}", describe(), offset_ + length_,
-                                 std::strerror(err)));
+                     fmt::format("load: error reading {} at byte {}: {}", describe(),
+                                 offset_ + length_, std::strerror(err)));
     }
     if (n == 0) {
       if (size_) {
-        throw EtlError(ErrorClass::fatal, ErrorOrigin::io, 0,
-                       fmt::format("load: {} shrank while being read: {} bytes when opened, only {} now",
-                                   describe(), *size_, offset_ + length_));
+        throw EtlError(
+            ErrorClass::fatal, ErrorOrigin::io, 0,
+            fmt::format("load: {} shrank while being read: {} bytes when opened, only {} now",
+                        describe(), *size_, offset_ + length_));
       }
       at_end_ = true;
       break;

@@ -22,13 +22,16 @@ inline constexpr size_t kInitialWindowBytes = size_t{4} << 20;
 
 class InputReader final : public InputSource {
  public:
-  // path: a regular file or a FIFO; "-" is stdin. Throws EtlError (fatal, io) if it cannot be opened.
+  // path: a regular file or a FIFO; "-" is stdin. Throws EtlError (fatal, io) if it cannot be
+  // opened.
   explicit InputReader(const std::string& path, size_t initial_window_bytes = kInitialWindowBytes);
   ~InputReader() override;
   InputReader(const InputReader&) = delete;
   InputReader& operator=(const InputReader&) = delete;
 
-  [[nodiscard]] std::string_view window() const noexcept override { return {buffer_.get(), length_}; }
+  [[nodiscard]] std::string_view window() const noexcept override {
+    return {buffer_.get(), length_};
+  }
   [[nodiscard]] size_t window_offset() const noexcept override { return offset_; }
   // Reads at least as many bytes as it keeps (or to the end), so a record that spans many reads is
   // scanned a bounded number of times. Throws EtlError (fatal, io) on a read error.

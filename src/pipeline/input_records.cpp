@@ -53,9 +53,13 @@ size_t delimiter_at_depth0(std::string_view s) noexcept {
   int depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     switch (s[i]) {
-      case '"': i = string_end(s, i) - 1; break;
+      case '"':
+        i = string_end(s, i) - 1;
+        break;
       case '{':
-      case '[': ++depth; break;
+      case '[':
+        ++depth;
+        break;
       case '}':
       case ']':
         if (depth > 0) --depth;
@@ -63,7 +67,8 @@ size_t delimiter_at_depth0(std::string_view s) noexcept {
       case ',':
         if (depth == 0) return i;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return s.size();
@@ -87,7 +92,9 @@ Cut element_cut(std::string_view s) noexcept {
         break;
       }
       case '{':
-      case '[': ++depth; break;
+      case '[':
+        ++depth;
+        break;
       case '}':
       case ']':
         if (depth == 0) return {i, s[i]};
@@ -96,7 +103,8 @@ Cut element_cut(std::string_view s) noexcept {
       case ',':
         if (depth == 0) return {i, ','};
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return {s.size(), 0};
@@ -125,12 +133,15 @@ ValueEnd value_end(std::string_view s) noexcept {
           break;
         }
         case '{':
-        case '[': ++depth; break;
+        case '[':
+          ++depth;
+          break;
         case '}':
         case ']':
           if (--depth == 0) return {i + 1, true};
           break;
-        default: break;
+        default:
+          break;
       }
     }
     return {s.size(), false};
@@ -154,7 +165,8 @@ bool might_be_page(std::string_view value) noexcept {
 
 size_t json_value_end(std::string_view s) noexcept { return value_end(s).end; }
 
-RecordSplitter::RecordSplitter(std::string_view content, size_t layout_probe_bytes) : content_(content) {
+RecordSplitter::RecordSplitter(std::string_view content, size_t layout_probe_bytes)
+    : content_(content) {
   detect_layout(layout_probe_bytes);
 }
 
@@ -210,7 +222,7 @@ void RecordSplitter::detect_layout(size_t probe_bytes) {
     const ValueEnd v = value_end(span(first, first + n + 1));
     const bool one_line = v.closed && v.end <= n;
     layout_ = one_line && ndjson_newline(first + v.end, first) != npos ? InputLayout::ndjson
-                                                                      : InputLayout::json_values;
+                                                                       : InputLayout::json_values;
     return;
   }
   layout_ = InputLayout::json_values;
@@ -253,12 +265,13 @@ void RecordSplitter::decide_pending_layout() {
 
 size_t RecordSplitter::line_at(size_t offset) noexcept {
   if (offset < line_offset_) {  // never happens for in-order records; recount to stay correct
-    if (base_ != 0) return line_count_;  // the bytes before are gone (cannot happen: offsets only grow)
+    if (base_ != 0)
+      return line_count_;  // the bytes before are gone (cannot happen: offsets only grow)
     line_offset_ = 0;
     line_count_ = 1;
   }
-  line_count_ += static_cast<size_t>(
-      std::count(content_.data() + (line_offset_ - base_), content_.data() + (offset - base_), '\n'));
+  line_count_ += static_cast<size_t>(std::count(content_.data() + (line_offset_ - base_),
+                                                content_.data() + (offset - base_), '\n'));
   line_offset_ = offset;
   return line_count_;
 }
@@ -272,7 +285,8 @@ bool RecordSplitter::next_value(std::string_view& value, size_t& start) {
         if (nl != nullptr || !more(pos_)) break;
       }
       if (nl == nullptr && pos_ >= end()) return false;
-      const size_t line_end = nl ? base_ + static_cast<size_t>(static_cast<const char*>(nl) - content_.data()) : end();
+      const size_t line_end =
+          nl ? base_ + static_cast<size_t>(static_cast<const char*>(nl) - content_.data()) : end();
       const std::string_view line = span(pos_, line_end);
       const std::string_view t = trim(line);
       const size_t line_start = pos_;
@@ -384,7 +398,8 @@ bool RecordSplitter::next(InputRecord& out) {
     if (layout_ != InputLayout::ndjson) {
       pos_ = skip_space_from(pos_, npos);
       if (pos_ >= end()) return false;
-      if (content_[pos_ - base_] == '[') {  // a top-level array: split as it is read, never held whole
+      if (content_[pos_ - base_] ==
+          '[') {  // a top-level array: split as it is read, never held whole
         in_array_ = true;
         array_open_ = true;
         pending_base_ = pos_ + 1;

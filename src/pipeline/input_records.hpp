@@ -7,8 +7,9 @@
 //    of orders (the original project's saved-response files), a pretty-printed order, or an API
 //    page `{"list":{"elements":{"order":[...]}}}` (as GET /v3/orders returns it).
 // A top-level array yields one record per element; an API page (an object with a top-level "list")
-// yields one record per element of list.elements.order; anything else is one record. A record that is not valid JSON is still
-// returned (the mapping rejects it, with its position, into the dead letter): nothing is skipped.
+// yields one record per element of list.elements.order; anything else is one record. A record that
+// is not valid JSON is still returned (the mapping rejects it, with its position, into the dead
+// letter): nothing is skipped.
 //
 // Bounded memory: the splitter reads its input front to back and needs only the bytes from the
 // start of the record it last returned up to the end of the next one. Given an InputSource it
@@ -27,9 +28,10 @@ namespace etl::pipeline {
 enum class InputLayout { empty, ndjson, json_values };
 
 struct InputRecord {
-  std::string_view bytes;  // one message for OrderMapper::parse_message; valid until the next next()
-  size_t line = 1;         // 1-based line of the content where the record starts
-  size_t offset = 0;       // byte offset in the content where the record starts
+  std::string_view
+      bytes;          // one message for OrderMapper::parse_message; valid until the next next()
+  size_t line = 1;    // 1-based line of the content where the record starts
+  size_t offset = 0;  // byte offset in the content where the record starts
   // Set when the record cannot be a valid message whatever the mapping says (e.g. an API page
   // whose order list is not an array); the record then goes to the dead letter with this reason.
   std::optional<std::string> problem;
@@ -89,8 +91,12 @@ class RecordSplitter {
 
   // The bytes held: content_[0] is at input offset base_. Every position below is an input offset.
   [[nodiscard]] size_t end() const noexcept { return base_ + content_.size(); }
-  [[nodiscard]] std::string_view from(size_t offset) const noexcept { return content_.substr(offset - base_); }
-  [[nodiscard]] std::string_view span(size_t a, size_t b) const noexcept { return content_.substr(a - base_, b - a); }
+  [[nodiscard]] std::string_view from(size_t offset) const noexcept {
+    return content_.substr(offset - base_);
+  }
+  [[nodiscard]] std::string_view span(size_t a, size_t b) const noexcept {
+    return content_.substr(a - base_, b - a);
+  }
   // Asks the source for more bytes, keeping those from `keep_from` on (no earlier position may be
   // read again, except by line_at, which counts up to keep_from first). False at the end.
   bool more(size_t keep_from);
@@ -106,7 +112,7 @@ class RecordSplitter {
   // See kLayoutProbeBytes: the layout is decided once the first value, an array, has ended.
   enum class Pending { no, until_array_end, now };
   Pending layout_pending_ = Pending::no;
-  size_t first_line_ = 1;        // line of the first value (for layout_pending_)
+  size_t first_line_ = 1;  // line of the first value (for layout_pending_)
   bool api_pages_ = false;
   size_t pos_ = 0;
 

@@ -86,18 +86,21 @@ class Progress {
   explicit Progress(bool enabled) : enabled_(enabled), start_(Clock::now()) {}
   ~Progress() { finish(); }
   // size: nullopt for a pipe (stdin, a FIFO): the bytes read are shown instead of a percentage.
-  void update(const std::string& name, size_t pos, std::optional<size_t> size, const LoadSummary& done,
-              size_t parsed_orders) {
+  void update(const std::string& name, size_t pos, std::optional<size_t> size,
+              const LoadSummary& done, size_t parsed_orders) {
     if (!enabled_) return;
     const auto now = Clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
     const std::string read =
-        size ? fmt::format("{:3.0f}%", *size ? 100.0 * static_cast<double>(pos) / static_cast<double>(*size) : 100.0)
+        size ? fmt::format(
+                   "{:3.0f}%",
+                   *size ? 100.0 * static_cast<double>(pos) / static_cast<double>(*size) : 100.0)
              : fmt::format("{:.0f} MB", static_cast<double>(pos) / 1e6);
-    std::fprintf(stderr, "\r\033[Kload: %s %s | %zu orders read | %zu rows written | %.0f rows/s", name.c_str(),
-                 read.c_str(), parsed_orders, done.rows, secs > 0 ? static_cast<double>(done.rows) / secs : 0.0);
+    std::fprintf(stderr, "\r\033[Kload: %s %s | %zu orders read | %zu rows written | %.0f rows/s",
+                 name.c_str(), read.c_str(), parsed_orders, done.rows,
+                 secs > 0 ? static_cast<double>(done.rows) / secs : 0.0);
     std::fflush(stderr);
     shown_ = true;
   }
@@ -115,7 +118,8 @@ class Progress {
 
 }  // namespace
 
-LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, LoadSummary* committed) {
+LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
+                     LoadSummary* committed) {
   const auto started = Clock::now();
   const std::vector<Input> inputs = check_inputs(options.inputs);
   const size_t batch_rows = std::max<size_t>(options.batch_rows, 1);
@@ -123,8 +127,8 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, Load
   mysql::BatchWriter writer(cfg.mysql, options.writer);
   mysql::require_schema(writer.connection(), cfg.mysql.database);
   spdlog::info("load: {} input(s) into {} via {} ({} path), {} rows per transaction", inputs.size(),
-               cfg.mysql.database, writer.connection().describe(), mysql::to_string(writer.active_path()),
-               batch_rows);
+               cfg.mysql.database, writer.connection().describe(),
+               mysql::to_string(writer.active_path()), batch_rows);
 
   LoadSummary done;  // counts of committed batches only
   order::OrderMapper mapper;
@@ -154,7 +158,8 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, Load
     done.retries += r.retries;
     ++done.batches;
     done.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    spdlog::debug("load: committed batch {} through {} ({} rows)", done.batches, flying_stats.last_source, r.rows);
+    spdlog::debug("load: committed batch {} through {} ({} rows)", done.batches,
+                  flying_stats.last_source, r.rows);
     if (committed != nullptr) *committed = done;
   };
   auto flush = [&] {
@@ -232,7 +237,8 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, Load
       }
       filling_stats.last_source = std::move(source);
       if (filling_stats.rows >= batch_rows || filling.orders.size() >= batch_rows ||
-          filling.dead_letters.size() >= kMaxBatchDeadLetters || filling_stats.bytes >= kMaxBatchBytes) {
+          filling.dead_letters.size() >= kMaxBatchDeadLetters ||
+          filling_stats.bytes >= kMaxBatchBytes) {
         flush();
       }
       progress.update(in.name, splitter.position(), reader.size(), done, parsed_orders);
@@ -245,10 +251,11 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, Load
   done.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (committed != nullptr) *committed = done;
   if (interrupted) {
-    throw EtlError(ErrorClass::fatal, ErrorOrigin::internal, 0,
-                   fmt::format("load: interrupted; {} orders were committed before stopping (a re-run is "
-                               "safe: it is idempotent)",
-                               done.orders_written));
+    throw EtlError(
+        ErrorClass::fatal, ErrorOrigin::internal, 0,
+        fmt::format("load: interrupted; {} orders were committed before stopping (a re-run is "
+                    "safe: it is idempotent)",
+                    done.orders_written));
   }
   return done;
 }
@@ -256,12 +263,15 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, Load
 std::string format_summary(const LoadSummary& s) {
   std::string out;
   auto o = std::back_inserter(out);
-  fmt::format_to(o, "loaded    {} orders from {} record(s) in {} file(s): {} rows, {} charges", s.orders, s.records,
-                 s.files, s.rows, s.charges);
-  if (s.superseded > 0) fmt::format_to(o, " ({} older versions replaced within a batch)", s.superseded);
-  fmt::format_to(o, "\ndead      {} dead letter(s): {} bad record(s), {} order(s) refused by MySQL\n",
+  fmt::format_to(o, "loaded    {} orders from {} record(s) in {} file(s): {} rows, {} charges",
+                 s.orders, s.records, s.files, s.rows, s.charges);
+  if (s.superseded > 0)
+    fmt::format_to(o, " ({} older versions replaced within a batch)", s.superseded);
+  fmt::format_to(o,
+                 "\ndead      {} dead letter(s): {} bad record(s), {} order(s) refused by MySQL\n",
                  s.dead_letters, s.bad_records, s.refused);
-  fmt::format_to(o, "warnings  {} conversion warning(s) (values stored as NULL or cut; see the log)\n",
+  fmt::format_to(o,
+                 "warnings  {} conversion warning(s) (values stored as NULL or cut; see the log)\n",
                  s.conversion_warnings);
   fmt::format_to(o, "time      {:.2f} s, {:.0f} rows/s, {} transaction(s), {} retried\n", s.seconds,
                  s.rows_per_second(), s.batches, s.retries);

@@ -35,27 +35,30 @@ struct LoadOptions {
 
 struct LoadSummary {
   size_t files = 0;
-  size_t records = 0;             // records read (messages: order objects, array elements, lines)
-  size_t orders = 0;              // orders parsed (every version)
-  size_t orders_written = 0;      // orders written (the last version of each, per batch)
-  size_t superseded = 0;          // older versions of an order replaced within the same batch
-  size_t rows = 0;                // walmart_order rows written
-  size_t charges = 0;             // walmart_order_charge rows written
-  size_t bad_records = 0;         // records the mapping rejected (dead-lettered)
-  size_t refused = 0;             // orders MySQL refused (row-level data errors, dead-lettered)
-  size_t dead_letters = 0;        // bad_records + refused
+  size_t records = 0;         // records read (messages: order objects, array elements, lines)
+  size_t orders = 0;          // orders parsed (every version)
+  size_t orders_written = 0;  // orders written (the last version of each, per batch)
+  size_t superseded = 0;      // older versions of an order replaced within the same batch
+  size_t rows = 0;            // walmart_order rows written
+  size_t charges = 0;         // walmart_order_charge rows written
+  size_t bad_records = 0;     // records the mapping rejected (dead-lettered)
+  size_t refused = 0;         // orders MySQL refused (row-level data errors, dead-lettered)
+  size_t dead_letters = 0;    // bad_records + refused
   size_t conversion_warnings = 0;
   size_t batches = 0;
   unsigned retries = 0;
   double seconds = 0;
-  [[nodiscard]] double rows_per_second() const noexcept { return seconds > 0 ? static_cast<double>(rows) / seconds : 0; }
+  [[nodiscard]] double rows_per_second() const noexcept {
+    return seconds > 0 ? static_cast<double>(rows) / seconds : 0;
+  }
 };
 
 // Runs the load. Throws EtlError: fatal (bad credentials, missing/incompatible tables, unreadable
 // input), retriable (MySQL unavailable after the writer's retries). Batches committed before the
 // failure stay committed; a re-run is safe (idempotent). `committed` (optional) is updated after
 // each commit, so a caller can report how far a failed load got.
-LoadSummary run_load(const config::Config& cfg, const LoadOptions& options, LoadSummary* committed = nullptr);
+LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
+                     LoadSummary* committed = nullptr);
 
 // The summary as printed by `walmart-etl load` (several lines, ends with '\n').
 std::string format_summary(const LoadSummary& s);

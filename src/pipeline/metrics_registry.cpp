@@ -34,9 +34,12 @@ std::string label_set(const std::vector<std::string>& names, const std::vector<s
 
 std::string_view type_name(MetricType t) {
   switch (t) {
-    case MetricType::counter: return "counter";
-    case MetricType::gauge: return "gauge";
-    case MetricType::histogram: return "histogram";
+    case MetricType::counter:
+      return "counter";
+    case MetricType::gauge:
+      return "gauge";
+    case MetricType::histogram:
+      return "histogram";
   }
   return "untyped";
 }
@@ -137,7 +140,8 @@ std::string Registry::render() const {
   std::string out;
   out.reserve(8192);
   for (const auto& e : entries_) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", e->name, e->help, e->name, type_name(e->type));
+    out +=
+        fmt::format("# HELP {} {}\n# TYPE {} {}\n", e->name, e->help, e->name, type_name(e->type));
     if (e->counter) {
       out += fmt::format("{} {}\n", e->name, e->counter->value());
     } else if (e->gauge) {
@@ -149,7 +153,8 @@ std::string Registry::render() const {
                            s.cumulative[i]);
       }
       out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", e->name, s.cumulative.back());
-      out += fmt::format("{}_sum {}\n{}_count {}\n", e->name, format_value(s.sum), e->name, s.count);
+      out +=
+          fmt::format("{}_sum {}\n{}_count {}\n", e->name, format_value(s.sum), e->name, s.count);
     } else if (e->counter_family) {
       const auto& names = e->counter_family->label_names();
       e->counter_family->for_each([&](const std::vector<std::string>& labels, const Counter& c) {

@@ -98,7 +98,9 @@ class Family {
     const std::lock_guard lock(mutex_);
     for (const auto& [labels, metric] : series_) fn(labels, *metric);
   }
-  [[nodiscard]] const std::vector<std::string>& label_names() const noexcept { return label_names_; }
+  [[nodiscard]] const std::vector<std::string>& label_names() const noexcept {
+    return label_names_;
+  }
 
  private:
   std::unique_ptr<T> make() const {

@@ -58,11 +58,12 @@ void PendingBatch::add(const kafka::Message& message, order::OrderMapper& mapper
     int32_t index = 0;
     for (auto& order : parsed.orders) {
       if (!order.warnings.empty()) {
-        order::log_conversion_warnings(order, record_source(message.topic(), message.partition(), message.offset()));
+        order::log_conversion_warnings(
+            order, record_source(message.topic(), message.partition(), message.offset()));
       }
       entry.weight += std::max<size_t>(1, order.lines.size());
-      batch_.orders.push_back(
-          mysql::OrderToWrite{std::move(order), origin_of(message, index++), std::string(kStreamSourceFile)});
+      batch_.orders.push_back(mysql::OrderToWrite{std::move(order), origin_of(message, index++),
+                                                  std::string(kStreamSourceFile)});
     }
     entry.conversion_warnings = parsed.conversion_warnings;
     if (entry.weight == 0) entry.weight = 1;  // an empty array: still one message to account for
@@ -78,7 +79,9 @@ size_t PendingBatch::drop_partitions(const std::vector<int32_t>& partitions) {
   for (int32_t p : drop) any = any || next_offsets_.count(p) != 0;
   if (!any) return 0;
   // Rebuild without those partitions. Rare (a hand-over whose batch could not be finished).
-  auto is_dropped = [&](const mysql::RecordOrigin& o) { return o.partition && drop.count(*o.partition) != 0; };
+  auto is_dropped = [&](const mysql::RecordOrigin& o) {
+    return o.partition && drop.count(*o.partition) != 0;
+  };
   std::vector<mysql::OrderToWrite> orders;
   for (auto& o : batch_.orders) {
     if (!is_dropped(o.origin)) orders.push_back(std::move(o));
@@ -97,12 +100,13 @@ size_t PendingBatch::drop_partitions(const std::vector<int32_t>& partitions) {
   return before - entries_.size();
 }
 
-const mysql::WriteBatch& PendingBatch::write_batch(const std::map<int32_t, std::optional<int64_t>>& stored) {
+const mysql::WriteBatch& PendingBatch::write_batch(
+    const std::map<int32_t, std::optional<int64_t>>& stored) {
   batch_.offsets.clear();
   for (const auto& [partition, next] : next_offsets_) {
     const auto it = stored.find(partition);
-    batch_.offsets.push_back(
-        mysql::OffsetUpdate{group_, topic_, partition, next, it == stored.end() ? std::nullopt : it->second});
+    batch_.offsets.push_back(mysql::OffsetUpdate{group_, topic_, partition, next,
+                                                 it == stored.end() ? std::nullopt : it->second});
   }
   return batch_;
 }

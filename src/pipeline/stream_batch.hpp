@@ -18,7 +18,8 @@
 
 namespace etl::pipeline {
 
-// The literal source_file of every row the stream writes (column 9 of the data contract, docs/data-model.md).
+// The literal source_file of every row the stream writes (column 9 of the data contract,
+// docs/data-model.md).
 inline constexpr const char* kStreamSourceFile = "kafka_stream";
 
 // One message of the batch, for accounting (metrics, backpressure) and for dropping partitions.
@@ -27,7 +28,7 @@ struct PendingMessage {
   int64_t offset = 0;
   int64_t timestamp_ms = -1;  // Kafka timestamp, for the produce-to-visible delay histogram
   size_t weight = 0;
-  bool dead_letter = false;   // rejected by the mapping
+  bool dead_letter = false;  // rejected by the mapping
   size_t conversion_warnings = 0;
 };
 
@@ -50,8 +51,12 @@ class PendingBatch {
   // letter as one row each (so batches of those stay bounded too).
   [[nodiscard]] size_t weight() const noexcept { return weight_; }
   [[nodiscard]] bool covers(int32_t partition) const { return next_offsets_.count(partition) != 0; }
-  [[nodiscard]] std::chrono::steady_clock::time_point first_added() const noexcept { return first_added_; }
-  [[nodiscard]] const std::map<int32_t, int64_t>& next_offsets() const noexcept { return next_offsets_; }
+  [[nodiscard]] std::chrono::steady_clock::time_point first_added() const noexcept {
+    return first_added_;
+  }
+  [[nodiscard]] const std::map<int32_t, int64_t>& next_offsets() const noexcept {
+    return next_offsets_;
+  }
   [[nodiscard]] const std::vector<PendingMessage>& entries() const noexcept { return entries_; }
 
   // The writer's input, offsets included, each fenced on `stored` (partition -> the next offset

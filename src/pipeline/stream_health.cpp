@@ -6,11 +6,16 @@ namespace etl::pipeline {
 
 std::string_view to_string(HealthCondition c) noexcept {
   switch (c) {
-    case HealthCondition::starting: return "starting";
-    case HealthCondition::kafka_down: return "kafka_down";
-    case HealthCondition::mysql_failing: return "mysql_failing";
-    case HealthCondition::stopping: return "stopping";
-    case HealthCondition::fatal: return "fatal";
+    case HealthCondition::starting:
+      return "starting";
+    case HealthCondition::kafka_down:
+      return "kafka_down";
+    case HealthCondition::mysql_failing:
+      return "mysql_failing";
+    case HealthCondition::stopping:
+      return "stopping";
+    case HealthCondition::fatal:
+      return "fatal";
   }
   return "unknown";
 }

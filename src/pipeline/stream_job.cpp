@@ -62,8 +62,8 @@ struct PartitionState {
   // dropped) until start_deferred() reads its stored offset and seeks there.
   bool awaiting_start = false;
   bool held = false;
-  std::optional<int64_t> lag;              // last computed lag (messages)
-  std::optional<int64_t> queried_high;     // high watermark asked of the broker (not fetched)
+  std::optional<int64_t> lag;           // last computed lag (messages)
+  std::optional<int64_t> queried_high;  // high watermark asked of the broker (not fetched)
   Clock::time_point high_queried_at{};
 };
 
@@ -97,9 +97,10 @@ class ShutdownWatchdog {
       : thread_([this, limit, &exit_code] {
           std::unique_lock lock(mutex_);
           if (!cv_.wait_for(lock, limit, [&] { return done_; })) {
-            spdlog::error("stream: shutdown did not finish within {} ms; exiting now (everything "
-                          "committed to MySQL is safe; the rest is read again on the next start)",
-                          limit.count());
+            spdlog::error(
+                "stream: shutdown did not finish within {} ms; exiting now (everything "
+                "committed to MySQL is safe; the rest is read again on the next start)",
+                limit.count());
             spdlog::default_logger()->flush();
             std::_Exit(exit_code.load());
           }
@@ -143,12 +144,13 @@ class StreamJob {
   void on_revoked(const kafka::TopicPartitions& parts);
   void on_lost(const kafka::TopicPartitions& parts);
   void release(const kafka::TopicPartitions& parts, ReleaseMode mode);
-  std::optional<std::map<int32_t, int64_t>> load_stored_offsets(const std::vector<int32_t>& partitions);
+  std::optional<std::map<int32_t, int64_t>> load_stored_offsets(
+      const std::vector<int32_t>& partitions);
   std::map<int32_t, int64_t> start_partitions(const std::vector<int32_t>& ids,
                                               const std::map<int32_t, int64_t>& stored);
   void start_deferred();
-  void check_retention(int32_t partition, std::optional<int64_t> stored, int64_t from, const char* what,
-                       int64_t& start);
+  void check_retention(int32_t partition, std::optional<int64_t> stored, int64_t from,
+                       const char* what, int64_t& start);
   void report_loss(int32_t partition, int64_t from, int64_t count, int64_t resume_at);
   void record_losses();
 
@@ -211,18 +213,21 @@ int StreamJob::run() {
     if (stop_requested()) return shutdown(false);
     start_workers();
     start_consumer();
-    spdlog::info("stream: group {} consuming {} with {} worker(s), batches of up to {} rows{}, at most {} ms{}",
-                 group_, topic_, workers_.size(), cfg_.stream.batch_size,
-                 cfg_.stream.group_commit ? " (group commit)" : "", cfg_.stream.batch_interval.count(),
-                 options_.until_idle ? ", until idle" : "");
+    spdlog::info(
+        "stream: group {} consuming {} with {} worker(s), batches of up to {} rows{}, at most {} "
+        "ms{}",
+        group_, topic_, workers_.size(), cfg_.stream.batch_size,
+        cfg_.stream.group_commit ? " (group commit)" : "", cfg_.stream.batch_interval.count(),
+        options_.until_idle ? ", until idle" : "");
     while (!stop_requested()) {
       std::optional<kafka::Message> m = consumer_->poll(kPollTimeout);
       if (m) handle(std::move(*m));
       housekeeping(false);
       if (fatal_) break;
       if (options_.until_idle && idle()) {
-        spdlog::info("stream: every assigned partition has been read to its end and written; stopping "
-                     "(--until-idle)");
+        spdlog::info(
+            "stream: every assigned partition has been read to its end and written; stopping "
+            "(--until-idle)");
         break;
       }
     }
@@ -278,8 +283,9 @@ void StreamJob::start_consumer() {
   kafka::ConsumerOptions options;
   options.client.group_id = group_;
   options.client.client_id = "walmart-etl-stream";
-  options.client.offset_reset = cfg_.stream.reset == config::ResetPolicy::latest ? kafka::OffsetReset::latest
-                                                                                 : kafka::OffsetReset::earliest;
+  options.client.offset_reset = cfg_.stream.reset == config::ResetPolicy::latest
+                                    ? kafka::OffsetReset::latest
+                                    : kafka::OffsetReset::earliest;
   options.client.partition_eof = true;
   options.rebalance.on_assigned = [this](kafka::TopicPartitions& parts) { on_assigned(parts); };
   options.rebalance.on_revoked = [this](const kafka::TopicPartitions& parts) { on_revoked(parts); };
@@ -292,7 +298,8 @@ void StreamJob::start_consumer() {
       if (!fatal_) fatal_ = e;
     }
   };
-  consumer_ = std::make_unique<kafka::Consumer>(consumer_kafka_config(cfg_.kafka), std::move(options));
+  consumer_ =
+      std::make_unique<kafka::Consumer>(consumer_kafka_config(cfg_.kafka), std::move(options));
   consumer_->subscribe({topic_});
 }
 
@@ -301,8 +308,10 @@ void StreamJob::start_consumer() {
 
 // nullopt: MySQL did not answer within kOffsetReadPatience (or a stop was requested); the caller
 // holds the partitions and start_deferred() tries again from the poll loop.
-std::optional<std::map<int32_t, int64_t>> StreamJob::load_stored_offsets(const std::vector<int32_t>& partitions) {
-  Backoff backoff(cfg_.stream.retry_backoff_initial, std::min<std::chrono::milliseconds>(cfg_.stream.retry_backoff_max, 1s));
+std::optional<std::map<int32_t, int64_t>> StreamJob::load_stored_offsets(
+    const std::vector<int32_t>& partitions) {
+  Backoff backoff(cfg_.stream.retry_backoff_initial,
+                  std::min<std::chrono::milliseconds>(cfg_.stream.retry_backoff_max, 1s));
   const auto give_up = Clock::now() + kOffsetReadPatience;
   for (;;) {
     try {
@@ -312,37 +321,41 @@ std::optional<std::map<int32_t, int64_t>> StreamJob::load_stored_offsets(const s
     } catch (const EtlError& e) {
       if (!e.error().retriable()) {
         throw EtlError(e.error().cls, ErrorOrigin::mysql, e.error().code,
-                       fmt::format("cannot read the stored offsets of group {} from MySQL: {}", group_,
-                                   e.error().describe()));
+                       fmt::format("cannot read the stored offsets of group {} from MySQL: {}",
+                                   group_, e.error().describe()));
       }
       health_.set(HealthCondition::mysql_failing, e.error().describe(), "offsets");
       if (Clock::now() >= give_up || stop_requested()) {
-        spdlog::warn("stream: cannot read the stored offsets of group {} from MySQL ({}); holding the newly "
-                     "assigned partitions until it answers",
-                     group_, e.error().describe());
+        spdlog::warn(
+            "stream: cannot read the stored offsets of group {} from MySQL ({}); holding the newly "
+            "assigned partitions until it answers",
+            group_, e.error().describe());
         return std::nullopt;
       }
       const auto delay = backoff.next();
-      spdlog::warn("stream: reading stored offsets failed: {}; retrying in {} ms", e.error().describe(),
-                   delay.count());
+      spdlog::warn("stream: reading stored offsets failed: {}; retrying in {} ms",
+                   e.error().describe(), delay.count());
       if (wait_for_stop(delay)) return std::nullopt;
     }
   }
 }
 
 void StreamJob::report_loss(int32_t partition, int64_t from, int64_t count, int64_t resume_at) {
-  metrics_.lost_to_retention.with({topic_, std::to_string(partition)}).inc(static_cast<uint64_t>(count));
+  metrics_.lost_to_retention.with({topic_, std::to_string(partition)})
+      .inc(static_cast<uint64_t>(count));
   const bool stop = cfg_.stream.on_data_loss == config::DataLossPolicy::stop;
-  spdlog::error("stream: DATA LOST: {} message(s) of {}[{}] (offsets {}..{}) were deleted by retention "
-                "before this group read them; {}",
-                count, topic_, partition, from, from + count - 1,
-                stop ? "stopping (stream.on_data_loss=stop)"
-                     : fmt::format("continuing from offset {} (stream.on_data_loss=continue)", resume_at));
+  spdlog::error(
+      "stream: DATA LOST: {} message(s) of {}[{}] (offsets {}..{}) were deleted by retention "
+      "before this group read them; {}",
+      count, topic_, partition, from, from + count - 1,
+      stop ? "stopping (stream.on_data_loss=stop)"
+           : fmt::format("continuing from offset {} (stream.on_data_loss=continue)", resume_at));
   if (stop) {
-    throw EtlError(ErrorClass::fatal, ErrorOrigin::kafka, 0,
-                   fmt::format("{} message(s) of {}[{}] from offset {} were deleted by retention before "
-                               "being read (stream.on_data_loss=stop)",
-                               count, topic_, partition, from));
+    throw EtlError(
+        ErrorClass::fatal, ErrorOrigin::kafka, 0,
+        fmt::format("{} message(s) of {}[{}] from offset {} were deleted by retention before "
+                    "being read (stream.on_data_loss=stop)",
+                    count, topic_, partition, from));
   }
 }
 
@@ -358,29 +371,34 @@ void StreamJob::check_retention(int32_t partition, std::optional<int64_t> stored
   } catch (const EtlError& e) {
     if (e.error().cls == ErrorClass::fatal) throw;
     // A loss is still caught later: the first message then arrives past the expected offset.
-    spdlog::warn("stream: {}[{}]: could not read the earliest offset ({}); retention check deferred",
-                 topic_, partition, e.error().describe());
+    spdlog::warn(
+        "stream: {}[{}]: could not read the earliest offset ({}); retention check deferred", topic_,
+        partition, e.error().describe());
     return;
   }
   if (from < w.low) {
-    spdlog::info("stream: {}[{}]: {} offset {} is below the earliest offset {}", topic_, partition, what,
-                 from, w.low);
+    spdlog::info("stream: {}[{}]: {} offset {} is below the earliest offset {}", topic_, partition,
+                 what, from, w.low);
     try {
       if (!offsets_.advance(group_, topic_, partition, stored, w.low)) {
-        spdlog::warn("stream: {}[{}]: the stored offset changed meanwhile; the loss is not recorded", topic_,
-                     partition);
+        spdlog::warn(
+            "stream: {}[{}]: the stored offset changed meanwhile; the loss is not recorded", topic_,
+            partition);
       }
     } catch (const EtlError& e) {
-      spdlog::warn("stream: {}[{}]: could not record the new starting point {} in MySQL ({}); the loss may be "
-                   "reported again on the next start",
-                   topic_, partition, w.low, e.error().describe());
+      spdlog::warn(
+          "stream: {}[{}]: could not record the new starting point {} in MySQL ({}); the loss may "
+          "be "
+          "reported again on the next start",
+          topic_, partition, w.low, e.error().describe());
     }
     start = w.low;
     report_loss(partition, from, w.low - from, w.low);
   } else if (from > w.high) {
-    spdlog::warn("stream: {}[{}]: {} offset {} is beyond the end of the partition ({}); was the topic "
-                 "re-created? Starting at stream.reset",
-                 topic_, partition, what, from, w.high);
+    spdlog::warn(
+        "stream: {}[{}]: {} offset {} is beyond the end of the partition ({}); was the topic "
+        "re-created? Starting at stream.reset",
+        topic_, partition, what, from, w.high);
     start = RD_KAFKA_OFFSET_INVALID;
   }
 }
@@ -436,12 +454,15 @@ std::map<int32_t, int64_t> StreamJob::start_partitions(const std::vector<int32_t
   if (!committed.empty()) {
     std::vector<std::string> where;
     for (const auto& [p, o] : committed) where.push_back(fmt::format("[{}]@{}", p, o));
-    spdlog::warn("stream: no offset is stored in MySQL ({}.etl_kafka_offset) for group {} on {}{}, but Kafka "
-                 "holds the group's committed offsets: starting there. Messages before them are NOT written "
-                 "to this database. If it was created or rebuilt after the group had consumed, replay from "
-                 "the beginning with a new group (stream --group NAME) or reset this group's offsets in Kafka "
-                 "to the earliest first (see docs/operations.md, \"Replaying\")",
-                 cfg_.mysql.database, group_, topic_, fmt::join(where, " "));
+    spdlog::warn(
+        "stream: no offset is stored in MySQL ({}.etl_kafka_offset) for group {} on {}{}, but "
+        "Kafka "
+        "holds the group's committed offsets: starting there. Messages before them are NOT written "
+        "to this database. If it was created or rebuilt after the group had consumed, replay from "
+        "the beginning with a new group (stream --group NAME) or reset this group's offsets in "
+        "Kafka "
+        "to the earliest first (see docs/operations.md, \"Replaying\")",
+        cfg_.mysql.database, group_, topic_, fmt::join(where, " "));
   }
   std::map<int32_t, int64_t> starts;
   for (int32_t p : ids) {
@@ -512,8 +533,9 @@ void StreamJob::start_deferred() {
     const auto delay = start_backoff_.next();
     next_start_attempt_ = now + delay;
     if (now - last_start_warning_ >= 30s) {
-      spdlog::warn("stream: {}[{}] wait for MySQL to say where they start: {}; retrying (every {} ms now)",
-                   topic_, fmt::join(waiting, ","), e.error().describe(), delay.count());
+      spdlog::warn(
+          "stream: {}[{}] wait for MySQL to say where they start: {}; retrying (every {} ms now)",
+          topic_, fmt::join(waiting, ","), e.error().describe(), delay.count());
       last_start_warning_ = now;
     }
     return;
@@ -526,8 +548,9 @@ void StreamJob::start_deferred() {
   for (int32_t p : waiting) {
     const int64_t start = starts.at(p);
     const int64_t logical = start >= 0 ? start
-                            : cfg_.stream.reset == config::ResetPolicy::latest ? RD_KAFKA_OFFSET_END
-                                                                               : RD_KAFKA_OFFSET_BEGINNING;
+                            : cfg_.stream.reset == config::ResetPolicy::latest
+                                ? RD_KAFKA_OFFSET_END
+                                : RD_KAFKA_OFFSET_BEGINNING;
     seek_to.push_back({topic_, p, logical});
     resume.push_back({topic_, p});
   }
@@ -578,12 +601,15 @@ void StreamJob::release(const kafka::TopicPartitions& parts, ReleaseMode mode) {
   metrics_.assigned_partitions.set(static_cast<double>(partitions_.size()));
 }
 
-void StreamJob::on_revoked(const kafka::TopicPartitions& parts) { release(parts, ReleaseMode::finish); }
+void StreamJob::on_revoked(const kafka::TopicPartitions& parts) {
+  release(parts, ReleaseMode::finish);
+}
 
 void StreamJob::on_lost(const kafka::TopicPartitions& parts) {
-  spdlog::warn("stream: partitions lost (session timed out?): {}; their pending messages are dropped "
-               "unwritten and re-read by the next owner",
-               kafka::describe(parts));
+  spdlog::warn(
+      "stream: partitions lost (session timed out?): {}; their pending messages are dropped "
+      "unwritten and re-read by the next owner",
+      kafka::describe(parts));
   release(parts, ReleaseMode::abandon);
 }
 
@@ -608,13 +634,14 @@ void StreamJob::handle(kafka::Message m) {
   }
   if (m.is_error()) {
     const Error e = m.error();
-    if (m.error_code() == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m.error_code() == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+    if (m.error_code() == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+        m.error_code() == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
       // Nothing to assign until the topic exists (fetch creates it).
       health_.set(HealthCondition::starting, fmt::format("topic {} does not exist", topic_));
       if (options_.until_idle) {
         fatal_ = Error{ErrorClass::fatal, ErrorOrigin::kafka, m.error_code(),
-                       fmt::format("topic {} does not exist (--until-idle has nothing to read): {}", topic_,
-                                   e.message)};
+                       fmt::format("topic {} does not exist (--until-idle has nothing to read): {}",
+                                   topic_, e.message)};
         return;
       }
     }
@@ -630,7 +657,8 @@ void StreamJob::handle(kafka::Message m) {
   health_.clear(HealthCondition::kafka_down);
   auto it = partitions_.find(m.partition());
   if (it == partitions_.end() || m.topic() != topic_) {
-    spdlog::debug("stream: dropping a message of unassigned {}[{}]@{}", m.topic(), m.partition(), m.offset());
+    spdlog::debug("stream: dropping a message of unassigned {}[{}]@{}", m.topic(), m.partition(),
+                  m.offset());
     return;
   }
   PartitionState& st = it->second;
@@ -656,16 +684,17 @@ void StreamJob::handle(kafka::Message m) {
           }
           report_loss(m.partition(), expected, std::min(w.low, offset) - expected, offset);
         } else {
-          spdlog::debug("stream: {}[{}] skips offsets {}..{} (not retention)", topic_, m.partition(),
-                        expected, offset - 1);
+          spdlog::debug("stream: {}[{}] skips offsets {}..{} (not retention)", topic_,
+                        m.partition(), expected, offset - 1);
         }
       } catch (const EtlError& e) {
         if (e.error().cls == ErrorClass::fatal) {  // includes stream.on_data_loss=stop
           fatal_ = e.error();
           return;
         }
-        spdlog::warn("stream: {}[{}] skipped offsets {}..{}; could not check the earliest offset: {}",
-                     topic_, m.partition(), expected, offset - 1, e.error().describe());
+        spdlog::warn(
+            "stream: {}[{}] skipped offsets {}..{}; could not check the earliest offset: {}",
+            topic_, m.partition(), expected, offset - 1, e.error().describe());
       }
     }
   }
@@ -680,7 +709,8 @@ void StreamJob::collect_written() {
     for (const auto& [p, next] : w->written()) {
       auto it = partitions_.find(p);
       if (it == partitions_.end() || it->second.worker != w->id()) continue;
-      if (!it->second.written_next || *it->second.written_next < next) it->second.written_next = next;
+      if (!it->second.written_next || *it->second.written_next < next)
+        it->second.written_next = next;
     }
     if (auto f = w->fatal_error(); f && !fatal_) fatal_ = *f;
   }
@@ -697,17 +727,18 @@ void StreamJob::reseek_fenced() {
       PartitionState& st = it->second;
       // No row any more (deleted by hand): go on from what this process had written.
       const int64_t resume = f.found.value_or(f.expected.value_or(0));
-      spdlog::error("stream: {}[{}] was written by another consumer of group {} meanwhile ({}); its pending "
-                    "messages were NOT written by this process, which continues from offset {}. Two writers "
-                    "of one partition: a rebalance overlapped a slow batch, or another process uses the "
-                    "same group and database",
-                    topic_, f.partition, group_, f.describe(), resume);
+      spdlog::error(
+          "stream: {}[{}] was written by another consumer of group {} meanwhile ({}); its pending "
+          "messages were NOT written by this process, which continues from offset {}. Two writers "
+          "of one partition: a rebalance overlapped a slow batch, or another process uses the "
+          "same group and database",
+          topic_, f.partition, group_, f.describe(), resume);
       try {
         consumer_->seek({{topic_, f.partition, resume}}, 10s);
       } catch (const EtlError& e) {
         fatal_ = Error{ErrorClass::fatal, ErrorOrigin::kafka, e.error().code,
-                       fmt::format("cannot move {}[{}] to offset {} after a fence: {}", topic_, f.partition,
-                                   resume, e.error().message)};
+                       fmt::format("cannot move {}[{}] to offset {} after a fence: {}", topic_,
+                                   f.partition, resume, e.error().message)};
         return;
       }
       st.expected_next = resume;
@@ -762,10 +793,11 @@ void StreamJob::apply_backpressure() {
     try {
       if (!to_pause.empty()) {
         // The first pause of a run at INFO (it explains a slower intake), later ones at DEBUG.
-        spdlog::log(logged_pause_ ? spdlog::level::debug : spdlog::level::info,
-                    "stream: worker {} is behind ({} messages pending, stream.max_pending_messages={}): "
-                    "pausing {}",
-                    w->id(), n, high, kafka::describe(to_pause));
+        spdlog::log(
+            logged_pause_ ? spdlog::level::debug : spdlog::level::info,
+            "stream: worker {} is behind ({} messages pending, stream.max_pending_messages={}): "
+            "pausing {}",
+            w->id(), n, high, kafka::describe(to_pause));
         logged_pause_ = true;
         consumer_->pause(to_pause);
       }
@@ -784,7 +816,8 @@ void StreamJob::update_lag() {
   for (auto& [p, st] : partitions_) {
     // A partition that is not being fetched has no fresh high watermark in the client.
     const bool fetched = !st.paused && !st.held;
-    std::optional<int64_t> high = fetched ? consumer_->cached_high_watermark(topic_, p) : std::nullopt;
+    std::optional<int64_t> high =
+        fetched ? consumer_->cached_high_watermark(topic_, p) : std::nullopt;
     if (!high) {
       if (now - st.high_queried_at >= kLagQueryInterval) {
         st.high_queried_at = now;
@@ -827,11 +860,13 @@ void StreamJob::log_status() {
   const HealthReport h = health_.report();
   std::vector<int32_t> ids;
   for (const auto& [p, st] : partitions_) ids.push_back(p);
-  spdlog::info("stream: partitions [{}], {:.0f} msg/s, written: {} messages, {} orders, {} rows, {} "
-               "charges, {} dead letters; lag {}, pending {}; {}",
-               fmt::join(ids, ","), static_cast<double>(messages - last_status_messages_) / secs, messages,
-               metrics_.orders.value(), metrics_.rows.value(), metrics_.charges.value(),
-               metrics_.dead_letters_total(), lag, pending, h.healthy ? "healthy" : "UNHEALTHY: " + h.reason);
+  spdlog::info(
+      "stream: partitions [{}], {:.0f} msg/s, written: {} messages, {} orders, {} rows, {} "
+      "charges, {} dead letters; lag {}, pending {}; {}",
+      fmt::join(ids, ","), static_cast<double>(messages - last_status_messages_) / secs, messages,
+      metrics_.orders.value(), metrics_.rows.value(), metrics_.charges.value(),
+      metrics_.dead_letters_total(), lag, pending,
+      h.healthy ? "healthy" : "UNHEALTHY: " + h.reason);
   last_status_messages_ = messages;
 }
 
@@ -864,7 +899,8 @@ void StreamJob::housekeeping(bool force_commit) {
   }
   const HealthReport h = health_.report();
   metrics_.healthy.set(h.healthy ? 1 : 0);
-  if (cfg_.stream.status_interval.count() > 0 && now - last_status_ >= cfg_.stream.status_interval) {
+  if (cfg_.stream.status_interval.count() > 0 &&
+      now - last_status_ >= cfg_.stream.status_interval) {
     if (last_status_ != Clock::time_point{}) log_status();
     last_status_ = now;
   }
@@ -874,14 +910,15 @@ bool StreamJob::idle() const {
   if (partitions_.empty()) return false;
   for (const auto& [p, st] : partitions_) {
     if (st.awaiting_start || !st.eof_at) return false;
-    if (st.dispatched_next && (!st.written_next || *st.written_next < *st.dispatched_next)) return false;
+    if (st.dispatched_next && (!st.written_next || *st.written_next < *st.dispatched_next))
+      return false;
   }
   return true;
 }
 
 int StreamJob::shutdown(bool write_pending) {
-  health_.set(HealthCondition::stopping, write_pending ? "writing what is pending, leaving the group"
-                                                       : "leaving the group");
+  health_.set(HealthCondition::stopping,
+              write_pending ? "writing what is pending, leaving the group" : "leaving the group");
   const int failure = static_cast<int>(ExitCode::failure);
   // Failure until every worker has stopped with nothing left unwritten: the watchdog exits with
   // this value if the shutdown hangs, and a hang while workers still hold messages is a failure.
@@ -900,7 +937,8 @@ int StreamJob::shutdown(bool write_pending) {
   for (const auto& w : workers_) {
     if (!w->wait_stopped(deadline + 5s)) {
       // Still inside a MySQL call: whatever it holds is not written (read again on the next start).
-      spdlog::error("stream: worker {} did not stop in time ({} message(s) pending)", w->id(), w->pending());
+      spdlog::error("stream: worker {} did not stop in time ({} message(s) pending)", w->id(),
+                    w->pending());
       ++not_stopped;
       continue;
     }
@@ -914,20 +952,24 @@ int StreamJob::shutdown(bool write_pending) {
   const bool clean = !fatal_ && dropped == 0 && not_stopped == 0;
   if (clean) exit_code.store(0);
   if (consumer_) {
-    if (const auto err = consumer_->close()) spdlog::warn("stream: leaving the group: {}", err->message);
+    if (const auto err = consumer_->close())
+      spdlog::warn("stream: leaving the group: {}", err->message);
   }
   workers_.clear();
   consumer_.reset();
-  spdlog::info("stream: stopped; written {} messages: {} orders, {} rows, {} charges, {} dead letters, "
-               "{} conversion warnings, {} lost to retention",
-               metrics_.messages.value(), metrics_.orders.value(), metrics_.rows.value(),
-               metrics_.charges.value(), metrics_.dead_letters_total(), metrics_.conversion_warnings.value(),
-               metrics_.lost_total());
+  spdlog::info(
+      "stream: stopped; written {} messages: {} orders, {} rows, {} charges, {} dead letters, "
+      "{} conversion warnings, {} lost to retention",
+      metrics_.messages.value(), metrics_.orders.value(), metrics_.rows.value(),
+      metrics_.charges.value(), metrics_.dead_letters_total(), metrics_.conversion_warnings.value(),
+      metrics_.lost_total());
   if (fatal_) return failure;
   if (dropped > 0 || not_stopped > 0) {
-    spdlog::error("stream: {} message(s){} could not be written before the shutdown deadline; they are "
-                  "read again on the next start",
-                  dropped, not_stopped > 0 ? fmt::format(" (and what {} worker(s) still held)", not_stopped) : "");
+    spdlog::error(
+        "stream: {} message(s){} could not be written before the shutdown deadline; they are "
+        "read again on the next start",
+        dropped,
+        not_stopped > 0 ? fmt::format(" (and what {} worker(s) still held)", not_stopped) : "");
     return failure;
   }
   return static_cast<int>(ExitCode::ok);
@@ -939,19 +981,21 @@ void StreamJob::record_losses() {
   for (const auto& l : losses_to_record_) {
     const auto it = partitions_.find(l.partition);
     if (it == partitions_.end() || it->second.written_next != l.from) {
-      spdlog::warn("stream: {}[{}]: what precedes the loss was not all written; the loss is reported again "
-                   "on the next start",
-                   topic_, l.partition);
+      spdlog::warn(
+          "stream: {}[{}]: what precedes the loss was not all written; the loss is reported again "
+          "on the next start",
+          topic_, l.partition);
       continue;
     }
     try {
       if (offsets_.advance(group_, topic_, l.partition, l.from, l.to)) {
-        spdlog::info("stream: {}[{}]: recorded offset {} as the next start (after the deleted messages)",
-                     topic_, l.partition, l.to);
+        spdlog::info(
+            "stream: {}[{}]: recorded offset {} as the next start (after the deleted messages)",
+            topic_, l.partition, l.to);
       }
     } catch (const EtlError& e) {
-      spdlog::warn("stream: {}[{}]: could not record the next start {}: {}", topic_, l.partition, l.to,
-                   e.error().describe());
+      spdlog::warn("stream: {}[{}]: could not record the next start {}: {}", topic_, l.partition,
+                   l.to, e.error().describe());
     }
   }
   losses_to_record_.clear();

@@ -11,8 +11,9 @@
 namespace etl::pipeline {
 
 // Reason classes of dead letters (label `reason` of walmart_etl_stream_dead_letters_total).
-inline constexpr const char* kDeadLetterMapping = "bad_record";      // the mapping rejected the message
-inline constexpr const char* kDeadLetterRowError = "mysql_row_error";  // MySQL refused one of its rows
+inline constexpr const char* kDeadLetterMapping = "bad_record";  // the mapping rejected the message
+inline constexpr const char* kDeadLetterRowError =
+    "mysql_row_error";  // MySQL refused one of its rows
 
 struct StreamMetrics {
   StreamMetrics();
@@ -21,24 +22,24 @@ struct StreamMetrics {
 
   Registry registry;
 
-  Counter& messages;             // messages consumed (written or dead-lettered)
-  Counter& orders;               // orders written (walmart_order_raw upserts)
-  Counter& rows;                 // walmart_order rows written
-  Counter& charges;              // walmart_order_charge rows written
+  Counter& messages;              // messages consumed (written or dead-lettered)
+  Counter& orders;                // orders written (walmart_order_raw upserts)
+  Counter& rows;                  // walmart_order rows written
+  Counter& charges;               // walmart_order_charge rows written
   Family<Counter>& dead_letters;  // {reason}
   Counter& conversion_warnings;
-  Counter& batches;              // MySQL transactions committed
-  Histogram& batch_rows;         // rows per committed batch
-  Histogram& batch_seconds;      // write latency of a committed batch (all attempts)
+  Counter& batches;                  // MySQL transactions committed
+  Histogram& batch_rows;             // rows per committed batch
+  Histogram& batch_seconds;          // write latency of a committed batch (all attempts)
   Histogram& visible_delay_seconds;  // Kafka message timestamp -> committed in MySQL
-  Counter& mysql_retries;        // failed attempts that were retried
-  Counter& fenced;               // partitions found written by another consumer (offset fence)
-  Family<Gauge>& lag;            // {topic, partition}: high watermark - next offset written
+  Counter& mysql_retries;            // failed attempts that were retried
+  Counter& fenced;                   // partitions found written by another consumer (offset fence)
+  Family<Gauge>& lag;                // {topic, partition}: high watermark - next offset written
   Family<Counter>& lost_to_retention;  // {topic, partition}: messages deleted before being read
   Gauge& assigned_partitions;
   Gauge& paused_partitions;
-  Gauge& pending_messages;       // consumed, not yet written (all workers)
-  Gauge& healthy;                // 1 healthy, 0 not (see /healthz for the reason)
+  Gauge& pending_messages;  // consumed, not yet written (all workers)
+  Gauge& healthy;           // 1 healthy, 0 not (see /healthz for the reason)
 
   [[nodiscard]] uint64_t dead_letters_total() const;
   [[nodiscard]] uint64_t lost_total() const;

@@ -14,7 +14,8 @@ namespace etl::pipeline {
 
 using Clock = std::chrono::steady_clock;
 
-StreamWorker::StreamWorker(int id, WorkerSettings settings, StreamMetrics& metrics, StreamHealth& health)
+StreamWorker::StreamWorker(int id, WorkerSettings settings, StreamMetrics& metrics,
+                           StreamHealth& health)
     : id_(id),
       name_(fmt::format("worker-{}", id)),
       settings_(std::move(settings)),
@@ -45,7 +46,8 @@ void StreamWorker::push(kafka::Message message) {
   wake_.notify_one();
 }
 
-std::map<int32_t, int64_t> StreamWorker::release(const std::vector<int32_t>& partitions, ReleaseMode mode) {
+std::map<int32_t, int64_t> StreamWorker::release(const std::vector<int32_t>& partitions,
+                                                 ReleaseMode mode) {
   std::unique_lock lock(mutex_);
   std::map<int32_t, int64_t> result;
   if (stopped_) {
@@ -130,7 +132,8 @@ void StreamWorker::run() noexcept {
   } catch (const EtlError& e) {
     set_fatal(e.error());
   } catch (const std::exception& e) {
-    set_fatal(Error{ErrorClass::fatal, ErrorOrigin::internal, 0, fmt::format("{}: {}", name_, e.what())});
+    set_fatal(
+        Error{ErrorClass::fatal, ErrorOrigin::internal, 0, fmt::format("{}: {}", name_, e.what())});
   }
   std::unique_lock lock(mutex_);
   const size_t left = inbox_.size() + batch_.messages();
@@ -158,10 +161,10 @@ void StreamWorker::loop() {
       continue;
     }
     const auto now = Clock::now();
-    const bool due = !batch_.empty() &&
-                     (batch_.weight() >= settings_.batch_size || flush_requested_ ||
-                      now >= batch_.first_added() + settings_.batch_interval ||
-                      ((draining_ || settings_.group_commit) && inbox_.empty()));
+    const bool due =
+        !batch_.empty() && (batch_.weight() >= settings_.batch_size || flush_requested_ ||
+                            now >= batch_.first_added() + settings_.batch_interval ||
+                            ((draining_ || settings_.group_commit) && inbox_.empty()));
     if (due) {
       flush_requested_ = false;
       const auto give_up = draining_ ? drain_deadline_ : Clock::time_point::max();
@@ -180,8 +183,8 @@ void StreamWorker::loop() {
     }
     if (draining_ && inbox_.empty() && batch_.empty()) return;
     if (batch_.empty()) flush_requested_ = false;
-    const auto wake_at = batch_.empty() ? Clock::time_point::max()
-                                        : batch_.first_added() + settings_.batch_interval;
+    const auto wake_at =
+        batch_.empty() ? Clock::time_point::max() : batch_.first_added() + settings_.batch_interval;
     auto ready = [&] {
       return abandon_ || draining_ || flush_requested_ || !inbox_.empty() ||
              (release_request_ != nullptr && !release_request_->done);
@@ -206,9 +209,10 @@ void StreamWorker::handle_release(std::unique_lock<std::mutex>& lock) {
     const bool ok = flush(FlushMode::handover, Clock::now() + settings_.handover_timeout);
     lock.lock();
     if (!ok) {
-      spdlog::warn("stream: {}: could not write the pending batch of revoked partition(s) in time; "
-                   "abandoning it (the next owner re-reads it from the offsets stored in MySQL)",
-                   name_);
+      spdlog::warn(
+          "stream: {}: could not write the pending batch of revoked partition(s) in time; "
+          "abandoning it (the next owner re-reads it from the offsets stored in MySQL)",
+          name_);
     }
   }
   const size_t n = batch_.drop_partitions(request.partitions);
@@ -264,7 +268,8 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
       }
       committed(r, started);
       if (failures > 0) {
-        spdlog::info("stream: {}: MySQL write succeeded after {} failed attempt(s)", name_, failures);
+        spdlog::info("stream: {}: MySQL write succeeded after {} failed attempt(s)", name_,
+                     failures);
       }
       health_.clear(HealthCondition::mysql_failing, name_);
       return true;
@@ -279,19 +284,21 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
       const auto now = Clock::now();
       if (failures > settings_.max_retries) {
         health_.set(HealthCondition::mysql_failing,
-                    fmt::format("{} failed attempts to write a batch of {} message(s): {}", failures,
-                                batch_.messages(), e.error().describe()),
+                    fmt::format("{} failed attempts to write a batch of {} message(s): {}",
+                                failures, batch_.messages(), e.error().describe()),
                     name_);
       }
       if (failures <= settings_.max_retries + 1 || now - last_log >= std::chrono::seconds(30)) {
         const bool in_doubt = writer_ && writer_->last_commit_in_doubt();
-        spdlog::warn("stream: {}: writing a batch of {} message(s) failed (attempt {}): {}; {}, retrying "
-                     "in {} ms{}",
-                     name_, batch_.messages(), failures, e.error().describe(),
-                     in_doubt ? "the connection was lost waiting for the COMMIT reply, so whether it was "
-                                "written is unknown: the retry's offset fence tells"
-                              : "rolled back",
-                     delay.count(), failures > settings_.max_retries ? " (unhealthy until it succeeds)" : "");
+        spdlog::warn(
+            "stream: {}: writing a batch of {} message(s) failed (attempt {}): {}; {}, retrying "
+            "in {} ms{}",
+            name_, batch_.messages(), failures, e.error().describe(),
+            in_doubt ? "the connection was lost waiting for the COMMIT reply, so whether it was "
+                       "written is unknown: the retry's offset fence tells"
+                     : "rolled back",
+            delay.count(),
+            failures > settings_.max_retries ? " (unhealthy until it succeeds)" : "");
         last_log = now;
       }
       if (!wait_before_retry(delay, mode, give_up_at)) return false;
@@ -307,13 +314,15 @@ bool StreamWorker::wait_before_retry(std::chrono::milliseconds delay, FlushMode 
     if (abandon_) return false;
     // A shutdown that started while this batch was failing bounds it too.
     const bool draining = draining_;
-    const auto give_up = mode == FlushMode::normal && draining ? std::min(give_up_at, drain_deadline_) : give_up_at;
+    const auto give_up =
+        mode == FlushMode::normal && draining ? std::min(give_up_at, drain_deadline_) : give_up_at;
     if (Clock::now() >= give_up) {
       if (mode == FlushMode::normal && draining) {
         const size_t n = batch_.messages() + inbox_.size();
-        spdlog::error("stream: {}: giving up at shutdown: {} message(s) not written to MySQL; they "
-                      "are read again on the next start",
-                      name_, n);
+        spdlog::error(
+            "stream: {}: giving up at shutdown: {} message(s) not written to MySQL; they "
+            "are read again on the next start",
+            name_, n);
         abandon_ = true;
       }
       return false;
@@ -339,12 +348,13 @@ bool StreamWorker::handle_fenced(const std::vector<mysql::FencedPartition>& fenc
   for (const auto& f : fenced) {
     partitions.push_back(f.partition);
     if (f.already_written()) {
-      spdlog::info("stream: {}: {}[{}] already holds next offset {} in MySQL: an earlier attempt of this "
-                   "batch committed (its reply was lost); not writing it again",
-                   name_, settings_.topic, f.partition, f.next_offset);
+      spdlog::info(
+          "stream: {}: {}[{}] already holds next offset {} in MySQL: an earlier attempt of this "
+          "batch committed (its reply was lost); not writing it again",
+          name_, settings_.topic, f.partition, f.next_offset);
     } else {
-      spdlog::warn("stream: {}: refused to write {}[{}]: {} (another consumer wrote it meanwhile)", name_,
-                   settings_.topic, f.partition, f.describe());
+      spdlog::warn("stream: {}: refused to write {}[{}]: {} (another consumer wrote it meanwhile)",
+                   name_, settings_.topic, f.partition, f.describe());
       taken.push_back(f.partition);
     }
   }
@@ -374,7 +384,8 @@ void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point star
     if (e.dead_letter) ++mapping_letters;
     warnings += e.conversion_warnings;
     if (e.timestamp_ms >= 0) {
-      metrics_.visible_delay_seconds.observe(static_cast<double>(std::max<int64_t>(0, now_ms - e.timestamp_ms)) / 1000.0);
+      metrics_.visible_delay_seconds.observe(
+          static_cast<double>(std::max<int64_t>(0, now_ms - e.timestamp_ms)) / 1000.0);
     }
   }
   const size_t messages = batch_.messages();
@@ -393,8 +404,9 @@ void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point star
     for (const auto& [p, next] : batch_.next_offsets()) stored_[p] = next;
   }
   pending_.fetch_sub(std::min(messages, pending_.load()));
-  spdlog::debug("stream: {}: committed {} message(s): {} orders, {} rows, {} charges, {} dead letters",
-                name_, messages, r.orders, r.rows, r.charges, r.dead_letters);
+  spdlog::debug(
+      "stream: {}: committed {} message(s): {} orders, {} rows, {} charges, {} dead letters", name_,
+      messages, r.orders, r.rows, r.charges, r.dead_letters);
   batch_.clear();
 }
 

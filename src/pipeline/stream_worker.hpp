@@ -152,8 +152,8 @@ class StreamWorker {
   PendingBatch batch_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_;       // the worker waits on it
-  std::condition_variable released_;   // release() waits on it
+  std::condition_variable wake_;      // the worker waits on it
+  std::condition_variable released_;  // release() waits on it
   std::deque<kafka::Message> inbox_;
   ReleaseRequest* release_request_ = nullptr;
   bool flush_requested_ = false;
@@ -164,7 +164,7 @@ class StreamWorker {
   // Per owned partition, the next offset MySQL holds as far as this worker knows (nullopt: no row):
   // what each batch fences on, and what written()/release() report.
   std::map<int32_t, std::optional<int64_t>> stored_;
-  std::set<int32_t> fenced_;                          // refused, awaiting adopt()
+  std::set<int32_t> fenced_;  // refused, awaiting adopt()
   std::vector<mysql::FencedPartition> fenced_reports_;
   std::optional<Error> fatal_;
 

@@ -76,7 +76,8 @@ std::optional<ApiErrorInfo> parse_api_error(std::string_view body) {
         ondemand::object inner;
         if (v.get_object().get(inner)) return std::nullopt;
         ondemand::array items;
-        if (!inner.find_field_unordered("error").get_array().get(items)) found = read_first(items, info);
+        if (!inner.find_field_unordered("error").get_array().get(items))
+          found = read_first(items, info);
       } else if (type == ondemand::json_type::array) {  // {"errors":[...]}
         ondemand::array items;
         if (!v.get_array().get(items)) found = read_first(items, info);

@@ -49,7 +49,8 @@ AccountCredentials resolve_account(const config::WalmartConfig& cfg, std::string
   } else {
     throw ConfigError(fmt::format(
         "several Walmart accounts are configured ({}): choose one with --account NAME or "
-        "walmart_token.default_account", names));
+        "walmart_token.default_account",
+        names));
   }
   const auto it = cfg.accounts.find(chosen);
   if (it == cfg.accounts.end()) {

@@ -112,7 +112,8 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
   CurlSlistPtr header_list;
   for (const auto& h : request.headers) {
     curl_slist* next = curl_slist_append(header_list.get(), h.c_str());
-    if (next == nullptr) throw EtlError(ErrorClass::fatal, ErrorOrigin::http, 0, "curl_slist_append failed");
+    if (next == nullptr)
+      throw EtlError(ErrorClass::fatal, ErrorOrigin::http, 0, "curl_slist_append failed");
     (void)header_list.release();  // curl_slist_append returned the (same or new) list head
     header_list.reset(next);
   }
@@ -120,8 +121,9 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
   check_setopt(curl_easy_setopt(c, CURLOPT_URL, request.url.c_str()), "URL");
   check_setopt(curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get()), "HTTPHEADER");
   check_setopt(curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L), "NOSIGNAL");
-  check_setopt(curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                                static_cast<long>(options_.connect.count())), "CONNECTTIMEOUT_MS");
+  check_setopt(
+      curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect.count())),
+      "CONNECTTIMEOUT_MS");
   check_setopt(curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total.count())),
                "TIMEOUT_MS");
   check_setopt(curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer_.data()), "ERRORBUFFER");
@@ -152,7 +154,8 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
   if (response.curl_code == CURLE_FILESIZE_EXCEEDED) response.too_large = true;
   if (response.curl_code != CURLE_OK) {
     response.curl_message = error_buffer_.c_str();
-    if (response.curl_message.empty()) response.curl_message = curl_easy_strerror(response.curl_code);
+    if (response.curl_message.empty())
+      response.curl_message = curl_easy_strerror(response.curl_code);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   // Room for simdjson's padding so the body can be parsed in place. on_body kept it,

@@ -43,19 +43,19 @@ enum class HttpMethod { get, post };
 
 struct HttpRequest {
   HttpMethod method = HttpMethod::get;
-  std::string url;                    // absolute
-  std::vector<std::string> headers;   // "Name: value"
-  std::string body;                   // POST body (form-encoded for /v3/token)
+  std::string url;                   // absolute
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;                  // POST body (form-encoded for /v3/token)
 };
 
 struct HttpResponse {
   CURLcode curl_code = CURLE_OK;
-  std::string curl_message;           // curl's error buffer when curl_code != CURLE_OK
-  long status = 0;                    // HTTP status (0 if no response)
+  std::string curl_message;                    // curl's error buffer when curl_code != CURLE_OK
+  long status = 0;                             // HTTP status (0 if no response)
   std::map<std::string, std::string> headers;  // names lower-cased; last value wins
-  std::string body;                   // reserved with room for simdjson's padding
-  bool too_large = false;             // the body passed max_response_bytes (transfer cut off)
-  size_t max_body = 0;                // the limit this response was read with
+  std::string body;                            // reserved with room for simdjson's padding
+  bool too_large = false;  // the body passed max_response_bytes (transfer cut off)
+  size_t max_body = 0;     // the limit this response was read with
   std::chrono::system_clock::time_point received_at{};  // when the transfer finished (local clock)
 
   [[nodiscard]] bool transport_ok() const noexcept { return curl_code == CURLE_OK; }

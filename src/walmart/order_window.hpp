@@ -23,9 +23,9 @@ enum class DateFilter {
 
 struct OrderWindow {
   std::string ship_node_type;
-  int64_t start_ms = 0;  // inclusive
-  int64_t end_ms = 0;    // inclusive
-  int depth = 0;         // how many halvings led here
+  int64_t start_ms = 0;     // inclusive
+  int64_t end_ms = 0;       // inclusive
+  int depth = 0;            // how many halvings led here
   int rejected_splits = 0;  // halvings caused by a 400 on the date range (not by totalCount)
   // The range ends "now": the end parameter is not sent, so the server counts up to its own now
   // (end_ms is the client's estimate, used only to split). Only the last window of such a range.

@@ -38,8 +38,8 @@ OrdersClientShared orders_client_shared(const config::Config& cfg, TokenProvider
 OrdersClient::OrdersClient(OrdersClientShared shared)
     : shared_(std::move(shared)), http_(shared_.http) {}
 
-void OrdersClient::get_page(const std::string& target, std::string_view context,
-                            PageResult& result, RequestCounters& counters) {
+void OrdersClient::get_page(const std::string& target, std::string_view context, PageResult& result,
+                            RequestCounters& counters) {
   result.kind = PageResult::Kind::failed;
   result.page.clear();
   result.api.reset();
@@ -95,10 +95,9 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
       result.gave_up = e.error().retriable();
       return;
     }
-    request.headers = {"WM_SEC.ACCESS_TOKEN: " + token->value,
-                       "WM_SVC.NAME: " + shared_.service_name,
-                       "WM_QOS.CORRELATION_ID: " + new_correlation_id(),
-                       "Accept: application/json"};
+    request.headers = {
+        "WM_SEC.ACCESS_TOKEN: " + token->value, "WM_SVC.NAME: " + shared_.service_name,
+        "WM_QOS.CORRELATION_ID: " + new_correlation_id(), "Accept: application/json"};
     ++counters.requests;
     http_.perform(request, response_);
 
@@ -118,9 +117,9 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
         continue;
       }
       shared_.limiter->succeeded(token_count_of(response_));
-      const auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-                            response_.received_at.time_since_epoch())
-                            .count();
+      const auto secs =
+          std::chrono::duration_cast<std::chrono::seconds>(response_.received_at.time_since_epoch())
+              .count();
       result.request_time = format_sql_datetime(secs);
       result.kind = PageResult::Kind::page;
       return;
@@ -160,9 +159,9 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
         wait = std::clamp(std::chrono::milliseconds(*until_ms - now), std::chrono::milliseconds(1),
                           shared_.backoff_max);
       }
-      const auto verdict = shared_.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait,
-                                                      token_count_of(response_),
-                                                      until_ms.has_value());
+      const auto verdict =
+          shared_.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait,
+                                     token_count_of(response_), until_ms.has_value());
       if (verdict == PacePolicy::Verdict::slowed) ++counters.slowdowns;
       if (++throttles > max_throttles) {
         e.message = fmt::format("{} (still throttled after {} attempts)", e.message, throttles);

@@ -33,10 +33,10 @@ namespace etl::walmart {
 
 // What one request cost; the caller adds it to its per-ship-node-type totals.
 struct RequestCounters {
-  uint64_t requests = 0;     // HTTP requests sent
-  uint64_t retries = 0;      // re-sent after a retriable failure (not counting 429s)
-  uint64_t throttled = 0;    // 429 answers
-  uint64_t slowdowns = 0;    // 429s that lowered the shared pace
+  uint64_t requests = 0;         // HTTP requests sent
+  uint64_t retries = 0;          // re-sent after a retriable failure (not counting 429s)
+  uint64_t throttled = 0;        // 429 answers
+  uint64_t slowdowns = 0;        // 429s that lowered the shared pace
   uint64_t token_refreshes = 0;  // 401 answered by getting a new token
 };
 

@@ -125,8 +125,8 @@ std::optional<Error> OrdersPageParser::check_order(const std::string& body, std:
     }
     if (auto e = walk(v, 1)) {
       return json_error(fmt::format("order at byte {} of the page ({}): field {}: {}", offset,
-                                    have_id ? out.purchase_order_id : std::string("no id yet"),
-                                    key, error_message(e)));
+                                    have_id ? out.purchase_order_id : std::string("no id yet"), key,
+                                    error_message(e)));
     }
   }
   if (!at_end(doc)) {

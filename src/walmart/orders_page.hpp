@@ -11,13 +11,13 @@
 //   origin json) so the caller re-requests the page; no order of a broken page is handed out.
 // - nextCursor: absent, null or "" all mean "last page"; "&amp;" is repaired to "&".
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "common/error.hpp"
 
@@ -29,7 +29,7 @@ struct RawOrder {
 };
 
 struct OrdersPage {
-  std::optional<int64_t> total_count;     // list.meta.totalCount
+  std::optional<int64_t> total_count;      // list.meta.totalCount
   std::optional<std::string> next_cursor;  // "?limit=...": append to /v3/orders
   std::vector<RawOrder> orders;
 

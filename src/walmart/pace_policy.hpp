@@ -39,18 +39,18 @@ class PacePolicy {
   using Clock = std::chrono::steady_clock;
   using TimePoint = Clock::time_point;
 
-  static constexpr int kJudgeSamples = 12;        // answers after a slow-down before judging it
-  static constexpr double kShareMargin = 0.15;    // recent share above the baseline that counts
+  static constexpr int kJudgeSamples = 12;      // answers after a slow-down before judging it
+  static constexpr double kShareMargin = 0.15;  // recent share above the baseline that counts
   static constexpr std::chrono::milliseconds kDoublingTime{2000};
   static constexpr std::chrono::milliseconds kProbeTime{10000};
   static constexpr std::chrono::milliseconds kCountStretch{10000};
   static constexpr std::chrono::milliseconds kMinSlowdownGap{1000};
 
   enum class Verdict {
-    slowed,            // the pace was lowered
-    server_has_tokens, // the server still had tokens: not this client's pace
-    same_episode,      // sent before the last slow-down, or the last one is still being judged
-    pace_independent,  // slowing down did not lower the share of 429s (or within the baseline)
+    slowed,             // the pace was lowered
+    server_has_tokens,  // the server still had tokens: not this client's pace
+    same_episode,       // sent before the last slow-down, or the last one is still being judged
+    pace_independent,   // slowing down did not lower the share of 429s (or within the baseline)
   };
 
   explicit PacePolicy(int configured_rpm);
@@ -94,7 +94,7 @@ class PacePolicy {
   int judged_429s_ = 0;
   TimePoint last_slowdown_{};
   bool slowed_once_ = false;
-  double throttled_pace_ = 0;  // the pace when the last slow-down happened (recovery target)
+  double throttled_pace_ = 0;        // the pace when the last slow-down happened (recovery target)
   bool slowed_to_measured_ = false;  // the last slow-down went to the server's measured rate
   TimePoint last_growth_{};
   // Observed sending rate (for the unlimited pace): requests per second over the last minute.

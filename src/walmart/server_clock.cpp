@@ -12,9 +12,9 @@ void ServerClock::observe(const HttpResponse& response) noexcept {
   if (date == nullptr) return;
   const auto server_ms = parse_http_date(*date);
   if (!server_ms) return;
-  const int64_t local_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               response.received_at.time_since_epoch())
-                               .count();
+  const int64_t local_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(response.received_at.time_since_epoch())
+          .count();
   offset_ms_.store(*server_ms - local_ms);
   observed_.store(true);
 }

@@ -45,8 +45,8 @@ std::optional<Number> parse_number(std::string_view s) noexcept {
 }
 
 int month_index(std::string_view m) noexcept {
-  static constexpr std::array<std::string_view, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<std::string_view, 12> kMonths{
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   for (size_t i = 0; i < kMonths.size(); ++i) {
     if (m == kMonths[i]) return static_cast<int>(i) + 1;
   }
@@ -66,7 +66,8 @@ bool two_digits(std::string_view s, size_t pos, int& out) noexcept {
 
 std::optional<int64_t> parse_http_date(std::string_view value) noexcept {
   std::string_view s = trim(value);
-  if (const auto comma = s.find(','); comma != std::string_view::npos) s = trim(s.substr(comma + 1));
+  if (const auto comma = s.find(','); comma != std::string_view::npos)
+    s = trim(s.substr(comma + 1));
   // "06 Nov 1994 08:49:37 GMT"
   if (s.size() < 20) return std::nullopt;
   int day = 0;
@@ -86,8 +87,8 @@ std::optional<int64_t> parse_http_date(std::string_view value) noexcept {
   const std::string_view zone = trim(s.substr(20));
   if (!zone.empty() && zone != "GMT" && zone != "UTC" && zone != "Z") return std::nullopt;
   if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
-  const int64_t days = days_from_civil(y1 * 100 + y2, static_cast<unsigned>(month),
-                                       static_cast<unsigned>(day));
+  const int64_t days =
+      days_from_civil(y1 * 100 + y2, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return ((days * 24 + hh) * 60 + mm) * 60000LL + ss * 1000LL;
 }
 
@@ -107,9 +108,9 @@ std::optional<int64_t> parse_replenishment_time(std::string_view value, int64_t 
   const std::string_view s = trim(value);
   if (s.empty()) return std::nullopt;
   if (const auto n = parse_number(s)) {
-    if (n->whole >= 100'000'000'000LL) return n->whole;                      // epoch ms
-    if (n->whole >= 1'000'000'000LL) return n->whole * 1000 + n->frac_ms;   // epoch seconds
-    return now_ms + n->whole * 1000 + n->frac_ms;                            // seconds from now
+    if (n->whole >= 100'000'000'000LL) return n->whole;                    // epoch ms
+    if (n->whole >= 1'000'000'000LL) return n->whole * 1000 + n->frac_ms;  // epoch seconds
+    return now_ms + n->whole * 1000 + n->frac_ms;                          // seconds from now
   }
   if (const auto iso = parse_iso8601_ms(s)) return iso;
   return parse_http_date(s);

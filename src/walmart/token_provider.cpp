@@ -101,8 +101,7 @@ std::shared_ptr<const AccessToken> TokenProvider::request_token() {
     }
     request.headers = {"Authorization: Basic " + account_.basic,
                        "Content-Type: application/x-www-form-urlencoded",
-                       "Accept: application/json",
-                       "WM_SVC.NAME: " + service_name_,
+                       "Accept: application/json", "WM_SVC.NAME: " + service_name_,
                        "WM_QOS.CORRELATION_ID: " + new_correlation_id()};
     http_.perform(request, response);
     Error error;
@@ -124,8 +123,9 @@ std::shared_ptr<const AccessToken> TokenProvider::request_token() {
           return std::make_shared<const AccessToken>(std::move(*token));
         }
         error = Error{ErrorClass::retriable, ErrorOrigin::json, 200,
-                      context + ": the answer is not a token (expected JSON with access_token and "
-                                "expires_in)"};
+                      context +
+                          ": the answer is not a token (expected JSON with access_token and "
+                          "expires_in)"};
       } else {
         const auto api = parse_api_error(response.body);
         if (response.status == 400 || response.status == 401 || response.status == 403) {
@@ -133,8 +133,8 @@ std::shared_ptr<const AccessToken> TokenProvider::request_token() {
                          static_cast<int>(response.status),
                          fmt::format("the credentials of Walmart account '{}' were refused by {} "
                                      "(HTTP {}{}{})",
-                                     account_.name, base_url_, response.status,
-                                     api ? ": " : "", api ? api->describe() : std::string()));
+                                     account_.name, base_url_, response.status, api ? ": " : "",
+                                     api ? api->describe() : std::string()));
         }
         error = classify_http_status(response.status, api, context);
         if (response.status == 429) {
@@ -154,7 +154,8 @@ std::shared_ptr<const AccessToken> TokenProvider::request_token() {
     }
     auto delay = backoff.next();
     if (wait_until_ms) {
-      const auto until = std::chrono::milliseconds(std::max<int64_t>(0, *wait_until_ms - now_epoch_ms()));
+      const auto until =
+          std::chrono::milliseconds(std::max<int64_t>(0, *wait_until_ms - now_epoch_ms()));
       delay = std::min(std::max(delay, until), retry_.backoff_max);
     }
     spdlog::warn("walmart: token request failed ({}), retry {}/{} in {} ms", error.describe(),

@@ -22,12 +22,12 @@
 namespace etl::walmart {
 
 struct AccessToken {
-  std::string value;            // secret
-  std::string token_type;       // "Bearer"
-  int64_t expires_in_s = 0;     // as the API said
-  int64_t obtained_at_ms = 0;   // local epoch ms
-  int64_t expires_at_ms = 0;    // obtained_at + expires_in (local clock)
-  int64_t refresh_at_ms = 0;    // when the cache stops handing it out
+  std::string value;           // secret
+  std::string token_type;      // "Bearer"
+  int64_t expires_in_s = 0;    // as the API said
+  int64_t obtained_at_ms = 0;  // local epoch ms
+  int64_t expires_at_ms = 0;   // obtained_at + expires_in (local clock)
+  int64_t refresh_at_ms = 0;   // when the cache stops handing it out
 };
 
 struct TokenRetryPolicy {

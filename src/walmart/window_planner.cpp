@@ -16,11 +16,13 @@ WindowPlanner::WindowPlanner(PlannerSettings settings) : settings_(settings) {
 std::vector<OrderWindow> WindowPlanner::initial(const std::vector<TypeRange>& ranges) {
   std::vector<OrderWindow> out;
   for (const auto& r : ranges) {
-    auto ws = cut_windows(r.ship_node_type, r.start_ms, r.end_ms, settings_.max_window_ms, r.open_end);
+    auto ws =
+        cut_windows(r.ship_node_type, r.start_ms, r.end_ms, settings_.max_window_ms, r.open_end);
     for (auto& w : ws) out.push_back(std::move(w));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const OrderWindow& a, const OrderWindow& b) { return a.start_ms < b.start_ms; });
+  std::stable_sort(out.begin(), out.end(), [](const OrderWindow& a, const OrderWindow& b) {
+    return a.start_ms < b.start_ms;
+  });
   const auto n = static_cast<int>(std::max<size_t>(1, out.size()));
   parallel_share_ = std::max(1, (settings_.concurrency + n - 1) / n);
   return out;

@@ -39,9 +39,9 @@ struct PlannerSettings {
 // One ship-node type's range.
 struct TypeRange {
   std::string ship_node_type;
-  int64_t start_ms = 0;  // inclusive
-  int64_t end_ms = 0;    // inclusive
-  bool open_end = false; // the range ends at the server's now
+  int64_t start_ms = 0;   // inclusive
+  int64_t end_ms = 0;     // inclusive
+  bool open_end = false;  // the range ends at the server's now
 };
 
 class WindowPlanner {

@@ -1,9 +1,10 @@
+#include "common/mysql_compress.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
 
-#include "common/mysql_compress.hpp"
 #include "common/sha256.hpp"
 
 namespace etl {
@@ -11,7 +12,8 @@ namespace {
 
 TEST(MysqlCompress, RoundTripsAndShrinksJson) {
   std::string json = R"({"purchaseOrderId":"1817645120031","orderLines":{"orderLine":[)";
-  for (int i = 0; i < 200; ++i) json += R"({"lineNumber":")" + std::to_string(i) + R"(","item":{"sku":"SKU-1"}},)";
+  for (int i = 0; i < 200; ++i)
+    json += R"({"lineNumber":")" + std::to_string(i) + R"(","item":{"sku":"SKU-1"}},)";
   json += "{}]}}";
   const std::string packed = mysql_compress(json);
   EXPECT_LT(packed.size() * 3, json.size()) << "JSON should shrink well below a third";

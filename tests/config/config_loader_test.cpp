@@ -1,7 +1,8 @@
+#include "config/config_loader.hpp"
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "config/config_loader.hpp"
 
 using etl::ConfigError;
 using namespace etl::config;
@@ -22,7 +23,8 @@ std::string error_of(const std::string& yaml, const LoadOptions& o = {}) {
 TEST(ConfigLoader, DefaultsWhenEmpty) {
   const Config c = load_config_from_string("");
   EXPECT_EQ(c.kafka.topic, "walmart_order_raw");
-  EXPECT_EQ(c.kafka.bootstrap_servers, (std::vector<std::string>{"localhost:29092", "localhost:39092"}));
+  EXPECT_EQ(c.kafka.bootstrap_servers,
+            (std::vector<std::string>{"localhost:29092", "localhost:39092"}));
   EXPECT_EQ(c.kafka.topic_partitions, 3);
   EXPECT_EQ(c.mysql.database, "ods");
   EXPECT_EQ(c.mysql.charset, "utf8mb4");
@@ -72,29 +74,38 @@ TEST(ConfigLoader, UnknownSectionIsAnError) {
 }
 
 TEST(ConfigLoader, WrongTypeNamesPathAndExpectation) {
-  EXPECT_NE(error_of("mysql: {port: abc}").find("mysql.port: expected an integer"), std::string::npos);
-  EXPECT_NE(error_of("kafka: {bootstrap_servers: {a: b}}").find("kafka.bootstrap_servers: expected a list"),
+  EXPECT_NE(error_of("mysql: {port: abc}").find("mysql.port: expected an integer"),
             std::string::npos);
-  EXPECT_NE(error_of("stream: {batch_size: [1]}").find("stream.batch_size: expected a single value"),
+  EXPECT_NE(error_of("kafka: {bootstrap_servers: {a: b}}")
+                .find("kafka.bootstrap_servers: expected a list"),
             std::string::npos);
+  EXPECT_NE(
+      error_of("stream: {batch_size: [1]}").find("stream.batch_size: expected a single value"),
+      std::string::npos);
   EXPECT_NE(error_of("mysql: 5").find("mysql: expected a mapping"), std::string::npos);
 }
 
 TEST(ConfigLoader, OutOfRangeValues) {
-  EXPECT_NE(error_of("mysql: {port: 70000}").find("mysql.port: expected an integer in 1..65535"), std::string::npos);
+  EXPECT_NE(error_of("mysql: {port: 70000}").find("mysql.port: expected an integer in 1..65535"),
+            std::string::npos);
   EXPECT_NE(error_of("fetch: {limit: 201}").find("fetch.limit"), std::string::npos);
   EXPECT_NE(error_of("stream: {parallelism: 0}").find("stream.parallelism"), std::string::npos);
-  EXPECT_NE(error_of("stream: {reset: middle}").find("stream.reset: expected one of earliest, latest"), std::string::npos);
-  EXPECT_NE(error_of("fetch: {ship_node_types: [Drone]}").find("fetch.ship_node_types[0]"), std::string::npos);
+  EXPECT_NE(
+      error_of("stream: {reset: middle}").find("stream.reset: expected one of earliest, latest"),
+      std::string::npos);
+  EXPECT_NE(error_of("fetch: {ship_node_types: [Drone]}").find("fetch.ship_node_types[0]"),
+            std::string::npos);
   EXPECT_NE(error_of("logging: {level: loud}").find("logging.level"), std::string::npos);
   EXPECT_NE(error_of("mysql: {charset: latin1}").find("mysql.charset"), std::string::npos);
 }
 
 TEST(ConfigLoader, AccountNeedsCredentials) {
-  EXPECT_NE(error_of("walmart_token: {accounts: {main: {client_id: x}}}").find("walmart_token.accounts.main"),
+  EXPECT_NE(error_of("walmart_token: {accounts: {main: {client_id: x}}}")
+                .find("walmart_token.accounts.main"),
             std::string::npos);
-  EXPECT_NE(error_of("walmart_token: {default_account: nope}").find("walmart_token.default_account"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("walmart_token: {default_account: nope}").find("walmart_token.default_account"),
+      std::string::npos);
 }
 
 TEST(ConfigLoader, SyntaxErrorGivesLine) {
@@ -105,10 +116,11 @@ TEST(ConfigLoader, PrecedenceFileEnvSet) {
   LoadOptions o;
   o.env = {{"WALMART_ETL_MYSQL__PORT", "3308"}, {"WALMART_ETL_MYSQL__HOST", "envhost"}};
   o.sets = {"mysql.port=3309"};
-  const Config c = load_config_from_string("mysql: {port: 3307, host: filehost, user: fileuser}", o);
-  EXPECT_EQ(c.mysql.port, 3309);          // --set beats env and file
-  EXPECT_EQ(c.mysql.host, "envhost");     // env beats file
-  EXPECT_EQ(c.mysql.user, "fileuser");    // file beats default
+  const Config c =
+      load_config_from_string("mysql: {port: 3307, host: filehost, user: fileuser}", o);
+  EXPECT_EQ(c.mysql.port, 3309);        // --set beats env and file
+  EXPECT_EQ(c.mysql.host, "envhost");   // env beats file
+  EXPECT_EQ(c.mysql.user, "fileuser");  // file beats default
 }
 
 TEST(ConfigLoader, EnvironmentCreatesNestedAccountsAndProperties) {
@@ -180,7 +192,8 @@ TEST(ConfigLoader, SecretsFromTheEnvironmentAreTakenLiterally) {
 TEST(ConfigLoader, AValueThatDoesNotParseIsNeverEchoed) {
   // An account given whole as a mapping holds a secret under a key that is not itself secret.
   LoadOptions o;
-  o.env = {{"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN", "{client_id: x, client_secret: [s3cr3t-v4lue"}};
+  o.env = {
+      {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN", "{client_id: x, client_secret: [s3cr3t-v4lue"}};
   const std::string err = error_of("", o);
   ASSERT_FALSE(err.empty());
   EXPECT_EQ(err.find("s3cr3t-v4lue"), std::string::npos) << err;

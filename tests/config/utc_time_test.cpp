@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "common/utc_time.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace etl;
 

@@ -1,8 +1,9 @@
 #pragma once
 // One e2e test's world, all real and all started as a user would: `walmart-etl simulate-api`
 // (--port 0 --port-file) and `walmart-etl dev-broker` (--bootstrap-file, a fresh topic) as
-// background processes (or, instead of the dev broker, a running Apache Kafka broker), a fresh MariaDB database, a temp directory, and the WALMART_ETL_*
-// environment that points the binary at them. Nothing else configures the binary.
+// background processes (or, instead of the dev broker, a running Apache Kafka broker), a fresh
+// MariaDB database, a temp directory, and the WALMART_ETL_* environment that points the binary at
+// them. Nothing else configures the binary.
 
 #include <chrono>
 #include <cstdint>

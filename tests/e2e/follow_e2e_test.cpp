@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "support/background_process.hpp"
 #include "e2e/e2e_world.hpp"
 #include "e2e/order_facts.hpp"
+#include "support/background_process.hpp"
 
 namespace etl::e2e {
 namespace {

@@ -12,11 +12,11 @@
 #include <set>
 #include <sstream>
 
-#include "support/background_process.hpp"
 #include "e2e/e2e_world.hpp"
 #include "e2e/kafka_probe.hpp"
 #include "e2e/order_facts.hpp"
 #include "mysql/connection.hpp"
+#include "support/background_process.hpp"
 
 namespace etl::e2e {
 namespace {

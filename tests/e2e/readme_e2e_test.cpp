@@ -29,11 +29,11 @@
 #include <sstream>
 
 #include "common/utc_time.hpp"
-#include "support/background_process.hpp"
 #include "e2e/e2e_world.hpp"
 #include "e2e/json_tree.hpp"
 #include "e2e/kafka_probe.hpp"
 #include "e2e/order_facts.hpp"
+#include "support/background_process.hpp"
 
 namespace etl::e2e {
 namespace {

@@ -22,7 +22,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-
 // A walmart-etl process in the background (stopped with SIGTERM, then SIGKILL, when destroyed).
 std::unique_ptr<etl::test::BackgroundProcess> background(
     const std::vector<std::string>& args, const std::string& dir,
@@ -30,21 +29,28 @@ std::unique_ptr<etl::test::BackgroundProcess> background(
   return std::make_unique<etl::test::BackgroundProcess>(args[0], args, env, dir);
 }
 
-
 // simulate-api and dev-broker processes, and the environment that points walmart-etl at them.
 class FetchCli : public ::testing::Test {
  protected:
   void start(const std::vector<std::string>& sim_args = {}) {
     dir_ = etl::test::make_temp_dir("fetch-cli");
     topic_ = random_name("orders");
-    std::vector<std::string> args{"simulate-api", "--port", "0", "--port-file", dir_ + "/port",
-                                  "--orders-per-day", "1500", "--days", "4", "--time-scale", "0"};
+    std::vector<std::string> args{"simulate-api",
+                                  "--port",
+                                  "0",
+                                  "--port-file",
+                                  dir_ + "/port",
+                                  "--orders-per-day",
+                                  "1500",
+                                  "--days",
+                                  "4",
+                                  "--time-scale",
+                                  "0"};
     args.insert(args.end(), sim_args.begin(), sim_args.end());
     sim_ = background(args, dir_);
-    broker_ = background(
-        std::vector<std::string>{"dev-broker", "--bootstrap-file", dir_ + "/bootstrap", "--topic",
-                                 topic_ + ":8"},
-        dir_);
+    broker_ = background(std::vector<std::string>{"dev-broker", "--bootstrap-file",
+                                                  dir_ + "/bootstrap", "--topic", topic_ + ":8"},
+                         dir_);
     const std::string port = etl::test::wait_for_file(dir_ + "/port", seconds(20));
     bootstrap_ = etl::test::wait_for_file(dir_ + "/bootstrap", seconds(20));
     ASSERT_FALSE(port.empty()) << sim_->err();
@@ -79,7 +85,8 @@ class FetchCli : public ::testing::Test {
   std::map<std::string, DumpOrder> dump() const {
     walmart::HttpClient http(walmart::HttpOptions{});
     walmart::HttpResponse r;
-    http.perform(walmart::HttpRequest{walmart::HttpMethod::get, base_url_ + "/_sim/dump", {}, {}}, r);
+    http.perform(walmart::HttpRequest{walmart::HttpMethod::get, base_url_ + "/_sim/dump", {}, {}},
+                 r);
     EXPECT_EQ(r.status, 200);
     std::map<std::string, DumpOrder> out;
     std::istringstream lines(r.body);
@@ -104,7 +111,8 @@ class FetchCli : public ::testing::Test {
     http.perform(walmart::HttpRequest{walmart::HttpMethod::post,
                                       base_url_ + "/_sim/advance?simSeconds=" +
                                           std::to_string(seconds_count),
-                                      {}, {}},
+                                      {},
+                                      {}},
                  r);
     ASSERT_EQ(r.status, 200) << r.body;
   }
@@ -122,7 +130,8 @@ TEST_F(FetchCli, TokenPrintsTheExpiryAndTheTokenOnlyWhenAsked) {
   start();
   auto r = etl::test::run_binary({"token"}, env());
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("account main at " + base_url_ + ": access token (Bearer) valid for 900 s, until "),
+  EXPECT_NE(r.out.find("account main at " + base_url_ +
+                       ": access token (Bearer) valid for 900 s, until "),
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("eyJ"), std::string::npos) << "the token was printed without --show";
@@ -216,10 +225,13 @@ TEST_F(FetchCli, FollowPicksUpChangesAndStopsCleanlyOnSigterm) {
   // A later cycle fetches them: its watermark passes the first one.
   ASSERT_TRUE(etl::test::wait_until([&] { return *watermark() > first_wm + 500; }, seconds(60)))
       << follow->err();
-  ASSERT_TRUE(etl::test::wait_until([&] {
-    const auto w = watermark();
-    return w && *w > first_wm + 1500;  // one more cycle, certainly after the advance was visible
-  }, seconds(60)));
+  ASSERT_TRUE(etl::test::wait_until(
+      [&] {
+        const auto w = watermark();
+        return w &&
+               *w > first_wm + 1500;  // one more cycle, certainly after the advance was visible
+      },
+      seconds(60)));
 
   const auto t = std::chrono::steady_clock::now();
   EXPECT_EQ(follow->stop(seconds(30)), 0) << follow->err();

@@ -33,8 +33,9 @@ uint64_t total(const pipeline::FetchResult& r, uint64_t pipeline::ShipNodeSummar
 
 // "" when every order the simulator serves for days [first, last] (all ship-node types) is in the
 // topic exactly once, byte for byte, from this run; else the first differences.
-std::string exactly_once_in_kafka(const walmart::sim::Simulator& sim, const config::Config& cfg, const std::string& topic,
-                                  const pipeline::FetchResult& result, int64_t first_day, int64_t last_day) {
+std::string exactly_once_in_kafka(const walmart::sim::Simulator& sim, const config::Config& cfg,
+                                  const std::string& topic, const pipeline::FetchResult& result,
+                                  int64_t first_day, int64_t last_day) {
   const auto expected = dump_range(sim, first_day, last_day + kDayMs - 1, kAllTypes);
   const auto got = read_topic(cfg.kafka, topic, expected.size(), std::chrono::seconds(60));
   return compare_exactly_once(got, expected, result.run_id);
@@ -45,9 +46,9 @@ TEST(FetchExact, ThreeDaysAllTypesWithPaginationAndSplitsExactlyOnce) {
   const std::string topic = random_name("orders");
   auto broker = start_broker(topic, 16);
   auto cfg = fetch_config(*sim, broker.get(), topic);
-  cfg.fetch.limit = 50;                    // windows of 51..150 orders need several pages
+  cfg.fetch.limit = 50;  // windows of 51..150 orders need several pages
   cfg.fetch.window = std::chrono::minutes(360);
-  cfg.fetch.max_orders_per_query = 150;    // fuller windows must be split
+  cfg.fetch.max_orders_per_query = 150;  // fuller windows must be split
   const int64_t first = day_start(today_noon_ms()) - 3 * kDayMs;
   const int64_t last = day_start(today_noon_ms()) - kDayMs;
 

@@ -46,9 +46,11 @@ struct BackgroundFetch {
   BackgroundFetch(const config::Config& cfg, pipeline::FetchRequest request,
                   const walmart::sim::Simulator& sim) {
     const uint64_t before = sim.request_count();
-    result = std::async(std::launch::async, [&cfg, request] { return pipeline::run_fetch(cfg, request); });
+    result = std::async(std::launch::async,
+                        [&cfg, request] { return pipeline::run_fetch(cfg, request); });
     // The token request, then the topic check, then the first orders request.
-    EXPECT_TRUE(etl::test::wait_until([&] { return sim.request_count() >= before + 2; }, seconds(30)));
+    EXPECT_TRUE(
+        etl::test::wait_until([&] { return sim.request_count() >= before + 2; }, seconds(30)));
   }
 };
 
@@ -67,7 +69,8 @@ TEST(FetchKafka, BrokerDownForAWhileLosesNothing) {
   broker->set_broker_down();
   const uint64_t at_down = sim->request_count();
   // Orders keep being fetched (and queued by the producer) while the broker is away.
-  ASSERT_TRUE(etl::test::wait_until([&] { return sim->request_count() >= at_down + 15; }, seconds(30)));
+  ASSERT_TRUE(
+      etl::test::wait_until([&] { return sim->request_count() >= at_down + 15; }, seconds(30)));
   broker->set_broker_up();
   const auto result = fetch.result.get();
   SCOPED_TRACE(result.describe());
@@ -130,7 +133,8 @@ std::map<std::string, DumpOrder> modified_since(walmart::sim::Simulator& sim, in
   for (auto& [id, o] : all) {
     const auto index = sim.model().index_of_purchase_order_id(std::stoull(id));
     if (!index) throw std::runtime_error("dump order not from the model: " + id);
-    if (sim.model().skeleton(*index).last_modified_ms(now) >= from_ms) out.emplace(id, std::move(o));
+    if (sim.model().skeleton(*index).last_modified_ms(now) >= from_ms)
+      out.emplace(id, std::move(o));
   }
   return out;
 }
@@ -175,7 +179,8 @@ TEST_F(FetchSinceLast, FirstRunNeedsStartThenOnlyModifiedOrdersWithTheirNewStatu
   const auto expected_second = modified_since(*sim, wm - 60'000);
   size_t changed = 0;
   for (const auto& [id, o] : expected_second) {
-    if (sim->model().skeleton(*sim->model().index_of_purchase_order_id(std::stoull(id)))
+    if (sim->model()
+            .skeleton(*sim->model().index_of_purchase_order_id(std::stoull(id)))
             .last_modified_ms(sim->clock().sim_now_ms()) > t0) {
       ++changed;
     }
@@ -211,7 +216,8 @@ TEST_F(FetchSinceLast, ApiDownGivesAClearErrorInTimeAndKeepsTheWatermark) {
   } catch (const EtlError& e) {
     EXPECT_TRUE(e.error().retriable());
     EXPECT_NE(std::string(e.what()).find(sim->base_url()), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("gave up after 4 attempts"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("gave up after 4 attempts"), std::string::npos)
+        << e.what();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t, seconds(10));
   EXPECT_EQ(watermark("SellerFulfilled"), wm);
@@ -220,8 +226,8 @@ TEST_F(FetchSinceLast, ApiDownGivesAClearErrorInTimeAndKeepsTheWatermark) {
 TEST_F(FetchSinceLast, OrdersEndpointFailingStopsTheRunAndKeepsTheWatermark) {
   auto options = sim_options(500, 3);
   options.now_ms = etl::now_epoch_ms();
-  options.faults.fail_rate = 1.0;          // every orders call answers 5xx
-  options.faults.token_endpoint = false;   // tokens still work
+  options.faults.fail_rate = 1.0;         // every orders call answers 5xx
+  options.faults.token_endpoint = false;  // tokens still work
   auto sim = start_simulator(options);
   const std::string topic = random_name("orders");
   auto broker = start_broker(topic, 4);
@@ -283,7 +289,8 @@ TEST_F(FetchSinceLast, FollowSurvivesKafkaAndApiOutagesWithoutMovingTheWatermark
   EXPECT_FALSE(cycles[2].complete());  // API away
   ASSERT_TRUE(cycles[2].error);
   EXPECT_TRUE(cycles[2].error->retriable());
-  EXPECT_TRUE(cycles[3].complete()) << (cycles[3].result ? cycles[3].result->describe() : cycles[3].error->describe());
+  EXPECT_TRUE(cycles[3].complete())
+      << (cycles[3].result ? cycles[3].result->describe() : cycles[3].error->describe());
   ASSERT_TRUE(watermarks[0]);
   EXPECT_EQ(watermarks[1], watermarks[0]) << "a cycle without Kafka moved the watermark";
   EXPECT_EQ(watermarks[2], watermarks[0]) << "a cycle without the API moved the watermark";
@@ -301,7 +308,8 @@ TEST(FetchApi, RefusedCredentialsNameTheAccountAndBaseUrl) {
     EXPECT_FALSE(e.error().retriable());
     EXPECT_EQ(e.error().code, 401);
     const std::string what = e.what();
-    EXPECT_NE(what.find("credentials of Walmart account 'main' were refused"), std::string::npos) << what;
+    EXPECT_NE(what.find("credentials of Walmart account 'main' were refused"), std::string::npos)
+        << what;
     EXPECT_NE(what.find(sim->base_url()), std::string::npos) << what;
     EXPECT_EQ(what.find("wrong"), std::string::npos) << "the secret leaked: " << what;
   }

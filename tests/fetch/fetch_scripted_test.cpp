@@ -67,7 +67,8 @@ class FetchScripted : public ::testing::Test {
 
   std::set<std::string> keys_in_kafka(size_t expected) const {
     std::set<std::string> keys;
-    for (const auto& m : read_topic(config().kafka, topic_, expected, seconds(30))) keys.insert(m.key);
+    for (const auto& m : read_topic(config().kafka, topic_, expected, seconds(30)))
+      keys.insert(m.key);
     return keys;
   }
 
@@ -87,7 +88,8 @@ class FetchScripted : public ::testing::Test {
 TEST_F(FetchScripted, AnOrderShiftedPastAPageBoundaryIsReadByReadingTheWindowAgain) {
   api_.set_orders(orders(350));
   // While the second page is asked for, the 11th order is modified (it leaves this window): every
-  // later order moves up one place, and the 101st (id 1100) slips onto the first page, already read.
+  // later order moves up one place, and the 101st (id 1100) slips onto the first page, already
+  // read.
   bool changed = false;
   api_.on_cursor_page([&](size_t offset, std::vector<ScriptedOrder>& list) {
     if (offset == 100 && !changed) {

@@ -83,7 +83,8 @@ std::map<std::string, DumpOrder> dump_orders(const walmart::sim::Simulator& sim)
   for (std::string line; std::getline(lines, line);) {
     if (line.empty()) continue;
     simdjson::dom::element doc;
-    if (parser.parse(line).get(doc)) throw std::runtime_error("bad dump line: " + line.substr(0, 80));
+    if (parser.parse(line).get(doc))
+      throw std::runtime_error("bad dump line: " + line.substr(0, 80));
     DumpOrder o;
     o.json = line;
     std::string_view type;
@@ -151,7 +152,8 @@ std::optional<SplitValue> split_request_time(const std::string& value) {
   const size_t tail = kField.size() + 19 + 2;
   if (value.size() < tail + 1) return std::nullopt;
   const size_t at = value.size() - tail;
-  if (value.compare(at, kField.size(), kField) != 0 || value.compare(value.size() - 2, 2, "\"}") != 0) {
+  if (value.compare(at, kField.size(), kField) != 0 ||
+      value.compare(value.size() - 2, 2, "\"}") != 0) {
     return std::nullopt;
   }
   SplitValue s;

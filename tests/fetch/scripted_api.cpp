@@ -61,8 +61,8 @@ struct ScriptedApi::Impl {
     std::string body = R"({"list":{"meta":{"totalCount":)" + std::to_string(orders.size()) +
                        R"(,"limit":)" + std::to_string(limit);
     if (end < orders.size()) {
-      body += R"(,"nextCursor":"?limit=)" + std::to_string(limit) + "&offset=" +
-              std::to_string(end) + R"(&shipNodeType=SellerFulfilled")";
+      body += R"(,"nextCursor":"?limit=)" + std::to_string(limit) +
+              "&offset=" + std::to_string(end) + R"(&shipNodeType=SellerFulfilled")";
     }
     body += R"(},"elements":{"order":[)";
     for (size_t i = offset; i < end; ++i) {

@@ -39,7 +39,7 @@ class ScriptedApi {
   // Called before a cursor page is served, with the page's offset and the live list (which it
   // may change: the page is then cut from the changed list).
   void on_cursor_page(std::function<void(size_t offset, std::vector<ScriptedOrder>& orders)> hook);
-  [[nodiscard]] size_t first_pages() const;   // GET /v3/orders without a cursor, SellerFulfilled
+  [[nodiscard]] size_t first_pages() const;  // GET /v3/orders without a cursor, SellerFulfilled
   [[nodiscard]] size_t cursor_pages() const;
 
  private:

@@ -37,9 +37,9 @@ constexpr int kAssignedTooEarly = 4;
     ConsumerOptions options;
     options.client.group_id = random_topic("g");
     options.rebalance.on_assigned = [&](TopicPartitions&) { assigned = true; };
-    Consumer consumer(config_for(broker, {{"session.timeout.ms", "6000"},
-                                          {"heartbeat.interval.ms", "500"}}),
-                      options);
+    Consumer consumer(
+        config_for(broker, {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}}),
+        options);
     consumer.subscribe({topic});
     // JoinGroup answered = the rebalance protocol is known.
     const bool joined = wait_until(

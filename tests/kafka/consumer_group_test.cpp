@@ -178,7 +178,8 @@ TEST(ConsumerGroup, APausedPartitionIsFetchedAgainAfterItWasReassigned) {
   };
   Consumer a(group_cfg, a_opts);
   a.subscribe({topic});
-  ASSERT_TRUE(wait_until(30s, [&] { return owned_a.size() == 2; }, [&] { (void)a.poll(100ms); }));
+  ASSERT_TRUE(wait_until(
+      30s, [&] { return owned_a.size() == 2; }, [&] { (void)a.poll(100ms); }));
   a.pause({{topic, 0}, {topic, 1}});  // backlog: the owner stops fetching
 
   // A second member joins and takes one partition; then it leaves and gives it back.
@@ -201,7 +202,8 @@ TEST(ConsumerGroup, APausedPartitionIsFetchedAgainAfterItWasReassigned) {
     ASSERT_FALSE(b.close().has_value());
   }
   const int32_t moved = *owned_b.begin();
-  ASSERT_TRUE(wait_until(60s, [&] { return owned_a.size() == 2; }, [&] { (void)a.poll(100ms); }))
+  ASSERT_TRUE(wait_until(
+      60s, [&] { return owned_a.size() == 2; }, [&] { (void)a.poll(100ms); }))
       << "partition " << moved << " never came back";
 
   // The partition that went away and came back was never resumed by its owner: it must be fetched.

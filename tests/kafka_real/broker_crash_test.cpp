@@ -78,9 +78,9 @@ TEST(RealKafkaBrokerCrash, SigkillOfTheBrokerDuringStreamLosesAndDoublesNothing)
   // The first day is in Kafka; the stream writes it in small batches.
   auto day1 = w->run(fetch_range("2024-04-29", "2024-04-29"), with_partitions(3), 120s);
   ASSERT_EQ(day1.exit_code, 0) << e2e::describe(day1);
-  auto stream = w->start("stream", {"stream"},
-                         {{"WALMART_ETL_STREAM__BATCH_SIZE", "20"},
-                          {"WALMART_ETL_STREAM__BATCH_INTERVAL_MS", "50"}});
+  auto stream = w->start(
+      "stream", {"stream"},
+      {{"WALMART_ETL_STREAM__BATCH_SIZE", "20"}, {"WALMART_ETL_STREAM__BATCH_INTERVAL_MS", "50"}});
   ASSERT_TRUE(e2e::eventually([&] { return e2e::query_count(w->db(), orders) > 0; }, 90s))
       << stream->describe();
   broker.kill9();

@@ -36,9 +36,7 @@ void expect_exact_flow(const std::map<std::string, std::string>& env) {
   EXPECT_EQ(check_mysql_exact(*w, expected), "");
 }
 
-TEST(RealKafkaFlow, EveryServedOrderReachesMysqlExactlyOnceOverPlaintext) {
-  expect_exact_flow({});
-}
+TEST(RealKafkaFlow, EveryServedOrderReachesMysqlExactlyOnceOverPlaintext) { expect_exact_flow({}); }
 
 TEST(RealKafkaFlow, EveryServedOrderReachesMysqlExactlyOnceOverSaslSsl) {
   const KafkaEndpoints& k = shared_kafka();
@@ -64,7 +62,8 @@ void expect_clear_failure(const std::map<std::string, std::string>& env,
   const auto data = sim_data(1, 20, 3);
   auto w = real_world(shared_kafka().bootstrap, data);
   for (const std::vector<std::string>& args :
-       {fetch_range("2024-05-01", "2024-05-02"), std::vector<std::string>{"stream", "--until-idle"}}) {
+       {fetch_range("2024-05-01", "2024-05-02"),
+        std::vector<std::string>{"stream", "--until-idle"}}) {
     const auto started = std::chrono::steady_clock::now();
     auto r = w->run(args, with_partitions(2, env), 120s);
     const auto took = std::chrono::steady_clock::now() - started;
@@ -73,7 +72,8 @@ void expect_clear_failure(const std::map<std::string, std::string>& env,
     const auto verdict = verdict_lines(r.err);
     ASSERT_EQ(verdict.size(), 1u) << args[0] << ": " << e2e::describe(r);
     EXPECT_NE(verdict[0].find(reason), std::string::npos)
-        << args[0] << " verdict: " << verdict[0] << "\n" << e2e::describe(r);
+        << args[0] << " verdict: " << verdict[0] << "\n"
+        << e2e::describe(r);
   }
   EXPECT_THROW(topic_description(w->bootstrap, w->topic), std::runtime_error)
       << "nothing may reach the broker";
@@ -96,7 +96,9 @@ TEST(RealKafkaFlow, ScramWithThisLibrdkafkaAgainstKafka4FailsWithOneClearLine) {
   const KafkaEndpoints& k = shared_kafka();
   auto env = sasl_ssl_env(k, k.ca_file, k.password);
   env["WALMART_ETL_KAFKA__PROPERTIES__SASL_MECHANISMS"] = "SCRAM-SHA-512";
-  expect_clear_failure(env, "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
+  expect_clear_failure(env,
+                       "Authentication failed during authentication due to invalid credentials "
+                       "with SASL mechanism SCRAM-SHA-512");
 }
 
 }  // namespace

@@ -38,8 +38,9 @@ using KafkaPtr = kafka::KafkaHandlePtr;
 KafkaPtr probe_client(const std::string& bootstrap) {
   ConfPtr conf(rd_kafka_conf_new());
   std::array<char, 512> err{};
-  for (const auto& [k, v] : std::map<std::string, std::string>{
-           {"bootstrap.servers", bootstrap}, {"log_level", "3"}, {"log.connection.close", "false"}}) {
+  for (const auto& [k, v] : std::map<std::string, std::string>{{"bootstrap.servers", bootstrap},
+                                                               {"log_level", "3"},
+                                                               {"log.connection.close", "false"}}) {
     if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err.data(), err.size()) !=
         RD_KAFKA_CONF_OK)
       throw std::runtime_error("kafka probe: " + k + ": " + err.data());
@@ -69,7 +70,9 @@ void expect_one_success(size_t n, rd_kafka_resp_err_t err, const char* reason,
                         const std::string& what) {
   if (n != 1 || err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw std::runtime_error(what + ": " +
-                             (n != 1 ? std::string("no result") : reason != nullptr ? reason : ""));
+                             (n != 1              ? std::string("no result")
+                              : reason != nullptr ? reason
+                                                  : ""));
   }
 }
 
@@ -101,7 +104,8 @@ const KafkaEndpoints& shared_kafka() {
     KafkaEndpoints e;
     e.bootstrap = env_or("ETL_TEST_KAFKA_BOOTSTRAP", "127.0.0.1:39092");
     e.sasl_bootstrap = env_or("ETL_TEST_KAFKA_SASL_BOOTSTRAP", "localhost:39093");
-    e.ca_file = env_or("ETL_TEST_KAFKA_CA", std::string(ETL_SOURCE_DIR) + "/.local/kafka/tls/ca.pem");
+    e.ca_file =
+        env_or("ETL_TEST_KAFKA_CA", std::string(ETL_SOURCE_DIR) + "/.local/kafka/tls/ca.pem");
     e.user = env_or("ETL_TEST_KAFKA_SASL_USER", "etl");
     e.password = env_or("ETL_TEST_KAFKA_SASL_PASSWORD", "etl-secret");
     return e;
@@ -153,7 +157,8 @@ PrivateBroker::~PrivateBroker() {
     std::fprintf(stderr, "private broker: %s\n", e.what());
   }
   if (::testing::Test::HasFailure()) {
-    std::fprintf(stderr, "private broker: keeping %s (its log is kafka/kafka.log)\n", root_.c_str());
+    std::fprintf(stderr, "private broker: keeping %s (its log is kafka/kafka.log)\n",
+                 root_.c_str());
   } else {
     std::error_code ec;
     std::filesystem::remove_all(root_, ec);
@@ -194,14 +199,15 @@ TopicDescription topic_description(const std::string& bootstrap, const std::stri
     out.replication_factor = out.partitions > 0 ? md->topics[0].partitions[0].replica_cnt : 0;
   }
   QueuePtr q(rd_kafka_queue_new(rk.get()));
-  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+  rd_kafka_ConfigResource_t* res =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   rd_kafka_DescribeConfigs(rk.get(), &res, 1, nullptr, q.get());
   rd_kafka_ConfigResource_destroy(res);
   const EventPtr ev =
       admin_result(q.get(), RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT, timeout, "describe " + topic);
   size_t n = 0;
-  const rd_kafka_ConfigResource_t** rs =
-      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+  const rd_kafka_ConfigResource_t** rs = rd_kafka_DescribeConfigs_result_resources(
+      rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
   expect_one_success(n, n == 1 ? rd_kafka_ConfigResource_error(rs[0]) : RD_KAFKA_RESP_ERR_NO_ERROR,
                      n == 1 ? rd_kafka_ConfigResource_error_string(rs[0]) : nullptr,
                      "describe configs of " + topic);

@@ -7,8 +7,8 @@
 namespace etl::kafka_real {
 
 std::vector<std::string> sim_data(int days, int per_day, int seed) {
-  return {"--now",  e2e::kFixedNow,          "--time-scale",          "0",
-          "--days", std::to_string(days),    "--orders-per-day",      std::to_string(per_day),
+  return {"--now",  e2e::kFixedNow,       "--time-scale",     "0",
+          "--days", std::to_string(days), "--orders-per-day", std::to_string(per_day),
           "--seed", std::to_string(seed)};
 }
 
@@ -52,8 +52,7 @@ int64_t messages_in(const std::string& bootstrap, const std::string& topic) {
 
 std::string check_mysql_exact(const e2e::World& w, const e2e::OrderFactsById& expected) {
   std::string out = e2e::compare_facts(expected, e2e::facts_from_mysql(w.db()));
-  const int64_t dead =
-      e2e::query_count(w.db(), "SELECT COUNT(*) FROM walmart_order_dead_letter");
+  const int64_t dead = e2e::query_count(w.db(), "SELECT COUNT(*) FROM walmart_order_dead_letter");
   if (dead != 0) out += std::to_string(dead) + " dead letters\n";
   std::map<int32_t, int64_t> ends;
   for (const auto& [p, lh] : watermarks(w.bootstrap, w.topic)) ends[p] = lh.second;

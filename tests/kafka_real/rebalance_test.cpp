@@ -36,12 +36,13 @@ TEST(RealKafkaRebalance, TwoStreamsOneRestartedRepeatedlyWhileOrdersArriveEndExa
       {"WALMART_ETL_STREAM__BATCH_SIZE", "50"}, {"WALMART_ETL_STREAM__BATCH_INTERVAL_MS", "100"}};
 
   auto steady = w->start("stream-steady", {"stream"}, small_batches);
-  auto fetch = w->start("fetch", fetch_range(),
-                        {{"WALMART_ETL_FETCH__REQUESTS_PER_MINUTE", "60"},
-                         {"WALMART_ETL_FETCH__CONCURRENCY", "1"}});
+  auto fetch = w->start(
+      "fetch", fetch_range(),
+      {{"WALMART_ETL_FETCH__REQUESTS_PER_MINUTE", "60"}, {"WALMART_ETL_FETCH__CONCURRENCY", "1"}});
   const std::string orders = "SELECT COUNT(*) FROM walmart_order_raw";
   for (int round = 0; round < 4; ++round) {
-    auto restarted = w->start("stream-restarted-" + std::to_string(round), {"stream"}, small_batches);
+    auto restarted =
+        w->start("stream-restarted-" + std::to_string(round), {"stream"}, small_batches);
     const int64_t before = e2e::query_count(w->db(), orders);
     // Joined, given partitions, and writing alongside the steady one.
     ASSERT_TRUE(e2e::eventually(
@@ -53,7 +54,8 @@ TEST(RealKafkaRebalance, TwoStreamsOneRestartedRepeatedlyWhileOrdersArriveEndExa
         << restarted->describe() << steady->describe();
     std::this_thread::sleep_for(1s);
     ASSERT_TRUE(fetch->running()) << "orders stopped arriving before round " << round
-                                  << "; pace the fetch slower\n" << fetch->describe();
+                                  << "; pace the fetch slower\n"
+                                  << fetch->describe();
     if (round % 2 == 0) {
       EXPECT_EQ(restarted->kill9(), 128 + 9);
     } else {

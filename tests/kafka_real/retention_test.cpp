@@ -64,9 +64,9 @@ TEST(RealKafkaRetention, UnreadMessagesDeletedByRetentionAreReportedOnceWithTheE
   EXPECT_NE(all.find(expected_line), std::string::npos) << expected_line << "\n"
                                                         << e2e::describe(second);
   const std::regex reported("DATA LOST");
-  EXPECT_EQ(std::distance(std::sregex_iterator(all.begin(), all.end(), reported),
-                          std::sregex_iterator()),
-            1)
+  EXPECT_EQ(
+      std::distance(std::sregex_iterator(all.begin(), all.end(), reported), std::sregex_iterator()),
+      1)
       << e2e::describe(second);
   // Every message still stored was written; the lost ones were not; the offsets are at the end.
   EXPECT_EQ(e2e::query_count(w->db(), "SELECT COUNT(*) FROM walmart_order_raw"), high - lost);

@@ -68,9 +68,8 @@ TEST(RealKafkaTopic, AReplicationFactorAboveTheBrokerCountFailsClearlyAndCreates
   env["WALMART_ETL_KAFKA__REPLICATION_FACTOR"] = "3";  // the local cluster has one broker
   auto fetch = w->run(fetch_range("2024-05-01", "2024-05-02"), env, 120s);
   EXPECT_EQ(fetch.exit_code, 1) << e2e::describe(fetch);
-  const std::string last = fetch.err.substr(fetch.err.rfind("walmart-etl: ") == std::string::npos
-                                                ? 0
-                                                : fetch.err.rfind("walmart-etl: "));
+  const std::string last = fetch.err.substr(
+      fetch.err.rfind("walmart-etl: ") == std::string::npos ? 0 : fetch.err.rfind("walmart-etl: "));
   EXPECT_NE(last.find("cannot create kafka topic " + w->topic), std::string::npos)
       << e2e::describe(fetch);
   EXPECT_NE(last.find("INVALID_REPLICATION_FACTOR"), std::string::npos) << e2e::describe(fetch);

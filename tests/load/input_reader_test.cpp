@@ -1,6 +1,8 @@
 // InputReader: `load` inputs (files, FIFOs, stdin) read as they are split, in bounded memory.
 // Real files and pipes in a temp dir; each case checks the records against splitting the whole
 // content at once.
+#include "pipeline/input_reader.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -16,7 +18,6 @@
 
 #include "common/error.hpp"
 #include "load/split_check.hpp"
-#include "pipeline/input_reader.hpp"
 #include "pipeline/input_records.hpp"
 #include "support/test_env.hpp"
 
@@ -57,7 +58,8 @@ class InputReaderTest : public ::testing::Test {
 std::string ndjson_of_size(size_t size) {
   std::string text;
   for (int i = 0; text.size() + 64 < size; ++i) {
-    text += "{\"purchaseOrderId\":\"" + std::to_string(i) + "\",\"x\":\"" + std::string(i % 50, 'y') + "\"}\n";
+    text += "{\"purchaseOrderId\":\"" + std::to_string(i) + "\",\"x\":\"" +
+            std::string(i % 50, 'y') + "\"}\n";
   }
   text += std::string(size - text.size() - 1, ' ') + "\n";
   return text;
@@ -108,7 +110,8 @@ TEST_F(InputReaderTest, ThePaddingAfterTheWindowIsReadableZeros) {
     const std::string_view w = reader.window();
     EXPECT_EQ(reader.window_offset(), offset);
     EXPECT_EQ(w, std::string_view(text).substr(offset, w.size()));
-    for (size_t i = 0; i < simdjson::SIMDJSON_PADDING; ++i) ASSERT_EQ(w.data()[w.size() + i], '\0') << i;
+    for (size_t i = 0; i < simdjson::SIMDJSON_PADDING; ++i)
+      ASSERT_EQ(w.data()[w.size() + i], '\0') << i;
     offset += w.size();
   } while (reader.advance(offset));
   EXPECT_EQ(offset, text.size());

@@ -1,8 +1,9 @@
 // RecordSplitter: layout detection and record boundaries of `load` inputs (no I/O). Every case is
 // split twice more, from an InputSource revealing the input a few bytes at a time: the records must
 // be the same whatever the reading.
-#include <gtest/gtest.h>
+#include "pipeline/input_records.hpp"
 
+#include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <cstring>
@@ -11,7 +12,6 @@
 
 #include "load/split_check.hpp"
 #include "support/background_process.hpp"
-#include "pipeline/input_records.hpp"
 
 using etl::pipeline::InputLayout;
 using etl::pipeline::InputRecord;
@@ -44,7 +44,8 @@ Split drain(RecordSplitter& s) {
     out.problems.push_back(r.problem.value_or(""));
     out.offsets.push_back(r.offset);
   }
-  out.layout = s.layout();  // once read to the end: the layout may settle late (see kLayoutProbeBytes)
+  out.layout =
+      s.layout();  // once read to the end: the layout may settle late (see kLayoutProbeBytes)
   out.position = s.position();
   out.pages = s.api_pages();
   return out;
@@ -65,7 +66,8 @@ Split split(const std::string& text) {
     EXPECT_FALSE(source.misuse());
   }
   // The same checks, as the fuzz target runs them, with a tiny layout probe too.
-  for (size_t probe : {size_t{3}, kLayoutProbeBytes}) EXPECT_EQ(find_split_violation(text, 2, probe), "") << probe;
+  for (size_t probe : {size_t{3}, kLayoutProbeBytes})
+    EXPECT_EQ(find_split_violation(text, 2, probe), "") << probe;
   return out;
 }
 
@@ -118,7 +120,8 @@ TEST(RecordSplitter, AnApiPageYieldsItsOrders) {
       "{\"list\": {\"meta\": {\"totalCount\": 2},\n \"elements\": {\"order\": [\n"
       "{\"purchaseOrderId\": \"1\"},\n{\"purchaseOrderId\": \"2\", \"list\": [1]}\n]}}}\n");
   EXPECT_TRUE(s.pages);
-  EXPECT_EQ(s.bytes, (V{"{\"purchaseOrderId\": \"1\"}", "{\"purchaseOrderId\": \"2\", \"list\": [1]}"}));
+  EXPECT_EQ(s.bytes,
+            (V{"{\"purchaseOrderId\": \"1\"}", "{\"purchaseOrderId\": \"2\", \"list\": [1]}"}));
   EXPECT_EQ(s.lines, (L{3, 4}));
 }
 
@@ -196,7 +199,8 @@ TEST(RecordSplitter, ALongFirstLineArrayIsSplitBeforeTheLayoutIsKnown) {
 TEST(RecordSplitter, AHugeTopLevelArrayIsNeverHeldWhole) {
   // 20,000 elements on one line (about 500 KB): the splitter holds about one element at a time.
   std::string text = "[";
-  for (int i = 0; i < 20000; ++i) text += (i ? "," : "") + std::string("{\"purchaseOrderId\":\"") + std::to_string(i) + "\"}";
+  for (int i = 0; i < 20000; ++i)
+    text += (i ? "," : "") + std::string("{\"purchaseOrderId\":\"") + std::to_string(i) + "\"}";
   text += "]";
   ChunkedSource source(text, 256);
   RecordSplitter s(source, 1024);
@@ -221,7 +225,10 @@ TEST(RecordSplitter, NdjsonIsReadLineByLine) {
 
 TEST(RecordSplitter, AMalformedPageSplitsTheSameWhereverTheReadingStops) {
   // simdjson may look a few bytes past a page; on a malformed page its answer depends on them.
-  const std::string text = R"({"list":{"elements":{"order":[)" "\n\n\n" R"(]\"\]\] "list",)" "\n"
+  const std::string text = R"({"list":{"elements":{"order":[)"
+                           "\n\n\n"
+                           R"(]\"\]\] "list",)"
+                           "\n"
                            R"({"list":{"elements":{"order":[["x\"y"]}}}{"p":"1"}"x\"y"]"])";
   const Split whole = split(text);  // compares with the chunked reads
   ASSERT_FALSE(whole.bytes.empty());
@@ -259,7 +266,8 @@ TEST(RecordSplitter, FuzzCorporaKeepTheSplitInvariants) {
     };
     check(text, "whole");
     const size_t step = std::max<size_t>(1, text.size() / 40);
-    for (size_t n = 0; n < text.size(); n += step) check(text.substr(0, n), "prefix " + std::to_string(n));
+    for (size_t n = 0; n < text.size(); n += step)
+      check(text.substr(0, n), "prefix " + std::to_string(n));
     for (size_t i = 0; i < text.size(); i += step) {
       std::string flipped = text;
       flipped[i] = flipped[i] == '"' ? '[' : flipped[i] == '\n' ? '"' : '\n';

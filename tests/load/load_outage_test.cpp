@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "mysql/connection.hpp"
@@ -47,8 +47,9 @@ class PrivateMariaDb {
     std::filesystem::remove_all(dir_);
   }
   bool run(const std::string& verb) {
-    const std::string cmd = "ETL_MARIADB_DIR=" + dir_ + " ETL_MARIADB_PORT=" + std::to_string(port_) + " " +
-                            ETL_SOURCE_DIR + "/scripts/mariadb-local.sh " + verb + " >> " + dir_ + "/script.log 2>&1";
+    const std::string cmd =
+        "ETL_MARIADB_DIR=" + dir_ + " ETL_MARIADB_PORT=" + std::to_string(port_) + " " +
+        ETL_SOURCE_DIR + "/scripts/mariadb-local.sh " + verb + " >> " + dir_ + "/script.log 2>&1";
     return std::system(cmd.c_str()) == 0;
   }
   [[nodiscard]] config::MysqlConfig config(const std::string& database) const {
@@ -99,21 +100,27 @@ TEST(LoadOutage, MariaDbStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWri
   env["WALMART_ETL_STREAM__RETRY_BACKOFF_MAX_MS"] = "500";
 
   etl::test::ProcessResult result;
-  std::thread loader([&] { result = etl::test::run_binary({"load", "--batch-rows", "1000", file}, env, std::chrono::seconds(180)); });
+  std::thread loader([&] {
+    result = etl::test::run_binary({"load", "--batch-rows", "1000", file}, env,
+                                   std::chrono::seconds(180));
+  });
   {
     auto watcher = mysql::Connection::open(cfg);
     const bool started = etl::test::wait_until(
-        [&] { return std::stoi(scalar(watcher, "SELECT COUNT(*) FROM walmart_order_raw")) > 0; }, std::chrono::seconds(60));
+        [&] { return std::stoi(scalar(watcher, "SELECT COUNT(*) FROM walmart_order_raw")) > 0; },
+        std::chrono::seconds(60));
     EXPECT_TRUE(started) << "the load never committed a batch";
   }
   ASSERT_TRUE(server.run("stop")) << server.log();
   loader.join();
 
-  std::cerr << "load's stdout:\n" << result.out << "load's stderr (last 2000 bytes):\n"
+  std::cerr << "load's stdout:\n"
+            << result.out << "load's stderr (last 2000 bytes):\n"
             << result.err.substr(result.err.size() > 2000 ? result.err.size() - 2000 : 0) << "\n";
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
-  EXPECT_NE(result.err.find("MySQL write failed after 3 attempt(s), nothing of this batch was committed"),
-            std::string::npos)
+  EXPECT_NE(
+      result.err.find("MySQL write failed after 3 attempt(s), nothing of this batch was committed"),
+      std::string::npos)
       << result.err;
   EXPECT_NE(result.err.find("load incomplete:"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("re-running the same load is safe"), std::string::npos) << result.err;
@@ -124,23 +131,33 @@ TEST(LoadOutage, MariaDbStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWri
   EXPECT_GT(committed, 0);
   EXPECT_LT(committed, kOrders) << "the server was stopped too late to test anything";
   // Committed orders are a prefix of the file (batches commit in order)...
-  EXPECT_EQ(scalar(c, "SELECT MAX(purchaseOrderId) - MIN(purchaseOrderId) + 1 FROM walmart_order_raw"),
-            std::to_string(committed));
+  EXPECT_EQ(
+      scalar(c, "SELECT MAX(purchaseOrderId) - MIN(purchaseOrderId) + 1 FROM walmart_order_raw"),
+      std::to_string(committed));
   EXPECT_EQ(scalar(c, "SELECT MIN(purchaseOrderId) FROM walmart_order_raw"), std::to_string(kBase));
   // ...and each one is whole: all its lines and charges, and nothing of any other order.
   const std::string b = std::to_string(kBase);
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_raw r WHERE (SELECT COUNT(*) FROM walmart_order o WHERE "
-                      "o.purchaseOrderId = r.purchaseOrderId) <> 1 + MOD(r.purchaseOrderId - " + b + ", 3)"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(*) FROM walmart_order_raw r WHERE (SELECT COUNT(*) FROM "
+                   "walmart_order o WHERE "
+                   "o.purchaseOrderId = r.purchaseOrderId) <> 1 + MOD(r.purchaseOrderId - " +
+                       b + ", 3)"),
             "0");
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_raw r WHERE (SELECT COUNT(*) FROM walmart_order_charge o "
-                      "WHERE o.purchaseOrderId = r.purchaseOrderId) <> 1 + MOD(r.purchaseOrderId - " + b +
-                      ", 3) + IF(MOD(r.purchaseOrderId - " + b + ", 3) >= 1, 1, 0)"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(*) FROM walmart_order_raw r WHERE (SELECT COUNT(*) FROM "
+                   "walmart_order_charge o "
+                   "WHERE o.purchaseOrderId = r.purchaseOrderId) <> 1 + MOD(r.purchaseOrderId - " +
+                       b + ", 3) + IF(MOD(r.purchaseOrderId - " + b + ", 3) >= 1, 1, 0)"),
             "0");
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order o LEFT JOIN walmart_order_raw r USING (purchaseOrderId) "
-                      "WHERE r.purchaseOrderId IS NULL"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(*) FROM walmart_order o LEFT JOIN walmart_order_raw r USING "
+                   "(purchaseOrderId) "
+                   "WHERE r.purchaseOrderId IS NULL"),
             "0");
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_charge o LEFT JOIN walmart_order_raw r USING (purchaseOrderId) "
-                      "WHERE r.purchaseOrderId IS NULL"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(*) FROM walmart_order_charge o LEFT JOIN walmart_order_raw r "
+                   "USING (purchaseOrderId) "
+                   "WHERE r.purchaseOrderId IS NULL"),
             "0");
 
   // The same load again completes it.

@@ -24,8 +24,12 @@ namespace etl::pipeline::test {
 // misuse() is set when the splitter asks to keep bytes outside the window.
 class ChunkedSource final : public InputSource {
  public:
-  ChunkedSource(std::string text, size_t chunk) : text_(std::move(text)), chunk_(chunk) { hold(0, 0); }
-  [[nodiscard]] std::string_view window() const noexcept override { return {buffer_.get(), length_}; }
+  ChunkedSource(std::string text, size_t chunk) : text_(std::move(text)), chunk_(chunk) {
+    hold(0, 0);
+  }
+  [[nodiscard]] std::string_view window() const noexcept override {
+    return {buffer_.get(), length_};
+  }
   [[nodiscard]] size_t window_offset() const noexcept override { return offset_; }
   bool advance(size_t keep_from) override {
     if (keep_from < offset_ || keep_from > offset_ + length_) {
@@ -84,7 +88,8 @@ inline SplitRecords drain_records(RecordSplitter& s) {
 
 // "" when everything above holds for `text` read whole and `chunk` bytes at a time with this
 // layout probe size; else what broke.
-inline std::string find_split_violation(const std::string& text, size_t chunk, size_t probe = kLayoutProbeBytes) {
+inline std::string find_split_violation(const std::string& text, size_t chunk,
+                                        size_t probe = kLayoutProbeBytes) {
   const simdjson::padded_string content(text);
   RecordSplitter whole_splitter(std::string_view(content.data(), content.size()), probe);
   const SplitRecords whole = drain_records(whole_splitter);
@@ -98,16 +103,19 @@ inline std::string find_split_violation(const std::string& text, size_t chunk, s
         std::string_view(text).substr(at, whole.bytes[i].size()) != whole.bytes[i]) {
       return "record " + std::to_string(i) + " is not the input's slice at its offset";
     }
-    newlines += static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
-                                               text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    newlines +=
+        static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
+                                       text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
     counted_to = at;
-    if (whole.lines[i] != newlines + 1) return "record " + std::to_string(i) + " has the wrong line";
+    if (whole.lines[i] != newlines + 1)
+      return "record " + std::to_string(i) + " has the wrong line";
   }
   ChunkedSource source(text, chunk);
   RecordSplitter chunked_splitter(source, probe);
   const SplitRecords chunked = drain_records(chunked_splitter);
   if (source.misuse()) return "the splitter asked to keep bytes outside the window";
-  if (!(chunked == whole)) return "reading " + std::to_string(chunk) + " byte(s) at a time gives other records";
+  if (!(chunked == whole))
+    return "reading " + std::to_string(chunk) + " byte(s) at a time gives other records";
   return "";
 }
 

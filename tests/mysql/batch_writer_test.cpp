@@ -1,5 +1,7 @@
 // BatchWriter against the real MariaDB (scripts/test.sh / scripts/mariadb-local.sh), on both write
 // paths: MariaDB bulk array binding and the portable multi-row statements MySQL 8 needs.
+#include "mysql/batch_writer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,7 +10,6 @@
 #include <thread>
 
 #include "common/error.hpp"
-#include "mysql/batch_writer.hpp"
 #include "mysql/schema.hpp"
 #include "mysql/sink_test_support.hpp"
 #include "support/test_env.hpp"
@@ -31,12 +32,16 @@ class BatchWriterTest : public ::testing::TestWithParam<WritePath> {
     o.backoff_max = std::chrono::milliseconds(50);
     return mysql::BatchWriter(db_.config(), std::move(o));
   }
-  std::vector<mysql::Row> table(const std::string& t) { return dump(*conn_, db_.config().database, t); }
+  std::vector<mysql::Row> table(const std::string& t) {
+    return dump(*conn_, db_.config().database, t);
+  }
   // Kills the newest other session on the test database (the writer's), from `killer`.
   void kill_writer_session(mysql::Connection& killer) {
-    const auto id = scalar(killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
-                                       killer.quote(db_.config().database) + " AND ID <> CONNECTION_ID() AND USER = " +
-                                       killer.quote(db_.config().user) + " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
+    const auto id = scalar(
+        killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
+                    killer.quote(db_.config().database) +
+                    " AND ID <> CONNECTION_ID() AND USER = " + killer.quote(db_.config().user) +
+                    " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
     killer.execute("KILL CONNECTION " + id);
   }
   std::string count(const std::string& t) { return scalar(*conn_, "SELECT COUNT(*) FROM " + t); }
@@ -65,9 +70,10 @@ TEST_P(BatchWriterTest, UsesTheRequestedPath) {
 TEST_P(BatchWriterTest, WritesLinesChargesRawAndCountsThem) {
   auto w = writer();
   mysql::WriteBatch b;
-  b.orders.push_back(to_write(order_json(101, {{1, "A", "1", {{"PRODUCT", "24.99"}, {"SHIPPING", "0"}}},
-                                               {2, "B", "2", {{"PRODUCT", "15.98"}}}}),
-                              "t.json:1"));
+  b.orders.push_back(
+      to_write(order_json(101, {{1, "A", "1", {{"PRODUCT", "24.99"}, {"SHIPPING", "0"}}},
+                                {2, "B", "2", {{"PRODUCT", "15.98"}}}}),
+               "t.json:1"));
   b.orders.push_back(to_write(order_json(102, {{7, "C"}}), "t.json:2"));
   const auto r = w.write(b);
   EXPECT_EQ(r.orders, 2u);
@@ -76,16 +82,17 @@ TEST_P(BatchWriterTest, WritesLinesChargesRawAndCountsThem) {
   EXPECT_EQ(r.retries, 0u);
 
   // The key, the lines and one column from each group; every column is compared in tests/load.
-  auto rows = conn_->query("SELECT purchaseOrderId, lineNumber, sku, quantity, chargeAmount, source_file, city, "
-                           "request_time, orderDate_formatted, load_time IS NOT NULL FROM walmart_order "
-                           "ORDER BY 1, 2");
+  auto rows = conn_->query(
+      "SELECT purchaseOrderId, lineNumber, sku, quantity, chargeAmount, source_file, city, "
+      "request_time, orderDate_formatted, load_time IS NOT NULL FROM walmart_order "
+      "ORDER BY 1, 2");
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0], R({"101", "1", "A", "1", "24.99", "test.json", "Bentonville", "2024-05-02 17:05:41",
-                        "2024-05-01 14:23:11", "1"}));
-  EXPECT_EQ(rows[1], R({"101", "2", "B", "2", "15.98", "test.json", "Bentonville", "2024-05-02 17:05:41",
-                        "2024-05-01 14:23:11", "1"}));
-  EXPECT_EQ(rows[2], R({"102", "7", "C", "1", "10.00", "test.json", "Bentonville", "2024-05-02 17:05:41",
-                        "2024-05-01 14:23:11", "1"}));
+  EXPECT_EQ(rows[0], R({"101", "1", "A", "1", "24.99", "test.json", "Bentonville",
+                        "2024-05-02 17:05:41", "2024-05-01 14:23:11", "1"}));
+  EXPECT_EQ(rows[1], R({"101", "2", "B", "2", "15.98", "test.json", "Bentonville",
+                        "2024-05-02 17:05:41", "2024-05-01 14:23:11", "1"}));
+  EXPECT_EQ(rows[2], R({"102", "7", "C", "1", "10.00", "test.json", "Bentonville",
+                        "2024-05-02 17:05:41", "2024-05-01 14:23:11", "1"}));
   EXPECT_EQ(table("walmart_order_charge"),
             (std::vector<mysql::Row>{
                 R({"101", "1", "1", "PRODUCT", "PRODUCT-name", "24.99", "USD", "Tax1", "0.50"}),
@@ -104,11 +111,13 @@ TEST_P(BatchWriterTest, WritesLinesChargesRawAndCountsThem) {
 TEST_P(BatchWriterTest, NewerVersionReplacesLinesChargesAndRaw) {
   auto w = writer();
   mysql::WriteBatch v1;
-  v1.orders.push_back(to_write(order_json(200, {{1, "A", "1", {{"PRODUCT", "1.00"}, {"SHIPPING", "2.00"}}},
-                                                {2, "B", "1", {{"PRODUCT", "3.00"}}},
-                                                {3, "C", "1", {{"PRODUCT", "4.00"}}}},
-                                          "Oldtown"),
-                               "v1"));
+  v1.orders.push_back(
+      to_write(order_json(200,
+                          {{1, "A", "1", {{"PRODUCT", "1.00"}, {"SHIPPING", "2.00"}}},
+                           {2, "B", "1", {{"PRODUCT", "3.00"}}},
+                           {3, "C", "1", {{"PRODUCT", "4.00"}}}},
+                          "Oldtown"),
+               "v1"));
   v1.orders.push_back(to_write(order_json(201, {{1, "X"}}), "other"));
   w.write(v1);
   ASSERT_EQ(count("walmart_order"), "4");
@@ -116,29 +125,34 @@ TEST_P(BatchWriterTest, NewerVersionReplacesLinesChargesAndRaw) {
 
   // Version 2: line 2 disappeared, line 1 lost its SHIPPING charge, line 3 changed, city changed.
   mysql::WriteBatch v2;
-  v2.orders.push_back(to_write(order_json(200, {{1, "A", "1", {{"PRODUCT", "1.00"}}},
-                                                {3, "C2", "5", {{"PRODUCT", "9.99"}, {"FEE", "0.10"}}}},
+  v2.orders.push_back(to_write(order_json(200,
+                                          {{1, "A", "1", {{"PRODUCT", "1.00"}}},
+                                           {3, "C2", "5", {{"PRODUCT", "9.99"}, {"FEE", "0.10"}}}},
                                           "Newtown", "2024-06-01 00:00:00"),
                                "v2"));
   const auto r = w.write(v2);
   EXPECT_EQ(r.rows, 2u);
   EXPECT_EQ(r.charges, 3u);
 
-  EXPECT_EQ(conn_->query("SELECT purchaseOrderId, lineNumber, sku, quantity, city, request_time FROM walmart_order "
-                         "ORDER BY 1, 2"),
-            (std::vector<mysql::Row>{R({"200", "1", "A", "1", "Newtown", "2024-06-01 00:00:00"}),
-                                     R({"200", "3", "C2", "5", "Newtown", "2024-06-01 00:00:00"}),
-                                     R({"201", "1", "X", "1", "Bentonville", "2024-05-02 17:05:41"})}));
-  EXPECT_EQ(conn_->query("SELECT purchaseOrderId, lineNumber, chargeSeq, chargeType, chargeAmount FROM "
-                         "walmart_order_charge ORDER BY 1, 2, 3"),
-            (std::vector<mysql::Row>{R({"200", "1", "1", "PRODUCT", "1.00"}),
-                                     R({"200", "3", "1", "PRODUCT", "9.99"}),
-                                     R({"200", "3", "2", "FEE", "0.10"}),
-                                     R({"201", "1", "1", "PRODUCT", "10.00"})}));
-  EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 200"),
-            std::string(v2.orders[0].order.raw_json));
-  EXPECT_EQ(scalar(*conn_, "SELECT request_time FROM walmart_order_raw_json WHERE purchaseOrderId = 200"),
-            "2024-06-01 00:00:00");
+  EXPECT_EQ(
+      conn_->query("SELECT purchaseOrderId, lineNumber, sku, quantity, city, request_time FROM "
+                   "walmart_order "
+                   "ORDER BY 1, 2"),
+      (std::vector<mysql::Row>{R({"200", "1", "A", "1", "Newtown", "2024-06-01 00:00:00"}),
+                               R({"200", "3", "C2", "5", "Newtown", "2024-06-01 00:00:00"}),
+                               R({"201", "1", "X", "1", "Bentonville", "2024-05-02 17:05:41"})}));
+  EXPECT_EQ(
+      conn_->query("SELECT purchaseOrderId, lineNumber, chargeSeq, chargeType, chargeAmount FROM "
+                   "walmart_order_charge ORDER BY 1, 2, 3"),
+      (std::vector<mysql::Row>{
+          R({"200", "1", "1", "PRODUCT", "1.00"}), R({"200", "3", "1", "PRODUCT", "9.99"}),
+          R({"200", "3", "2", "FEE", "0.10"}), R({"201", "1", "1", "PRODUCT", "10.00"})}));
+  EXPECT_EQ(
+      scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 200"),
+      std::string(v2.orders[0].order.raw_json));
+  EXPECT_EQ(
+      scalar(*conn_, "SELECT request_time FROM walmart_order_raw_json WHERE purchaseOrderId = 200"),
+      "2024-06-01 00:00:00");
 }
 
 TEST_P(BatchWriterTest, AVersionWithoutLinesRemovesTheOldLinesButKeepsRaw) {
@@ -153,8 +167,9 @@ TEST_P(BatchWriterTest, AVersionWithoutLinesRemovesTheOldLinesButKeepsRaw) {
   EXPECT_EQ(r.rows, 0u);
   EXPECT_EQ(count("walmart_order"), "0");
   EXPECT_EQ(count("walmart_order_charge"), "0");
-  EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 300"),
-            std::string(v2.orders[0].order.raw_json));
+  EXPECT_EQ(
+      scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 300"),
+      std::string(v2.orders[0].order.raw_json));
 }
 
 TEST_P(BatchWriterTest, OnlyTheLastVersionInABatchIsWritten) {
@@ -167,30 +182,35 @@ TEST_P(BatchWriterTest, OnlyTheLastVersionInABatchIsWritten) {
   EXPECT_EQ(r.superseded, 1u);
   EXPECT_EQ(r.orders, 2u);
   EXPECT_EQ(r.rows, 2u);
-  EXPECT_EQ(conn_->query("SELECT purchaseOrderId, lineNumber, sku FROM walmart_order ORDER BY 1, 2"),
-            (std::vector<mysql::Row>{R({"400", "1", "NEW"}), R({"401", "1", "OTHER"})}));
+  EXPECT_EQ(
+      conn_->query("SELECT purchaseOrderId, lineNumber, sku FROM walmart_order ORDER BY 1, 2"),
+      (std::vector<mysql::Row>{R({"400", "1", "NEW"}), R({"401", "1", "OTHER"})}));
 }
 
 TEST_P(BatchWriterTest, RewritingTheSameDataChangesOnlyLoadTime) {
   auto w = writer();
   auto make = [] {
     mysql::WriteBatch b;
-    b.orders.push_back(to_write(order_json(500, {{1, "A", "2", {{"PRODUCT", "5.55"}, {"FEE", "1"}}}, {2, "B"}}), "f:1"));
+    b.orders.push_back(to_write(
+        order_json(500, {{1, "A", "2", {{"PRODUCT", "5.55"}, {"FEE", "1"}}}, {2, "B"}}), "f:1"));
     b.orders.push_back(to_write(order_json(501, {{1, "C"}}), "f:2"));
     return b;
   };
   w.write(make());
-  const auto before = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw_json")};
+  const auto before = std::vector{table("walmart_order"), table("walmart_order_charge"),
+                                  table("walmart_order_raw_json")};
   for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw"}) {
     conn_->execute(std::string("UPDATE ") + t + " SET load_time = '2001-01-01 00:00:00'");
   }
   w.write(make());
-  const auto after = std::vector{table("walmart_order"), table("walmart_order_charge"), table("walmart_order_raw_json")};
+  const auto after = std::vector{table("walmart_order"), table("walmart_order_charge"),
+                                 table("walmart_order_raw_json")};
   EXPECT_EQ(before, after);
   for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw"}) {
     // load_time is "now" in UTC again (the session and the server clock agree within a minute).
     EXPECT_EQ(scalar(*conn_, std::string("SELECT COUNT(*) FROM ") + t +
-                                 " WHERE load_time < UTC_TIMESTAMP() - INTERVAL 1 MINUTE OR load_time > UTC_TIMESTAMP()"),
+                                 " WHERE load_time < UTC_TIMESTAMP() - INTERVAL 1 MINUTE OR "
+                                 "load_time > UTC_TIMESTAMP()"),
               "0")
         << t;
   }
@@ -214,12 +234,14 @@ TEST_P(BatchWriterTest, DeadLettersAreRecordedOnceAndOffsetsCommitWithTheRows) {
   r = w.write(b);  // a replay of the same dead letter
   EXPECT_TRUE(r.fenced.empty());
   EXPECT_EQ(table("walmart_order_dead_letter"),
-            (std::vector<mysql::Row>{{"walmart_order_raw/2/17", "0", "walmart_order_raw", "2", "17", "key-17",
-                                      std::nullopt, std::string("{not json\x01\xff", 12), "bad_record",
-                                      std::nullopt, "invalid JSON: missing quote",
-                                      "f4dc4504d854b60ebe75f4b29754c846fd6f9ba12d6086cd759cf55a6ed300a5"}}));
-  EXPECT_EQ(table("etl_kafka_offset"), (std::vector<mysql::Row>{R({"g1", "walmart_order_raw", "0", "5"}),
-                                                                R({"g1", "walmart_order_raw", "2", "25"})}));
+            (std::vector<mysql::Row>{
+                {"walmart_order_raw/2/17", "0", "walmart_order_raw", "2", "17", "key-17",
+                 std::nullopt, std::string("{not json\x01\xff", 12), "bad_record", std::nullopt,
+                 "invalid JSON: missing quote",
+                 "f4dc4504d854b60ebe75f4b29754c846fd6f9ba12d6086cd759cf55a6ed300a5"}}));
+  EXPECT_EQ(table("etl_kafka_offset"),
+            (std::vector<mysql::Row>{R({"g1", "walmart_order_raw", "0", "5"}),
+                                     R({"g1", "walmart_order_raw", "2", "25"})}));
   // The stored digest is the one SQL computes from the stored payload.
   EXPECT_EQ(count("walmart_order_dead_letter WHERE record_sha256 = SHA2(payload, 256)"), "1");
 }
@@ -235,14 +257,18 @@ TEST_P(BatchWriterTest, DeadLettersOfDifferentRecordsUnderOneSourceNeverReplaceE
     d.message = message;
     return d;
   };
-  for (const auto& [payload, message] : std::vector<std::pair<std::string, std::string>>{
-           {"{first broken", "first"}, {"[second broken", "second"}, {"{first broken", "first, again"}}) {
+  for (const auto& [payload, message] :
+       std::vector<std::pair<std::string, std::string>>{{"{first broken", "first"},
+                                                        {"[second broken", "second"},
+                                                        {"{first broken", "first, again"}}) {
     mysql::WriteBatch b;
     b.dead_letters.push_back(letter(payload, message));
     w.write(b);
   }
-  const auto rows = conn_->query("SELECT payload, error_message FROM walmart_order_dead_letter ORDER BY payload");
-  ASSERT_EQ(rows.size(), 2u) << "a different record replaced an earlier one, or a replay added a row";
+  const auto rows =
+      conn_->query("SELECT payload, error_message FROM walmart_order_dead_letter ORDER BY payload");
+  ASSERT_EQ(rows.size(), 2u)
+      << "a different record replaced an earlier one, or a replay added a row";
   EXPECT_EQ(*rows[0][0], "[second broken");
   EXPECT_EQ(*rows[1][0], "{first broken");
   EXPECT_EQ(*rows[1][1], "first, again");  // a replay keeps one row, with the newest reason
@@ -291,13 +317,18 @@ TEST_P(BatchWriterTest, OffsetsAreFencedOnTheValueTheWriterExpects) {
   EXPECT_EQ(r.fenced[0].partition, 1);
   EXPECT_EQ(r.fenced[0].found, std::nullopt);
 
-  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"), "800");
-  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(source ORDER BY 1) FROM walmart_order_dead_letter"), "t/0/dl800");
+  EXPECT_EQ(
+      scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"),
+      "800");
+  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(source ORDER BY 1) FROM walmart_order_dead_letter"),
+            "t/0/dl800");
   EXPECT_EQ(table("etl_kafka_offset"), (std::vector<mysql::Row>{R({"g", "t", "0", "10"})}));
 
   r = w.write(batch(805, {{"g", "t", 0, 20, 10}, {"g", "t", 1, 7, std::nullopt}}));  // as expected
   EXPECT_TRUE(r.fenced.empty());
-  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"), "800,805");
+  EXPECT_EQ(
+      scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"),
+      "800,805");
   EXPECT_EQ(table("etl_kafka_offset"),
             (std::vector<mysql::Row>{R({"g", "t", "0", "20"}), R({"g", "t", "1", "7"})}));
 }
@@ -305,10 +336,12 @@ TEST_P(BatchWriterTest, OffsetsAreFencedOnTheValueTheWriterExpects) {
 // Two writers of one partition at the same time (a stalled old owner and the new one): the second
 // waits for the first's transaction, then finds the offset moved and writes nothing.
 TEST_P(BatchWriterTest, ASecondWriterOfAPartitionWaitsThenIsFencedOut) {
-  for (const std::optional<int64_t> start : {std::optional<int64_t>(), std::optional<int64_t>(40)}) {
+  for (const std::optional<int64_t> start :
+       {std::optional<int64_t>(), std::optional<int64_t>(40)}) {
     SCOPED_TRACE(start ? "row present" : "no row yet");
     conn_->execute("DELETE FROM etl_kafka_offset");
-    if (start) conn_->execute("INSERT INTO etl_kafka_offset VALUES ('g', 't', 3, 40, UTC_TIMESTAMP())");
+    if (start)
+      conn_->execute("INSERT INTO etl_kafka_offset VALUES ('g', 't', 3, 40, UTC_TIMESTAMP())");
     const int64_t base = start.value_or(0);
     mysql::WriteBatch mine;
     mine.orders.push_back(to_write(order_json(900 + base, {{1, "A"}}), "mine"));
@@ -334,7 +367,8 @@ TEST_P(BatchWriterTest, ASecondWriterOfAPartitionWaitsThenIsFencedOut) {
     EXPECT_EQ(scalar(*conn_, "SELECT COUNT(*) FROM walmart_order_raw WHERE purchaseOrderId = " +
                                  std::to_string(901 + base)),
               "0");
-    EXPECT_EQ(scalar(*conn_, "SELECT next_offset FROM etl_kafka_offset"), std::to_string(base + 10));
+    EXPECT_EQ(scalar(*conn_, "SELECT next_offset FROM etl_kafka_offset"),
+              std::to_string(base + 10));
   }
 }
 
@@ -342,12 +376,14 @@ TEST_P(BatchWriterTest, ASecondWriterOfAPartitionWaitsThenIsFencedOut) {
 // hand. The writer must find exactly these orders, dead-letter them with the server's message,
 // and write every other order of the batch.
 TEST_P(BatchWriterTest, RowLevelErrorsDeadLetterOnlyTheOrdersAtFault) {
-  static const std::string long_sku(51, 'S');         // sku is VARCHAR(50): 1406
-  static const std::string long_charge(51, 'T');      // chargeType VARCHAR(50) in the charge table: 1406
+  static const std::string long_sku(51, 'S');  // sku is VARCHAR(50): 1406
+  static const std::string long_charge(51,
+                                       'T');  // chargeType VARCHAR(50) in the charge table: 1406
   auto w = writer();
   mysql::WriteBatch b;
   for (int i = 0; i < 9; ++i) {
-    b.orders.push_back(to_write(order_json(700 + i, {{1, "OK"}, {2, "OK2"}}), "bad.json:" + std::to_string(i + 1)));
+    b.orders.push_back(to_write(order_json(700 + i, {{1, "OK"}, {2, "OK2"}}),
+                                "bad.json:" + std::to_string(i + 1)));
   }
   b.orders[2].order.lines[1].sku = long_sku;
   b.orders[6].order.charges[0].charge_type = long_charge;
@@ -371,20 +407,24 @@ TEST_P(BatchWriterTest, RowLevelErrorsDeadLetterOnlyTheOrdersAtFault) {
   EXPECT_EQ(r.rejected[2].error_code, 1264);
   EXPECT_EQ(r.dead_letters, 4u);
 
-  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(DISTINCT purchaseOrderId ORDER BY 1) FROM walmart_order"),
-            "700,701,703,704,705,708");
-  EXPECT_EQ(scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"),
-            "700,701,703,704,705,708");
+  EXPECT_EQ(
+      scalar(*conn_, "SELECT GROUP_CONCAT(DISTINCT purchaseOrderId ORDER BY 1) FROM walmart_order"),
+      "700,701,703,704,705,708");
+  EXPECT_EQ(
+      scalar(*conn_, "SELECT GROUP_CONCAT(purchaseOrderId ORDER BY 1) FROM walmart_order_raw"),
+      "700,701,703,704,705,708");
   EXPECT_EQ(count("walmart_order_charge"), "12");
   auto letters = conn_->query(
-      "SELECT source, record_index, purchaseOrderId, error_class, error_code, error_message, payload "
+      "SELECT source, record_index, purchaseOrderId, error_class, error_code, error_message, "
+      "payload "
       "FROM walmart_order_dead_letter ORDER BY source");
   ASSERT_EQ(letters.size(), 4u);
   EXPECT_EQ(*letters[0][0], "bad.json:3");
   EXPECT_EQ(*letters[0][2], "702");
   EXPECT_EQ(*letters[0][3], "bad_record");
   EXPECT_EQ(*letters[0][4], "1406");
-  EXPECT_NE(letters[0][5]->find("Data too long for column 'sku'"), std::string::npos) << *letters[0][5];
+  EXPECT_NE(letters[0][5]->find("Data too long for column 'sku'"), std::string::npos)
+      << *letters[0][5];
   EXPECT_EQ(*letters[0][6], std::string(b.orders[2].order.raw_json));
   EXPECT_EQ(*letters[1][0], "bad.json:7");
   EXPECT_NE(letters[1][5]->find("chargeType"), std::string::npos) << *letters[1][5];
@@ -440,7 +480,8 @@ TEST_P(BatchWriterTest, AConnectionLostAtCommitIsReportedAsInDoubtNotAsRolledBac
   } catch (const EtlError& e) {
     // The client cannot know whether the server committed: it must not claim it did not.
     EXPECT_TRUE(w.last_commit_in_doubt());
-    EXPECT_EQ(std::string(e.what()).find("nothing of this batch was committed"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("nothing of this batch was committed"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("unknown"), std::string::npos) << e.what();
   }
   // A failure before COMMIT is known to be rolled back, and says so.
@@ -456,7 +497,8 @@ TEST_P(BatchWriterTest, AConnectionLostAtCommitIsReportedAsInDoubtNotAsRolledBac
     FAIL() << "expected a lock wait timeout";
   } catch (const EtlError& e) {
     EXPECT_FALSE(w2.last_commit_in_doubt());
-    EXPECT_NE(std::string(e.what()).find("nothing of this batch was committed"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nothing of this batch was committed"), std::string::npos)
+        << e.what();
   }
   locker.rollback();
 }
@@ -465,7 +507,8 @@ TEST_P(BatchWriterTest, AConnectionLostAtCommitIsReportedAsInDoubtNotAsRolledBac
 // back either way, and the server's own UNCOMPRESS() reads what the client compressed.
 TEST_P(BatchWriterTest, TheRawArchiveIsCompressedPlainOrOff) {
   const std::string json = order_json(950, {{1, "A"}, {2, "B"}});
-  for (auto mode : {config::RawArchive::compressed, config::RawArchive::plain, config::RawArchive::off}) {
+  for (auto mode :
+       {config::RawArchive::compressed, config::RawArchive::plain, config::RawArchive::off}) {
     conn_->execute("DELETE FROM walmart_order_raw");
     mysql::BatchWriterOptions o;
     o.raw_archive = mode;
@@ -479,13 +522,23 @@ TEST_P(BatchWriterTest, TheRawArchiveIsCompressedPlainOrOff) {
       continue;
     }
     const bool compressed = mode == config::RawArchive::compressed;
-    EXPECT_EQ(scalar(*conn_, "SELECT payload IS NULL FROM walmart_order_raw"), compressed ? "1" : "0");
-    EXPECT_EQ(scalar(*conn_, "SELECT payload_zlib IS NULL FROM walmart_order_raw"), compressed ? "0" : "1");
-    EXPECT_EQ(scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 950"), json);
-    EXPECT_EQ(scalar(*conn_, "SELECT JSON_VALUE(payload, '$.purchaseOrderId') FROM walmart_order_raw_json"), "950");
+    EXPECT_EQ(scalar(*conn_, "SELECT payload IS NULL FROM walmart_order_raw"),
+              compressed ? "1" : "0");
+    EXPECT_EQ(scalar(*conn_, "SELECT payload_zlib IS NULL FROM walmart_order_raw"),
+              compressed ? "0" : "1");
+    EXPECT_EQ(
+        scalar(*conn_, "SELECT payload FROM walmart_order_raw_json WHERE purchaseOrderId = 950"),
+        json);
+    EXPECT_EQ(scalar(*conn_,
+                     "SELECT JSON_VALUE(payload, '$.purchaseOrderId') FROM walmart_order_raw_json"),
+              "950");
     if (compressed) {
-      EXPECT_EQ(scalar(*conn_, "SELECT CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) FROM walmart_order_raw"), json);
-      EXPECT_LT(std::stoul(scalar(*conn_, "SELECT LENGTH(payload_zlib) FROM walmart_order_raw")), json.size());
+      EXPECT_EQ(
+          scalar(*conn_,
+                 "SELECT CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) FROM walmart_order_raw"),
+          json);
+      EXPECT_LT(std::stoul(scalar(*conn_, "SELECT LENGTH(payload_zlib) FROM walmart_order_raw")),
+                json.size());
     }
   }
 }
@@ -560,8 +613,11 @@ TEST_P(BatchWriterTest, ConcurrentWritersOfInterleavedOrdersDoNotDeadlock) {
   EXPECT_EQ(count("walmart_order_raw"), "2400");
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, BatchWriterTest, ::testing::Values(WritePath::bulk, WritePath::portable),
-                         [](const auto& info) { return std::string(mysql::to_string(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Paths, BatchWriterTest,
+                         ::testing::Values(WritePath::bulk, WritePath::portable),
+                         [](const auto& info) {
+                           return std::string(mysql::to_string(info.param));
+                         });
 
 // The two paths must leave byte-identical tables for the same sequence of batches.
 TEST(BatchWriterPaths, BulkAndPortableGiveIdenticalTables) {
@@ -581,7 +637,8 @@ TEST(BatchWriterPaths, BulkAndPortableGiveIdenticalTables) {
         for (int l = 1; l <= 1 + (i + round) % 4; ++l) {
           std::vector<ChargeSpec> charges{{"PRODUCT", std::to_string(l + round) + ".25"}};
           if ((i + l) % 3 == 0) charges.push_back({"SHIPPING", "4.99"});
-          lines.push_back({l + (round == 2 && l > 1 ? 1 : 0), "S" + std::to_string(round), std::to_string(l), charges});
+          lines.push_back({l + (round == 2 && l > 1 ? 1 : 0), "S" + std::to_string(round),
+                           std::to_string(l), charges});
         }
         b.orders.push_back(to_write(order_json(id, lines, round == 1 ? "Ümlaut 城市 🚚" : "Plain"),
                                     "r" + std::to_string(round) + ":" + std::to_string(i)));
@@ -591,8 +648,8 @@ TEST(BatchWriterPaths, BulkAndPortableGiveIdenticalTables) {
       w.write(b);
     }
     auto c = mysql::Connection::open(db.config());
-    for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw", "walmart_order_dead_letter",
-                          "etl_kafka_offset"}) {
+    for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw",
+                          "walmart_order_dead_letter", "etl_kafka_offset"}) {
       result[p].push_back(dump(c, db.config().database, t));
     }
   }
@@ -600,7 +657,8 @@ TEST(BatchWriterPaths, BulkAndPortableGiveIdenticalTables) {
   EXPECT_GT(result[WritePath::bulk][0].size(), 500u);
   EXPECT_EQ(result[WritePath::bulk][3].size(), 3u);
   for (size_t t = 0; t < result[WritePath::bulk].size(); ++t) {
-    EXPECT_TRUE(result[WritePath::bulk][t] == result[WritePath::portable][t]) << "table #" << t << " differs";
+    EXPECT_TRUE(result[WritePath::bulk][t] == result[WritePath::portable][t])
+        << "table #" << t << " differs";
   }
 }
 

@@ -93,8 +93,8 @@ TEST(MysqlClientSecurity, RequiredRefusesAServerWithoutTls) {
 }
 
 TEST(MysqlClientSecurity, VerifyModesAskForTlsAndRejectAnUnverifiableServer) {
-  for (auto mode : {config::SslMode::required, config::SslMode::verify_ca,
-                    config::SslMode::verify_identity}) {
+  for (auto mode :
+       {config::SslMode::required, config::SslMode::verify_ca, config::SslMode::verify_identity}) {
     SecretFile secret;
     test::FakeMysqlServer server({.offer_tls = true, .infile_to_request = secret.path.string()});
     EXPECT_THROW(Connection::open(impostor_config(server.port(), mode)), EtlError);

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <thread>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "common/error.hpp"
 #include "mysql/connection.hpp"
@@ -22,7 +22,8 @@ namespace {
 
 std::string test_ca() {
   const char* v = std::getenv("ETL_TEST_MYSQL_SSL_CA");
-  return v != nullptr && *v != '\0' ? v : std::string(ETL_SOURCE_DIR) + "/.local/mariadb/tls/ca.pem";
+  return v != nullptr && *v != '\0' ? v
+                                    : std::string(ETL_SOURCE_DIR) + "/.local/mariadb/tls/ca.pem";
 }
 
 config::MysqlConfig with_mode(config::SslMode mode, std::string ca = "") {
@@ -86,7 +87,8 @@ class LoopbackForwarder {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(0x7f000002);
-    if (::bind(listen_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_, 1) != 0) {
+    if (::bind(listen_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listen_, 1) != 0) {
       throw std::runtime_error("cannot listen on 127.0.0.2");
     }
     socklen_t len = sizeof a;
@@ -119,7 +121,8 @@ class LoopbackForwarder {
         const bool from_client = (fds[0].revents & (POLLIN | POLLHUP)) != 0;
         const int from = from_client ? client : server;
         const ssize_t n = ::recv(from, buf, sizeof buf, 0);
-        if (n <= 0 || ::send(from_client ? server : client, buf, static_cast<size_t>(n), MSG_NOSIGNAL) != n) {
+        if (n <= 0 ||
+            ::send(from_client ? server : client, buf, static_cast<size_t>(n), MSG_NOSIGNAL) != n) {
           break;
         }
       }

@@ -99,14 +99,14 @@ std::string greeting(bool offer_tls) {
   std::string g;
   g.push_back('\x0a');
   g += std::string("5.7.99-impostor") + '\0';
-  put_u32(g, 42);                       // connection id
-  g += "abcdefgh";                      // scramble, first 8 bytes
+  put_u32(g, 42);   // connection id
+  g += "abcdefgh";  // scramble, first 8 bytes
   g.push_back('\0');
   put_u16(g, caps & 0xffff);
-  g.push_back('\x2d');                  // utf8mb4_general_ci
-  put_u16(g, 0x0002);                   // SERVER_STATUS_AUTOCOMMIT
+  g.push_back('\x2d');  // utf8mb4_general_ci
+  put_u16(g, 0x0002);   // SERVER_STATUS_AUTOCOMMIT
   put_u16(g, caps >> 16);
-  g.push_back(static_cast<char>(21));   // scramble length
+  g.push_back(static_cast<char>(21));  // scramble length
   g += std::string(10, '\0');
   g += std::string("ijklmnopqrst") + '\0';  // scramble, remaining 12 bytes
   g += std::string("mysql_native_password") + '\0';

@@ -15,19 +15,19 @@ namespace etl::test {
 class FakeMysqlServer {
  public:
   struct Options {
-    bool offer_tls = false;          // advertise CLIENT_SSL in the greeting
-    std::string infile_to_request;   // the path asked for with a LOCAL INFILE request
+    bool offer_tls = false;         // advertise CLIENT_SSL in the greeting
+    std::string infile_to_request;  // the path asked for with a LOCAL INFILE request
   };
 
   // What the impostor saw, readable once finished() (or after the destructor's join).
   struct Seen {
     bool got_first_packet = false;
     uint32_t client_capabilities = 0;
-    bool asked_for_tls = false;       // the first packet was a 32-byte SSL request
+    bool asked_for_tls = false;  // the first packet was a 32-byte SSL request
     bool got_handshake_response = false;
     bool got_query = false;
-    std::string after_infile_request; // every byte the client sent after the LOCAL INFILE request
-    std::string all_bytes;            // every byte the client sent
+    std::string after_infile_request;  // every byte the client sent after the LOCAL INFILE request
+    std::string all_bytes;             // every byte the client sent
   };
 
   explicit FakeMysqlServer(Options options);

@@ -30,12 +30,13 @@ struct LineSpec {
 inline std::string order_json(int64_t id, const std::vector<LineSpec>& lines,
                               std::string_view city = "Bentonville",
                               std::string_view request_time = "2024-05-02 17:05:41") {
-  std::string s = "{\"purchaseOrderId\":\"" + std::to_string(id) + "\",\"customerOrderId\":\"" +
-                  std::to_string(id + 1000) +
-                  "\",\"customerEmailId\":\"c@example.test\",\"orderDate\":1714573391000,"
-                  "\"shippingInfo\":{\"phone\":\"5550100\",\"estimatedDeliveryDate\":1715108400000,"
-                  "\"methodCode\":\"Standard\",\"postalAddress\":{\"name\":\"Test Person\",\"city\":\"" +
-                  std::string(city) + "\",\"country\":\"USA\"}},\"orderLines\":{\"orderLine\":[";
+  std::string s =
+      "{\"purchaseOrderId\":\"" + std::to_string(id) + "\",\"customerOrderId\":\"" +
+      std::to_string(id + 1000) +
+      "\",\"customerEmailId\":\"c@example.test\",\"orderDate\":1714573391000,"
+      "\"shippingInfo\":{\"phone\":\"5550100\",\"estimatedDeliveryDate\":1715108400000,"
+      "\"methodCode\":\"Standard\",\"postalAddress\":{\"name\":\"Test Person\",\"city\":\"" +
+      std::string(city) + "\",\"country\":\"USA\"}},\"orderLines\":{\"orderLine\":[";
   for (size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     if (i) s += ',';
@@ -48,21 +49,24 @@ inline std::string order_json(int64_t id, const std::vector<LineSpec>& lines,
            "},\"tax\":{\"taxName\":\"Tax1\",\"taxAmount\":{\"currency\":\"USD\",\"amount\":0.5}}}";
     }
     s += "]},\"orderLineQuantity\":{\"unitOfMeasurement\":\"EACH\",\"amount\":\"" + l.quantity +
-         "\"},\"statusDate\":1714573540000,\"orderLineStatuses\":{\"orderLineStatus\":[{\"status\":\"" +
+         "\"},\"statusDate\":1714573540000,\"orderLineStatuses\":{\"orderLineStatus\":[{\"status\":"
+         "\"" +
          l.status + "\",\"statusQuantity\":{\"amount\":\"" + l.quantity + "\"}}]}}";
   }
-  s += "]},\"shipNode\":{\"type\":\"SellerFulfilled\"},\"request_time\":\"" + std::string(request_time) +
-       "\"}";
+  s += "]},\"shipNode\":{\"type\":\"SellerFulfilled\"},\"request_time\":\"" +
+       std::string(request_time) + "\"}";
   return s;
 }
 
 // The order parsed by the real mapping, ready for the writer. Fails the test (throws) if the
 // JSON is a bad record.
-inline mysql::OrderToWrite to_write(std::string_view json, std::string source, int32_t record_index = 0,
+inline mysql::OrderToWrite to_write(std::string_view json, std::string source,
+                                    int32_t record_index = 0,
                                     std::string source_file = "test.json") {
   static thread_local order::OrderMapper mapper;
   auto r = mapper.parse_message(json);
-  if (r.bad || r.orders.size() != 1) throw std::runtime_error("test order did not map: " + (r.bad ? r.bad->reason : ""));
+  if (r.bad || r.orders.size() != 1)
+    throw std::runtime_error("test order did not map: " + (r.bad ? r.bad->reason : ""));
   mysql::OrderToWrite w;
   w.order = std::move(r.orders[0]);
   w.origin.source = std::move(source);
@@ -73,10 +77,12 @@ inline mysql::OrderToWrite to_write(std::string_view json, std::string source, i
 
 // Every row of `table` ordered by its key, all columns except the server-set times
 // (load_time, created_at, updated_at) and the dead letter's auto id.
-inline std::vector<mysql::Row> dump(mysql::Connection& c, const std::string& database, const std::string& table) {
+inline std::vector<mysql::Row> dump(mysql::Connection& c, const std::string& database,
+                                    const std::string& table) {
   std::string cols;
   for (auto& r : c.query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=" +
-                         c.quote(database) + " AND TABLE_NAME=" + c.quote(table) + " ORDER BY ORDINAL_POSITION")) {
+                         c.quote(database) + " AND TABLE_NAME=" + c.quote(table) +
+                         " ORDER BY ORDINAL_POSITION")) {
     const std::string& n = *r[0];
     if (n == "load_time" || n == "created_at" || n == "updated_at" || n == "id") continue;
     cols += (cols.empty() ? "" : ", ") + std::string("`") + n + "`";
@@ -86,7 +92,8 @@ inline std::vector<mysql::Row> dump(mysql::Connection& c, const std::string& dat
   if (table == "walmart_order_charge") order_by = "purchaseOrderId, lineNumber, chargeSeq";
   if (table == "walmart_order_dead_letter") order_by = "source, record_index, record_sha256";
   if (table == "etl_kafka_offset") order_by = "consumer_group, topic, partition_id";
-  return c.query("SELECT " + cols + " FROM " + mysql::quote_identifier(database) + "." + table + " ORDER BY " + order_by);
+  return c.query("SELECT " + cols + " FROM " + mysql::quote_identifier(database) + "." + table +
+                 " ORDER BY " + order_by);
 }
 
 inline std::string scalar(mysql::Connection& c, const std::string& sql) {

@@ -43,7 +43,8 @@ inline const std::string shipping =
 inline const std::string item =
     R"("item":{"productName":"Synthetic Product Name","sku":"SKU-ALL-1","condition":"New"})";
 inline const std::string charge_amount1 = R"("chargeAmount":{"currency":"USD","amount":19.99})";
-inline const std::string tax1 = R"("tax":{"taxName":"Tax1","taxAmount":{"currency":"USD","amount":1.6}})";
+inline const std::string tax1 =
+    R"("tax":{"taxName":"Tax1","taxAmount":{"currency":"USD","amount":1.6}})";
 inline const std::string charge1 =
     R"({"chargeType":"PRODUCT","chargeName":"ItemPrice",)" + charge_amount1 + "," + tax1 + "}";
 inline const std::string charge2 =
@@ -51,14 +52,16 @@ inline const std::string charge2 =
 inline const std::string charges = R"("charges":{"charge":[)" + charge1 + "," + charge2 + "]}";
 inline const std::string qty = R"("orderLineQuantity":{"unitOfMeasurement":"EACH","amount":"2"})";
 inline const std::string sdate = R"("statusDate":1714668432000)";
-inline const std::string carrier = R"("carrierName":{"carrier":null,"otherCarrier":"Synthetic Freight"})";
+inline const std::string carrier =
+    R"("carrierName":{"carrier":null,"otherCarrier":"Synthetic Freight"})";
 inline const std::string tracking =
     R"("trackingInfo":{"shipDateTime":1714668000000,)" + carrier +
     R"(,"methodCode":"Express","carrierMethodCode":"SF-EXP","trackingNumber":"TRK000111",)"
     R"("trackingURL":"https://tracking.example.test/TRK000111"})";
-inline const std::string status_qty = R"("statusQuantity":{"amount":"2","unitOfMeasurement":"EACH"})";
-inline const std::string status1 =
-    R"({"status":"Shipped",)" + status_qty + R"(,"cancellationReason":"NONE_SYNTHETIC",)" + tracking + "}";
+inline const std::string status_qty =
+    R"("statusQuantity":{"amount":"2","unitOfMeasurement":"EACH"})";
+inline const std::string status1 = R"({"status":"Shipped",)" + status_qty +
+                                   R"(,"cancellationReason":"NONE_SYNTHETIC",)" + tracking + "}";
 inline const std::string status2 = R"({"status":"Delivered","statusQuantity":{"amount":"3"}})";
 inline const std::string statuses =
     R"("orderLineStatuses":{"orderLineStatus":[)" + status1 + "," + status2 + "]}";
@@ -68,13 +71,14 @@ inline const std::string fulfil =
 inline const std::string line_number = R"("lineNumber":"3")";
 inline const std::string line = obj({line_number, item, charges, qty, sdate, statuses, fulfil});
 inline const std::string lines = R"("orderLines":{"orderLine":[)" + line + "]}";
-inline const std::string node = R"("shipNode":{"type":"3PLFulfilled","name":"Synthetic Node","id":"NODE-9"})";
+inline const std::string node =
+    R"("shipNode":{"type":"3PLFulfilled","name":"Synthetic Node","id":"NODE-9"})";
 inline const std::string request_time = R"("request_time":"2024-05-02 17:05:41")";
 }  // namespace frag
 
-inline const std::string kBaseOrder = obj({frag::po, frag::cust, frag::email, frag::odate,
-                                           frag::shipping, frag::lines, frag::node,
-                                           frag::request_time});
+inline const std::string kBaseOrder =
+    obj({frag::po, frag::cust, frag::email, frag::odate, frag::shipping, frag::lines, frag::node,
+         frag::request_time});
 
 // A line with the given lineNumber member text (e.g. R"("lineNumber":"2")") and a distinct sku.
 inline std::string line_with(const std::string& line_number_member, const std::string& sku) {

@@ -49,7 +49,8 @@ TEST(OrderFuzzRegression, CorpusKeepsTheInvariants) {
     good += r.bad ? 0 : 1;
     // Cheap deterministic mutations of every seed.
     for (size_t n = 0; n < bytes.size(); n += 1 + bytes.size() / 64) {
-      EXPECT_EQ(find_invariant_violation(mapper.parse_message(bytes.substr(0, n))), "") << f << " cut " << n;
+      EXPECT_EQ(find_invariant_violation(mapper.parse_message(bytes.substr(0, n))), "")
+          << f << " cut " << n;
       std::string flipped = bytes;
       flipped[n] = static_cast<char>(flipped[n] ^ 0x20);
       EXPECT_EQ(find_invariant_violation(mapper.parse_message(flipped)), "") << f << " flip " << n;

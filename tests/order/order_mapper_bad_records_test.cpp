@@ -12,13 +12,15 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// --- lineNumber ------------------------------------------------------------------------------------
+// --- lineNumber
+// ------------------------------------------------------------------------------------
 
 TEST(OrderMapperLineNumber, UsableForms) {
   const std::vector<std::pair<std::string, int32_t>> cases = {
       {R"("01")", 1}, {R"(" 7 ")", 7}, {"7", 7}, {R"("-3")", -3}, {R"("2147483647")", 2147483647}};
   for (const auto& [json, expected] : cases) {
-    const ParsedOrder o = parse_single(order_with_lines(arr({line_with(R"("lineNumber":)" + json, "S")})));
+    const ParsedOrder o =
+        parse_single(order_with_lines(arr({line_with(R"("lineNumber":)" + json, "S")})));
     ASSERT_EQ(o.lines.size(), 1u) << json;
     EXPECT_EQ(o.lines[0].line_number, expected) << json;
     ASSERT_EQ(o.charges.size(), 2u);
@@ -28,15 +30,19 @@ TEST(OrderMapperLineNumber, UsableForms) {
 
 TEST(OrderMapperLineNumber, UnusableFormsMakeABadRecordNamingOrderAndLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"("lineNumber":"1.0")", "orderLines.orderLine[1].lineNumber: not an integer (INT): \"1.0\""},
+      {R"("lineNumber":"1.0")",
+       "orderLines.orderLine[1].lineNumber: not an integer (INT): \"1.0\""},
       {R"("lineNumber":1.0)", "orderLines.orderLine[1].lineNumber: not an integer (INT): 1.0"},
       {R"("lineNumber":"2147483648")", "orderLines.orderLine[1].lineNumber: out of range (INT)"},
-      {R"("lineNumber":"99999999999999999999")", "orderLines.orderLine[1].lineNumber: out of range"},
+      {R"("lineNumber":"99999999999999999999")",
+       "orderLines.orderLine[1].lineNumber: out of range"},
       {R"("lineNumber":"abc")", "orderLines.orderLine[1].lineNumber: not an integer"},
       {R"("lineNumber":"")", "orderLines.orderLine[1].lineNumber: not an integer"},
       {R"("lineNumber":null)", "orderLines.orderLine[1].lineNumber: is null"},
-      {R"("lineNumber":{"n":1})", "orderLines.orderLine[1].lineNumber: expected an integer, found an object"},
-      {R"("lineNumber":true)", "orderLines.orderLine[1].lineNumber: expected an integer, found a boolean"},
+      {R"("lineNumber":{"n":1})",
+       "orderLines.orderLine[1].lineNumber: expected an integer, found an object"},
+      {R"("lineNumber":true)",
+       "orderLines.orderLine[1].lineNumber: expected an integer, found a boolean"},
       {R"("noLineNumber":1)", "orderLines.orderLine[1].lineNumber: is missing"},
   };
   for (const auto& [member, expected] : cases) {
@@ -52,39 +58,49 @@ TEST(OrderMapperLineNumber, UnusableFormsMakeABadRecordNamingOrderAndLine) {
 
 TEST(OrderMapperLineNumber, IdentifierAfterTheLinesIsStillNamed) {
   const std::string json = obj({R"("orderLines":{"orderLine":{"lineNumber":"x"}})", frag::po});
-  EXPECT_EQ(parse_bad(json), "order 4000000000001: orderLines.orderLine.lineNumber: not an integer (INT): \"x\"");
+  EXPECT_EQ(parse_bad(json),
+            "order 4000000000001: orderLines.orderLine.lineNumber: not an integer (INT): \"x\"");
 }
 
 TEST(OrderMapperLineNumber, TwoLinesWithTheSameNumberAreBad) {
-  const std::string json = order_with_lines(arr({line_with(R"("lineNumber":"1")", "A"),
-                                                 line_with(R"("lineNumber":"2")", "B"),
-                                                 line_with(R"("lineNumber":"01")", "C")}));
+  const std::string json = order_with_lines(
+      arr({line_with(R"("lineNumber":"1")", "A"), line_with(R"("lineNumber":"2")", "B"),
+           line_with(R"("lineNumber":"01")", "C")}));
   MessageParseResult r = parse(json);
   ASSERT_TRUE(r.bad);
   EXPECT_EQ(r.bad->reason,
-            "order 4000000000001: orderLines.orderLine[0] and orderLines.orderLine[2] both have lineNumber 1");
+            "order 4000000000001: orderLines.orderLine[0] and orderLines.orderLine[2] both have "
+            "lineNumber 1");
   EXPECT_EQ(r.bad->purchase_order_id, "4000000000001");
 }
 
 TEST(OrderMapperLineNumber, LinesThatAreNotObjectsAreBad) {
-  EXPECT_EQ(parse_bad(order_with_lines("[null]")),
-            "order 4000000000001: orderLines.orderLine[0]: expected an order line object, found null");
+  EXPECT_EQ(
+      parse_bad(order_with_lines("[null]")),
+      "order 4000000000001: orderLines.orderLine[0]: expected an order line object, found null");
   EXPECT_EQ(parse_bad(order_with_lines(arr({line_with(R"("lineNumber":"1")", "A"), "5"}))),
-            "order 4000000000001: orderLines.orderLine[1]: expected an order line object, found a number");
-  EXPECT_EQ(parse_bad(order_with_lines(R"("lines")")),
-            "order 4000000000001: orderLines.orderLine: expected a list of order lines, found a string");
-  EXPECT_EQ(parse_bad(obj({frag::po, R"("orderLines":[{"lineNumber":"1"}])"})),
-            "order 4000000000001: orderLines: expected an object holding orderLine, found an array");
+            "order 4000000000001: orderLines.orderLine[1]: expected an order line object, found a "
+            "number");
+  EXPECT_EQ(
+      parse_bad(order_with_lines(R"("lines")")),
+      "order 4000000000001: orderLines.orderLine: expected a list of order lines, found a string");
+  EXPECT_EQ(
+      parse_bad(obj({frag::po, R"("orderLines":[{"lineNumber":"1"}])"})),
+      "order 4000000000001: orderLines: expected an object holding orderLine, found an array");
 }
 
-// --- purchaseOrderId -------------------------------------------------------------------------------
+// --- purchaseOrderId
+// -------------------------------------------------------------------------------
 
 TEST(OrderMapperPurchaseOrderId, UsableForms) {
   const std::vector<std::pair<std::string, int64_t>> cases = {
-      {R"("4000000000001")", 4000000000001}, {"4000000000001", 4000000000001},
-      {R"(" 0004000000000001 ")", 4000000000001}, {R"("9223372036854775807")", 9223372036854775807}};
+      {R"("4000000000001")", 4000000000001},
+      {"4000000000001", 4000000000001},
+      {R"(" 0004000000000001 ")", 4000000000001},
+      {R"("9223372036854775807")", 9223372036854775807}};
   for (const auto& [json, expected] : cases) {
-    const ParsedOrder o = parse_single(replace_once(kBaseOrder, frag::po, R"("purchaseOrderId":)" + json));
+    const ParsedOrder o =
+        parse_single(replace_once(kBaseOrder, frag::po, R"("purchaseOrderId":)" + json));
     EXPECT_EQ(o.purchase_order_id, expected) << json;
     EXPECT_EQ(o.purchase_order_id_text, std::to_string(expected)) << json;
     ASSERT_EQ(o.lines.size(), 1u);
@@ -99,9 +115,11 @@ TEST(OrderMapperPurchaseOrderId, UnusableFormsMakeABadRecord) {
       {R"("purchaseOrderId":"12a")", "order: purchaseOrderId: not an integer (BIGINT): \"12a\""},
       {R"("purchaseOrderId":"0")", "order: purchaseOrderId: not a positive integer: 0"},
       {R"("purchaseOrderId":"-5")", "order: purchaseOrderId: not a positive integer: -5"},
-      {R"("purchaseOrderId":"9223372036854775808")", "order: purchaseOrderId: out of range (BIGINT)"},
+      {R"("purchaseOrderId":"9223372036854775808")",
+       "order: purchaseOrderId: out of range (BIGINT)"},
       {R"("purchaseOrderId":1.5)", "order: purchaseOrderId: not an integer (BIGINT): 1.5"},
-      {R"("purchaseOrderId":{"id":"1"})", "order: purchaseOrderId: expected an integer, found an object"},
+      {R"("purchaseOrderId":{"id":"1"})",
+       "order: purchaseOrderId: expected an integer, found an object"},
   };
   for (const auto& [member, expected] : cases) {
     MessageParseResult r = parse(replace_once(kBaseOrder, frag::po, member));
@@ -122,28 +140,40 @@ TEST(OrderMapperPurchaseOrderId, ArrayMessagesNameTheElement) {
             "integer (INT): \"1.5\"");
 }
 
-// --- message shape -----------------------------------------------------------------------------------
+// --- message shape
+// -----------------------------------------------------------------------------------
 
 TEST(OrderMapperMessage, NotAnObjectOrArrayOfObjects) {
   EXPECT_EQ(parse_bad(""), "empty message: no JSON value");
   EXPECT_EQ(parse_bad(" \n\t "), "empty message: no JSON value");
-  EXPECT_EQ(parse_bad(R"("order")"), "message is a string, expected an order object or an array of order objects");
-  EXPECT_EQ(parse_bad("42"), "message is a number, expected an order object or an array of order objects");
-  EXPECT_EQ(parse_bad("null"), "message is null, expected an order object or an array of order objects");
-  EXPECT_EQ(parse_bad("true"), "message is a boolean, expected an order object or an array of order objects");
+  EXPECT_EQ(parse_bad(R"("order")"),
+            "message is a string, expected an order object or an array of order objects");
+  EXPECT_EQ(parse_bad("42"),
+            "message is a number, expected an order object or an array of order objects");
+  EXPECT_EQ(parse_bad("null"),
+            "message is null, expected an order object or an array of order objects");
+  EXPECT_EQ(parse_bad("true"),
+            "message is a boolean, expected an order object or an array of order objects");
   EXPECT_EQ(parse_bad("[1]"), "array element [0] is a number, expected an order object");
-  EXPECT_EQ(parse_bad("[" + kBaseOrder + ",[]]"), "array element [1] is an array, expected an order object");
-  EXPECT_EQ(parse_bad("[" + kBaseOrder + ",null]"), "array element [1] is null, expected an order object");
-  EXPECT_EQ(parse_bad("\x01"), "message is not JSON (it starts with \"?\"), expected an order object or an "
-                               "array of order objects");
+  EXPECT_EQ(parse_bad("[" + kBaseOrder + ",[]]"),
+            "array element [1] is an array, expected an order object");
+  EXPECT_EQ(parse_bad("[" + kBaseOrder + ",null]"),
+            "array element [1] is null, expected an order object");
+  EXPECT_EQ(parse_bad("\x01"),
+            "message is not JSON (it starts with \"?\"), expected an order object or an "
+            "array of order objects");
   // A word that only starts like a literal is not one.
-  EXPECT_EQ(parse_bad("this is not JSON {"), "message is not JSON (it starts with \"this is not JSON\"), expected "
-                                             "an order object or an array of order objects");
-  EXPECT_EQ(parse_bad("nullish"), "message is not JSON (it starts with \"nullish\"), expected an order object or "
-                                  "an array of order objects");
-  EXPECT_EQ(parse_bad("\xc3\xa9t\xc3\xa9"), "message is not JSON (it starts with \"??t??\"), expected an order "
-                                            "object or an array of order objects");
-  EXPECT_EQ(parse_bad("false "), "message is a boolean, expected an order object or an array of order objects");
+  EXPECT_EQ(parse_bad("this is not JSON {"),
+            "message is not JSON (it starts with \"this is not JSON\"), expected "
+            "an order object or an array of order objects");
+  EXPECT_EQ(parse_bad("nullish"),
+            "message is not JSON (it starts with \"nullish\"), expected an order object or "
+            "an array of order objects");
+  EXPECT_EQ(parse_bad("\xc3\xa9t\xc3\xa9"),
+            "message is not JSON (it starts with \"??t??\"), expected an order "
+            "object or an array of order objects");
+  EXPECT_EQ(parse_bad("false "),
+            "message is a boolean, expected an order object or an array of order objects");
 }
 
 TEST(OrderMapperMessage, EmptyArrayHasNoOrdersAndIsNotBad) {
@@ -217,8 +247,9 @@ TEST(OrderMapperMessage, DeepNestingIsBad) {
   }();
   EXPECT_EQ(parse_bad(replace_once(kBaseOrder, frag::node, frag::node + ",\"deep\":" + deep_array)),
             "JSON nested deeper than 100 levels");
-  EXPECT_EQ(parse_bad(replace_once(kBaseOrder, frag::node, frag::node + ",\"deep\":" + deep_object)),
-            "JSON nested deeper than 100 levels");
+  EXPECT_EQ(
+      parse_bad(replace_once(kBaseOrder, frag::node, frag::node + ",\"deep\":" + deep_object)),
+      "JSON nested deeper than 100 levels");
   EXPECT_EQ(parse_bad(replace_once(kBaseOrder, R"("sku":"SKU-ALL-1")", "\"sku\":" + deep_array)),
             "JSON nested deeper than 100 levels");
   EXPECT_EQ(parse_bad(deep_array), "array element [0] is an array, expected an order object");
@@ -227,7 +258,8 @@ TEST(OrderMapperMessage, DeepNestingIsBad) {
   EXPECT_NE(parse_bad(std::string(10000, '[')), "");
   // Nesting that real orders never reach but is within the limit is accepted.
   const std::string nested90 = std::string(90, '[') + std::string(90, ']');
-  EXPECT_FALSE(parse(replace_once(kBaseOrder, frag::node, frag::node + ",\"deep\":" + nested90)).bad);
+  EXPECT_FALSE(
+      parse(replace_once(kBaseOrder, frag::node, frag::node + ",\"deep\":" + nested90)).bad);
 }
 
 TEST(OrderMapperMessage, TenMegabyteMessages) {
@@ -236,7 +268,8 @@ TEST(OrderMapperMessage, TenMegabyteMessages) {
   int n = 0;
   while (big.size() < 10 * 1024 * 1024) {
     if (n > 0) big += ',';
-    big += replace_once(kBaseOrder, frag::po, R"("purchaseOrderId":")" + std::to_string(1000000 + n) + "\"");
+    big += replace_once(kBaseOrder, frag::po,
+                        R"("purchaseOrderId":")" + std::to_string(1000000 + n) + "\"");
     ++n;
   }
   big += "]";
@@ -250,8 +283,8 @@ TEST(OrderMapperMessage, TenMegabyteMessages) {
 
   // One order with a 10 MB product name: cut to 65,535 bytes, raw kept whole.
   const std::string name(10 * 1024 * 1024, 'n');
-  const std::string one =
-      replace_once(kBaseOrder, R"("productName":"Synthetic Product Name")", "\"productName\":\"" + name + "\"");
+  const std::string one = replace_once(kBaseOrder, R"("productName":"Synthetic Product Name")",
+                                       "\"productName\":\"" + name + "\"");
   r = parse(one);
   ASSERT_EQ(r.orders.size(), 1u);
   EXPECT_EQ(r.orders[0].lines[0].product_name->size(), 65535u);

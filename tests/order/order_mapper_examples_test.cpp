@@ -1,5 +1,5 @@
-// The Walmart API documentation's example orders (fixtures api_example_*.json) and a synthetic order that sets
-// every mapped path (all_columns_order.json): every column of every row asserted.
+// The Walmart API documentation's example orders (fixtures api_example_*.json) and a synthetic
+// order that sets every mapped path (all_columns_order.json): every column of every row asserted.
 
 #include <gtest/gtest.h>
 
@@ -65,15 +65,16 @@ const ColumnMap kOrder1Line1 = {
     {"trackingURL", kNull},
 };
 
-const ColumnMap kOrder1Line2 = with(kOrder1Line1, {
-    {"lineNumber", "2"},
-    {"sku", "LID-STRAW-2PK"},
-    {"productName", "Silicone Straw Lid Replacement, 2 Pack"},
-    {"quantity", "2"},
-    {"chargeAmount", "15.98"},
-    {"taxAmount", "1.52"},
-    {"statusQuantity", "2"},
-});
+const ColumnMap kOrder1Line2 =
+    with(kOrder1Line1, {
+                           {"lineNumber", "2"},
+                           {"sku", "LID-STRAW-2PK"},
+                           {"productName", "Silicone Straw Lid Replacement, 2 Pack"},
+                           {"quantity", "2"},
+                           {"chargeAmount", "15.98"},
+                           {"taxAmount", "1.52"},
+                           {"statusQuantity", "2"},
+                       });
 
 const ColumnMap kOrder2 = {
     {"purchaseOrderId", "2817645987412"},
@@ -132,23 +133,25 @@ const ColumnMap kOrder2Line1 = {
     {"trackingURL", kNull},
 };
 
-const ColumnMap kOrder2Line2 = with(kOrder2Line1, {
-    {"lineNumber", "2"},
-    {"sku", "SPOON-BEECH-5"},
-    {"productName", "Beechwood Cooking Spoon Set, 5 Piece"},
-    {"statusDate", "1714668432000"},
-    {"statusDate_formatted", "2024-05-02 16:47:12"},
-    {"chargeAmount", "12.00"},
-    {"taxAmount", "1.23"},
-    {"orderLineStatus", "Shipped"},
-    {"cancellationReason", kNull},
-    {"shipDateTime", "1714668000000"},
-    {"shipDateTime_formatted", "2024-05-02 16:40:00"},
-    {"carrierName", "UPS"},
-    {"trackingNumber", "1Z999AA10123456784"},
-    {"trackingURL",
-     "https://www.walmart.com/tracking?tracking_id=1Z999AA10123456784&order_id=2817645987412"},
-});
+const ColumnMap kOrder2Line2 = with(
+    kOrder2Line1,
+    {
+        {"lineNumber", "2"},
+        {"sku", "SPOON-BEECH-5"},
+        {"productName", "Beechwood Cooking Spoon Set, 5 Piece"},
+        {"statusDate", "1714668432000"},
+        {"statusDate_formatted", "2024-05-02 16:47:12"},
+        {"chargeAmount", "12.00"},
+        {"taxAmount", "1.23"},
+        {"orderLineStatus", "Shipped"},
+        {"cancellationReason", kNull},
+        {"shipDateTime", "1714668000000"},
+        {"shipDateTime_formatted", "2024-05-02 16:40:00"},
+        {"carrierName", "UPS"},
+        {"trackingNumber", "1Z999AA10123456784"},
+        {"trackingURL",
+         "https://www.walmart.com/tracking?tracking_id=1Z999AA10123456784&order_id=2817645987412"},
+    });
 
 ColumnMap merged(const ColumnMap& order, const ColumnMap& line) {
   ColumnMap m = order;
@@ -165,20 +168,32 @@ void expect_order1(const ParsedOrder& o, std::string_view raw) {
   EXPECT_EQ(columns(o.lines[1]), merged(kOrder1, kOrder1Line2));
   ASSERT_EQ(o.charges.size(), 3u);
   EXPECT_EQ(columns(o.charges[0]), (ColumnMap{{"purchaseOrderId", "1817645120031"},
-                                              {"lineNumber", "1"}, {"chargeSeq", "1"},
-                                              {"chargeType", "PRODUCT"}, {"chargeName", "ItemPrice"},
-                                              {"chargeAmount", "24.99"}, {"currency", "USD"},
-                                              {"taxName", "Tax1"}, {"taxAmount", "2.37"}}));
+                                              {"lineNumber", "1"},
+                                              {"chargeSeq", "1"},
+                                              {"chargeType", "PRODUCT"},
+                                              {"chargeName", "ItemPrice"},
+                                              {"chargeAmount", "24.99"},
+                                              {"currency", "USD"},
+                                              {"taxName", "Tax1"},
+                                              {"taxAmount", "2.37"}}));
   EXPECT_EQ(columns(o.charges[1]), (ColumnMap{{"purchaseOrderId", "1817645120031"},
-                                              {"lineNumber", "1"}, {"chargeSeq", "2"},
-                                              {"chargeType", "SHIPPING"}, {"chargeName", "Shipping"},
-                                              {"chargeAmount", "0.00"}, {"currency", "USD"},
-                                              {"taxName", kNull}, {"taxAmount", kNull}}));
+                                              {"lineNumber", "1"},
+                                              {"chargeSeq", "2"},
+                                              {"chargeType", "SHIPPING"},
+                                              {"chargeName", "Shipping"},
+                                              {"chargeAmount", "0.00"},
+                                              {"currency", "USD"},
+                                              {"taxName", kNull},
+                                              {"taxAmount", kNull}}));
   EXPECT_EQ(columns(o.charges[2]), (ColumnMap{{"purchaseOrderId", "1817645120031"},
-                                              {"lineNumber", "2"}, {"chargeSeq", "1"},
-                                              {"chargeType", "PRODUCT"}, {"chargeName", "ItemPrice"},
-                                              {"chargeAmount", "15.98"}, {"currency", "USD"},
-                                              {"taxName", "Tax1"}, {"taxAmount", "1.52"}}));
+                                              {"lineNumber", "2"},
+                                              {"chargeSeq", "1"},
+                                              {"chargeType", "PRODUCT"},
+                                              {"chargeName", "ItemPrice"},
+                                              {"chargeAmount", "15.98"},
+                                              {"currency", "USD"},
+                                              {"taxName", "Tax1"},
+                                              {"taxAmount", "1.52"}}));
   EXPECT_TRUE(o.warnings.empty()) << warnings_text(o);
   EXPECT_EQ(show_time(o.request_time), "2024-05-02 17:05:41");
 }
@@ -191,20 +206,32 @@ void expect_order2(const ParsedOrder& o, std::string_view raw) {
   EXPECT_EQ(columns(o.lines[1]), merged(kOrder2, kOrder2Line2));
   ASSERT_EQ(o.charges.size(), 3u);
   EXPECT_EQ(columns(o.charges[0]), (ColumnMap{{"purchaseOrderId", "2817645987412"},
-                                              {"lineNumber", "1"}, {"chargeSeq", "1"},
-                                              {"chargeType", "PRODUCT"}, {"chargeName", "ItemPrice"},
-                                              {"chargeAmount", "29.50"}, {"currency", "USD"},
-                                              {"taxName", "Tax1"}, {"taxAmount", "3.02"}}));
+                                              {"lineNumber", "1"},
+                                              {"chargeSeq", "1"},
+                                              {"chargeType", "PRODUCT"},
+                                              {"chargeName", "ItemPrice"},
+                                              {"chargeAmount", "29.50"},
+                                              {"currency", "USD"},
+                                              {"taxName", "Tax1"},
+                                              {"taxAmount", "3.02"}}));
   EXPECT_EQ(columns(o.charges[1]), (ColumnMap{{"purchaseOrderId", "2817645987412"},
-                                              {"lineNumber", "2"}, {"chargeSeq", "1"},
-                                              {"chargeType", "PRODUCT"}, {"chargeName", "ItemPrice"},
-                                              {"chargeAmount", "12.00"}, {"currency", "USD"},
-                                              {"taxName", "Tax1"}, {"taxAmount", "1.23"}}));
+                                              {"lineNumber", "2"},
+                                              {"chargeSeq", "1"},
+                                              {"chargeType", "PRODUCT"},
+                                              {"chargeName", "ItemPrice"},
+                                              {"chargeAmount", "12.00"},
+                                              {"currency", "USD"},
+                                              {"taxName", "Tax1"},
+                                              {"taxAmount", "1.23"}}));
   EXPECT_EQ(columns(o.charges[2]), (ColumnMap{{"purchaseOrderId", "2817645987412"},
-                                              {"lineNumber", "2"}, {"chargeSeq", "2"},
-                                              {"chargeType", "SHIPPING"}, {"chargeName", "Shipping"},
-                                              {"chargeAmount", "4.99"}, {"currency", "USD"},
-                                              {"taxName", kNull}, {"taxAmount", kNull}}));
+                                              {"lineNumber", "2"},
+                                              {"chargeSeq", "2"},
+                                              {"chargeType", "SHIPPING"},
+                                              {"chargeName", "Shipping"},
+                                              {"chargeAmount", "4.99"},
+                                              {"currency", "USD"},
+                                              {"taxName", kNull},
+                                              {"taxAmount", kNull}}));
   EXPECT_TRUE(o.warnings.empty()) << warnings_text(o);
 }
 
@@ -235,7 +262,8 @@ TEST(OrderMapperExamples, ArrayMessageGivesEachOrderItsOwnRawJson) {
   EXPECT_EQ(r.orders[0].raw_json.front(), '{');
   EXPECT_NE(json.find(r.orders[0].raw_json), std::string::npos);
   EXPECT_NE(json.find(r.orders[1].raw_json), std::string::npos);
-  EXPECT_EQ(r.orders[0].raw_json.size() + r.orders[1].raw_json.size() + 4, trimmed(json).size());  // [a, b]
+  EXPECT_EQ(r.orders[0].raw_json.size() + r.orders[1].raw_json.size() + 4,
+            trimmed(json).size());  // [a, b]
   expect_order1(r.orders[0], r.orders[0].raw_json);
   expect_order2(r.orders[1], r.orders[1].raw_json);
   EXPECT_EQ(r.conversion_warnings, 0u);
@@ -314,10 +342,14 @@ TEST(OrderMapperExamples, EveryColumnPath) {
   EXPECT_EQ(columns(o.lines[0]), expected);
   ASSERT_EQ(o.charges.size(), 2u);
   EXPECT_EQ(columns(o.charges[1]), (ColumnMap{{"purchaseOrderId", "4000000000001"},
-                                              {"lineNumber", "3"}, {"chargeSeq", "2"},
-                                              {"chargeType", "SHIPPING"}, {"chargeName", "Shipping"},
-                                              {"chargeAmount", "5.50"}, {"currency", "CAD"},
-                                              {"taxName", kNull}, {"taxAmount", kNull}}));
+                                              {"lineNumber", "3"},
+                                              {"chargeSeq", "2"},
+                                              {"chargeType", "SHIPPING"},
+                                              {"chargeName", "Shipping"},
+                                              {"chargeAmount", "5.50"},
+                                              {"currency", "CAD"},
+                                              {"taxName", kNull},
+                                              {"taxAmount", kNull}}));
   EXPECT_TRUE(o.warnings.empty()) << warnings_text(o);
 }
 

@@ -25,19 +25,31 @@ ColumnMap nulls(std::initializer_list<const char*> names) {
 }
 
 const std::initializer_list<const char*> kAddressCols = {
-    "recipient_name", "address1", "address2", "city", "state", "postalCode", "country", "addressType"};
-const std::initializer_list<const char*> kShippingCols = {
-    "phone", "estimatedDeliveryDate", "estimatedDeliveryDate_formatted", "estimatedShipDate",
-    "estimatedShipDate_formatted", "methodCode", "recipient_name", "address1", "address2", "city",
-    "state", "postalCode", "country", "addressType"};
+    "recipient_name", "address1",   "address2", "city",
+    "state",          "postalCode", "country",  "addressType"};
+const std::initializer_list<const char*> kShippingCols = {"phone",
+                                                          "estimatedDeliveryDate",
+                                                          "estimatedDeliveryDate_formatted",
+                                                          "estimatedShipDate",
+                                                          "estimatedShipDate_formatted",
+                                                          "methodCode",
+                                                          "recipient_name",
+                                                          "address1",
+                                                          "address2",
+                                                          "city",
+                                                          "state",
+                                                          "postalCode",
+                                                          "country",
+                                                          "addressType"};
 const std::initializer_list<const char*> kFirstChargeCols = {
     "chargeType", "chargeName", "chargeAmount", "currency", "taxAmount", "taxName"};
 const std::initializer_list<const char*> kTrackingCols = {
-    "shipDateTime", "shipDateTime_formatted", "carrierName", "carrierMethodCode", "trackingNumber",
-    "trackingURL"};
+    "shipDateTime",      "shipDateTime_formatted", "carrierName",
+    "carrierMethodCode", "trackingNumber",         "trackingURL"};
 const std::initializer_list<const char*> kStatusCols = {
-    "orderLineStatus", "statusQuantity", "cancellationReason", "shipDateTime",
-    "shipDateTime_formatted", "carrierName", "carrierMethodCode", "trackingNumber", "trackingURL"};
+    "orderLineStatus",   "statusQuantity",         "cancellationReason",
+    "shipDateTime",      "shipDateTime_formatted", "carrierName",
+    "carrierMethodCode", "trackingNumber",         "trackingURL"};
 
 TEST(OrderMapperShapes, BaseOrderEqualsTheAllColumnsFixture) {
   const ParsedOrder fixture = parse_single(read_fixture("all_columns_order.json"));
@@ -86,7 +98,8 @@ std::vector<Edit> all_edits() {
   add(null_and_missing("shippingInfo", frag::shipping, nulls(kShippingCols)));
   add(null_and_missing("phone", frag::phone, nulls({"phone"})));
   add(null_and_missing("postalAddress", frag::postal, nulls(kAddressCols)));
-  add(null_and_missing("shipNode", frag::node, nulls({"shipNode_type", "shipNode_name", "shipNode_id"})));
+  add(null_and_missing("shipNode", frag::node,
+                       nulls({"shipNode_type", "shipNode_name", "shipNode_id"})));
   add(null_and_missing("request_time", frag::request_time, nulls({"request_time"})));
   add(null_and_missing("item", frag::item, nulls({"sku", "productName", "product_condition"})));
   add(null_and_missing("charges", frag::charges, nulls(kFirstChargeCols), 0));
@@ -98,30 +111,35 @@ std::vector<Edit> all_edits() {
   add(null_and_missing("statusQuantity", frag::status_qty, nulls({"statusQuantity"})));
   add(null_and_missing("trackingInfo", frag::tracking, nulls(kTrackingCols)));
   add(null_and_missing("carrierName", frag::carrier, nulls({"carrierName"})));
-  add(null_and_missing("fulfillment", frag::fulfil,
-                       nulls({"fulfillmentOption", "shipMethod", "storeId", "shippingProgramType"})));
+  add(null_and_missing(
+      "fulfillment", frag::fulfil,
+      nulls({"fulfillmentOption", "shipMethod", "storeId", "shippingProgramType"})));
   // Lists: null, empty, first element null.
-  v.push_back({"charge null", R"("charges":{"charge":[)" + frag::charge1 + "," + frag::charge2 + "]}",
+  v.push_back({"charge null",
+               R"("charges":{"charge":[)" + frag::charge1 + "," + frag::charge2 + "]}",
                R"("charges":{"charge":null})", nulls(kFirstChargeCols), 0});
   v.push_back({"charge empty", R"("charge":[)" + frag::charge1 + "," + frag::charge2 + "]",
                R"("charge":[])", nulls(kFirstChargeCols), 0});
   v.push_back({"first charge null", frag::charge1, "null", nulls(kFirstChargeCols), 1});
-  v.push_back({"orderLineStatus null", R"("orderLineStatus":[)" + frag::status1 + "," + frag::status2 + "]",
+  v.push_back({"orderLineStatus null",
+               R"("orderLineStatus":[)" + frag::status1 + "," + frag::status2 + "]",
                R"("orderLineStatus":null)", nulls(kStatusCols)});
-  v.push_back({"orderLineStatus empty", R"("orderLineStatus":[)" + frag::status1 + "," + frag::status2 + "]",
+  v.push_back({"orderLineStatus empty",
+               R"("orderLineStatus":[)" + frag::status1 + "," + frag::status2 + "]",
                R"("orderLineStatus":[])", nulls(kStatusCols)});
   v.push_back({"first status null", frag::status1, "null", nulls(kStatusCols)});
   // Leaf scalars deep down.
-  v.push_back({"charge amount null", R"("currency":"USD","amount":19.99)", R"("currency":"USD","amount":null)",
-               nulls({"chargeAmount"})});
-  v.push_back({"tax amount null", R"("currency":"USD","amount":1.6)", R"("currency":"USD","amount":null)",
-               nulls({"taxAmount"})});
-  v.push_back({"taxAmount null", R"("taxAmount":{"currency":"USD","amount":1.6})", R"("taxAmount":null)",
-               nulls({"taxAmount"})});
-  v.push_back({"address2 null", R"("address2":"Suite 42")", R"("address2":null)", nulls({"address2"})});
+  v.push_back({"charge amount null", R"("currency":"USD","amount":19.99)",
+               R"("currency":"USD","amount":null)", nulls({"chargeAmount"})});
+  v.push_back({"tax amount null", R"("currency":"USD","amount":1.6)",
+               R"("currency":"USD","amount":null)", nulls({"taxAmount"})});
+  v.push_back({"taxAmount null", R"("taxAmount":{"currency":"USD","amount":1.6})",
+               R"("taxAmount":null)", nulls({"taxAmount"})});
+  v.push_back(
+      {"address2 null", R"("address2":"Suite 42")", R"("address2":null)", nulls({"address2"})});
   v.push_back({"sku missing", R"("sku":"SKU-ALL-1",)", "", nulls({"sku"})});
-  v.push_back({"otherCarrier null", R"("otherCarrier":"Synthetic Freight")", R"("otherCarrier":null)",
-               nulls({"carrierName"})});
+  v.push_back({"otherCarrier null", R"("otherCarrier":"Synthetic Freight")",
+               R"("otherCarrier":null)", nulls({"carrierName"})});
   v.push_back({"trackingURL null", R"("trackingURL":"https://tracking.example.test/TRK000111")",
                R"("trackingURL":null)", nulls({"trackingURL"})});
   v.push_back({"storeId missing", R"("storeId":"STORE-7",)", "", nulls({"storeId"})});
@@ -140,8 +158,8 @@ INSTANTIATE_TEST_SUITE_P(EveryLevel, NullAndMissing, ::testing::ValuesIn(all_edi
 TEST(OrderMapperShapes, OrderWithoutLinesStillHasItsRaw) {
   for (const std::string& lines :
        {std::string(R"("orderLines":null)"), std::string(R"("orderLines":{})"),
-        std::string(R"("orderLines":{"orderLine":null})"), std::string(R"("orderLines":{"orderLine":[]})"),
-        std::string(R"("notOrderLines":1)")}) {
+        std::string(R"("orderLines":{"orderLine":null})"),
+        std::string(R"("orderLines":{"orderLine":[]})"), std::string(R"("notOrderLines":1)")}) {
     const std::string json = replace_once(kBaseOrder, frag::lines, lines);
     MessageParseResult r = parse(json);
     ASSERT_FALSE(r.bad) << lines << ": " << r.bad->reason;
@@ -208,7 +226,8 @@ std::vector<TypeCase> type_cases() {
   static const std::string charge_amount_path = kCharge0 + ".chargeAmount";
   static const std::string shipping_path = "shippingInfo";
   static const std::string item_path = kLine0 + ".item";
-  static const std::string tracking_path = kLine0 + ".orderLineStatuses.orderLineStatus[0].trackingInfo";
+  static const std::string tracking_path =
+      kLine0 + ".orderLineStatuses.orderLineStatus[0].trackingInfo";
   static const std::string carrier_path = tracking_path + ".carrierName";
   static const std::string status0_path = kLine0 + ".orderLineStatuses.orderLineStatus[0]";
   static const std::string country_path = "shippingInfo.postalAddress.country";
@@ -220,39 +239,64 @@ std::vector<TypeCase> type_cases() {
        "found an array"},
       {"customerOrderId object", frag::cust, R"("customerOrderId":{})", nulls({"customerOrderId"}),
        "customerOrderId", "expected an integer, found an object"},
-      {"amount object", R"("currency":"USD","amount":19.99)", R"("currency":"USD","amount":{"v":19.99})",
-       nulls({"chargeAmount"}), amount_path.c_str(), "found an object"},
+      {"amount object", R"("currency":"USD","amount":19.99)",
+       R"("currency":"USD","amount":{"v":19.99})", nulls({"chargeAmount"}), amount_path.c_str(),
+       "found an object"},
       {"quantity array", R"("unitOfMeasurement":"EACH","amount":"2"})",
-       R"("unitOfMeasurement":"EACH","amount":[2]})", nulls({"quantity"}), qty_path.c_str(), "found an array"},
+       R"("unitOfMeasurement":"EACH","amount":[2]})", nulls({"quantity"}), qty_path.c_str(),
+       "found an array"},
       // scalars where objects belong
       {"shippingInfo string", frag::shipping, R"("shippingInfo":"somewhere")", nulls(kShippingCols),
        shipping_path.c_str(), "expected an object, found a string"},
       {"item array", frag::item, R"("item":[])", nulls({"sku", "productName", "product_condition"}),
        item_path.c_str(), "expected an object, found an array"},
-      {"chargeAmount number", frag::charge_amount1, R"("chargeAmount":5)", nulls({"chargeAmount", "currency"}),
-       charge_amount_path.c_str(), "expected an object, found a number"},
+      {"chargeAmount number", frag::charge_amount1, R"("chargeAmount":5)",
+       nulls({"chargeAmount", "currency"}), charge_amount_path.c_str(),
+       "expected an object, found a number"},
       {"trackingInfo string", frag::tracking, R"("trackingInfo":"UPS")", nulls(kTrackingCols),
        tracking_path.c_str(), "found a string"},
       {"carrierName string", frag::carrier, R"("carrierName":"UPS")", nulls({"carrierName"}),
        carrier_path.c_str(), "found a string"},
-      {"first status string", frag::status1, R"("Shipped")", nulls(kStatusCols), status0_path.c_str(),
-       "expected an order line status object"},
+      {"first status string", frag::status1, R"("Shipped")", nulls(kStatusCols),
+       status0_path.c_str(), "expected an order line status object"},
       // numbers where strings belong: their own text
       {"phone number", frag::phone, R"("phone":5550100001)", {}, nullptr},
-      {"postalCode number", R"("postalCode":"00001")", R"("postalCode":12345)", {{"postalCode", "12345"}}, nullptr},
+      {"postalCode number",
+       R"("postalCode":"00001")",
+       R"("postalCode":12345)",
+       {{"postalCode", "12345"}},
+       nullptr},
       {"sku decimal", R"("sku":"SKU-ALL-1")", R"("sku":1.50E+3)", {{"sku", "1.50E+3"}}, nullptr},
       {"sku true", R"("sku":"SKU-ALL-1")", R"("sku":true)", {{"sku", "true"}}, nullptr},
-      {"condition false", R"("condition":"New")", R"("condition":false)", {{"product_condition", "false"}}, nullptr},
-      {"country long number", R"("country":"USA")", R"("country":-12345678901)", {{"country", "-123456789"}},
-       country_path.c_str(), "cut to 10 characters (was 12)"},
+      {"condition false",
+       R"("condition":"New")",
+       R"("condition":false)",
+       {{"product_condition", "false"}},
+       nullptr},
+      {"country long number",
+       R"("country":"USA")",
+       R"("country":-12345678901)",
+       {{"country", "-123456789"}},
+       country_path.c_str(),
+       "cut to 10 characters (was 12)"},
       // strings where numbers belong
       {"customerOrderId number", frag::cust, R"("customerOrderId":5000000000002)", {}, nullptr},
       {"orderDate string", frag::odate, R"("orderDate":" 1714573391123 ")", {}, nullptr},
-      {"quantity number", R"("unitOfMeasurement":"EACH","amount":"2"})", R"("unitOfMeasurement":"EACH","amount":2})",
-       {}, nullptr},
-      {"amount string", R"("currency":"USD","amount":19.99)", R"("currency":"USD","amount":" 19.99 ")", {}, nullptr},
-      {"amount escaped string", R"("currency":"USD","amount":19.99)", R"("currency":"USD","amount":"\u0031\u0039.99")",
-       {}, nullptr},
+      {"quantity number",
+       R"("unitOfMeasurement":"EACH","amount":"2"})",
+       R"("unitOfMeasurement":"EACH","amount":2})",
+       {},
+       nullptr},
+      {"amount string",
+       R"("currency":"USD","amount":19.99)",
+       R"("currency":"USD","amount":" 19.99 ")",
+       {},
+       nullptr},
+      {"amount escaped string",
+       R"("currency":"USD","amount":19.99)",
+       R"("currency":"USD","amount":"\u0031\u0039.99")",
+       {},
+       nullptr},
       // unusable values
       {"customerOrderId abc", frag::cust, R"("customerOrderId":"abc")", nulls({"customerOrderId"}),
        "customerOrderId", "not an integer (BIGINT): \"abc\""},
@@ -262,27 +306,29 @@ std::vector<TypeCase> type_cases() {
        "customerOrderId", "not an integer (BIGINT): 1.5"},
       {"customerOrderId overflow", frag::cust, R"("customerOrderId":"9223372036854775808")",
        nulls({"customerOrderId"}), "customerOrderId", "out of range (BIGINT)"},
-      {"quantity 1.0", R"("unitOfMeasurement":"EACH","amount":"2"})", R"("unitOfMeasurement":"EACH","amount":"1.0"})",
-       nulls({"quantity"}), qty_path.c_str(), "not an integer (INT): \"1.0\""},
+      {"quantity 1.0", R"("unitOfMeasurement":"EACH","amount":"2"})",
+       R"("unitOfMeasurement":"EACH","amount":"1.0"})", nulls({"quantity"}), qty_path.c_str(),
+       "not an integer (INT): \"1.0\""},
       {"quantity over INT", R"("unitOfMeasurement":"EACH","amount":"2"})",
-       R"("unitOfMeasurement":"EACH","amount":"3000000000"})", nulls({"quantity"}), qty_path.c_str(),
-       "out of range (INT)"},
+       R"("unitOfMeasurement":"EACH","amount":"3000000000"})", nulls({"quantity"}),
+       qty_path.c_str(), "out of range (INT)"},
       {"amount abc", R"("currency":"USD","amount":19.99)", R"("currency":"USD","amount":"abc")",
        nulls({"chargeAmount"}), amount_path.c_str(), "not a number (DECIMAL(10,2)): \"abc\""},
       {"amount bool", R"("currency":"USD","amount":19.99)", R"("currency":"USD","amount":false)",
        nulls({"chargeAmount"}), amount_path.c_str(), "found a boolean"},
-      {"orderDate abc", frag::odate, R"("orderDate":"abc")", nulls({"orderDate", "orderDate_formatted"}),
-       "orderDate", "not an integer"},
+      {"orderDate abc", frag::odate, R"("orderDate":"abc")",
+       nulls({"orderDate", "orderDate_formatted"}), "orderDate", "not an integer"},
   };
 }
 
-INSTANTIATE_TEST_SUITE_P(Columns, WrongTypes, ::testing::ValuesIn(type_cases()), [](const auto& info) {
-  std::string n = std::to_string(info.index) + "_" + info.param.name;
-  for (char& c : n) {
-    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return n;
-});
+INSTANTIATE_TEST_SUITE_P(Columns, WrongTypes, ::testing::ValuesIn(type_cases()),
+                         [](const auto& info) {
+                           std::string n = std::to_string(info.index) + "_" + info.param.name;
+                           for (char& c : n) {
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return n;
+                         });
 
 TEST(OrderMapperShapes, NonObjectChargeElementIsSkippedWithAWarning) {
   const ParsedOrder o = parse_single(replace_once(kBaseOrder, frag::charge1, R"("oops")"));
@@ -290,7 +336,8 @@ TEST(OrderMapperShapes, NonObjectChargeElementIsSkippedWithAWarning) {
   EXPECT_EQ(columns(o.lines[0]), with(base_columns(), nulls(kFirstChargeCols)));
   ASSERT_EQ(o.charges.size(), 1u);
   EXPECT_EQ(o.charges[0].charge_seq, 2);  // position in the JSON list
-  EXPECT_TRUE(has_warning(o, kCharge0, "expected a charge object, found a string")) << warnings_text(o);
+  EXPECT_TRUE(has_warning(o, kCharge0, "expected a charge object, found a string"))
+      << warnings_text(o);
 }
 
 // --- truncation at the column widths ------------------------------------------------------------
@@ -312,8 +359,8 @@ struct CutCase {
 void expect_cut(const std::string& member_from, const std::string& key, const char* column,
                 const char* path, const CutCase& c) {
   SCOPED_TRACE(std::string(column) + " / " + c.name);
-  const ParsedOrder o =
-      parse_single(replace_once(kBaseOrder, member_from, "\"" + key + "\":\"" + c.json_value + "\""));
+  const ParsedOrder o = parse_single(
+      replace_once(kBaseOrder, member_from, "\"" + key + "\":\"" + c.json_value + "\""));
   ASSERT_EQ(o.lines.size(), 1u);
   EXPECT_EQ(columns(o.lines[0]).at(column), c.expected);
   EXPECT_EQ(has_warning(o, path, "cut to"), c.warned) << warnings_text(o);
@@ -326,7 +373,8 @@ TEST(OrderMapperShapes, CutToVarchar10InCodePoints) {
       {"CJK 11", cjk10 + "字", cjk10, true},
       {"emoji at the boundary", "123456789😀X", "123456789😀", true},
       {"emoji just past", "1234567890😀", "1234567890", true},
-      {"combining mark at 11", "abcdefghie\xCC\x81", "abcdefghie", true},  // e + U+0301: mark dropped
+      {"combining mark at 11", "abcdefghie\xCC\x81", "abcdefghie",
+       true},  // e + U+0301: mark dropped
       {"combining mark at 10", "abcdefghe\xCC\x81", "abcdefghe\xCC\x81", false},
       {"escaped CJK 11", repeat("\\u6f22", 11), cjk10, true},
       {"escaped surrogate pair emoji", "123456789\\ud83d\\ude00X", "123456789😀", true},
@@ -377,19 +425,21 @@ TEST(OrderMapperShapes, ProductNameIsCutOnlyAtTextsByteLimit) {
   o = parse_single(replace_once(kBaseOrder, R"("productName":"Synthetic Product Name")",
                                 "\"productName\":\"" + repeat("a", 65534) + "😀tail\""));
   EXPECT_EQ(show(o.lines[0].product_name), repeat("a", 65534));
-  EXPECT_TRUE(has_warning(o, kLine0 + ".item.productName", "cut to 65534 bytes")) << warnings_text(o);
+  EXPECT_TRUE(has_warning(o, kLine0 + ".item.productName", "cut to 65534 bytes"))
+      << warnings_text(o);
 }
 
-// --- decimals -------------------------------------------------------------------------------------
+// --- decimals
+// -------------------------------------------------------------------------------------
 
 TEST(OrderMapperShapes, DecimalsFromTheNumbersOwnText) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"0.005", "0.01"}, {"-0.005", "-0.01"}, {"1.235", "1.24"}, {"10", "10.00"},
+      {"0.005", "0.01"}, {"-0.005", "-0.01"}, {"1.235", "1.24"},     {"10", "10.00"},
       {"1e2", "100.00"}, {"0", "0.00"},       {"\"1.235\"", "1.24"}, {"99999999.99", "99999999.99"},
   };
   for (const auto& [json, expected] : cases) {
-    const ParsedOrder o = parse_single(replace_once(kBaseOrder, R"("currency":"USD","amount":19.99)",
-                                                    R"("currency":"USD","amount":)" + json));
+    const ParsedOrder o = parse_single(replace_once(
+        kBaseOrder, R"("currency":"USD","amount":19.99)", R"("currency":"USD","amount":)" + json));
     ASSERT_EQ(o.lines.size(), 1u);
     EXPECT_EQ(show_cents(o.lines[0].charge_amount), expected) << json;
     EXPECT_EQ(show_cents(o.charges[0].charge_amount), expected) << json;
@@ -423,20 +473,22 @@ TEST(OrderMapperShapes, EpochMillisToTimestampRange) {
       {"null", kNull, kNull, false},
   };
   for (const auto& c : cases) {
-    const ParsedOrder o = parse_single(replace_once(kBaseOrder, frag::odate, R"("orderDate":)" + c.json));
+    const ParsedOrder o =
+        parse_single(replace_once(kBaseOrder, frag::odate, R"("orderDate":)" + c.json));
     ASSERT_EQ(o.lines.size(), 1u);
     const ColumnMap cols = columns(o.lines[0]);
     EXPECT_EQ(cols.at("orderDate"), c.raw) << c.json;
     EXPECT_EQ(cols.at("orderDate_formatted"), c.formatted) << c.json;
-    EXPECT_EQ(has_warning(o, "orderDate", "TIMESTAMP range"), c.warned) << c.json << warnings_text(o);
+    EXPECT_EQ(has_warning(o, "orderDate", "TIMESTAMP range"), c.warned)
+        << c.json << warnings_text(o);
   }
 }
 
 TEST(OrderMapperShapes, RequestTimeIsParsedStrictly) {
-  for (const std::string bad : {R"("2024-13-01 00:00:00")", R"("2024-05-02T17:05:41")",
-                                R"("2024-05-02 17:05:41Z")", R"("2024-02-30 00:00:00")", R"("")",
-                                R"(" 2024-05-02 17:05:41")", R"("2024-05-02 24:00:00")",
-                                R"("0999-12-31 23:59:59")", "1714668000", "{}", "true"}) {
+  for (const std::string bad :
+       {R"("2024-13-01 00:00:00")", R"("2024-05-02T17:05:41")", R"("2024-05-02 17:05:41Z")",
+        R"("2024-02-30 00:00:00")", R"("")", R"(" 2024-05-02 17:05:41")",
+        R"("2024-05-02 24:00:00")", R"("0999-12-31 23:59:59")", "1714668000", "{}", "true"}) {
     const ParsedOrder o =
         parse_single(replace_once(kBaseOrder, frag::request_time, R"("request_time":)" + bad));
     EXPECT_EQ(o.request_time, std::nullopt) << bad;
@@ -450,7 +502,8 @@ TEST(OrderMapperShapes, RequestTimeIsParsedStrictly) {
   EXPECT_EQ(show_time(o.request_time), "2024-02-29 23:59:59");
 }
 
-// --- carrier fallback ------------------------------------------------------------------------------
+// --- carrier fallback
+// ------------------------------------------------------------------------------
 
 TEST(OrderMapperShapes, CarrierFallsBackToOtherCarrier) {
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -464,29 +517,32 @@ TEST(OrderMapperShapes, CarrierFallsBackToOtherCarrier) {
       {R"({})", kNull},
   };
   for (const auto& [carrier, expected] : cases) {
-    const ParsedOrder o = parse_single(replace_once(kBaseOrder, frag::carrier, R"("carrierName":)" + carrier));
+    const ParsedOrder o =
+        parse_single(replace_once(kBaseOrder, frag::carrier, R"("carrierName":)" + carrier));
     ASSERT_EQ(o.lines.size(), 1u);
     EXPECT_EQ(show(o.lines[0].carrier_name), expected) << carrier;
     EXPECT_TRUE(o.warnings.empty()) << carrier;
   }
-  const ParsedOrder o = parse_single(
-      replace_once(kBaseOrder, frag::carrier, R"("carrierName":{"carrier":{"x":1},"otherCarrier":"Other Co"})"));
+  const ParsedOrder o = parse_single(replace_once(
+      kBaseOrder, frag::carrier, R"("carrierName":{"carrier":{"x":1},"otherCarrier":"Other Co"})"));
   EXPECT_EQ(show(o.lines[0].carrier_name), "Other Co");
-  EXPECT_TRUE(has_warning(o, kLine0 + ".orderLineStatuses.orderLineStatus[0].trackingInfo.carrierName.carrier"));
+  EXPECT_TRUE(has_warning(
+      o, kLine0 + ".orderLineStatuses.orderLineStatus[0].trackingInfo.carrierName.carrier"));
 }
 
-// --- key order and duplicate keys -------------------------------------------------------------------
+// --- key order and duplicate keys
+// -------------------------------------------------------------------
 
 TEST(OrderMapperShapes, AnyKeyOrderGivesTheSameRows) {
   const std::string line = obj({frag::fulfil, frag::statuses, frag::sdate, frag::qty, frag::charges,
                                 frag::item, frag::line_number});
-  const std::string shuffled =
-      obj({frag::request_time, frag::node, R"("orderLines":{"orderLine":[)" + line + "]}",
-           R"("shippingInfo":{"postalAddress":{"addressType":"OFFICE","country":"USA","postalCode":"00001",)"
-           R"("state":"TS","city":"Testville","address2":"Suite 42","address1":"1 Synthetic Way",)"
-           R"("name":"Test Recipient"},"methodCode":"Express","estimatedShipDate":1714716000500,)"
-           R"("estimatedDeliveryDate":1715108400999,"phone":"5550100001"})",
-           frag::odate, frag::email, frag::cust, frag::po});
+  const std::string shuffled = obj(
+      {frag::request_time, frag::node, R"("orderLines":{"orderLine":[)" + line + "]}",
+       R"("shippingInfo":{"postalAddress":{"addressType":"OFFICE","country":"USA","postalCode":"00001",)"
+       R"("state":"TS","city":"Testville","address2":"Suite 42","address1":"1 Synthetic Way",)"
+       R"("name":"Test Recipient"},"methodCode":"Express","estimatedShipDate":1714716000500,)"
+       R"("estimatedDeliveryDate":1715108400999,"phone":"5550100001"})",
+       frag::odate, frag::email, frag::cust, frag::po});
   const ParsedOrder o = parse_single(shuffled);
   ASSERT_EQ(o.lines.size(), 1u);
   EXPECT_EQ(columns(o.lines[0]), base_columns());
@@ -496,8 +552,8 @@ TEST(OrderMapperShapes, AnyKeyOrderGivesTheSameRows) {
 
 TEST(OrderMapperShapes, DuplicateKeysLastOccurrenceWins) {
   // Scalars: the last value wins, and the first occurrence's warning is not kept.
-  std::string json = replace_once(kBaseOrder, frag::po,
-                                  R"("purchaseOrderId":"17","customerEmailId":{"bad":1},)" + frag::po);
+  std::string json = replace_once(
+      kBaseOrder, frag::po, R"("purchaseOrderId":"17","customerEmailId":{"bad":1},)" + frag::po);
   json = replace_once(json, R"("sku":"SKU-ALL-1")", R"("sku":"FIRST","sku":"SKU-ALL-1")");
   ParsedOrder o = parse_single(json);
   ASSERT_EQ(o.lines.size(), 1u);
@@ -507,12 +563,14 @@ TEST(OrderMapperShapes, DuplicateKeysLastOccurrenceWins) {
   // Objects: the last object replaces the first one as a whole.
   json = replace_once(kBaseOrder, frag::node, frag::node + R"(,"shippingInfo":{"phone":"999"})");
   o = parse_single(json);
-  EXPECT_EQ(columns(o.lines[0]), with(base_columns(), with(nulls(kShippingCols), {{"phone", "999"}})));
+  EXPECT_EQ(columns(o.lines[0]),
+            with(base_columns(), with(nulls(kShippingCols), {{"phone", "999"}})));
 
   // Line lists: only the last orderLines counts.
   json = replace_once(kBaseOrder, frag::node,
-                      frag::node + R"(,"orderLines":{"orderLine":[)" + line_with(R"("lineNumber":"8")", "B") +
-                          "," + line_with(R"("lineNumber":"9")", "C") + "]}");
+                      frag::node + R"(,"orderLines":{"orderLine":[)" +
+                          line_with(R"("lineNumber":"8")", "B") + "," +
+                          line_with(R"("lineNumber":"9")", "C") + "]}");
   o = parse_single(json);
   ASSERT_EQ(o.lines.size(), 2u);
   EXPECT_EQ(o.lines[0].line_number, 8);
@@ -525,12 +583,13 @@ TEST(OrderMapperShapes, DuplicateKeysLastOccurrenceWins) {
   EXPECT_EQ(o.lines[0].line_number, 4);
 
   // Earlier occurrences are still validated.
-  EXPECT_NE(parse_bad(replace_once(kBaseOrder, R"("sku":"SKU-ALL-1")", R"("sku":tru,"sku":"X")")), "");
+  EXPECT_NE(parse_bad(replace_once(kBaseOrder, R"("sku":"SKU-ALL-1")", R"("sku":tru,"sku":"X")")),
+            "");
 }
 
 TEST(OrderMapperShapes, EscapedKeysMatch) {
-  const ParsedOrder o =
-      parse_single(replace_once(kBaseOrder, R"("sku":"SKU-ALL-1")", R"("\u0073ku":"SKU-\u0041LL-1")"));
+  const ParsedOrder o = parse_single(
+      replace_once(kBaseOrder, R"("sku":"SKU-ALL-1")", R"("\u0073ku":"SKU-\u0041LL-1")"));
   ASSERT_EQ(o.lines.size(), 1u);
   EXPECT_EQ(columns(o.lines[0]), base_columns());
 }
@@ -538,15 +597,16 @@ TEST(OrderMapperShapes, EscapedKeysMatch) {
 TEST(OrderMapperShapes, UnknownFieldsAreIgnoredButValidated) {
   const ParsedOrder o = parse_single(replace_once(
       kBaseOrder, frag::node,
-      frag::node + R"(,"orderSummary":{"totalAmount":{"currencyAmount":1.5e3,"currencyUnit":"USD"}},)"
-                   R"("paymentTypes":["CREDITCARD",null,true,false,-0.0,"\"\\\/\b\f\n\r\t\u00e9"],"isGuest":false)"));
+      frag::node +
+          R"(,"orderSummary":{"totalAmount":{"currencyAmount":1.5e3,"currencyUnit":"USD"}},)"
+          R"("paymentTypes":["CREDITCARD",null,true,false,-0.0,"\"\\\/\b\f\n\r\t\u00e9"],"isGuest":false)"));
   ASSERT_EQ(o.lines.size(), 1u);
   EXPECT_EQ(columns(o.lines[0]), base_columns());
 }
 
 TEST(OrderMapperShapes, LinesAreSortedByLineNumberWithTheirCharges) {
-  const ParsedOrder o = parse_single(order_with_lines(arr({line_with(R"("lineNumber":"2")", "TWO"),
-                                                            line_with(R"("lineNumber":"1")", "ONE")})));
+  const ParsedOrder o = parse_single(order_with_lines(
+      arr({line_with(R"("lineNumber":"2")", "TWO"), line_with(R"("lineNumber":"1")", "ONE")})));
   ASSERT_EQ(o.lines.size(), 2u);
   EXPECT_EQ(o.lines[0].line_number, 1);
   EXPECT_EQ(show(o.lines[0].sku), "ONE");

@@ -1,4 +1,5 @@
-// The conversions of docs/data-model.md on text: integers, exact decimals, code-point cuts, TIMESTAMP range.
+// The conversions of docs/data-model.md on text: integers, exact decimals, code-point cuts,
+// TIMESTAMP range.
 
 #include "order/value_conversions.hpp"
 
@@ -9,9 +10,12 @@ namespace {
 
 std::string cents_or_problem(DecimalConversion d) {
   switch (d.problem) {
-    case ConversionProblem::none: return std::to_string(d.cents);
-    case ConversionProblem::out_of_range: return "range";
-    default: return "nan";
+    case ConversionProblem::none:
+      return std::to_string(d.cents);
+    case ConversionProblem::out_of_range:
+      return "range";
+    default:
+      return "nan";
   }
 }
 
@@ -33,9 +37,9 @@ TEST(DecimalConversion, RoundsHalfAwayFromZeroExactly) {
 TEST(DecimalConversion, Exponents) {
   EXPECT_EQ(cents_or_problem(cents_from_json_number("1e2")), "10000");
   EXPECT_EQ(cents_or_problem(cents_from_json_number("1E+2")), "10000");
-  EXPECT_EQ(cents_or_problem(cents_from_json_number("12345e-4")), "123");   // 1.2345
-  EXPECT_EQ(cents_or_problem(cents_from_json_number("125e-4")), "1");       // 0.0125
-  EXPECT_EQ(cents_or_problem(cents_from_json_number("5e-3")), "1");         // 0.005
+  EXPECT_EQ(cents_or_problem(cents_from_json_number("12345e-4")), "123");  // 1.2345
+  EXPECT_EQ(cents_or_problem(cents_from_json_number("125e-4")), "1");      // 0.0125
+  EXPECT_EQ(cents_or_problem(cents_from_json_number("5e-3")), "1");        // 0.005
   EXPECT_EQ(cents_or_problem(cents_from_json_number("4e-3")), "0");
   EXPECT_EQ(cents_or_problem(cents_from_json_number("1e-999999999999999")), "0");
   EXPECT_EQ(cents_or_problem(cents_from_json_number("0e999999999")), "0");
@@ -75,9 +79,12 @@ TEST(DecimalConversion, NumericStrings) {
 
 std::string int_or_problem(IntConversion c) {
   switch (c.problem) {
-    case ConversionProblem::none: return std::to_string(c.value);
-    case ConversionProblem::out_of_range: return "range";
-    default: return "nan";
+    case ConversionProblem::none:
+      return std::to_string(c.value);
+    case ConversionProblem::out_of_range:
+      return "range";
+    default:
+      return "nan";
   }
 }
 
@@ -85,7 +92,8 @@ TEST(IntegerConversion, JsonNumbers) {
   EXPECT_EQ(int_or_problem(integer_from_json_number("1714573391000")), "1714573391000");
   EXPECT_EQ(int_or_problem(integer_from_json_number("-5")), "-5");
   EXPECT_EQ(int_or_problem(integer_from_json_number("9223372036854775807")), "9223372036854775807");
-  EXPECT_EQ(int_or_problem(integer_from_json_number("-9223372036854775808")), "-9223372036854775808");
+  EXPECT_EQ(int_or_problem(integer_from_json_number("-9223372036854775808")),
+            "-9223372036854775808");
   EXPECT_EQ(int_or_problem(integer_from_json_number("9223372036854775808")), "range");
   EXPECT_EQ(int_or_problem(integer_from_json_number("1.0")), "nan");
   EXPECT_EQ(int_or_problem(integer_from_json_number("1e3")), "nan");
@@ -120,7 +128,10 @@ TEST(TextCuts, CodePointsNeverSplitASequence) {
   EXPECT_EQ(prefix_bytes_for_code_points("abcd", 3), 3u);
   EXPECT_EQ(prefix_bytes_for_code_points("漢字漢字", 3), 9u);
   EXPECT_EQ(prefix_bytes_for_code_points("a😀b", 2), 5u);
-  EXPECT_EQ(prefix_bytes_for_code_points("e\xCC\x81" "f", 1), 1u);  // combining mark is its own code point
+  EXPECT_EQ(prefix_bytes_for_code_points("e\xCC\x81"
+                                         "f",
+                                         1),
+            1u);  // combining mark is its own code point
   EXPECT_EQ(count_code_points("a😀漢e\xCC\x81"), 5u);
 }
 

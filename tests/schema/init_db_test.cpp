@@ -13,16 +13,21 @@ using etl::test::run_binary;
 
 namespace {
 
-std::vector<mysql::Row> columns_of(mysql::Connection& c, const std::string& db, const std::string& table) {
-  return c.query("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=" +
-                 c.quote(db) + " AND TABLE_NAME=" + c.quote(table) + " ORDER BY ORDINAL_POSITION");
+std::vector<mysql::Row> columns_of(mysql::Connection& c, const std::string& db,
+                                   const std::string& table) {
+  return c.query(
+      "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE "
+      "TABLE_SCHEMA=" +
+      c.quote(db) + " AND TABLE_NAME=" + c.quote(table) + " ORDER BY ORDINAL_POSITION");
 }
 
-std::vector<std::string> primary_key_of(mysql::Connection& c, const std::string& db, const std::string& table) {
+std::vector<std::string> primary_key_of(mysql::Connection& c, const std::string& db,
+                                        const std::string& table) {
   std::vector<std::string> out;
-  for (auto& r : c.query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=" +
-                         c.quote(db) + " AND TABLE_NAME=" + c.quote(table) +
-                         " AND CONSTRAINT_NAME='PRIMARY' ORDER BY ORDINAL_POSITION")) {
+  for (auto& r :
+       c.query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=" +
+               c.quote(db) + " AND TABLE_NAME=" + c.quote(table) +
+               " AND CONSTRAINT_NAME='PRIMARY' ORDER BY ORDINAL_POSITION")) {
     out.push_back(*r[0]);
   }
   return out;
@@ -30,25 +35,58 @@ std::vector<std::string> primary_key_of(mysql::Connection& c, const std::string&
 
 // The data contract's 52 columns (docs/data-model.md), name and type, in order.
 const std::vector<std::pair<std::string, std::string>> kWalmartOrderColumns = {
-    {"purchaseOrderId", "bigint"}, {"customerOrderId", "bigint"}, {"customerEmailId", "varchar(100)"},
-    {"orderDate", "bigint"}, {"orderDate_formatted", "timestamp"}, {"shipNode_type", "varchar(50)"},
-    {"shipNode_name", "varchar(100)"}, {"shipNode_id", "varchar(50)"}, {"source_file", "varchar(100)"},
-    {"phone", "varchar(20)"}, {"estimatedDeliveryDate", "bigint"},
-    {"estimatedDeliveryDate_formatted", "timestamp"}, {"estimatedShipDate", "bigint"},
-    {"estimatedShipDate_formatted", "timestamp"}, {"methodCode", "varchar(50)"},
-    {"recipient_name", "varchar(100)"}, {"address1", "varchar(200)"}, {"address2", "varchar(200)"},
-    {"city", "varchar(100)"}, {"state", "varchar(50)"}, {"postalCode", "varchar(20)"},
-    {"country", "varchar(10)"}, {"addressType", "varchar(20)"}, {"lineNumber", "int"},
-    {"sku", "varchar(50)"}, {"productName", "text"}, {"product_condition", "varchar(50)"},
-    {"quantity", "int"}, {"unitOfMeasurement", "varchar(20)"}, {"statusDate", "bigint"},
-    {"statusDate_formatted", "timestamp"}, {"fulfillmentOption", "varchar(50)"},
-    {"shipMethod", "varchar(50)"}, {"storeId", "varchar(50)"}, {"shippingProgramType", "varchar(50)"},
-    {"chargeType", "varchar(50)"}, {"chargeName", "varchar(100)"}, {"chargeAmount", "decimal(10,2)"},
-    {"currency", "varchar(10)"}, {"taxAmount", "decimal(10,2)"}, {"taxName", "varchar(50)"},
-    {"orderLineStatus", "varchar(50)"}, {"statusQuantity", "int"}, {"cancellationReason", "varchar(200)"},
-    {"shipDateTime", "bigint"}, {"shipDateTime_formatted", "timestamp"}, {"carrierName", "varchar(100)"},
-    {"carrierMethodCode", "varchar(50)"}, {"trackingNumber", "varchar(100)"},
-    {"trackingURL", "varchar(500)"}, {"request_time", "datetime"}, {"load_time", "datetime"}};
+    {"purchaseOrderId", "bigint"},
+    {"customerOrderId", "bigint"},
+    {"customerEmailId", "varchar(100)"},
+    {"orderDate", "bigint"},
+    {"orderDate_formatted", "timestamp"},
+    {"shipNode_type", "varchar(50)"},
+    {"shipNode_name", "varchar(100)"},
+    {"shipNode_id", "varchar(50)"},
+    {"source_file", "varchar(100)"},
+    {"phone", "varchar(20)"},
+    {"estimatedDeliveryDate", "bigint"},
+    {"estimatedDeliveryDate_formatted", "timestamp"},
+    {"estimatedShipDate", "bigint"},
+    {"estimatedShipDate_formatted", "timestamp"},
+    {"methodCode", "varchar(50)"},
+    {"recipient_name", "varchar(100)"},
+    {"address1", "varchar(200)"},
+    {"address2", "varchar(200)"},
+    {"city", "varchar(100)"},
+    {"state", "varchar(50)"},
+    {"postalCode", "varchar(20)"},
+    {"country", "varchar(10)"},
+    {"addressType", "varchar(20)"},
+    {"lineNumber", "int"},
+    {"sku", "varchar(50)"},
+    {"productName", "text"},
+    {"product_condition", "varchar(50)"},
+    {"quantity", "int"},
+    {"unitOfMeasurement", "varchar(20)"},
+    {"statusDate", "bigint"},
+    {"statusDate_formatted", "timestamp"},
+    {"fulfillmentOption", "varchar(50)"},
+    {"shipMethod", "varchar(50)"},
+    {"storeId", "varchar(50)"},
+    {"shippingProgramType", "varchar(50)"},
+    {"chargeType", "varchar(50)"},
+    {"chargeName", "varchar(100)"},
+    {"chargeAmount", "decimal(10,2)"},
+    {"currency", "varchar(10)"},
+    {"taxAmount", "decimal(10,2)"},
+    {"taxName", "varchar(50)"},
+    {"orderLineStatus", "varchar(50)"},
+    {"statusQuantity", "int"},
+    {"cancellationReason", "varchar(200)"},
+    {"shipDateTime", "bigint"},
+    {"shipDateTime_formatted", "timestamp"},
+    {"carrierName", "varchar(100)"},
+    {"carrierMethodCode", "varchar(50)"},
+    {"trackingNumber", "varchar(100)"},
+    {"trackingURL", "varchar(500)"},
+    {"request_time", "datetime"},
+    {"load_time", "datetime"}};
 
 // MariaDB prints display widths (bigint(20)); MySQL 8 does not. Compare without them.
 std::string strip_width(std::string t) {
@@ -65,7 +103,8 @@ TEST(InitDb, CreatesEveryTableWithTheExactShapeAndIsIdempotent) {
   auto env = etl::test::mysql_env(db.config());
   auto first = run_binary({"init-db"}, env);
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_NE(first.out.find("created   " + db.config().database + ".walmart_order"), std::string::npos);
+  EXPECT_NE(first.out.find("created   " + db.config().database + ".walmart_order"),
+            std::string::npos);
 
   auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
   const auto cols = columns_of(conn, db.config().database, "walmart_order");
@@ -88,14 +127,16 @@ TEST(InitDb, CreatesEveryTableWithTheExactShapeAndIsIdempotent) {
             (std::vector<std::string>{"account", "ship_node_type"}));
   EXPECT_EQ(primary_key_of(conn, db.config().database, "walmart_order_dead_letter"),
             (std::vector<std::string>{"id"}));
-  const auto charset = conn.query("SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM "
-                                  "information_schema.SCHEMATA WHERE SCHEMA_NAME=" + conn.quote(db.config().database));
+  const auto charset = conn.query(
+      "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM "
+      "information_schema.SCHEMATA WHERE SCHEMA_NAME=" +
+      conn.quote(db.config().database));
   ASSERT_EQ(charset.size(), 1u);
   EXPECT_EQ(*charset[0][0], "utf8mb4");
   EXPECT_EQ(*charset[0][1], "utf8mb4_unicode_ci");
-  const auto table_collation = conn.query(
-      "SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA=" + conn.quote(db.config().database) +
-      " AND TABLE_NAME='walmart_order'");
+  const auto table_collation =
+      conn.query("SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA=" +
+                 conn.quote(db.config().database) + " AND TABLE_NAME='walmart_order'");
   EXPECT_EQ(*table_collation.at(0)[0], "utf8mb4_unicode_ci");
 
   // Idempotent: a second run changes nothing and keeps data.
@@ -103,9 +144,11 @@ TEST(InitDb, CreatesEveryTableWithTheExactShapeAndIsIdempotent) {
                ".walmart_order (purchaseOrderId, lineNumber) VALUES (1, 1)");
   auto second = run_binary({"init-db"}, env);
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  EXPECT_NE(second.out.find("ok        " + db.config().database + ".walmart_order "), std::string::npos);
+  EXPECT_NE(second.out.find("ok        " + db.config().database + ".walmart_order "),
+            std::string::npos);
   EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM " + mysql::quote_identifier(db.config().database) +
-                        ".walmart_order")[0][0], "1");
+                        ".walmart_order")[0][0],
+            "1");
 }
 
 TEST(InitDb, RefusesTheOriginalsSkuPrimaryKeyWithoutChangingIt) {
@@ -115,14 +158,18 @@ TEST(InitDb, RefusesTheOriginalsSkuPrimaryKeyWithoutChangingIt) {
     auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
     conn.execute("CREATE DATABASE " + q);
     // The original project's table: PK on (purchaseOrderId, sku).
-    conn.execute("CREATE TABLE " + q + ".walmart_order (purchaseOrderId BIGINT NOT NULL, "
-                 "lineNumber INT NOT NULL, sku VARCHAR(50) NOT NULL, PRIMARY KEY (purchaseOrderId, sku))");
+    conn.execute(
+        "CREATE TABLE " + q +
+        ".walmart_order (purchaseOrderId BIGINT NOT NULL, "
+        "lineNumber INT NOT NULL, sku VARCHAR(50) NOT NULL, PRIMARY KEY (purchaseOrderId, sku))");
     conn.execute("INSERT INTO " + q + ".walmart_order VALUES (7, 1, 'A')");
   }
   auto r = run_binary({"init-db"}, etl::test::mysql_env(db.config()));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"),
-            std::string::npos) << r.err;
+  EXPECT_NE(
+      r.err.find("primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"),
+      std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("how to migrate"), std::string::npos);
   EXPECT_NE(r.err.find("RENAME TABLE"), std::string::npos);
   auto conn = mysql::Connection::open(db.config());
@@ -141,15 +188,19 @@ TEST(InitDb, MigratesThePreviousDeadLetterTableWithoutLosingRows) {
   {
     auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
     conn.execute("CREATE DATABASE " + q);
-    conn.execute("CREATE TABLE " + q + ".walmart_order_dead_letter ("
-                 "id BIGINT NOT NULL AUTO_INCREMENT, source VARCHAR(255) NOT NULL, record_index INT NOT NULL DEFAULT 0, "
-                 "source_topic VARCHAR(249) NULL, source_partition INT NULL, source_offset BIGINT NULL, "
-                 "message_key VARBINARY(1024) NULL, purchaseOrderId BIGINT NULL, payload LONGBLOB NULL, "
-                 "error_class VARCHAR(32) NOT NULL, error_code INT NULL, error_message TEXT NOT NULL, "
-                 "created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), "
-                 "UNIQUE KEY uq_dead_letter_source (source, record_index)) "
-                 "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
-    conn.execute("INSERT INTO " + q + ".walmart_order_dead_letter (source, record_index, payload, error_class, "
+    conn.execute(
+        "CREATE TABLE " + q +
+        ".walmart_order_dead_letter ("
+        "id BIGINT NOT NULL AUTO_INCREMENT, source VARCHAR(255) NOT NULL, record_index INT NOT "
+        "NULL DEFAULT 0, "
+        "source_topic VARCHAR(249) NULL, source_partition INT NULL, source_offset BIGINT NULL, "
+        "message_key VARBINARY(1024) NULL, purchaseOrderId BIGINT NULL, payload LONGBLOB NULL, "
+        "error_class VARCHAR(32) NOT NULL, error_code INT NULL, error_message TEXT NOT NULL, "
+        "created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), "
+        "UNIQUE KEY uq_dead_letter_source (source, record_index)) "
+        "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
+    conn.execute("INSERT INTO " + q +
+                 ".walmart_order_dead_letter (source, record_index, payload, error_class, "
                  "error_message) VALUES ('stdin:1', 0, '{old broken', 'bad_record', 'old'), "
                  "('t/0/5', 0, NULL, 'bad_record', 'no payload')");
   }
@@ -164,18 +215,23 @@ TEST(InitDb, MigratesThePreviousDeadLetterTableWithoutLosingRows) {
   auto migrated = run_binary({"init-db", "--migrate"}, env);
   ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
   EXPECT_NE(migrated.out.find("migrated  ALTER TABLE"), std::string::npos) << migrated.out;
-  EXPECT_NE(migrated.out.find("DROP INDEX uq_dead_letter_source"), std::string::npos) << migrated.out;
+  EXPECT_NE(migrated.out.find("DROP INDEX uq_dead_letter_source"), std::string::npos)
+      << migrated.out;
   EXPECT_NO_THROW(mysql::require_schema(conn, db.config().database));
   EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM walmart_order_dead_letter")[0][0], "2");
   EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM walmart_order_dead_letter WHERE record_sha256 = "
                         "SHA2(COALESCE(payload, ''), 256)")[0][0],
             "2");
-  EXPECT_EQ(*conn.query("SELECT error_message FROM walmart_order_dead_letter WHERE source = 'stdin:1'")[0][0], "old");
+  EXPECT_EQ(
+      *conn.query(
+          "SELECT error_message FROM walmart_order_dead_letter WHERE source = 'stdin:1'")[0][0],
+      "old");
 
   auto again = run_binary({"init-db", "--migrate"}, env);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out.find("migrated"), std::string::npos) << again.out;
-  EXPECT_NE(again.out.find("ok        " + db.config().database + ".walmart_order_dead_letter"), std::string::npos)
+  EXPECT_NE(again.out.find("ok        " + db.config().database + ".walmart_order_dead_letter"),
+            std::string::npos)
       << again.out;
 }
 
@@ -187,26 +243,34 @@ TEST(InitDb, MigratesThePreviousRawTableAndTheViewShowsOldAndNewRows) {
   {
     auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
     conn.execute("CREATE DATABASE " + q);
-    conn.execute("CREATE TABLE " + q + ".walmart_order_raw (purchaseOrderId BIGINT NOT NULL, payload LONGTEXT NOT NULL, "
-                 "request_time DATETIME NULL, source_topic VARCHAR(249) NULL, source_partition INT NULL, "
-                 "source_offset BIGINT NULL, source_file VARCHAR(255) NULL, load_time DATETIME NULL DEFAULT "
-                 "CURRENT_TIMESTAMP, PRIMARY KEY (purchaseOrderId)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-                 "COLLATE=utf8mb4_unicode_ci");
-    conn.execute("INSERT INTO " + q + ".walmart_order_raw (purchaseOrderId, payload) VALUES (1, '{\"old\":1}')");
+    conn.execute(
+        "CREATE TABLE " + q +
+        ".walmart_order_raw (purchaseOrderId BIGINT NOT NULL, payload LONGTEXT NOT NULL, "
+        "request_time DATETIME NULL, source_topic VARCHAR(249) NULL, source_partition INT NULL, "
+        "source_offset BIGINT NULL, source_file VARCHAR(255) NULL, load_time DATETIME NULL DEFAULT "
+        "CURRENT_TIMESTAMP, PRIMARY KEY (purchaseOrderId)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+        "COLLATE=utf8mb4_unicode_ci");
+    conn.execute("INSERT INTO " + q +
+                 ".walmart_order_raw (purchaseOrderId, payload) VALUES (1, '{\"old\":1}')");
   }
   const auto env = etl::test::mysql_env(db.config());
   auto refused = run_binary({"init-db"}, env);
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
-  EXPECT_NE(refused.err.find("MODIFY COLUMN payload longtext NULL"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("MODIFY COLUMN payload longtext NULL"), std::string::npos)
+      << refused.err;
   EXPECT_NE(refused.err.find("ADD COLUMN payload_zlib"), std::string::npos) << refused.err;
   auto migrated = run_binary({"init-db", "--migrate"}, env);
   ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
-  EXPECT_NE(migrated.out.find("view      " + db.config().database + ".walmart_order_raw_json"), std::string::npos)
+  EXPECT_NE(migrated.out.find("view      " + db.config().database + ".walmart_order_raw_json"),
+            std::string::npos)
       << migrated.out;
   auto conn = mysql::Connection::open(db.config());
   EXPECT_NO_THROW(mysql::require_schema(conn, db.config().database));
-  conn.execute("INSERT INTO walmart_order_raw (purchaseOrderId, payload_zlib) VALUES (2, COMPRESS('{\"new\":2}'))");
-  const auto rows = conn.query("SELECT purchaseOrderId, payload FROM walmart_order_raw_json ORDER BY 1");
+  conn.execute(
+      "INSERT INTO walmart_order_raw (purchaseOrderId, payload_zlib) VALUES (2, "
+      "COMPRESS('{\"new\":2}'))");
+  const auto rows =
+      conn.query("SELECT purchaseOrderId, payload FROM walmart_order_raw_json ORDER BY 1");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(*rows[0][1], "{\"old\":1}");
   EXPECT_EQ(*rows[1][1], "{\"new\":2}");

@@ -30,18 +30,19 @@ class SimCli : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   static std::string slurp(const fs::path& p) { return etl::test::read_text_file(p.string()); }
   // `walmart-etl <args>` in the test's directory; output in <dir>/<name>.out and .err.
-  [[nodiscard]] std::unique_ptr<etl::test::BackgroundProcess> start(const std::string& name,
-                                                                    const std::vector<std::string>& args) const {
-    return std::make_unique<etl::test::BackgroundProcess>(name, args, std::map<std::string, std::string>{},
-                                                          dir_.string());
+  [[nodiscard]] std::unique_ptr<etl::test::BackgroundProcess> start(
+      const std::string& name, const std::vector<std::string>& args) const {
+    return std::make_unique<etl::test::BackgroundProcess>(
+        name, args, std::map<std::string, std::string>{}, dir_.string());
   }
   fs::path dir_;
 };
 
 TEST_F(SimCli, DumpOnlyWritesTheGroundTruthAndExits) {
   const fs::path dump = dir_ / "truth.ndjson";
-  auto child = start("sim", {"simulate-api", "--seed", "2024", "--orders-per-day", "400", "--days", "10", "--now",
-                             "2024-05-02T17:05:41.250Z", "--dump", dump.string(), "--dump-only"});
+  auto child =
+      start("sim", {"simulate-api", "--seed", "2024", "--orders-per-day", "400", "--days", "10",
+                    "--now", "2024-05-02T17:05:41.250Z", "--dump", dump.string(), "--dump-only"});
   ASSERT_EQ(child->wait(std::chrono::seconds(30)), 0) << child->describe();
   // The same data as an in-process simulator with the same flags.
   Simulator sim(test_options());
@@ -52,10 +53,11 @@ TEST_F(SimCli, DumpOnlyWritesTheGroundTruthAndExits) {
 
 TEST_F(SimCli, ServesOnAFreePortAndStopsCleanlyOnSigterm) {
   const fs::path port_file = dir_ / "port";
-  auto child = start("sim", {"simulate-api", "--port", "0", "--port-file", port_file.string(), "--client-id",
-                             "MyClientId", "--client-secret", "MySecret", "--now", "2024-05-02T17:05:41.250Z",
-                             "--time-scale", "0"});
-  const std::string port_text = etl::test::wait_for_file(port_file.string(), std::chrono::seconds(20));
+  auto child = start("sim", {"simulate-api", "--port", "0", "--port-file", port_file.string(),
+                             "--client-id", "MyClientId", "--client-secret", "MySecret", "--now",
+                             "2024-05-02T17:05:41.250Z", "--time-scale", "0"});
+  const std::string port_text =
+      etl::test::wait_for_file(port_file.string(), std::chrono::seconds(20));
   ASSERT_FALSE(port_text.empty()) << child->describe();
   const int port = std::stoi(port_text);
   ASSERT_GT(port, 0);
@@ -82,7 +84,8 @@ TEST_F(SimCli, BadFlagsExitWithUsageError) {
   auto bad_rate = start("bad-rate", {"simulate-api", "--fail-rate", "2", "--port", "0"});
   EXPECT_EQ(bad_rate->wait(std::chrono::seconds(10)), 2);
   EXPECT_NE(bad_rate->err().find("--fail-rate"), std::string::npos) << bad_rate->describe();
-  auto bad_now = start("bad-now", {"simulate-api", "--now", "yesterday", "--dump-only", "--dump", (dir_ / "x").string()});
+  auto bad_now = start("bad-now", {"simulate-api", "--now", "yesterday", "--dump-only", "--dump",
+                                   (dir_ / "x").string()});
   EXPECT_EQ(bad_now->wait(std::chrono::seconds(10)), 2);
   EXPECT_NE(bad_now->err().find("--now"), std::string::npos) << bad_now->describe();
 }

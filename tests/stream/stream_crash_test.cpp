@@ -4,9 +4,8 @@
 // letter exactly once, and the stored offsets at the partitions' ends: a crash at any instant
 // loses nothing and doubles nothing.
 
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <random>
@@ -20,8 +19,9 @@ namespace {
 
 int64_t stored_total(const config::MysqlConfig& cfg, const std::string& group) {
   auto conn = mysql::Connection::open(cfg);
-  const auto rows = conn.query("SELECT COALESCE(SUM(next_offset), 0) FROM etl_kafka_offset WHERE consumer_group = " +
-                               conn.quote(group));
+  const auto rows = conn.query(
+      "SELECT COALESCE(SUM(next_offset), 0) FROM etl_kafka_offset WHERE consumer_group = " +
+      conn.quote(group));
   return std::stoll(*rows[0][0]);
 }
 

@@ -19,7 +19,8 @@ namespace {
 uint64_t written_messages(const std::string& log) {
   static const std::regex re(R"(stream: stopped; written (\d+) messages)");
   uint64_t n = 0;
-  for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator();
+       ++it) {
     n = std::stoull((*it)[1]);
   }
   return n;
@@ -44,7 +45,8 @@ TEST(StreamExact, TablesEqualTheMappingAndARestartContinuesWithoutDoubling) {
       << "offsets committed to Kafka after MySQL";
 
   // More orders, including new versions of orders written by the first run.
-  for (uint64_t i = 0; i < 200; ++i) writer.produce(feed.purchase_order_id(i * 7), feed.order_json(i * 7, 5));
+  for (uint64_t i = 0; i < 200; ++i)
+    writer.produce(feed.purchase_order_id(i * 7), feed.order_json(i * 7, 5));
   const auto second = produce_workload(writer, feed, 1'000'000, 300, 2);
   writer.flush();
   ASSERT_EQ(env.run_until_idle(s, "second"), 0) << env.log_of("second");

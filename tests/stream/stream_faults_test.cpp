@@ -7,14 +7,12 @@
 // - Retention deleted unread messages while the stream was stopped: reported at ERROR with the
 //   exact count; on_data_loss=continue goes on from the earliest offset, =stop exits non-zero.
 
-#include <signal.h>
-
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -42,21 +40,26 @@ TEST(StreamFaults, MariaDbKilledAndRestartedMidStreamCatchesUp) {
   produce_workload(writer, feed, 0, 600, 1);
   writer.flush();
   auto p = env.start(s, {}, "mariadb");
-  ASSERT_TRUE(test::wait_until([&] { return metric(s.metrics_port, "walmart_etl_stream_messages_total") > 0; }, 60s))
+  ASSERT_TRUE(test::wait_until(
+      [&] { return metric(s.metrics_port, "walmart_etl_stream_messages_total") > 0; }, 60s))
       << p->log();
 
   server.kill9();
   produce_workload(writer, feed, 10000, 600, 2);
   writer.flush();
-  ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 503; }, 30s))
+  ASSERT_TRUE(
+      test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 503; }, 30s))
       << "MySQL down must make /healthz unhealthy\n"
       << p->log();
   EXPECT_NE(http_get(s.metrics_port, "/healthz").second.find("mysql"), std::string::npos);
   EXPECT_GT(metric(s.metrics_port, "walmart_etl_stream_mysql_retries_total"), 0);
 
   ASSERT_TRUE(server.start());
-  ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 90s)) << p->log();
-  ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 30s)) << p->log();
+  ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 90s))
+      << p->log();
+  ASSERT_TRUE(
+      test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 30s))
+      << p->log();
   p->signal(SIGTERM);
   ASSERT_EQ(p->wait(30s), 0) << p->log();
   expect_same_tables(expected_tables(writer.messages(), env.topic), dump_tables(cfg, env.group),
@@ -72,11 +75,13 @@ TEST(StreamFaults, BrokerDownForAWhileResumesAndLosesNothing) {
   produce_workload(writer, feed, 0, 400, 1);
   writer.flush();
   auto p = env.start(s, {}, "broker");
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 60s))
+  ASSERT_TRUE(test::wait_until(
+      [&] { return all_written(env.db->config(), env.group, writer.messages()); }, 60s))
       << p->log();
 
   env.broker->set_broker_down();
-  ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 503; }, 60s))
+  ASSERT_TRUE(
+      test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 503; }, 60s))
       << "broker down must make /healthz unhealthy\n"
       << p->log();
   EXPECT_NE(http_get(s.metrics_port, "/healthz").second.find("kafka"), std::string::npos);
@@ -92,7 +97,8 @@ TEST(StreamFaults, BrokerDownForAWhileResumesAndLosesNothing) {
   all.insert(all.end(), after.messages().begin(), after.messages().end());
   ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, all); }, 90s))
       << p->log();
-  ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 30s))
+  ASSERT_TRUE(
+      test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 30s))
       << http_get(s.metrics_port, "/healthz").second << p->log();
   p->signal(SIGTERM);
   ASSERT_EQ(p->wait(30s), 0) << p->log();
@@ -132,16 +138,20 @@ TEST(StreamFaults, TwoProcessesOneKilledHalfwayTheOtherTakesOver) {
   produce_workload(writer, feed, 20000, 300, 3);
   writer.flush();
 
-  ASSERT_TRUE(test::wait_until([&] { return metric(b_settings.metrics_port, "walmart_etl_stream_assigned_partitions") == 4; },
-                               60s))
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        return metric(b_settings.metrics_port, "walmart_etl_stream_assigned_partitions") == 4;
+      },
+      60s))
       << "B must take over A's partitions\n"
       << b->log();
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 90s))
+  ASSERT_TRUE(test::wait_until(
+      [&] { return all_written(env.db->config(), env.group, writer.messages()); }, 90s))
       << b->log();
   b->signal(SIGTERM);
   ASSERT_EQ(b->wait(30s), 0) << b->log();
-  expect_same_tables(expected_tables(writer.messages(), env.topic), dump_tables(env.db->config(), env.group),
-                     "after member A was killed");
+  expect_same_tables(expected_tables(writer.messages(), env.topic),
+                     dump_tables(env.db->config(), env.group), "after member A was killed");
 }
 
 int64_t lost_in_log(const std::string& log) {
@@ -156,7 +166,8 @@ TEST(StreamFaults, RetentionLossIsReportedWithTheCount) {
   s.batch_size = 500;
   TopicWriter writer(env.broker->bootstraps(), env.topic, /*compress=*/false);
   const OrderFeed feed(61);
-  for (uint64_t i = 0; i < 100; ++i) writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0));
+  for (uint64_t i = 0; i < 100; ++i)
+    writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0));
   writer.flush();
   ASSERT_EQ(env.run_until_idle(s, "before"), 0) << env.log_of("before");
 
@@ -179,9 +190,11 @@ TEST(StreamFaults, RetentionLossIsReportedWithTheCount) {
   const int64_t low = admin.watermarks(env.topic, 0, 10s).low;
   ASSERT_EQ(env.run_until_idle(s, "continue"), 0) << env.log_of("continue");
   EXPECT_EQ(lost_in_log(env.log_of("continue")), low - 100) << env.log_of("continue");
-  EXPECT_NE(env.log_of("continue").find(fmt::format("{} lost to retention", low - 100)), std::string::npos);
+  EXPECT_NE(env.log_of("continue").find(fmt::format("{} lost to retention", low - 100)),
+            std::string::npos);
   const auto high = admin.watermarks(env.topic, 0, 10s).high;
-  EXPECT_EQ(dump_tables(env.db->config(), env.group).offsets, (std::map<int32_t, int64_t>{{0, high}}));
+  EXPECT_EQ(dump_tables(env.db->config(), env.group).offsets,
+            (std::map<int32_t, int64_t>{{0, high}}));
 
   // Again, with on_data_loss=stop: exit non-zero, nothing moves.
   grow_past(high, 500000);
@@ -190,7 +203,8 @@ TEST(StreamFaults, RetentionLossIsReportedWithTheCount) {
   const int code = env.run_until_idle(s, "stop");
   EXPECT_EQ(code, 1) << env.log_of("stop");
   EXPECT_EQ(lost_in_log(env.log_of("stop")), low2 - high) << env.log_of("stop");
-  EXPECT_EQ(dump_tables(env.db->config(), env.group).offsets, (std::map<int32_t, int64_t>{{0, low2}}))
+  EXPECT_EQ(dump_tables(env.db->config(), env.group).offsets,
+            (std::map<int32_t, int64_t>{{0, low2}}))
       << "the new starting point after the loss is recorded";
 
   // The same loss is reported once: the next start (still on_data_loss=stop) goes on from there.

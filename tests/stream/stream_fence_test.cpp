@@ -4,9 +4,8 @@
 // nothing of what the other writer covered, say so at ERROR and in a metric, and continue from
 // the offset MySQL holds.
 
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "mysql/connection.hpp"
 #include "stream/stream_fixture.hpp"
@@ -16,7 +15,8 @@ namespace {
 
 std::string stored_offset(const config::MysqlConfig& mysql, const std::string& group) {
   auto conn = mysql::Connection::open(mysql);
-  const auto rows = conn.query("SELECT next_offset FROM etl_kafka_offset WHERE consumer_group = " + conn.quote(group));
+  const auto rows = conn.query("SELECT next_offset FROM etl_kafka_offset WHERE consumer_group = " +
+                               conn.quote(group));
   return rows.empty() || !rows[0][0] ? std::string("none") : *rows[0][0];
 }
 
@@ -24,26 +24,31 @@ TEST(StreamFence, APartitionWrittenByAnotherConsumerIsNotWrittenAgainAndResumesF
   StreamEnv env(1);
   TopicWriter writer(env.broker->bootstraps(), env.topic);
   const OrderFeed feed(11);
-  for (uint64_t i = 0; i < 10; ++i) writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0), 0);
+  for (uint64_t i = 0; i < 10; ++i)
+    writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0), 0);
   writer.flush();
 
   StreamSettings s = env.settings();
   s.batch_interval_ms = 200;
   s.metrics_port = free_tcp_port();
   auto p = env.start(s, {}, "fence");
-  ASSERT_TRUE(test::wait_until([&] { return stored_offset(env.db->config(), env.group) == "10"; }, 60s))
+  ASSERT_TRUE(
+      test::wait_until([&] { return stored_offset(env.db->config(), env.group) == "10"; }, 60s))
       << p->log();
 
   // "Another consumer" wrote offsets 10..14 of the partition.
   {
     auto conn = mysql::Connection::open(env.db->config());
-    conn.execute("UPDATE etl_kafka_offset SET next_offset = 15 WHERE consumer_group = " + conn.quote(env.group));
+    conn.execute("UPDATE etl_kafka_offset SET next_offset = 15 WHERE consumer_group = " +
+                 conn.quote(env.group));
   }
-  for (uint64_t i = 10; i < 20; ++i) writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0), 0);
+  for (uint64_t i = 10; i < 20; ++i)
+    writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0), 0);
   writer.flush();
   ASSERT_EQ(writer.messages().back().offset, 19);
 
-  ASSERT_TRUE(test::wait_until([&] { return stored_offset(env.db->config(), env.group) == "20"; }, 60s))
+  ASSERT_TRUE(
+      test::wait_until([&] { return stored_offset(env.db->config(), env.group) == "20"; }, 60s))
       << p->log();
   {
     auto conn = mysql::Connection::open(env.db->config());

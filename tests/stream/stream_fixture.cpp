@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -9,10 +11,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -138,9 +136,11 @@ constexpr const char* kOrderColumns =
     "purchaseOrderId, customerOrderId, customerEmailId, orderDate, orderDate_formatted, "
     "shipNode_type, shipNode_name, shipNode_id, source_file, phone, estimatedDeliveryDate, "
     "estimatedDeliveryDate_formatted, estimatedShipDate, estimatedShipDate_formatted, methodCode, "
-    "recipient_name, address1, address2, city, state, postalCode, country, addressType, lineNumber, "
+    "recipient_name, address1, address2, city, state, postalCode, country, addressType, "
+    "lineNumber, "
     "sku, productName, product_condition, quantity, unitOfMeasurement, statusDate, "
-    "statusDate_formatted, fulfillmentOption, shipMethod, storeId, shippingProgramType, chargeType, "
+    "statusDate_formatted, fulfillmentOption, shipMethod, storeId, shippingProgramType, "
+    "chargeType, "
     "chargeName, chargeAmount, currency, taxAmount, taxName, orderLineStatus, statusQuantity, "
     "cancellationReason, shipDateTime, shipDateTime_formatted, carrierName, carrierMethodCode, "
     "trackingNumber, trackingURL, request_time";
@@ -166,18 +166,21 @@ void compare_rows(const std::vector<TextRow>& expected, const std::vector<TextRo
       const auto e = c < expected[i].size() ? expected[i][c] : std::nullopt;
       const auto a = c < actual[i].size() ? actual[i][c] : std::nullopt;
       if (e != a) {
-        detail += fmt::format("\n  column {}: expected {} got {}", c, e ? *e : "NULL", a ? *a : "NULL");
+        detail +=
+            fmt::format("\n  column {}: expected {} got {}", c, e ? *e : "NULL", a ? *a : "NULL");
       }
     }
-    ADD_FAILURE() << what << ": " << table << " row " << i << " differs (key " << describe_row({expected[i][0]})
-                  << ")" << detail;
+    ADD_FAILURE() << what << ": " << table << " row " << i << " differs (key "
+                  << describe_row({expected[i][0]}) << ")" << detail;
   }
   if (expected.size() != actual.size()) {
     // Show a few keys present on one side only.
     std::vector<std::string> ek;
     std::vector<std::string> ak;
-    for (const auto& r : expected) ek.push_back(describe_row({r.begin(), r.begin() + std::min<size_t>(3, r.size())}));
-    for (const auto& r : actual) ak.push_back(describe_row({r.begin(), r.begin() + std::min<size_t>(3, r.size())}));
+    for (const auto& r : expected)
+      ek.push_back(describe_row({r.begin(), r.begin() + std::min<size_t>(3, r.size())}));
+    for (const auto& r : actual)
+      ak.push_back(describe_row({r.begin(), r.begin() + std::min<size_t>(3, r.size())}));
     std::sort(ek.begin(), ek.end());
     std::sort(ak.begin(), ak.end());
     std::vector<std::string> only_e;
@@ -185,8 +188,10 @@ void compare_rows(const std::vector<TextRow>& expected, const std::vector<TextRo
     std::set_difference(ek.begin(), ek.end(), ak.begin(), ak.end(), std::back_inserter(only_e));
     std::set_difference(ak.begin(), ak.end(), ek.begin(), ek.end(), std::back_inserter(only_a));
     std::string msg;
-    for (size_t i = 0; i < std::min<size_t>(5, only_e.size()); ++i) msg += "\n  missing: " + only_e[i];
-    for (size_t i = 0; i < std::min<size_t>(5, only_a.size()); ++i) msg += "\n  unexpected: " + only_a[i];
+    for (size_t i = 0; i < std::min<size_t>(5, only_e.size()); ++i)
+      msg += "\n  missing: " + only_e[i];
+    for (size_t i = 0; i < std::min<size_t>(5, only_a.size()); ++i)
+      msg += "\n  unexpected: " + only_a[i];
     ADD_FAILURE() << what << ": " << table << " " << only_e.size() << " missing, " << only_a.size()
                   << " unexpected" << msg;
   }
@@ -212,7 +217,8 @@ std::string OrderFeed::order_json(uint64_t index, int version) const {
   const auto sk = model.skeleton(index);
   const int64_t now = sk.order_date_ms + version * kVersionStepMs + 1000;
   const std::string body = walmart::sim::render_order(sk, now, {}, seed_);
-  return fmt::format("{{\"request_time\":\"{}\",{}", format_sql_datetime(now / 1000), body.substr(1));
+  return fmt::format("{{\"request_time\":\"{}\",{}", format_sql_datetime(now / 1000),
+                     body.substr(1));
 }
 
 std::string OrderFeed::purchase_order_id(uint64_t index) const {
@@ -241,17 +247,19 @@ TopicWriter::TopicWriter(const std::string& bootstraps, std::string topic, bool 
 TopicWriter::~TopicWriter() = default;
 
 void TopicWriter::produce(std::string key, std::string value, int32_t partition) {
-  auto m = std::make_unique<ProducedMessage>(ProducedMessage{std::move(key), std::move(value), -1, -1});
+  auto m =
+      std::make_unique<ProducedMessage>(ProducedMessage{std::move(key), std::move(value), -1, -1});
   ProducedMessage* raw = m.get();
   in_flight_.push_back(std::move(m));
-  const auto err = producer_->produce(
-      kafka::OutgoingMessage(topic_, raw->key, raw->value, {}, partition < 0 ? RD_KAFKA_PARTITION_UA : partition),
-      [raw](const kafka::DeliveryReport& r) {
-        if (r.acknowledged()) {
-          raw->partition = r.partition;
-          raw->offset = r.offset;
-        }
-      });
+  const auto err =
+      producer_->produce(kafka::OutgoingMessage(topic_, raw->key, raw->value, {},
+                                                partition < 0 ? RD_KAFKA_PARTITION_UA : partition),
+                         [raw](const kafka::DeliveryReport& r) {
+                           if (r.acknowledged()) {
+                             raw->partition = r.partition;
+                             raw->offset = r.offset;
+                           }
+                         });
   if (err) throw EtlError(*err);
 }
 
@@ -282,12 +290,21 @@ WorkloadCounts produce_workload(TopicWriter& writer, const OrderFeed& feed, uint
       ++counts.poison;
       const std::string key = fmt::format("poison-{}-{}", first_index, i);
       switch (poison_kind++ % 5) {
-        case 0: send(key, "this is not JSON {"); break;
-        case 1: send(key, "42"); break;
-        case 2: send(key, R"({"purchaseOrderId":"abc","orderLines":null})"); break;
+        case 0:
+          send(key, "this is not JSON {");
+          break;
+        case 1:
+          send(key, "42");
+          break;
+        case 2:
+          send(key, R"({"purchaseOrderId":"abc","orderLines":null})");
+          break;
         case 3:
-          send(key, fmt::format(R"({{"purchaseOrderId":"{}","orderLines":{{"orderLine":[{{"lineNumber":"1"}},{{"lineNumber":"1"}}]}}}})",
-                                feed.purchase_order_id(extra++)));
+          send(
+              key,
+              fmt::format(
+                  R"({{"purchaseOrderId":"{}","orderLines":{{"orderLine":[{{"lineNumber":"1"}},{{"lineNumber":"1"}}]}}}})",
+                  feed.purchase_order_id(extra++)));
           break;
         default: {
           const std::string full = feed.order_json(extra++, 0);
@@ -341,10 +358,11 @@ Tables expected_tables(const std::vector<ProducedMessage>& messages, const std::
     auto r = mapper.parse_message(m->value);
     if (r.bad) {
       const std::string source = fmt::format("{}/{}/{}", topic, m->partition, m->offset);
-      t.dead_letters.push_back({source, std::string("0"), topic, text(m->partition), text(m->offset), m->key,
-                                r.bad->purchase_order_id.empty() ? std::nullopt
-                                                                 : std::optional<std::string>(r.bad->purchase_order_id),
-                                m->value, std::string("bad_record"), r.bad->reason});
+      t.dead_letters.push_back(
+          {source, std::string("0"), topic, text(m->partition), text(m->offset), m->key,
+           r.bad->purchase_order_id.empty() ? std::nullopt
+                                            : std::optional<std::string>(r.bad->purchase_order_id),
+           m->value, std::string("bad_record"), r.bad->reason});
       continue;
     }
     for (auto& o : r.orders) {
@@ -353,40 +371,50 @@ Tables expected_tables(const std::vector<ProducedMessage>& messages, const std::
     }
     t.offsets[m->partition] = std::max(t.offsets[m->partition], m->offset + 1);
   }
-  for (const auto* m : sorted) t.offsets[m->partition] = std::max(t.offsets[m->partition], m->offset + 1);
+  for (const auto* m : sorted)
+    t.offsets[m->partition] = std::max(t.offsets[m->partition], m->offset + 1);
   for (const auto& [id, f] : finals) {
     for (const auto& l : f.order.lines) t.orders.push_back(line_row(l));
     for (const auto& c : f.order.charges) {
-      t.charges.push_back({text(c.purchase_order_id), text(c.line_number), text(c.charge_seq), opt(c.charge_type),
-                           opt(c.charge_name), cents(c.charge_amount), opt(c.currency), opt(c.tax_name),
-                           cents(c.tax_amount)});
+      t.charges.push_back({text(c.purchase_order_id), text(c.line_number), text(c.charge_seq),
+                           opt(c.charge_type), opt(c.charge_name), cents(c.charge_amount),
+                           opt(c.currency), opt(c.tax_name), cents(c.tax_amount)});
     }
     t.raw.push_back({text(id), std::string(f.order.raw_json), instant(f.order.request_time), topic,
-                     text(f.message->partition), text(f.message->offset), std::string("kafka_stream")});
+                     text(f.message->partition), text(f.message->offset),
+                     std::string("kafka_stream")});
   }
   std::sort(t.orders.begin(), t.orders.end(), [](const auto& a, const auto& b) {
-    return std::pair(std::stoll(*a[0]), std::stoll(*a[23])) < std::pair(std::stoll(*b[0]), std::stoll(*b[23]));
+    return std::pair(std::stoll(*a[0]), std::stoll(*a[23])) <
+           std::pair(std::stoll(*b[0]), std::stoll(*b[23]));
   });
-  std::sort(t.charges.begin(), t.charges.end(), [](const auto& a, const auto& b) { return numeric_less(a, b, 3); });
+  std::sort(t.charges.begin(), t.charges.end(),
+            [](const auto& a, const auto& b) { return numeric_less(a, b, 3); });
   return t;
 }
 
 Tables dump_tables(const config::MysqlConfig& mysql, const std::string& group) {
   auto conn = mysql::Connection::open(mysql);
   Tables t;
-  t.orders = conn.query(fmt::format("SELECT {} FROM walmart_order ORDER BY purchaseOrderId, lineNumber", kOrderColumns));
+  t.orders = conn.query(fmt::format(
+      "SELECT {} FROM walmart_order ORDER BY purchaseOrderId, lineNumber", kOrderColumns));
   t.charges = conn.query(
-      "SELECT purchaseOrderId, lineNumber, chargeSeq, chargeType, chargeName, chargeAmount, currency, taxName, "
+      "SELECT purchaseOrderId, lineNumber, chargeSeq, chargeType, chargeName, chargeAmount, "
+      "currency, taxName, "
       "taxAmount FROM walmart_order_charge ORDER BY purchaseOrderId, lineNumber, chargeSeq");
   t.raw = conn.query(
-      "SELECT purchaseOrderId, payload, request_time, source_topic, source_partition, source_offset, source_file "
-      "FROM walmart_order_raw_json ORDER BY purchaseOrderId");  // the JSON whichever column holds it
+      "SELECT purchaseOrderId, payload, request_time, source_topic, source_partition, "
+      "source_offset, source_file "
+      "FROM walmart_order_raw_json ORDER BY purchaseOrderId");  // the JSON whichever column holds
+                                                                // it
   t.dead_letters = conn.query(
-      "SELECT source, record_index, source_topic, source_partition, source_offset, message_key, purchaseOrderId, "
+      "SELECT source, record_index, source_topic, source_partition, source_offset, message_key, "
+      "purchaseOrderId, "
       "payload, error_class, error_message FROM walmart_order_dead_letter "
       "ORDER BY source_partition, source_offset, record_index");
-  for (const auto& r : conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = " +
-                                  conn.quote(group))) {
+  for (const auto& r :
+       conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = " +
+                  conn.quote(group))) {
     t.offsets[std::stoi(*r[0])] = std::stoll(*r[1]);
   }
   return t;
@@ -440,8 +468,8 @@ std::string write_config(const std::string& dir, const StreamSettings& s) {
   return path;
 }
 
-StreamProcess::StreamProcess(const std::string& config_path, const std::vector<std::string>& extra_args,
-                             std::string log_path)
+StreamProcess::StreamProcess(const std::string& config_path,
+                             const std::vector<std::string>& extra_args, std::string log_path)
     : log_path_(std::move(log_path)) {
   std::vector<std::string> args{ETL_BINARY_PATH, "--config", config_path, "stream"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -450,7 +478,8 @@ StreamProcess::StreamProcess(const std::string& config_path, const std::vector<s
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   const int rc = posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ);
@@ -521,7 +550,8 @@ StreamSettings StreamEnv::settings() const {
   return s;
 }
 
-std::unique_ptr<StreamProcess> StreamEnv::start(const StreamSettings& s, const std::vector<std::string>& args,
+std::unique_ptr<StreamProcess> StreamEnv::start(const StreamSettings& s,
+                                                const std::vector<std::string>& args,
                                                 const std::string& name) const {
   const std::string cfg_dir = dir + "/" + name;
   std::filesystem::create_directories(cfg_dir);
@@ -533,7 +563,8 @@ int StreamEnv::run_until_idle(const StreamSettings& s, const std::string& name,
   auto p = start(s, {"--until-idle"}, name);
   const int code = p->wait(timeout);
   if (code == -1) {
-    ADD_FAILURE() << name << ": stream --until-idle did not finish within " << timeout.count() << " ms; log:\n"
+    ADD_FAILURE() << name << ": stream --until-idle did not finish within " << timeout.count()
+                  << " ms; log:\n"
                   << p->log();
   }
   return code;
@@ -601,7 +632,9 @@ std::optional<double> metric_value(const std::string& page, const std::string& s
 }
 
 PrivateMariaDb::PrivateMariaDb()
-    : dir_(test::make_temp_dir("etl-mariadb")), port_(free_tcp_port()), cfg_(test::test_mysql_config()) {
+    : dir_(test::make_temp_dir("etl-mariadb")),
+      port_(free_tcp_port()),
+      cfg_(test::test_mysql_config()) {
   cfg_.host = "127.0.0.1";
   cfg_.port = port_;
   cfg_.user = "root";
@@ -643,8 +676,9 @@ void PrivateMariaDb::kill9() {
 
 int PrivateMariaDb::run(const std::string& what) {
   const std::string cmd = fmt::format(
-      "ETL_MARIADB_DIR='{}' ETL_MARIADB_PORT={} '{}/scripts/mariadb-local.sh' {} >>'{}/script.log' 2>&1", dir_,
-      port_, ETL_SOURCE_DIR, what, dir_);
+      "ETL_MARIADB_DIR='{}' ETL_MARIADB_PORT={} '{}/scripts/mariadb-local.sh' {} >>'{}/script.log' "
+      "2>&1",
+      dir_, port_, ETL_SOURCE_DIR, what, dir_);
   return std::system(cmd.c_str());
 }
 
@@ -655,8 +689,9 @@ bool all_written(const config::MysqlConfig& cfg, const std::string& group,
   try {
     auto conn = mysql::Connection::open(cfg);
     std::map<int32_t, int64_t> stored;
-    for (const auto& r : conn.query("SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = " +
-                                    conn.quote(group))) {
+    for (const auto& r : conn.query(
+             "SELECT partition_id, next_offset FROM etl_kafka_offset WHERE consumer_group = " +
+             conn.quote(group))) {
       stored[std::stoi(*r[0])] = std::stoll(*r[1]);
     }
     return stored == ends;

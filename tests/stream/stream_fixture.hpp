@@ -89,12 +89,12 @@ WorkloadCounts produce_workload(TopicWriter& writer, const OrderFeed& feed, uint
 // The oracle and the tables
 
 struct Tables {
-  std::vector<TextRow> orders;        // walmart_order, columns 1..51 (not load_time), by key
-  std::vector<TextRow> charges;       // walmart_order_charge without load_time, by key
-  std::vector<TextRow> raw;           // walmart_order_raw without load_time, by key
-  std::vector<TextRow> dead_letters;  // source, record_index, topic, partition, offset, key,
-                                      // purchaseOrderId, payload, error_class, error_message
-  std::map<int32_t, int64_t> offsets; // etl_kafka_offset of the group: partition -> next offset
+  std::vector<TextRow> orders;         // walmart_order, columns 1..51 (not load_time), by key
+  std::vector<TextRow> charges;        // walmart_order_charge without load_time, by key
+  std::vector<TextRow> raw;            // walmart_order_raw without load_time, by key
+  std::vector<TextRow> dead_letters;   // source, record_index, topic, partition, offset, key,
+                                       // purchaseOrderId, payload, error_class, error_message
+  std::map<int32_t, int64_t> offsets;  // etl_kafka_offset of the group: partition -> next offset
 };
 
 // What the tables must hold after every message in `messages` (any order across partitions,
@@ -160,7 +160,8 @@ struct StreamEnv {
   ~StreamEnv();
   [[nodiscard]] StreamSettings settings() const;
   // Starts the binary with these settings; its log is <dir>/<name>.log.
-  std::unique_ptr<StreamProcess> start(const StreamSettings& s, const std::vector<std::string>& args,
+  std::unique_ptr<StreamProcess> start(const StreamSettings& s,
+                                       const std::vector<std::string>& args,
                                        const std::string& name) const;
   // Starts with --until-idle and waits for it; returns the exit code (fails the test on timeout).
   int run_until_idle(const StreamSettings& s, const std::string& name,
@@ -212,7 +213,8 @@ int free_tcp_port();
 std::pair<int, std::string> http_get(int port, const std::string& path);
 // The value of an unlabelled (or exactly-labelled) sample in a Prometheus text page, if present.
 std::optional<double> metric_value(const std::string& page, const std::string& sample);
-// That sample read from the /metrics of a process on `port`; -1 when it does not answer or lacks it.
+// That sample read from the /metrics of a process on `port`; -1 when it does not answer or lacks
+// it.
 double metric(int port, const std::string& sample);
 
 }  // namespace etl::stream_test

@@ -7,11 +7,9 @@
 // - SIGTERM that must give up pending messages (MySQL frozen) exits 1, and nothing is lost.
 // - No stored offset in MySQL but a committed one in Kafka: said loudly at start.
 
-#include <signal.h>
-
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
 
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
@@ -21,7 +19,8 @@ namespace etl::stream_test {
 namespace {
 
 std::string lag_sample(const std::string& topic, int partition) {
-  return fmt::format("walmart_etl_stream_lag_messages{{topic=\"{}\",partition=\"{}\"}}", topic, partition);
+  return fmt::format("walmart_etl_stream_lag_messages{{topic=\"{}\",partition=\"{}\"}}", topic,
+                     partition);
 }
 
 TEST(StreamHardening, APartitionPausedForBacklogThenRebalancedAwayAndBackKeepsFlowing) {
@@ -41,7 +40,8 @@ TEST(StreamHardening, APartitionPausedForBacklogThenRebalancedAwayAndBackKeepsFl
   a_settings.metrics_port = free_tcp_port();
   auto a = env.start(a_settings, {}, "member-a");
   ASSERT_TRUE(test::wait_until(
-      [&] { return metric(a_settings.metrics_port, "walmart_etl_stream_paused_partitions") == 2; }, 60s))
+      [&] { return metric(a_settings.metrics_port, "walmart_etl_stream_paused_partitions") == 2; },
+      60s))
       << a->log();
   // Paused partitions are not fetched, yet their lag is known.
   ASSERT_TRUE(test::wait_until(
@@ -67,18 +67,23 @@ TEST(StreamHardening, APartitionPausedForBacklogThenRebalancedAwayAndBackKeepsFl
   b->signal(SIGTERM);
   ASSERT_EQ(b->wait(30s), 0) << b->log();
   ASSERT_TRUE(test::wait_until(
-      [&] { return metric(a_settings.metrics_port, "walmart_etl_stream_assigned_partitions") == 2; }, 60s))
+      [&] {
+        return metric(a_settings.metrics_port, "walmart_etl_stream_assigned_partitions") == 2;
+      },
+      60s))
       << a->log();
 
   // New orders on both partitions are written within seconds.
   produce_workload(writer, feed, 10000, 200, 2);
   writer.flush();
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 90s))
+  ASSERT_TRUE(test::wait_until(
+      [&] { return all_written(env.db->config(), env.group, writer.messages()); }, 90s))
       << "a partition stopped making progress after it came back\n"
       << a->log() << http_get(a_settings.metrics_port, "/metrics").second;
   a->signal(SIGTERM);
   ASSERT_EQ(a->wait(30s), 0) << a->log();
-  expect_same_tables(expected_tables(writer.messages(), env.topic), dump_tables(env.db->config(), env.group),
+  expect_same_tables(expected_tables(writer.messages(), env.topic),
+                     dump_tables(env.db->config(), env.group),
                      "after a paused partition was rebalanced away and back");
 }
 
@@ -102,15 +107,19 @@ TEST(StreamHardening, MySqlDownDuringARebalanceHoldsThePartitionsAndSigtermExits
     settings[i].metrics_port = free_tcp_port();
     members.push_back(env.start(settings[i], {}, fmt::format("member-{}", i)));
   }
-  auto assigned = [&](int i) { return metric(settings[i].metrics_port, "walmart_etl_stream_assigned_partitions"); };
+  auto assigned = [&](int i) {
+    return metric(settings[i].metrics_port, "walmart_etl_stream_assigned_partitions");
+  };
   auto logs = [&] {
     std::string all;
     for (auto& m : members) all += m ? m->log() : "";
     return all;
   };
-  ASSERT_TRUE(test::wait_until([&] { return assigned(0) == 1 && assigned(1) == 1 && assigned(2) == 1; }, 90s))
+  ASSERT_TRUE(test::wait_until(
+      [&] { return assigned(0) == 1 && assigned(1) == 1 && assigned(2) == 1; }, 90s))
       << logs();
-  ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 60s)) << logs();
+  ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 60s))
+      << logs();
 
   // MySQL goes down; member 0 leaves: its partition goes to 1 or 2, which cannot read its start.
   server.kill9();
@@ -124,11 +133,14 @@ TEST(StreamHardening, MySqlDownDuringARebalanceHoldsThePartitionsAndSigtermExits
       },
       60s))
       << logs();
-  ASSERT_TRUE(test::wait_until([&] { return http_get(settings[holder].metrics_port, "/healthz").first == 503; }, 30s));
-  EXPECT_NE(http_get(settings[holder].metrics_port, "/healthz").second.find("mysql"), std::string::npos);
+  ASSERT_TRUE(test::wait_until(
+      [&] { return http_get(settings[holder].metrics_port, "/healthz").first == 503; }, 30s));
+  EXPECT_NE(http_get(settings[holder].metrics_port, "/healthz").second.find("mysql"),
+            std::string::npos);
   std::this_thread::sleep_for(8s);  // longer than the rebalance handler's own patience
-  ASSERT_TRUE(members[holder]->running()) << "the stream gave up while MySQL was down during a rebalance\n"
-                                          << members[holder]->log();
+  ASSERT_TRUE(members[holder]->running())
+      << "the stream gave up while MySQL was down during a rebalance\n"
+      << members[holder]->log();
   // SIGTERM while holding: nothing of its was pending, so exit 0, without a critical line.
   members[holder]->signal(SIGTERM);
   EXPECT_EQ(members[holder]->wait(30s), 0) << members[holder]->log();
@@ -142,7 +154,8 @@ TEST(StreamHardening, MySqlDownDuringARebalanceHoldsThePartitionsAndSigtermExits
   ASSERT_TRUE(server.start());
   ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 90s))
       << members[last]->log();
-  ASSERT_TRUE(test::wait_until([&] { return http_get(settings[last].metrics_port, "/healthz").first == 200; }, 30s));
+  ASSERT_TRUE(test::wait_until(
+      [&] { return http_get(settings[last].metrics_port, "/healthz").first == 200; }, 30s));
   members[last]->signal(SIGTERM);
   EXPECT_EQ(members[last]->wait(30s), 0) << members[last]->log();
   expect_same_tables(expected_tables(writer.messages(), env.topic), dump_tables(cfg, env.group),
@@ -164,7 +177,8 @@ TEST(StreamHardening, SigtermThatGivesUpPendingMessagesExitsOneAndLosesNothing) 
   produce_workload(writer, feed, 0, 50, 1);
   writer.flush();
   auto p = env.start(s, {}, "frozen");
-  ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 60s)) << p->log();
+  ASSERT_TRUE(test::wait_until([&] { return all_written(cfg, env.group, writer.messages()); }, 60s))
+      << p->log();
 
   // MySQL freezes (SIGSTOP: connections hang rather than fail) with a batch in flight.
   server.signal(SIGSTOP);
@@ -178,7 +192,8 @@ TEST(StreamHardening, SigtermThatGivesUpPendingMessagesExitsOneAndLosesNothing) 
   p->signal(SIGTERM);
   const int code = p->wait(60s);
   server.signal(SIGCONT);
-  EXPECT_EQ(code, 1) << "messages were given up at shutdown: the exit code must say so\n" << p->log();
+  EXPECT_EQ(code, 1) << "messages were given up at shutdown: the exit code must say so\n"
+                     << p->log();
   EXPECT_NE(p->log().find("read again on the next start"), std::string::npos) << p->log();
 
   // Nothing is lost: the next run writes what was given up.
@@ -208,7 +223,8 @@ TEST(StreamHardening, StartingFromKafkasCommittedOffsetWithoutAStoredOneIsSaidLo
   EXPECT_NE(log.find("Messages before them are NOT written"), std::string::npos) << log;
   const auto committed = kafka_committed(env.broker->bootstraps(), env.group, env.topic, 2);
   for (const auto& [p, o] : committed) {
-    EXPECT_NE(log.find(fmt::format("[{}]@{}", p, o)), std::string::npos) << p << "@" << o << "\n" << log;
+    EXPECT_NE(log.find(fmt::format("[{}]@{}", p, o)), std::string::npos) << p << "@" << o << "\n"
+                                                                         << log;
   }
 }
 

@@ -47,8 +47,9 @@ TEST(StreamMetrics, ExposesEveryDocumentedMetric) {
   m.lost_to_retention.with({"walmart_order_raw", "0"}).inc(5);
   const std::string page = m.registry.render();
   for (const char* name :
-       {"walmart_etl_stream_messages_total", "walmart_etl_stream_orders_total", "walmart_etl_stream_rows_total",
-        "walmart_etl_stream_charges_total", "walmart_etl_stream_dead_letters_total{reason=\"bad_record\"}",
+       {"walmart_etl_stream_messages_total", "walmart_etl_stream_orders_total",
+        "walmart_etl_stream_rows_total", "walmart_etl_stream_charges_total",
+        "walmart_etl_stream_dead_letters_total{reason=\"bad_record\"}",
         "walmart_etl_stream_dead_letters_total{reason=\"mysql_row_error\"}",
         "walmart_etl_stream_conversion_warnings_total", "walmart_etl_stream_batches_total",
         "walmart_etl_stream_batch_rows_bucket", "walmart_etl_stream_batch_seconds_bucket",
@@ -72,7 +73,8 @@ std::string read_file(const std::string& relative) {
 std::set<std::string> metric_names(const std::string& text) {
   static const std::regex name("walmart_etl_stream_[a-z_]+");
   std::set<std::string> out;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator();
+       ++it) {
     std::string n = it->str();
     for (const char* suffix : {"_bucket", "_count", "_sum"}) {
       if (n.ends_with(suffix)) n.erase(n.size() - std::strlen(suffix));
@@ -88,13 +90,16 @@ TEST(StreamMetrics, DocsDashboardAndAlertsMatchTheExposedMetrics) {
   const StreamMetrics m;
   const std::set<std::string> exposed = metric_names(m.registry.render());
   ASSERT_GT(exposed.size(), 15u);
-  for (const char* file : {"README.md", "deploy/grafana-dashboard.json", "deploy/prometheus-alerts.yml"}) {
+  for (const char* file :
+       {"README.md", "deploy/grafana-dashboard.json", "deploy/prometheus-alerts.yml"}) {
     const std::string text = read_file(file);
     ASSERT_FALSE(text.empty()) << file;
-    for (const auto& n : metric_names(text)) EXPECT_EQ(exposed.count(n), 1u) << file << " names unknown " << n;
+    for (const auto& n : metric_names(text))
+      EXPECT_EQ(exposed.count(n), 1u) << file << " names unknown " << n;
   }
   const std::set<std::string> documented = metric_names(read_file("README.md"));
-  for (const auto& n : exposed) EXPECT_EQ(documented.count(n), 1u) << "README.md does not document " << n;
+  for (const auto& n : exposed)
+    EXPECT_EQ(documented.count(n), 1u) << "README.md does not document " << n;
 }
 
 TEST(StreamHealth, UnhealthyWhileAnyConditionHoldsWithItsReason) {
@@ -105,7 +110,8 @@ TEST(StreamHealth, UnhealthyWhileAnyConditionHoldsWithItsReason) {
   h.set(HealthCondition::kafka_down, "1/1 brokers are down");
   auto r = h.report();
   EXPECT_FALSE(r.healthy);
-  EXPECT_NE(r.reason.find("mysql_failing[worker-0]: lost connection"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("mysql_failing[worker-0]: lost connection"), std::string::npos)
+      << r.reason;
   EXPECT_NE(r.reason.find("kafka_down: 1/1 brokers are down"), std::string::npos) << r.reason;
   h.clear(HealthCondition::mysql_failing, "worker-0");
   EXPECT_TRUE(h.holds(HealthCondition::mysql_failing));

@@ -5,9 +5,8 @@
 // - /metrics and /healthz while running; the backpressure pause (max_pending_messages).
 // - Fatal: a database without the tables -> one clear error, exit 1.
 
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
@@ -32,7 +31,10 @@ TEST(StreamSignals, SigtermDuringABatchWritesEverythingAndExitsZero) {
 
   // Everything consumed, nothing written yet: the whole topic sits in pending batches.
   ASSERT_TRUE(test::wait_until(
-      [&] { return metric(s.metrics_port, "walmart_etl_stream_pending_messages") == double(counts.messages); },
+      [&] {
+        return metric(s.metrics_port, "walmart_etl_stream_pending_messages") ==
+               double(counts.messages);
+      },
       60s))
       << p->log();
   EXPECT_EQ(http_get(s.metrics_port, "/healthz").first, 200);
@@ -66,26 +68,32 @@ TEST(StreamSignals, MetricsHealthAndBackpressure) {
   double max_paused = 0;
   ASSERT_TRUE(test::wait_until(
       [&] {
-        max_paused = std::max(max_paused, metric(s.metrics_port, "walmart_etl_stream_paused_partitions"));
-        return metric(s.metrics_port, "walmart_etl_stream_messages_total") == double(counts.messages);
+        max_paused =
+            std::max(max_paused, metric(s.metrics_port, "walmart_etl_stream_paused_partitions"));
+        return metric(s.metrics_port, "walmart_etl_stream_messages_total") ==
+               double(counts.messages);
       },
       90s))
       << p->log();
-  EXPECT_NE(p->log().find("is behind"), std::string::npos) << "max_pending_messages=100 must pause partitions";
+  EXPECT_NE(p->log().find("is behind"), std::string::npos)
+      << "max_pending_messages=100 must pause partitions";
   const auto [status, page] = http_get(s.metrics_port, "/metrics");
   ASSERT_EQ(status, 200);
   const Tables expected = expected_tables(writer.messages(), env.topic);
   size_t rows = expected.orders.size();
   EXPECT_GE(metric_value(page, "walmart_etl_stream_rows_total").value_or(0), double(rows));
-  EXPECT_EQ(metric_value(page, "walmart_etl_stream_dead_letters_total{reason=\"bad_record\"}").value_or(-1),
+  EXPECT_EQ(metric_value(page, "walmart_etl_stream_dead_letters_total{reason=\"bad_record\"}")
+                .value_or(-1),
             double(counts.poison));
-  EXPECT_EQ(metric_value(page, "walmart_etl_stream_lag_messages{topic=\"" + env.topic + "\",partition=\"0\"}"),
+  EXPECT_EQ(metric_value(page, "walmart_etl_stream_lag_messages{topic=\"" + env.topic +
+                                   "\",partition=\"0\"}"),
             0.0);
   EXPECT_GT(metric_value(page, "walmart_etl_stream_batch_rows_count").value_or(0), 10.0);
   EXPECT_EQ(metric_value(page, "walmart_etl_stream_healthy"), 1.0);
   const auto [hs, hbody] = http_get(s.metrics_port, "/healthz");
   EXPECT_EQ(hs, 200) << hbody;
-  EXPECT_NE(p->log().find("stream: partitions ["), std::string::npos) << "status line every status_interval_s";
+  EXPECT_NE(p->log().find("stream: partitions ["), std::string::npos)
+      << "status line every status_interval_s";
 
   p->signal(SIGINT);
   ASSERT_EQ(p->wait(30s), 0) << p->log();
@@ -102,20 +110,26 @@ TEST(StreamSignals, GroupCommitWritesALoneOrderAtOnceAndABacklogInLargeBatches) 
   s.group_commit = true;
   s.metrics_port = free_tcp_port();
   auto p = env.start(s, {}, "group-commit");
-  ASSERT_TRUE(test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 60s)) << p->log();
+  ASSERT_TRUE(
+      test::wait_until([&] { return http_get(s.metrics_port, "/healthz").first == 200; }, 60s))
+      << p->log();
   TopicWriter writer(env.broker->bootstraps(), env.topic);
   const OrderFeed feed(97);
   writer.produce(feed.purchase_order_id(1), feed.order_json(1, 0));
   writer.flush();
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 10s))
+  ASSERT_TRUE(test::wait_until(
+      [&] { return all_written(env.db->config(), env.group, writer.messages()); }, 10s))
       << "a lone order waited for the batch interval\n"
       << p->log();
   const double batches_before = metric(s.metrics_port, "walmart_etl_stream_batches_total");
-  for (uint64_t i = 2; i < 3002; ++i) writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0));
+  for (uint64_t i = 2; i < 3002; ++i)
+    writer.produce(feed.purchase_order_id(i), feed.order_json(i, 0));
   writer.flush();
-  ASSERT_TRUE(test::wait_until([&] { return all_written(env.db->config(), env.group, writer.messages()); }, 60s))
+  ASSERT_TRUE(test::wait_until(
+      [&] { return all_written(env.db->config(), env.group, writer.messages()); }, 60s))
       << p->log();
-  const double batches = metric(s.metrics_port, "walmart_etl_stream_batches_total") - batches_before;
+  const double batches =
+      metric(s.metrics_port, "walmart_etl_stream_batches_total") - batches_before;
   EXPECT_LT(batches, 300) << "3,000 orders arriving at once should not be written order by order";
   p->signal(SIGTERM);
   ASSERT_EQ(p->wait(30s), 0) << p->log();

@@ -34,9 +34,9 @@ class ScopedDatabase {
 };
 
 struct ProcessResult {
-  int exit_code = -1;      // -1: killed by the deadline
-  std::string out;         // stdout
-  std::string err;         // stderr
+  int exit_code = -1;  // -1: killed by the deadline
+  std::string out;     // stdout
+  std::string err;     // stderr
   bool timed_out = false;
 };
 

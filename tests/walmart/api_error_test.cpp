@@ -1,8 +1,8 @@
 // Walmart error bodies in their three shapes and the class of each status.
 
-#include <gtest/gtest.h>
-
 #include "walmart/api_error.hpp"
+
+#include <gtest/gtest.h>
 
 namespace etl::walmart {
 namespace {
@@ -20,7 +20,8 @@ TEST(ApiError, WrappedApplicationShape) {
 }
 
 TEST(ApiError, GatewayShape) {
-  const auto e = parse_api_error(R"({"error":[{"code":"UNAUTHORIZED.GMP_GATEWAY_API","field":"UNAUTHORIZED",
+  const auto e =
+      parse_api_error(R"({"error":[{"code":"UNAUTHORIZED.GMP_GATEWAY_API","field":"UNAUTHORIZED",
     "description":"Unauthorized","info":"Unauthorized token or incorrect authorization header.",
     "severity":"ERROR","category":"DATA","causes":[],"errorIdentifiers":{}}]})");
   ASSERT_TRUE(e);

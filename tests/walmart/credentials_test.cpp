@@ -1,5 +1,7 @@
 // Account selection and the Basic credential; correlation ids.
 
+#include "walmart/credentials.hpp"
+
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -7,7 +9,6 @@
 
 #include "common/error.hpp"
 #include "walmart/correlation_id.hpp"
-#include "walmart/credentials.hpp"
 
 namespace etl::walmart {
 namespace {

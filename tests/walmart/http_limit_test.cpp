@@ -8,10 +8,10 @@
 #include <httplib.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <chrono>
 #include <thread>
 
 #include "walmart/http_client.hpp"
@@ -56,12 +56,13 @@ class HttpLimit : public testing::Test {
       res.set_content(big_, "application/json");
     });
     server_.Get("/chunked", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_chunked_content_provider("application/json", [this](size_t offset, httplib::DataSink& sink) {
-        const size_t n = std::min<size_t>(64 * 1024, big_.size() - offset);
-        if (n > 0 && !sink.write(big_.data() + offset, n)) return false;
-        if (offset + n >= big_.size()) sink.done();
-        return true;
-      });
+      res.set_chunked_content_provider(
+          "application/json", [this](size_t offset, httplib::DataSink& sink) {
+            const size_t n = std::min<size_t>(64 * 1024, big_.size() - offset);
+            if (n > 0 && !sink.write(big_.data() + offset, n)) return false;
+            if (offset + n >= big_.size()) sink.done();
+            return true;
+          });
     });
     server_.Get("/gzip", [this](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Encoding", "gzip");

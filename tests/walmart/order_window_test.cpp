@@ -1,8 +1,8 @@
 // Windows: cutting a range, halving, and the exact first-page and cursor requests.
 
-#include <gtest/gtest.h>
-
 #include "walmart/order_window.hpp"
+
+#include <gtest/gtest.h>
 
 namespace etl::walmart {
 namespace {
@@ -25,8 +25,9 @@ TEST(OrderWindow, OpenEndOnlyOnTheLastWindow) {
   ASSERT_EQ(ws.size(), 2u);
   EXPECT_FALSE(ws[0].open_end);
   EXPECT_TRUE(ws[1].open_end);
-  EXPECT_EQ(first_page_target(ws[1], DateFilter::last_modified, 200),
-            "/v3/orders?limit=200&lastModifiedStartDate=2024-05-01T01:00:00Z&shipNodeType=WFSFulfilled");
+  EXPECT_EQ(
+      first_page_target(ws[1], DateFilter::last_modified, 200),
+      "/v3/orders?limit=200&lastModifiedStartDate=2024-05-01T01:00:00Z&shipNodeType=WFSFulfilled");
 }
 
 TEST(OrderWindow, EmptyAndSingleInstantRanges) {
@@ -49,9 +50,11 @@ TEST(OrderWindow, HalvesShareTheMidpoint) {
 
 TEST(OrderWindow, FirstPageQueryUsesFullUtcTimestamps) {
   OrderWindow w{"SellerFulfilled", kStart, kStart + kHour, 0, 0, false};
-  EXPECT_EQ(first_page_target(w, DateFilter::created, 200),
-            "/v3/orders?limit=200&createdStartDate=2024-05-01T00:00:00Z&createdEndDate=2024-05-01T01:00:00Z"
-            "&shipNodeType=SellerFulfilled");
+  EXPECT_EQ(
+      first_page_target(w, DateFilter::created, 200),
+      "/v3/"
+      "orders?limit=200&createdStartDate=2024-05-01T00:00:00Z&createdEndDate=2024-05-01T01:00:00Z"
+      "&shipNodeType=SellerFulfilled");
   w.end_ms = kStart + kHour - 1;
   EXPECT_EQ(first_page_target(w, DateFilter::last_modified, 50),
             "/v3/orders?limit=50&lastModifiedStartDate=2024-05-01T00:00:00Z&lastModifiedEndDate="

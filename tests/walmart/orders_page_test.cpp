@@ -1,12 +1,12 @@
 // Page parsing: raw order bytes preserved exactly, request_time appended, cursors tolerated in
 // every form, and a broken page never yields orders.
 
+#include "walmart/orders_page.hpp"
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <string>
-
-#include "walmart/orders_page.hpp"
 
 namespace etl::walmart {
 namespace {
@@ -18,17 +18,20 @@ std::string body(std::string text) {
 }
 
 const std::string kOrderA =
-    "{\n      \"purchaseOrderId\": \"108829012345678\",\n      \"customerOrderId\": \"5391198830245\",\n"
+    "{\n      \"purchaseOrderId\": \"108829012345678\",\n      \"customerOrderId\": "
+    "\"5391198830245\",\n"
     "      \"orderDate\": 1714516917000,\n      \"shippingInfo\": {\"phone\": \"3125550187\", "
-    "\"postalAddress\": {\"name\": \"Zo\\u00eb \\\"Q\\\" O'Brien \xF0\x9F\x98\x80\", \"address2\": null}},\n"
+    "\"postalAddress\": {\"name\": \"Zo\\u00eb \\\"Q\\\" O'Brien \xF0\x9F\x98\x80\", \"address2\": "
+    "null}},\n"
     "      \"orderLines\": {\"orderLine\": [{\"lineNumber\": \"1\", \"charges\": {\"charge\": "
     "[{\"chargeAmount\": {\"currency\": \"USD\", \"amount\": 29.5}}]}}]},\n"
     "      \"isGuest\": false,\n      \"shipNode\": {\"type\": \"SellerFulfilled\"}\n    }";
-const std::string kOrderB = R"({"purchaseOrderId":"2817645987412","orderDate":1714516918000,"shipNode":{}})";
+const std::string kOrderB =
+    R"({"purchaseOrderId":"2817645987412","orderDate":1714516918000,"shipNode":{}})";
 
 std::string page(const std::string& meta, const std::string& orders) {
-  return "{\n  \"list\": {\n    \"meta\": " + meta + ",\n    \"elements\": {\n      \"order\": [\n    " +
-         orders + "\n      ]\n    }\n  }\n}\n";
+  return "{\n  \"list\": {\n    \"meta\": " + meta +
+         ",\n    \"elements\": {\n      \"order\": [\n    " + orders + "\n      ]\n    }\n  }\n}\n";
 }
 
 TEST(OrdersPage, ExtractsExactOrderTextAndMeta) {
@@ -40,8 +43,9 @@ TEST(OrdersPage, ExtractsExactOrderTextAndMeta) {
   ASSERT_FALSE(parser.parse(b, p));
   EXPECT_EQ(p.total_count, 31);
   ASSERT_TRUE(p.next_cursor);
-  EXPECT_EQ(*p.next_cursor,
-            "?limit=2&hasMoreElements=true&soIndex=31&poIndex=2&createdStartDate=2024-05-01T00:00:00Z");
+  EXPECT_EQ(
+      *p.next_cursor,
+      "?limit=2&hasMoreElements=true&soIndex=31&poIndex=2&createdStartDate=2024-05-01T00:00:00Z");
   ASSERT_EQ(p.orders.size(), 2u);
   EXPECT_EQ(p.orders[0].json, kOrderA);
   EXPECT_EQ(p.orders[0].purchase_order_id, "108829012345678");
@@ -59,7 +63,9 @@ TEST(OrdersPage, CursorAbsentNullEmptyOrEscaped) {
   ASSERT_FALSE(parser.parse(body(page(R"({"totalCount": 1, "nextCursor": ""})", kOrderB)), p));
   EXPECT_FALSE(p.next_cursor);
   ASSERT_FALSE(parser.parse(
-      body(page(R"({"totalCount": "3", "nextCursor": "?limit=1&amp;soIndex=3&amp;poIndex=1"})", kOrderB)), p));
+      body(page(R"({"totalCount": "3", "nextCursor": "?limit=1&amp;soIndex=3&amp;poIndex=1"})",
+                kOrderB)),
+      p));
   ASSERT_TRUE(p.next_cursor);
   EXPECT_EQ(*p.next_cursor, "?limit=1&soIndex=3&poIndex=1");
   EXPECT_EQ(p.total_count, 3);  // a string count is tolerated
@@ -68,11 +74,13 @@ TEST(OrdersPage, CursorAbsentNullEmptyOrEscaped) {
 TEST(OrdersPage, EmptyOrMissingOrderList) {
   OrdersPageParser parser;
   OrdersPage p;
-  ASSERT_FALSE(parser.parse(body(R"({"list":{"meta":{"totalCount":0},"elements":{"order":[]}}})"), p));
+  ASSERT_FALSE(
+      parser.parse(body(R"({"list":{"meta":{"totalCount":0},"elements":{"order":[]}}})"), p));
   EXPECT_TRUE(p.orders.empty());
   ASSERT_FALSE(parser.parse(body(R"({"list":{"meta":{"totalCount":0}}})"), p));
   EXPECT_TRUE(p.orders.empty());
-  ASSERT_FALSE(parser.parse(body(R"({"list":{"meta":{"totalCount":0},"elements":{"order":null}}})"), p));
+  ASSERT_FALSE(
+      parser.parse(body(R"({"list":{"meta":{"totalCount":0},"elements":{"order":null}}})"), p));
   EXPECT_TRUE(p.orders.empty());
 }
 
@@ -126,7 +134,8 @@ TEST(OrdersPage, NotAListIsRejected) {
 TEST(OrderMessage, AppendsRequestTimeBeforeTheClosingBrace) {
   std::string out;
   build_order_message(kOrderB, "2024-05-01 14:25:40", out);
-  EXPECT_EQ(out, kOrderB.substr(0, kOrderB.size() - 1) + R"(,"request_time":"2024-05-01 14:25:40"})");
+  EXPECT_EQ(out,
+            kOrderB.substr(0, kOrderB.size() - 1) + R"(,"request_time":"2024-05-01 14:25:40"})");
   build_order_message(kOrderA, "2024-05-01 14:25:40", out);
   EXPECT_EQ(out.substr(0, kOrderA.size() - 1), kOrderA.substr(0, kOrderA.size() - 1));
   EXPECT_EQ(out.substr(kOrderA.size() - 1), R"(,"request_time":"2024-05-01 14:25:40"})");

@@ -2,12 +2,12 @@
 // avoided it, the pace never falls below its floor, recovers within seconds, and settles on the
 // rate of a server that really enforces a token bucket.
 
+#include "walmart/pace_policy.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-
-#include "walmart/pace_policy.hpp"
 
 namespace etl::walmart {
 namespace {

@@ -1,6 +1,8 @@
 // The shared request pace: even spacing, holds after a 429, slowing down. These check
 // ordering and lower bounds of waiting (behaviour), not speed.
 
+#include "walmart/rate_limiter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,8 +10,6 @@
 #include <chrono>
 #include <thread>
 #include <vector>
-
-#include "walmart/rate_limiter.hpp"
 
 namespace etl::walmart {
 namespace {

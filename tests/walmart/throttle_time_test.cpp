@@ -1,9 +1,9 @@
 // X-Next-Replenishment-Time, Retry-After and Date parsing (the format of the replenishment
 // header is not documented, so every plausible one must work).
 
-#include <gtest/gtest.h>
-
 #include "walmart/throttle_time.hpp"
+
+#include <gtest/gtest.h>
 
 namespace etl::walmart {
 namespace {

@@ -1,11 +1,12 @@
 // The token provider against the API simulator over real HTTP: one token per lifetime (cached),
 // refreshed before it runs out, dropped after a 401, refused credentials named clearly.
 
+#include "walmart/token_provider.hpp"
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
 #include "walmart/credentials.hpp"
-#include "walmart/token_provider.hpp"
 #include "walmart/sim/simulator.hpp"
 
 namespace etl::walmart {
@@ -25,7 +26,9 @@ struct Fixture {
     cfg.accounts["main"] = config::WalmartAccount{o.client_id, o.client_secret, ""};
   }
   TokenProvider provider() const {
-    return TokenProvider(cfg, resolve_account(cfg, ""), HttpOptions{}, TokenRetryPolicy{2, std::chrono::milliseconds(5), std::chrono::milliseconds(20)});
+    return TokenProvider(
+        cfg, resolve_account(cfg, ""), HttpOptions{},
+        TokenRetryPolicy{2, std::chrono::milliseconds(5), std::chrono::milliseconds(20)});
   }
   std::unique_ptr<sim::Simulator> simulator;
   config::WalmartConfig cfg;
@@ -60,7 +63,8 @@ TEST(TokenProvider, ShortLivedTokensAreRefreshedHalfwayAtTheLatest) {
 
 TEST(TokenProvider, ReadyMadeBasicTokenWorks) {
   Fixture f(std::chrono::seconds(900));
-  f.cfg.accounts["main"] = config::WalmartAccount{"", "", base64_encode("sim-client-id:sim-client-secret")};
+  f.cfg.accounts["main"] =
+      config::WalmartAccount{"", "", base64_encode("sim-client-id:sim-client-secret")};
   TokenProvider tokens = f.provider();
   EXPECT_FALSE(tokens.get()->value.empty());
 }
@@ -76,7 +80,8 @@ TEST(TokenProvider, RefusedCredentialsAreFatalAndNamed) {
     EXPECT_EQ(e.error().cls, ErrorClass::fatal);
     EXPECT_EQ(e.error().code, 401);
     const std::string what = e.what();
-    EXPECT_NE(what.find("account 'main' were refused by " + f.cfg.base_url), std::string::npos) << what;
+    EXPECT_NE(what.find("account 'main' were refused by " + f.cfg.base_url), std::string::npos)
+        << what;
     EXPECT_EQ(what.find("not-the-secret"), std::string::npos);
   }
   EXPECT_EQ(f.simulator->request_count(), 1u);  // refused credentials are not retried

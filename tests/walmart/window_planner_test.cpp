@@ -2,9 +2,9 @@
 // many parts as the workers can use, refusals halved down to a minimum, short windows read
 // again and then failed (created) or kept with the watermark held (lastModified).
 
-#include <gtest/gtest.h>
-
 #include "walmart/window_planner.hpp"
+
+#include <gtest/gtest.h>
 
 namespace etl::walmart {
 namespace {

@@ -39,7 +39,6 @@ std::string http_date(int64_t epoch_ms) {
          kMonths[month - 1] + " " + sql.substr(0, 4) + " " + sql.substr(11, 8) + " GMT";
 }
 
-
 constexpr const char* kJson = "application/json";
 
 // Throttling buckets, one per endpoint (the "other" one serves unknown routes).
