@@ -1,3 +1,9 @@
+// Why one file of this size: it is the shell of `fetch` — worker threads, the producer and its
+// delivery reports, the watermark, dead letters of oversized orders, the summary — around the
+// pure decisions that live elsewhere (walmart/window_planner: which window next; walmart/
+// pace_policy: how fast). What remains here is the threading that ties them together; the next
+// split (a summary/report file, a producer sink) is listed in docs/architecture.md.
+
 #include "pipeline/fetch_job.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,7 @@
+// Why one file of this size: every input layout `load` accepts (NDJSON, a JSON array, one object,
+// an API page) is split by one splitter over one bounded window; the layouts differ in a few
+// branches of it, not in separate passes, so they stay together.
+
 #include "pipeline/input_records.hpp"
 
 #include <simdjson.h>

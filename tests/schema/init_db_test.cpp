@@ -33,6 +33,21 @@ std::vector<std::string> primary_key_of(mysql::Connection& c, const std::string&
   return out;
 }
 
+// Creates the test database with tables as an earlier release (or the original project) left
+// them: every statement's "{db}" is the quoted database name.
+void create_earlier_tables(const config::MysqlConfig& cfg,
+                           const std::vector<std::string>& statements) {
+  auto conn = mysql::Connection::open(cfg, mysql::UseDatabase::none);
+  const std::string q = mysql::quote_identifier(cfg.database);
+  conn.execute("CREATE DATABASE " + q);
+  for (std::string sql : statements) {
+    for (size_t at = sql.find("{db}"); at != std::string::npos; at = sql.find("{db}")) {
+      sql.replace(at, 4, q);
+    }
+    conn.execute(sql);
+  }
+}
+
 // The data contract's 52 columns (docs/data-model.md), name and type, in order.
 const std::vector<std::pair<std::string, std::string>> kWalmartOrderColumns = {
     {"purchaseOrderId", "bigint"},
@@ -153,17 +168,11 @@ TEST(InitDb, CreatesEveryTableWithTheExactShapeAndIsIdempotent) {
 
 TEST(InitDb, RefusesTheOriginalsSkuPrimaryKeyWithoutChangingIt) {
   etl::test::ScopedDatabase db(etl::test::test_mysql_config());
-  const std::string q = mysql::quote_identifier(db.config().database);
-  {
-    auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
-    conn.execute("CREATE DATABASE " + q);
-    // The original project's table: PK on (purchaseOrderId, sku).
-    conn.execute(
-        "CREATE TABLE " + q +
-        ".walmart_order (purchaseOrderId BIGINT NOT NULL, "
-        "lineNumber INT NOT NULL, sku VARCHAR(50) NOT NULL, PRIMARY KEY (purchaseOrderId, sku))");
-    conn.execute("INSERT INTO " + q + ".walmart_order VALUES (7, 1, 'A')");
-  }
+  create_earlier_tables(
+      db.config(),
+      {"CREATE TABLE {db}.walmart_order (purchaseOrderId BIGINT NOT NULL, "
+       "lineNumber INT NOT NULL, sku VARCHAR(50) NOT NULL, PRIMARY KEY (purchaseOrderId, sku))",
+       "INSERT INTO {db}.walmart_order VALUES (7, 1, 'A')"});
   auto r = run_binary({"init-db"}, etl::test::mysql_env(db.config()));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(
@@ -184,26 +193,20 @@ TEST(InitDb, RefusesTheOriginalsSkuPrimaryKeyWithoutChangingIt) {
 // row, fills the digest from the stored payload; a second --migrate changes nothing.
 TEST(InitDb, MigratesThePreviousDeadLetterTableWithoutLosingRows) {
   etl::test::ScopedDatabase db(etl::test::test_mysql_config());
-  const std::string q = mysql::quote_identifier(db.config().database);
-  {
-    auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
-    conn.execute("CREATE DATABASE " + q);
-    conn.execute(
-        "CREATE TABLE " + q +
-        ".walmart_order_dead_letter ("
-        "id BIGINT NOT NULL AUTO_INCREMENT, source VARCHAR(255) NOT NULL, record_index INT NOT "
-        "NULL DEFAULT 0, "
-        "source_topic VARCHAR(249) NULL, source_partition INT NULL, source_offset BIGINT NULL, "
-        "message_key VARBINARY(1024) NULL, purchaseOrderId BIGINT NULL, payload LONGBLOB NULL, "
-        "error_class VARCHAR(32) NOT NULL, error_code INT NULL, error_message TEXT NOT NULL, "
-        "created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), "
-        "UNIQUE KEY uq_dead_letter_source (source, record_index)) "
-        "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci");
-    conn.execute("INSERT INTO " + q +
-                 ".walmart_order_dead_letter (source, record_index, payload, error_class, "
-                 "error_message) VALUES ('stdin:1', 0, '{old broken', 'bad_record', 'old'), "
-                 "('t/0/5', 0, NULL, 'bad_record', 'no payload')");
-  }
+  create_earlier_tables(
+      db.config(),
+      {"CREATE TABLE {db}.walmart_order_dead_letter ("
+       "id BIGINT NOT NULL AUTO_INCREMENT, source VARCHAR(255) NOT NULL, record_index INT NOT "
+       "NULL DEFAULT 0, "
+       "source_topic VARCHAR(249) NULL, source_partition INT NULL, source_offset BIGINT NULL, "
+       "message_key VARBINARY(1024) NULL, purchaseOrderId BIGINT NULL, payload LONGBLOB NULL, "
+       "error_class VARCHAR(32) NOT NULL, error_code INT NULL, error_message TEXT NOT NULL, "
+       "created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id), "
+       "UNIQUE KEY uq_dead_letter_source (source, record_index)) "
+       "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+       "INSERT INTO {db}.walmart_order_dead_letter (source, record_index, payload, error_class, "
+       "error_message) VALUES ('stdin:1', 0, '{old broken', 'bad_record', 'old'), "
+       "('t/0/5', 0, NULL, 'bad_record', 'no payload')"});
   const auto env = etl::test::mysql_env(db.config());
   auto refused = run_binary({"init-db"}, env);
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
@@ -239,20 +242,15 @@ TEST(InitDb, MigratesThePreviousDeadLetterTableWithoutLosingRows) {
 // NULL and adds the compressed column; the rows read the same through the view.
 TEST(InitDb, MigratesThePreviousRawTableAndTheViewShowsOldAndNewRows) {
   etl::test::ScopedDatabase db(etl::test::test_mysql_config());
-  const std::string q = mysql::quote_identifier(db.config().database);
-  {
-    auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
-    conn.execute("CREATE DATABASE " + q);
-    conn.execute(
-        "CREATE TABLE " + q +
-        ".walmart_order_raw (purchaseOrderId BIGINT NOT NULL, payload LONGTEXT NOT NULL, "
-        "request_time DATETIME NULL, source_topic VARCHAR(249) NULL, source_partition INT NULL, "
-        "source_offset BIGINT NULL, source_file VARCHAR(255) NULL, load_time DATETIME NULL DEFAULT "
-        "CURRENT_TIMESTAMP, PRIMARY KEY (purchaseOrderId)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-        "COLLATE=utf8mb4_unicode_ci");
-    conn.execute("INSERT INTO " + q +
-                 ".walmart_order_raw (purchaseOrderId, payload) VALUES (1, '{\"old\":1}')");
-  }
+  create_earlier_tables(
+      db.config(),
+      {"CREATE TABLE {db}.walmart_order_raw (purchaseOrderId BIGINT NOT NULL, payload LONGTEXT NOT "
+       "NULL, "
+       "request_time DATETIME NULL, source_topic VARCHAR(249) NULL, source_partition INT NULL, "
+       "source_offset BIGINT NULL, source_file VARCHAR(255) NULL, load_time DATETIME NULL DEFAULT "
+       "CURRENT_TIMESTAMP, PRIMARY KEY (purchaseOrderId)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+       "COLLATE=utf8mb4_unicode_ci",
+       "INSERT INTO {db}.walmart_order_raw (purchaseOrderId, payload) VALUES (1, '{\"old\":1}')"});
   const auto env = etl::test::mysql_env(db.config());
   auto refused = run_binary({"init-db"}, env);
   EXPECT_EQ(refused.exit_code, 1) << refused.err;

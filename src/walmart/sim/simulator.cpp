@@ -1,3 +1,9 @@
+// Why one file of this size: it is the HTTP surface of the simulator — one handler per route
+// (/v3/token, /v3/orders, /v3/orders/released, one order by id, and the /_sim/ test controls) with
+// the faults, throttling and authentication each one applies — so a reader sees every route in
+// one place. The models behind it
+// (orders, queries, rendering, tokens, rate limits) are already files of their own.
+
 #include "walmart/sim/simulator.hpp"
 
 #include <httplib.h>
