@@ -200,13 +200,17 @@ void StreamJob::apply_backpressure() {
 
 void StreamJob::update_lag() {
   const auto now = Clock::now();
+  // Asking the broker blocks the poll thread (up to 500 ms): at most one partition per call, so
+  // many paused partitions are refreshed in turn instead of all at once.
+  bool asked = false;
   for (auto& [p, st] : partitions_) {
     // A partition that is not being fetched has no fresh high watermark in the client.
     const bool fetched = !st.paused && !st.held;
     std::optional<int64_t> high =
         fetched ? consumer_->cached_high_watermark(topic_, p) : std::nullopt;
     if (!high) {
-      if (now - st.high_queried_at >= kLagQueryInterval) {
+      if (!asked && now - st.high_queried_at >= kLagQueryInterval) {
+        asked = true;
         st.high_queried_at = now;
         try {
           st.queried_high = consumer_->watermarks(topic_, p, 500ms).high;
