@@ -25,6 +25,7 @@ TEST(StreamSignals, SigtermDuringABatchWritesEverythingAndExitsZero) {
   StreamSettings s = env.settings();
   s.batch_size = 100000;          // never reached
   s.batch_interval_ms = 3600000;  // never reached
+  s.group_commit = false;         // hold everything until SIGTERM
   s.parallelism = 2;
   s.metrics_port = free_tcp_port();
   auto p = env.start(s, {}, "sigterm");
