@@ -1,9 +1,9 @@
-// libFuzzer target over the `load` input splitter (src/pipeline/input_records.hpp). Beyond "no
+// libFuzzer target over the `load` input splitter (src/pipeline/load/input_records.hpp). Beyond "no
 // crash, no sanitizer report" it aborts when the split breaks what the loader relies on
-// (tests/load/split_check.hpp): every record is the input's slice at its offset with the right
-// line, and reading the input a few bytes at a time gives exactly the records of reading it whole.
-// The chunk and layout-probe sizes come from the input's length, so every seed is a plain `load`
-// input file (fuzz/split_corpus/).
+// (tests/support/load/split_check.hpp): every record is the input's slice at its offset with the
+// right line, and reading the input a few bytes at a time gives exactly the records of reading it
+// whole. The chunk and layout-probe sizes come from the input's length, so every seed is a plain
+// `load` input file (fuzz/split_corpus/).
 //
 // Build and run: see fuzz/README.md.
 
@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "load/split_check.hpp"
+#include "support/load/split_check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

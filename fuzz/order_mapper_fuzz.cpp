@@ -1,8 +1,8 @@
 // libFuzzer target over OrderMapper::parse_message. Beyond "no crash, no sanitizer report" it
-// aborts when a result breaks the guarantees the sink relies on (order/order_invariants.hpp:
-// views inside the arena, valid UTF-8 within column widths, sorted lines, decimal and timestamp
-// ranges, ...) or when parsing the same bytes twice on the reused mapper gives another result
-// (state leaking from one message to the next).
+// aborts when a result breaks the guarantees the sink relies on
+// (tools/testing/order_invariants.hpp: views inside the arena, valid UTF-8 within column widths,
+// sorted lines, decimal and timestamp ranges, ...) or when parsing the same bytes twice on the
+// reused mapper gives another result (state leaking from one message to the next).
 //
 // Build and run: see fuzz/README.md.
 
@@ -12,14 +12,17 @@
 #include <string>
 #include <string_view>
 
-#include "order/order_invariants.hpp"
 #include "order/order_mapper.hpp"
+#include "tools/testing/order_invariants.hpp"
 
 namespace {
 
 // A compact fingerprint of a result, to compare two parses of the same bytes.
 std::string fingerprint(const etl::order::MessageParseResult& r) {
-  std::string s = r.bad ? "bad:" + r.bad->reason + "|" + r.bad->purchase_order_id : "ok";
+  std::string s =
+      r.bad ? "bad:" + r.bad->reason + "|" +
+                  (r.bad->purchase_order_id ? std::to_string(*r.bad->purchase_order_id) : "")
+            : "ok";
   s += "|w" + std::to_string(r.conversion_warnings);
   for (const auto& o : r.orders) {
     s += "|" + std::to_string(o.purchase_order_id) + ":" + std::to_string(o.lines.size()) + ":" +

@@ -20,11 +20,12 @@
 #include <string>
 
 #include "common/utc_time.hpp"
-#include "kafka/dev_broker.hpp"
-#include "pipeline/fetch_job.hpp"
+#include "order/message_format.hpp"
+#include "pipeline/fetch/fetch_job.hpp"
+#include "tools/dev_broker/dev_broker.hpp"
+#include "tools/sim/simulator.hpp"
 #include "walmart/http_client.hpp"
 #include "walmart/orders_page.hpp"
-#include "walmart/sim/simulator.hpp"
 
 namespace {
 
@@ -190,7 +191,7 @@ void BM_ParsePage(benchmark::State& state) {
       break;
     }
     for (const auto& o : parsed.orders) {
-      walmart::build_order_message(o.json, "2024-05-01 00:00:00", message);
+      order::build_order_message(o.json, "2024-05-01 00:00:00", message);
       benchmark::DoNotOptimize(message.data());
     }
     orders += parsed.orders.size();

@@ -36,7 +36,7 @@
 #include "mysql/schema.hpp"
 #include "mysql/sink_sql.hpp"
 #include "order/order_mapper.hpp"
-#include "pipeline/load_job.hpp"
+#include "pipeline/load/load_job.hpp"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 
-#include "walmart/sim/basic_auth.hpp"
-#include "walmart/sim/order_query.hpp"
-#include "walmart/sim/simulator.hpp"
+#include "tools/sim/basic_auth.hpp"
+#include "tools/sim/order_query.hpp"
+#include "tools/sim/simulator.hpp"
 
 namespace {
 

@@ -43,7 +43,6 @@
 #include <vector>
 
 #include "../order/order_corpus.hpp"
-#include "kafka/dev_broker.hpp"
 #include "kafka/producer.hpp"
 #include "kafka/topic_admin.hpp"
 #include "mysql/connection.hpp"
@@ -51,6 +50,7 @@
 #include "mysql/schema.hpp"
 #include "mysql/sink_sql.hpp"
 #include "order/order_mapper.hpp"
+#include "tools/dev_broker/dev_broker.hpp"
 
 extern char** environ;
 

@@ -12,7 +12,7 @@
 
 #include "cli/cli_context.hpp"
 #include "common/stop_signal.hpp"
-#include "kafka/dev_broker.hpp"
+#include "tools/dev_broker/dev_broker.hpp"
 
 namespace etl::cli {
 

@@ -14,8 +14,8 @@
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
 #include "common/utc_time.hpp"
-#include "pipeline/fetch_follow.hpp"
-#include "pipeline/fetch_job.hpp"
+#include "pipeline/fetch/fetch_job.hpp"
+#include "pipeline/fetch/follow.hpp"
 
 namespace etl::cli {
 

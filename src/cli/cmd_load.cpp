@@ -7,7 +7,7 @@
 
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
-#include "pipeline/load_job.hpp"
+#include "pipeline/load/load_job.hpp"
 
 namespace etl::cli {
 

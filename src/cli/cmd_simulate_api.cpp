@@ -1,5 +1,5 @@
 // walmart-etl simulate-api: a local Walmart Marketplace API for demos, tests and benchmarks.
-// Options only; the server is walmart::sim::Simulator (src/walmart/sim/simulator.hpp).
+// Options only; the server is walmart::sim::Simulator (tools/sim/simulator.hpp).
 
 #include <spdlog/spdlog.h>
 
@@ -13,9 +13,9 @@
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
 #include "common/utc_time.hpp"
-#include "walmart/sim/atomic_file.hpp"
-#include "walmart/sim/basic_auth.hpp"
-#include "walmart/sim/simulator.hpp"
+#include "tools/sim/atomic_file.hpp"
+#include "tools/sim/basic_auth.hpp"
+#include "tools/sim/simulator.hpp"
 
 namespace etl::cli {
 namespace {

@@ -1,11 +1,11 @@
 // walmart-etl stream: Kafka -> MySQL, exactly once, as a consumer group. Options only; the work
-// is pipeline::run_stream (src/pipeline/stream_job.hpp).
+// is pipeline::run_stream (src/pipeline/stream/stream_job.hpp).
 
 #include <memory>
 #include <string>
 
 #include "cli/cli_context.hpp"
-#include "pipeline/stream_job.hpp"
+#include "pipeline/stream/stream_job.hpp"
 
 namespace etl::cli {
 

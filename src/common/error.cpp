@@ -47,7 +47,8 @@ std::string Error::describe() const {
 
 EtlError::EtlError(Error e) : std::runtime_error(e.describe()), error_(std::move(e)) {}
 
-EtlError::EtlError(ErrorClass cls, ErrorOrigin origin, int code, std::string message)
-    : EtlError(Error{cls, origin, code, std::move(message)}) {}
+EtlError::EtlError(ErrorClass cls, ErrorOrigin origin, int code, std::string message,
+                   ErrorCause cause)
+    : EtlError(Error{cls, origin, code, std::move(message), cause}) {}
 
 }  // namespace etl

@@ -17,6 +17,16 @@ enum class ErrorClass {
 
 enum class ErrorOrigin { config, usage, mysql, kafka, http, walmart_api, json, io, internal };
 
+// What a caller decides on beyond the class. Each adapter (kafka/, mysql/, walmart/) sets it from
+// its native codes, so the layers above never read a native code.
+enum class ErrorCause {
+  unspecified,
+  authentication,  // credentials refused: HTTP 401/403, an OAuth client refused, SASL, TLS login
+  unreachable,     // no server answers (every Kafka broker down)
+  not_found,       // the topic or partition does not exist
+  client_failed,   // the client instance is unusable (a librdkafka fatal error): stop
+};
+
 std::string_view to_string(ErrorClass c) noexcept;
 std::string_view to_string(ErrorOrigin o) noexcept;
 
@@ -25,6 +35,7 @@ struct Error {
   ErrorOrigin origin = ErrorOrigin::internal;
   int code = 0;         // mysql_errno, HTTP status, rd_kafka_resp_err_t, errno, ...
   std::string message;  // human readable, with context, never containing secrets
+  ErrorCause cause = ErrorCause::unspecified;
 
   [[nodiscard]] bool retriable() const noexcept { return cls == ErrorClass::retriable; }
   [[nodiscard]] std::string describe() const;  // "mysql error 1045: Access denied ..."
@@ -34,7 +45,8 @@ struct Error {
 class EtlError : public std::runtime_error {
  public:
   explicit EtlError(Error e);
-  EtlError(ErrorClass cls, ErrorOrigin origin, int code, std::string message);
+  EtlError(ErrorClass cls, ErrorOrigin origin, int code, std::string message,
+           ErrorCause cause = ErrorCause::unspecified);
   [[nodiscard]] const Error& error() const noexcept { return error_; }
 
  private:

@@ -39,8 +39,32 @@ ErrorClass classify(rd_kafka_resp_err_t err) noexcept {
   }
 }
 
+ErrorCause cause_of(rd_kafka_resp_err_t err) noexcept {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+    case RD_KAFKA_RESP_ERR_UNSUPPORTED_SASL_MECHANISM:
+    case RD_KAFKA_RESP_ERR_ILLEGAL_SASL_STATE:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+      return ErrorCause::authentication;
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+      return ErrorCause::unreachable;
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+      return ErrorCause::not_found;
+    case RD_KAFKA_RESP_ERR__FATAL:
+      return ErrorCause::client_failed;
+    default:
+      return ErrorCause::unspecified;
+  }
+}
+
 Error kafka_error(rd_kafka_resp_err_t err, std::string_view context) {
   Error e;
+  e.cause = cause_of(err);
   e.cls = classify(err);
   e.origin = ErrorOrigin::kafka;
   e.code = static_cast<int>(err);

@@ -16,6 +16,8 @@ namespace etl::kafka {
 //        unknown topic with auto-creation off;
 // bad_record: this one message can never be produced (too large, invalid record).
 ErrorClass classify(rd_kafka_resp_err_t err) noexcept;
+// What a caller decides on (authentication, unreachable, not found, client failed).
+ErrorCause cause_of(rd_kafka_resp_err_t err) noexcept;
 
 // "<context>: <librdkafka description> (<ERR_NAME>)", origin kafka, code = err.
 Error kafka_error(rd_kafka_resp_err_t err, std::string_view context);

@@ -5,7 +5,6 @@
 // headers passed to rd_kafka_producev succeed, a conf passed to rd_kafka_new succeeds).
 
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include <memory>
 
@@ -52,9 +51,6 @@ struct NewTopicDeleter {
 struct MetadataDeleter {
   void operator()(const rd_kafka_metadata_t* m) const noexcept { rd_kafka_metadata_destroy(m); }
 };
-struct MockClusterDeleter {
-  void operator()(rd_kafka_mock_cluster_t* c) const noexcept { rd_kafka_mock_cluster_destroy(c); }
-};
 
 using KafkaHandlePtr = std::unique_ptr<rd_kafka_t, KafkaHandleDeleter>;
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
@@ -69,6 +65,5 @@ using ErrorPtr = std::unique_ptr<rd_kafka_error_t, ErrorDeleter>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
 using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, NewTopicDeleter>;
 using MetadataPtr = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
-using MockClusterPtr = std::unique_ptr<rd_kafka_mock_cluster_t, MockClusterDeleter>;
 
 }  // namespace etl::kafka

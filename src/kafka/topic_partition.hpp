@@ -9,13 +9,19 @@
 
 namespace etl::kafka {
 
+// Logical offsets (librdkafka's values) for assignment and seek.
+inline constexpr int64_t kOffsetUnset =
+    RD_KAFKA_OFFSET_INVALID;  // committed, else auto.offset.reset
+inline constexpr int64_t kOffsetBeginning = RD_KAFKA_OFFSET_BEGINNING;
+inline constexpr int64_t kOffsetEnd = RD_KAFKA_OFFSET_END;
+
 struct TopicPartition {
   std::string topic;
   int32_t partition = 0;
-  // Meaning depends on the call: the start offset on assignment (RD_KAFKA_OFFSET_INVALID = the
-  // group's committed offset, else auto.offset.reset), the next offset to read on commit()
+  // Meaning depends on the call: the start offset on assignment (kOffsetUnset = the group's
+  // committed offset, else auto.offset.reset), the next offset to read on commit()
   // (last processed + 1), the committed offset returned by committed().
-  int64_t offset = RD_KAFKA_OFFSET_INVALID;
+  int64_t offset = kOffsetUnset;
 
   friend bool operator==(const TopicPartition&, const TopicPartition&) = default;
 };

@@ -25,10 +25,11 @@ namespace {
 
 enum class Outcome { ok, bad, restart };
 
-Outcome set_bad(MessageParseResult& r, std::string reason, std::string purchase_order_id = {}) {
+Outcome set_bad(MessageParseResult& r, std::string reason,
+                std::optional<int64_t> purchase_order_id = std::nullopt) {
   r.orders.clear();
   r.conversion_warnings = 0;
-  r.bad = BadRecord{std::move(reason), std::move(purchase_order_id)};
+  r.bad = BadRecord{std::move(reason), purchase_order_id};
   return Outcome::bad;
 }
 
@@ -181,7 +182,7 @@ Outcome OrderMapper::Impl::parse_one(od::document& doc, od::object& obj, const c
   const Step s = detail::parse_order_object(reader, obj, depth, d);
   if (s == Step::restart) return Outcome::restart;
   if (s == Step::fail) {
-    return set_bad(r, reader.failure(), d.po_id ? std::to_string(*d.po_id) : std::string());
+    return set_bad(r, reader.failure(), d.po_id);
   }
   const char* end = order_end(doc, begin);
   if (end == nullptr)
@@ -208,10 +209,10 @@ Outcome OrderMapper::Impl::finalize(ParsedOrder& o, OrderDraft& d, const char* b
   const int64_t id = *d.po_id;
   const std::string label = order_label(index, d.po_id);
   if (!d.structure_problem.empty()) {
-    return set_bad(r, label + ": " + d.structure_problem, std::to_string(id));
+    return set_bad(r, label + ": " + d.structure_problem, id);
   }
   for (const LineMeta& m : lines_meta) {
-    if (!m.problem.empty()) return set_bad(r, label + ": " + m.problem, std::to_string(id));
+    if (!m.problem.empty()) return set_bad(r, label + ": " + m.problem, id);
   }
   char* id_text = reader.scratch_alloc(20);
   if (id_text == nullptr) return set_bad(r, "internal error: order scratch buffer exhausted");
@@ -238,7 +239,7 @@ Outcome OrderMapper::Impl::finalize(ParsedOrder& o, OrderDraft& d, const char* b
         return set_bad(r,
                        label + ": " + line_path(a) + " and " + line_path(b) +
                            " both have lineNumber " + std::to_string(*a.line_number),
-                       std::to_string(id));
+                       id);
       }
     }
     std::vector<OrderLineRow> lines;
@@ -302,7 +303,7 @@ Outcome OrderMapper::Impl::finalize(ParsedOrder& o, OrderDraft& d, const char* b
   for (ChargeRow& c : o.charges) for_each_text_column_of_charge(c, relocate_opt);
   relocate(o.purchase_order_id_text);
   o.raw_json = std::string_view(arena, raw_len);
-  if (stray) return set_bad(r, "internal error: a text view outside " + label, std::to_string(id));
+  if (stray) return set_bad(r, "internal error: a text view outside " + label, id);
 
   r.conversion_warnings += reader.warning_count();
   r.orders.push_back(std::move(o));

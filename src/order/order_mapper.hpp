@@ -44,8 +44,8 @@ inline constexpr int kMaxNestingDepth = 100;
 inline constexpr size_t kMaxRecordedWarnings = 1000;
 
 struct BadRecord {
-  std::string reason;             // names the field and the order
-  std::string purchase_order_id;  // normalised digits when the order's id was usable, else empty
+  std::string reason;                        // names the field and the order
+  std::optional<int64_t> purchase_order_id;  // the order's id when it was usable
 };
 
 struct MessageParseResult {

@@ -112,8 +112,10 @@ Error classify_http_status(long status, const std::optional<ApiErrorInfo>& api,
   } else {
     what = fmt::format("unexpected HTTP status {}", status);
   }
-  return Error{cls, ErrorOrigin::walmart_api, static_cast<int>(status),
-               fmt::format("{}: {}: {}", context, what, detail)};
+  return Error{
+      cls, ErrorOrigin::walmart_api, static_cast<int>(status),
+      fmt::format("{}: {}: {}", context, what, detail),
+      status == 401 || status == 403 ? ErrorCause::authentication : ErrorCause::unspecified};
 }
 
 }  // namespace etl::walmart

@@ -2,7 +2,7 @@
 // Windows of the orders timeline and the query of their first page.
 //
 // A requested range [start, end] is cut into windows of at most fetch.window_minutes (the
-// planner, window_planner.hpp, decides the rest). Bounds are sent
+// planner, pipeline/fetch/window_plan.hpp, decides the rest). Bounds are sent
 // as full UTC timestamps with Z and treated as inclusive on both sides (whether the API's are is
 // not documented): neighbouring windows share their boundary instant, so an order placed exactly
 // there is fetched twice and de-duplicated rather than possibly lost. A window whose totalCount

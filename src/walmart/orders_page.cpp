@@ -238,18 +238,4 @@ std::optional<Error> OrdersPageParser::parse(const std::string& body, OrdersPage
   return std::nullopt;
 }
 
-void build_order_message(std::string_view order_json, std::string_view request_time,
-                         std::string& out) {
-  // order_json ends with '}' (checked by the parser). Is the object empty ("{ }")?
-  std::string_view inner = order_json.substr(0, order_json.size() - 1);
-  while (!inner.empty() && is_space(inner.back())) inner.remove_suffix(1);
-  const bool empty_object = !inner.empty() && inner.back() == '{';
-  out.clear();
-  out.reserve(order_json.size() + 40);
-  out.append(order_json.data(), order_json.size() - 1);
-  out.append(empty_object ? "\"request_time\":\"" : ",\"request_time\":\"");
-  out.append(request_time);
-  out.append("\"}");
-}
-
 }  // namespace etl::walmart

@@ -55,10 +55,4 @@ class OrdersPageParser {
 // "&amp;" -> "&" (some gateways HTML-escape the cursor); everything else verbatim.
 std::string repair_cursor(std::string_view cursor);
 
-// The Kafka value: the order's JSON plus ,"request_time":"YYYY-MM-DD HH:MM:SS" before its
-// closing brace (the Kafka message format in the README). `request_time` is the 19-character
-// UTC time. Reuses `out`.
-void build_order_message(std::string_view order_json, std::string_view request_time,
-                         std::string& out);
-
 }  // namespace etl::walmart

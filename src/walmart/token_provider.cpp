@@ -134,7 +134,8 @@ std::shared_ptr<const AccessToken> TokenProvider::request_token() {
                          fmt::format("the credentials of Walmart account '{}' were refused by {} "
                                      "(HTTP {}{}{})",
                                      account_.name, base_url_, response.status, api ? ": " : "",
-                                     api ? api->describe() : std::string()));
+                                     api ? api->describe() : std::string()),
+                         ErrorCause::authentication);
         }
         error = classify_http_status(response.status, api, context);
         if (response.status == 429) {

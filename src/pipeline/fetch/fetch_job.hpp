@@ -1,0 +1,80 @@
+#pragma once
+// `walmart-etl fetch`: Walmart orders -> Kafka, complete, throttled, nothing lost.
+//
+// One run:
+//  1. resolves the account and obtains a token (refused credentials stop the run here);
+//  2. computes the range per ship-node type:
+//       --start D [--end E]  created in [D 00:00, E 23:59:59.999] UTC (E defaults to today;
+//                            a range reaching past the server's now ends at now)
+//       --last-hours N       created in the last N hours (up to the server's now)
+//       --since-last         lastModified from (watermark - fetch.since_last_overlap_minutes) up
+//                            to the server's now; without a watermark it needs --start
+//     and plans its windows from what the API says (window_plan.hpp): wide first
+//     windows, split by their totalCount only where needed and for idle workers;
+//  3. makes sure the Kafka topic exists, then fetch.concurrency workers fetch windows and
+//     produce every page's orders as soon as it is parsed (key purchaseOrderId, value = the
+//     order JSON as received + request_time, headers account / ship_node_type / run_id),
+//     de-duplicated by purchaseOrderId;
+//  4. flushes the producer (fetch.produce_flush_timeout_ms) and checks every delivery report;
+//     an order Kafka refuses as too large (MSG_SIZE_TOO_LARGE, from the producer or the broker)
+//     is written whole to walmart_order_dead_letter instead, counted and reported, and the run
+//     goes on (if it cannot be written there, the run is incomplete);
+//  5. --since-last: moves a type's watermark only when all its windows were fetched and all its
+//     orders acknowledged; a window that stayed short (fewer orders than its totalCount after
+//     being read again) holds it at that window's start.
+// The run is complete (exit 0) only if every window was fetched completely and every order was
+// acknowledged. A failed window never hides: it is counted, named in the errors and makes the
+// run incomplete.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "pipeline/fetch/stats.hpp"
+
+namespace etl::pipeline {
+
+enum class FetchMode { date_range, last_hours, since_last };
+
+struct FetchRequest {
+  FetchMode mode = FetchMode::date_range;
+  std::optional<int64_t> start_day_ms;       // --start: 00:00:00 UTC of that day
+  std::optional<int64_t> end_day_ms;         // --end: 00:00:00 UTC of the last day (inclusive)
+  int last_hours = 0;                        // --last-hours
+  std::string account;                       // --account; empty: the default account
+  std::vector<std::string> ship_node_types;  // --ship-node-type; empty: fetch.ship_node_types
+  bool dry_run = false;                      // fetch and count, produce nothing, move no watermark
+  bool progress = false;                     // a live progress line on stderr
+};
+
+// Checks the combination of options; throws ConfigError (exit 2) naming the problem.
+void validate_fetch_request(const FetchRequest& request);
+
+struct FetchResult {
+  std::string run_id;
+  std::string account;
+  std::string filter;  // "created" or "lastModified"
+  bool dry_run = false;
+  std::vector<ShipNodeSummary> types;
+  std::string kafka;          // the producer's flush summary ("all 1200 messages acknowledged")
+  uint64_t undelivered = 0;   // orders Kafka did not acknowledge (all types)
+  uint64_t dead_letters = 0;  // orders too large for Kafka, kept in walmart_order_dead_letter
+  std::vector<std::string> dead_letter_ids;  // the first few of them
+  std::optional<std::string> aborted;        // why the run stopped early
+  double elapsed_s = 0;
+
+  [[nodiscard]] bool complete() const noexcept;
+  [[nodiscard]] uint64_t orders() const noexcept;
+  // The summary printed on stdout and logged: the header, the table, Kafka and the verdict.
+  [[nodiscard]] std::string describe() const;
+};
+
+// Runs one fetch. Throws ConfigError for usage problems (e.g. --since-last without a watermark
+// and without --start) and EtlError for what stops a run before any window (credentials
+// refused, API unreachable, Kafka topic or MySQL watermark table unavailable).
+FetchResult run_fetch(const config::Config& cfg, const FetchRequest& request);
+
+}  // namespace etl::pipeline

@@ -1,0 +1,49 @@
+#pragma once
+// The stream's metrics (names documented in the README, section `stream`). Every metric is a
+// member so that the workers and the poll loop update them without lookups; the registry renders
+// them for /metrics. One StreamMetrics per stream run.
+
+#include <cstdint>
+#include <string>
+
+#include "metrics/registry.hpp"
+
+namespace etl::pipeline {
+
+// Reason classes of dead letters (label `reason` of walmart_etl_stream_dead_letters_total).
+inline constexpr const char* kDeadLetterMapping = "bad_record";  // the mapping rejected the message
+inline constexpr const char* kDeadLetterRowError =
+    "mysql_row_error";  // MySQL refused one of its rows
+
+struct StreamMetrics {
+  StreamMetrics();
+  StreamMetrics(const StreamMetrics&) = delete;
+  StreamMetrics& operator=(const StreamMetrics&) = delete;
+
+  metrics::Registry registry;
+
+  metrics::Counter& messages;                       // messages consumed (written or dead-lettered)
+  metrics::Counter& orders;                         // orders written (walmart_order_raw upserts)
+  metrics::Counter& rows;                           // walmart_order rows written
+  metrics::Counter& charges;                        // walmart_order_charge rows written
+  metrics::Family<metrics::Counter>& dead_letters;  // {reason}
+  metrics::Counter& conversion_warnings;
+  metrics::Counter& batches;                  // MySQL transactions committed
+  metrics::Histogram& batch_rows;             // rows per committed batch
+  metrics::Histogram& batch_seconds;          // write latency of a committed batch (all attempts)
+  metrics::Histogram& visible_delay_seconds;  // Kafka message timestamp -> committed in MySQL
+  metrics::Counter& mysql_retries;            // failed attempts that were retried
+  metrics::Counter& fenced;  // partitions found written by another consumer (offset fence)
+  metrics::Family<metrics::Gauge>& lag;  // {topic, partition}: high watermark - next offset written
+  metrics::Family<metrics::Counter>&
+      lost_to_retention;  // {topic, partition}: messages deleted before being read
+  metrics::Gauge& assigned_partitions;
+  metrics::Gauge& paused_partitions;
+  metrics::Gauge& pending_messages;  // consumed, not yet written (all workers)
+  metrics::Gauge& healthy;           // 1 healthy, 0 not (see /healthz for the reason)
+
+  [[nodiscard]] uint64_t dead_letters_total() const;
+  [[nodiscard]] uint64_t lost_total() const;
+};
+
+}  // namespace etl::pipeline

@@ -1,0 +1,126 @@
+// Unit: the Prometheus text rendering of the metrics registry, the stream's health conditions.
+
+#include "pipeline/stream/metrics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "metrics/registry.hpp"
+#include "pipeline/stream/health.hpp"
+
+namespace etl::pipeline {
+namespace {
+
+TEST(MetricsRegistry, RendersCountersGaugesFamiliesAndHistograms) {
+  metrics::Registry r;
+  auto& c = r.add_counter("x_total", "Things");
+  auto& g = r.add_gauge("y", "Level");
+  auto& f = r.add_gauge_family("lag", "Lag", {"topic", "partition"});
+  auto& h = r.add_histogram("lat_seconds", "Latency", {0.1, 1});
+  c.inc(3);
+  g.set(2.5);
+  f.with({"t\"q", "1"}).set(7);
+  h.observe(0.05);
+  h.observe(0.5);
+  h.observe(5);
+  const std::string page = r.render();
+  EXPECT_NE(page.find("# TYPE x_total counter\nx_total 3\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("y 2.5\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("lag{topic=\"t\\\"q\",partition=\"1\"} 7\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("lat_seconds_bucket{le=\"0.1\"} 1\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("lat_seconds_bucket{le=\"1\"} 2\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("lat_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos) << page;
+  EXPECT_NE(page.find("lat_seconds_count 3\n"), std::string::npos) << page;
+  f.remove({"t\"q", "1"});
+  EXPECT_EQ(r.render().find("lag{"), std::string::npos);
+  EXPECT_THROW(r.add_counter("x_total", "again"), std::logic_error);
+}
+
+TEST(StreamMetrics, ExposesEveryDocumentedMetric) {
+  StreamMetrics m;
+  m.lag.with({"walmart_order_raw", "0"}).set(1);
+  m.lost_to_retention.with({"walmart_order_raw", "0"}).inc(5);
+  const std::string page = m.registry.render();
+  for (const char* name :
+       {"walmart_etl_stream_messages_total", "walmart_etl_stream_orders_total",
+        "walmart_etl_stream_rows_total", "walmart_etl_stream_charges_total",
+        "walmart_etl_stream_dead_letters_total{reason=\"bad_record\"}",
+        "walmart_etl_stream_dead_letters_total{reason=\"mysql_row_error\"}",
+        "walmart_etl_stream_conversion_warnings_total", "walmart_etl_stream_batches_total",
+        "walmart_etl_stream_batch_rows_bucket", "walmart_etl_stream_batch_seconds_bucket",
+        "walmart_etl_stream_visible_delay_seconds_bucket", "walmart_etl_stream_mysql_retries_total",
+        "walmart_etl_stream_fenced_total",
+        "walmart_etl_stream_lag_messages{topic=\"walmart_order_raw\",partition=\"0\"} 1",
+        "walmart_etl_stream_lost_to_retention_total{topic=\"walmart_order_raw\",partition=\"0\"} 5",
+        "walmart_etl_stream_assigned_partitions", "walmart_etl_stream_paused_partitions",
+        "walmart_etl_stream_pending_messages", "walmart_etl_stream_healthy"}) {
+    EXPECT_NE(page.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(m.lost_total(), 5u);
+}
+
+std::string read_file(const std::string& relative) {
+  std::ifstream in(std::string(ETL_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The metric families named in a text (walmart_etl_stream_<name>, histogram suffixes removed).
+std::set<std::string> metric_names(const std::string& text) {
+  static const std::regex name("walmart_etl_stream_[a-z_]+");
+  std::set<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator();
+       ++it) {
+    std::string n = it->str();
+    for (const char* suffix : {"_bucket", "_count", "_sum"}) {
+      if (n.ends_with(suffix)) n.erase(n.size() - std::strlen(suffix));
+    }
+    out.insert(n);
+  }
+  return out;
+}
+
+// The README's metrics table, the Grafana dashboard and the alert rules name only metrics the
+// stream exposes, and the README names every one of them.
+TEST(StreamMetrics, DocsDashboardAndAlertsMatchTheExposedMetrics) {
+  const StreamMetrics m;
+  const std::set<std::string> exposed = metric_names(m.registry.render());
+  ASSERT_GT(exposed.size(), 15u);
+  for (const char* file :
+       {"README.md", "deploy/grafana-dashboard.json", "deploy/prometheus-alerts.yml"}) {
+    const std::string text = read_file(file);
+    ASSERT_FALSE(text.empty()) << file;
+    for (const auto& n : metric_names(text))
+      EXPECT_EQ(exposed.count(n), 1u) << file << " names unknown " << n;
+  }
+  const std::set<std::string> documented = metric_names(read_file("README.md"));
+  for (const auto& n : exposed)
+    EXPECT_EQ(documented.count(n), 1u) << "README.md does not document " << n;
+}
+
+TEST(StreamHealth, UnhealthyWhileAnyConditionHoldsWithItsReason) {
+  StreamHealth h;
+  EXPECT_TRUE(h.report().healthy);
+  h.set(HealthCondition::mysql_failing, "lost connection", "worker-0");
+  h.set(HealthCondition::mysql_failing, "lost connection", "worker-1");
+  h.set(HealthCondition::kafka_down, "1/1 brokers are down");
+  auto r = h.report();
+  EXPECT_FALSE(r.healthy);
+  EXPECT_NE(r.reason.find("mysql_failing[worker-0]: lost connection"), std::string::npos)
+      << r.reason;
+  EXPECT_NE(r.reason.find("kafka_down: 1/1 brokers are down"), std::string::npos) << r.reason;
+  h.clear(HealthCondition::mysql_failing, "worker-0");
+  EXPECT_TRUE(h.holds(HealthCondition::mysql_failing));
+  h.clear(HealthCondition::mysql_failing, "worker-1");
+  h.clear(HealthCondition::kafka_down);
+  EXPECT_TRUE(h.report().healthy);
+  EXPECT_EQ(h.report().reason, "ok");
+}
+
+}  // namespace
+}  // namespace etl::pipeline
