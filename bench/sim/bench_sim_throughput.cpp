@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "common/base64.hpp"
 #include "tools/sim/basic_auth.hpp"
 #include "tools/sim/order_query.hpp"
 #include "tools/sim/simulator.hpp"
@@ -51,9 +52,8 @@ SimulatorOptions bench_options() {
 std::string post_token(CURL* c, const std::string& base) {
   std::string body;
   std::unique_ptr<curl_slist, SlistDeleter> h(curl_slist_append(
-      nullptr, ("Authorization: Basic " +
-                etl::walmart::sim::base64_encode("sim-client-id:sim-client-secret"))
-                   .c_str()));
+      nullptr,
+      ("Authorization: Basic " + etl::base64_encode("sim-client-id:sim-client-secret")).c_str()));
   curl_slist_append(h.get(), "WM_SVC.NAME: Walmart Marketplace");
   curl_slist_append(h.get(), "WM_QOS.CORRELATION_ID: bench");
   curl_easy_reset(c);
@@ -129,7 +129,7 @@ BENCHMARK(BM_PaginateWindow)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_RenderPage(benchmark::State& state) {
   using namespace etl::walmart::sim;
-  const OrderModel model(1, 20000, kNow - kDayMs);
+  const OrderModel model(1, 20000, kNow - etl::kDayMs);
   // A cursor page (no counting of the whole window, as on every page after the first).
   const QueryParams params = parse_query_string(
       "?limit=200&hasMoreElements=true&soIndex=13000&poIndex=0&createdStartDate=2024-05-01T17:05:"

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/cli_context.hpp"
+#include "common/base64.hpp"
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
 #include "common/utc_time.hpp"
@@ -48,7 +49,7 @@ int64_t parse_now(const std::string& text) {
 void print_banner(const walmart::sim::Simulator& sim) {
   const auto& o = sim.options();
   const std::string url = sim.base_url();
-  const std::string basic = walmart::sim::base64_encode(o.client_id + ":" + o.client_secret);
+  const std::string basic = base64_encode(o.client_id + ":" + o.client_secret);
   std::printf(
       "Walmart Marketplace API simulator listening on %s\n"
       "  client id:      %s\n"

@@ -9,6 +9,9 @@
 
 namespace etl {
 
+// Milliseconds in a UTC day (no leap seconds in Unix time).
+inline constexpr int64_t kDayMs = 86'400'000;
+
 using SysMillis = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 
 // Milliseconds since the Unix epoch, now.

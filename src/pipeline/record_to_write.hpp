@@ -16,11 +16,11 @@
 namespace etl::pipeline {
 
 struct RecordToWrite {
-  std::vector<mysql::OrderToWrite> orders;     // empty for a dead letter (or an empty array)
+  std::vector<mysql::OrderToWrite> orders;  // empty for a dead letter (or an empty array)
   std::optional<mysql::DeadLetter> dead_letter;
   size_t conversion_warnings = 0;
-  size_t rows = 0;    // order lines of all orders
-  size_t bytes = 0;   // memory held: the orders' arenas, or the dead letter's payload
+  size_t rows = 0;      // order lines of all orders
+  size_t bytes = 0;     // memory held: the orders' arenas, or the dead letter's payload
   int32_t indexes = 0;  // record_index values used from origin.record_index on
 };
 

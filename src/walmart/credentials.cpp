@@ -2,35 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "common/base64.hpp"
 #include "common/error.hpp"
 
 namespace etl::walmart {
-
-std::string base64_encode(std::string_view data) {
-  static constexpr char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= data.size(); i += 3) {
-    const uint32_t v = (static_cast<uint8_t>(data[i]) << 16) |
-                       (static_cast<uint8_t>(data[i + 1]) << 8) | static_cast<uint8_t>(data[i + 2]);
-    out.push_back(kTable[(v >> 18) & 63]);
-    out.push_back(kTable[(v >> 12) & 63]);
-    out.push_back(kTable[(v >> 6) & 63]);
-    out.push_back(kTable[v & 63]);
-  }
-  const size_t rest = data.size() - i;
-  if (rest > 0) {
-    uint32_t v = static_cast<uint8_t>(data[i]) << 16;
-    if (rest == 2) v |= static_cast<uint8_t>(data[i + 1]) << 8;
-    out.push_back(kTable[(v >> 18) & 63]);
-    out.push_back(kTable[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kTable[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
 
 AccountCredentials resolve_account(const config::WalmartConfig& cfg, std::string_view requested) {
   std::string names;

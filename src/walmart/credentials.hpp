@@ -18,7 +18,4 @@ struct AccountCredentials {
 // configured account. Throws ConfigError naming the configured accounts when none fits.
 AccountCredentials resolve_account(const config::WalmartConfig& cfg, std::string_view requested);
 
-// Standard base64 with padding (RFC 4648).
-std::string base64_encode(std::string_view data);
-
 }  // namespace etl::walmart

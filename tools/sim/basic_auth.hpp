@@ -15,7 +15,4 @@ struct BasicCredentials {
 // Parses an Authorization header value; nullopt unless it is "Basic <valid base64 of id:secret>".
 std::optional<BasicCredentials> parse_basic_auth(std::string_view header_value);
 
-std::string base64_encode(std::string_view data);
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace etl::walmart::sim

@@ -12,11 +12,12 @@
 #include <optional>
 #include <string_view>
 
+#include "common/utc_time.hpp"
+
 namespace etl::walmart::sim {
 
 inline constexpr int64_t kSecondMs = 1000;
 inline constexpr int64_t kHourMs = 3'600'000;
-inline constexpr int64_t kDayMs = 86'400'000;
 // No line changes later than this after its orderDate (lets lastModified filters prune by date).
 inline constexpr int64_t kMaxLifetimeMs = 30 * kDayMs;
 

@@ -46,7 +46,6 @@ using walmart::DateFilter;
 using walmart::OrderWindow;
 using walmart::PageResult;
 
-constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kHourMs = 3'600'000;
 // Messages at least this large keep a copy of their value until Kafka answers, so that a broker
 // refusing one as too large (its topic's max.message.bytes, in the delivery report) can still

@@ -25,15 +25,16 @@
 #include <string>
 #include <vector>
 
+#include "common/utc_time.hpp"
 #include "walmart/order_window.hpp"
 
 namespace etl::pipeline {
 
 struct PlannerSettings {
-  int64_t max_window_ms = 7 * 86'400'000LL;  // fetch.window_minutes
-  int64_t cap = 10000;                       // fetch.max_orders_per_query
-  int limit = 200;                           // fetch.limit
-  int concurrency = 4;                       // fetch.concurrency
+  int64_t max_window_ms = 7 * kDayMs;  // fetch.window_minutes
+  int64_t cap = 10000;                 // fetch.max_orders_per_query
+  int limit = 200;                     // fetch.limit
+  int concurrency = 4;                 // fetch.concurrency
 };
 
 // One ship-node type's range.

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/base64.hpp"
 #include "common/error.hpp"
 #include "tools/sim/simulator.hpp"
 #include "walmart/credentials.hpp"

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "common/base64.hpp"
 #include "tools/sim/basic_auth.hpp"
 
 namespace etl::walmart::sim::test {

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "common/base64.hpp"
 #include "common/error.hpp"
 #include "walmart/correlation_id.hpp"
 

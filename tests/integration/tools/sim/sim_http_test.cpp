@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "common/base64.hpp"
 #include "support/sim/sim_test_support.hpp"
 #include "tools/sim/basic_auth.hpp"
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "common/base64.hpp"
 #include "common/error.hpp"
 #include "tools/sim/basic_auth.hpp"
 #include "tools/sim/error_bodies.hpp"
