@@ -1,8 +1,8 @@
-// Why one file of this size: it is the shell of `fetch` — worker threads, the producer and its
-// delivery reports, the watermark, dead letters of oversized orders, the summary — around the
-// pure decisions that live elsewhere (fetch/window_plan: which window next; walmart/
-// pace_policy: how fast). What remains here is the threading that ties them together; the next
-// split (a summary/report file, a producer sink) is listed in docs/architecture.md.
+// Why one file of this size: it is the shell of `fetch` - worker threads, the producer and its
+// delivery reports, the watermark, dead letters of oversized orders - around the pure decisions
+// that live elsewhere (range_plan: each type's range; window_plan: which window next; walmart/
+// pace_policy: how fast; report: the verdict and the summary). What remains is the threading
+// that ties them together, and its members share one run's state.
 
 #include "pipeline/fetch/fetch_job.hpp"
 
@@ -29,7 +29,9 @@
 #include "mysql/write_batch.hpp"
 #include "order/message_format.hpp"
 #include "pipeline/fetch/dedup.hpp"
+#include "pipeline/fetch/range_plan.hpp"
 #include "pipeline/fetch/window_plan.hpp"
+#include "pipeline/fetch/window_queue.hpp"
 #include "walmart/correlation_id.hpp"
 #include "walmart/credentials.hpp"
 #include "walmart/order_window.hpp"
@@ -46,45 +48,10 @@ using walmart::DateFilter;
 using walmart::OrderWindow;
 using walmart::PageResult;
 
-constexpr int64_t kHourMs = 3'600'000;
 // Messages at least this large keep a copy of their value until Kafka answers, so that a broker
 // refusing one as too large (its topic's max.message.bytes, in the delivery report) can still
 // put it in the dead letter. No topic limit is smaller; smaller messages keep no copy.
 constexpr size_t kKeepForDeadLetterBytes = 512 * 1024;
-
-// Windows waiting to be fetched. pop() blocks while others are in flight (they may split).
-class WindowQueue {
- public:
-  void push(std::vector<OrderWindow> windows) {
-    std::lock_guard lock(mutex_);
-    for (auto& w : windows) queue_.push_back(std::move(w));
-    cv_.notify_all();
-  }
-  // The next window, or nullopt when none is left and none is in flight.
-  std::optional<OrderWindow> pop() {
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return !queue_.empty() || in_flight_ == 0; });
-    if (queue_.empty()) return std::nullopt;
-    OrderWindow w = std::move(queue_.front());
-    queue_.pop_front();
-    ++in_flight_;
-    return w;
-  }
-  // The window taken by pop() is finished; `children` (its parts) are queued first.
-  void done(std::vector<OrderWindow> children) {
-    std::lock_guard lock(mutex_);
-    for (auto it = children.rbegin(); it != children.rend(); ++it)
-      queue_.push_front(std::move(*it));
-    --in_flight_;
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<OrderWindow> queue_;
-  int in_flight_ = 0;
-};
 
 struct TypeRun {
   explicit TypeRun(std::string type) : counters(std::move(type)) {}
@@ -209,47 +176,25 @@ void FetchRun::plan_ranges() {
     watermarks_ = std::make_unique<mysql::WatermarkStore>(cfg_.mysql);
   }
   for (auto& t : types_) {
-    switch (request_.mode) {
-      case FetchMode::date_range: {
-        t->start_ms = *request_.start_day_ms;
-        const int64_t last_day =
-            request_.end_day_ms ? *request_.end_day_ms : (now / kDayMs) * kDayMs;
-        const int64_t end_exclusive = last_day + kDayMs;
-        if (end_exclusive > now) {
-          t->end_ms = now;
-          t->open_end = true;
-        } else {
-          t->end_ms = end_exclusive - 1;
-        }
-        break;
-      }
-      case FetchMode::last_hours:
-        t->end_ms = now;
-        t->start_ms = now - static_cast<int64_t>(request_.last_hours) * kHourMs;
-        t->open_end = true;
-        break;
-      case FetchMode::since_last: {
-        const auto wm = watermarks_->load(account_.name, t->counters.type());
-        if (wm) {
-          t->start_ms = *wm - overlap_ms;
-          if (request_.start_day_ms) {
-            spdlog::info("fetch {}: {} resumes from its watermark {}; --start is ignored", run_id_,
-                         t->counters.type(), walmart::format_api_time(*wm));
-          }
-        } else if (request_.start_day_ms) {
-          t->start_ms = *request_.start_day_ms;
-        } else {
-          throw ConfigError(fmt::format(
-              "fetch --since-last: account '{}' has no watermark for {} yet (table {}.etl_fetch_"
-              "watermark); the first incremental run needs --start YYYY-MM-DD",
-              account_.name, t->counters.type(), cfg_.mysql.database));
-        }
-        t->end_ms = now;
-        t->open_end = true;
-        t->start_ms = std::min(t->start_ms, t->end_ms);
-        break;
+    const std::string& type = t->counters.type();
+    std::optional<int64_t> wm;
+    if (request_.mode == FetchMode::since_last) {
+      wm = watermarks_->load(account_.name, type);
+      if (wm && request_.start_day_ms) {
+        spdlog::info("fetch {}: {} resumes from its watermark {}; --start is ignored", run_id_,
+                     type, walmart::format_api_time(*wm));
       }
     }
+    const auto range = plan_range(request_, type, now, wm, overlap_ms);
+    if (!range) {
+      throw ConfigError(fmt::format(
+          "fetch --since-last: account '{}' has no watermark for {} yet (table {}.etl_fetch_"
+          "watermark); the first incremental run needs --start YYYY-MM-DD",
+          account_.name, type, cfg_.mysql.database));
+    }
+    t->start_ms = range->start_ms;
+    t->end_ms = range->end_ms;
+    t->open_end = range->open_end;
   }
 }
 
@@ -689,110 +634,6 @@ void validate_fetch_request(const FetchRequest& request) {
       if (request.end_day_ms) throw ConfigError("fetch: --end cannot be used with --since-last");
       break;
   }
-}
-
-bool FetchResult::complete() const noexcept {
-  if (aborted || undelivered > 0) return false;
-  return std::all_of(types.begin(), types.end(),
-                     [&](const ShipNodeSummary& t) { return t.complete(dry_run); });
-}
-
-uint64_t FetchResult::orders() const noexcept {
-  uint64_t n = 0;
-  for (const auto& t : types) n += t.orders;
-  return n;
-}
-
-std::string FetchResult::describe() const {
-  std::string out = fmt::format("fetch run {} - account '{}' - orders by {} date{}\n", run_id,
-                                account, filter, dry_run ? " - DRY RUN, nothing produced" : "");
-  for (const auto& t : types) {
-    out +=
-        fmt::format("  {}: {}..{}\n", t.ship_node_type, walmart::format_api_time(t.range_start_ms),
-                    walmart::format_api_time(t.range_end_ms));
-  }
-  out += format_summary_table(types, dry_run);
-  uint64_t requests = 0;
-  uint64_t windows = 0;
-  uint64_t splits = 0;
-  uint64_t slowdowns = 0;
-  uint64_t throttled = 0;
-  for (const auto& t : types) {
-    requests += t.requests;
-    windows += t.windows_total;
-    splits += t.windows_split;
-    slowdowns += t.slowdowns;
-    throttled += t.throttled;
-  }
-  out += fmt::format(
-      "requests: {} for {} orders ({:.1f} orders/request), {} window(s) asked for "
-      "({} split){}\n",
-      requests, orders(),
-      requests > 0 ? static_cast<double>(orders()) / static_cast<double>(requests) : 0.0, windows,
-      splits,
-      throttled > 0 ? fmt::format("; {} 429(s), {} slowed the pace", throttled, slowdowns)
-                    : std::string());
-  if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
-  if (dead_letters > 0) {
-    std::string ids;
-    for (const auto& id : dead_letter_ids) ids += (ids.empty() ? "" : ", ") + id;
-    out += fmt::format(
-        "dead letter: {} order(s) too large for Kafka kept whole in "
-        "walmart_order_dead_letter: {}{}\n",
-        dead_letters, ids, dead_letters > dead_letter_ids.size() ? ", ..." : "");
-  }
-  for (const auto& t : types) {
-    if (t.watermark_stored) {
-      out += fmt::format("watermark {}: {}{}\n", t.ship_node_type,
-                         walmart::format_api_time(*t.watermark_stored),
-                         t.windows_short == 0
-                             ? std::string()
-                             : fmt::format(" (held at the start of {} short window(s): their pages "
-                                           "held fewer orders than totalCount after {} reads)",
-                                           t.windows_short, WindowPlanner::kMaxWindowReads));
-    } else if (t.windows_short > 0) {
-      out += fmt::format(
-          "{}: {} short window(s) from {} (pages held fewer orders than "
-          "totalCount)\n",
-          t.ship_node_type, t.windows_short, walmart::format_api_time(*t.short_from_ms));
-    }
-  }
-  bool header = false;
-  for (const auto& t : types) {
-    for (const auto& e : t.errors) {
-      if (!header) out += "errors:\n";
-      header = true;
-      out += fmt::format("  {}: {}\n", t.ship_node_type, e);
-    }
-  }
-  const uint64_t n = orders();
-  const double rate = elapsed_s > 0 ? static_cast<double>(n) / elapsed_s : 0.0;
-  if (complete()) {
-    out += fmt::format("result: complete - {} orders{} in {:.1f} s ({:.0f} orders/s)\n", n,
-                       dry_run ? " counted" : " acknowledged by Kafka", elapsed_s, rate);
-    return out;
-  }
-  std::vector<std::string> why;
-  uint64_t failed = 0;
-  uint64_t skipped = 0;
-  uint64_t not_acked = 0;
-  for (const auto& t : types) {
-    failed += t.windows_failed;
-    skipped += t.windows_skipped;
-    not_acked += t.not_acknowledged;
-  }
-  if (failed > 0) why.push_back(fmt::format("{} window(s) failed", failed));
-  if (skipped > 0) why.push_back(fmt::format("{} window(s) not fetched", skipped));
-  if (!dry_run && (not_acked > 0 || undelivered > 0)) {
-    why.push_back(
-        fmt::format("{} order(s) not acknowledged by Kafka", std::max(not_acked, undelivered)));
-  }
-  if (aborted) why.push_back(fmt::format("stopped early: {}", *aborted));
-  std::string joined;
-  for (const auto& w : why) joined += (joined.empty() ? "" : "; ") + w;
-  out += fmt::format("result: INCOMPLETE - {} ({} orders fetched in {:.1f} s)\n", joined, n,
-                     elapsed_s);
-  return out;
 }
 
 FetchResult run_fetch(const config::Config& cfg, const FetchRequest& request) {

@@ -1,0 +1,118 @@
+// What a fetch run says when it ends: whether it is complete (the exit code) and the summary it
+// prints, one block per ship-node type.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "pipeline/fetch/fetch_job.hpp"
+#include "pipeline/fetch/window_plan.hpp"
+#include "walmart/order_window.hpp"
+
+namespace etl::pipeline {
+
+bool FetchResult::complete() const noexcept {
+  if (aborted || undelivered > 0) return false;
+  return std::all_of(types.begin(), types.end(),
+                     [&](const ShipNodeSummary& t) { return t.complete(dry_run); });
+}
+
+uint64_t FetchResult::orders() const noexcept {
+  uint64_t n = 0;
+  for (const auto& t : types) n += t.orders;
+  return n;
+}
+
+std::string FetchResult::describe() const {
+  std::string out = fmt::format("fetch run {} - account '{}' - orders by {} date{}\n", run_id,
+                                account, filter, dry_run ? " - DRY RUN, nothing produced" : "");
+  for (const auto& t : types) {
+    out +=
+        fmt::format("  {}: {}..{}\n", t.ship_node_type, walmart::format_api_time(t.range_start_ms),
+                    walmart::format_api_time(t.range_end_ms));
+  }
+  out += format_summary_table(types, dry_run);
+  uint64_t requests = 0;
+  uint64_t windows = 0;
+  uint64_t splits = 0;
+  uint64_t slowdowns = 0;
+  uint64_t throttled = 0;
+  for (const auto& t : types) {
+    requests += t.requests;
+    windows += t.windows_total;
+    splits += t.windows_split;
+    slowdowns += t.slowdowns;
+    throttled += t.throttled;
+  }
+  out += fmt::format(
+      "requests: {} for {} orders ({:.1f} orders/request), {} window(s) asked for "
+      "({} split){}\n",
+      requests, orders(),
+      requests > 0 ? static_cast<double>(orders()) / static_cast<double>(requests) : 0.0, windows,
+      splits,
+      throttled > 0 ? fmt::format("; {} 429(s), {} slowed the pace", throttled, slowdowns)
+                    : std::string());
+  if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
+  if (dead_letters > 0) {
+    std::string ids;
+    for (const auto& id : dead_letter_ids) ids += (ids.empty() ? "" : ", ") + id;
+    out += fmt::format(
+        "dead letter: {} order(s) too large for Kafka kept whole in "
+        "walmart_order_dead_letter: {}{}\n",
+        dead_letters, ids, dead_letters > dead_letter_ids.size() ? ", ..." : "");
+  }
+  for (const auto& t : types) {
+    if (t.watermark_stored) {
+      out += fmt::format("watermark {}: {}{}\n", t.ship_node_type,
+                         walmart::format_api_time(*t.watermark_stored),
+                         t.windows_short == 0
+                             ? std::string()
+                             : fmt::format(" (held at the start of {} short window(s): their pages "
+                                           "held fewer orders than totalCount after {} reads)",
+                                           t.windows_short, WindowPlanner::kMaxWindowReads));
+    } else if (t.windows_short > 0) {
+      out += fmt::format(
+          "{}: {} short window(s) from {} (pages held fewer orders than "
+          "totalCount)\n",
+          t.ship_node_type, t.windows_short, walmart::format_api_time(*t.short_from_ms));
+    }
+  }
+  bool header = false;
+  for (const auto& t : types) {
+    for (const auto& e : t.errors) {
+      if (!header) out += "errors:\n";
+      header = true;
+      out += fmt::format("  {}: {}\n", t.ship_node_type, e);
+    }
+  }
+  const uint64_t n = orders();
+  const double rate = elapsed_s > 0 ? static_cast<double>(n) / elapsed_s : 0.0;
+  if (complete()) {
+    out += fmt::format("result: complete - {} orders{} in {:.1f} s ({:.0f} orders/s)\n", n,
+                       dry_run ? " counted" : " acknowledged by Kafka", elapsed_s, rate);
+    return out;
+  }
+  std::vector<std::string> why;
+  uint64_t failed = 0;
+  uint64_t skipped = 0;
+  uint64_t not_acked = 0;
+  for (const auto& t : types) {
+    failed += t.windows_failed;
+    skipped += t.windows_skipped;
+    not_acked += t.not_acknowledged;
+  }
+  if (failed > 0) why.push_back(fmt::format("{} window(s) failed", failed));
+  if (skipped > 0) why.push_back(fmt::format("{} window(s) not fetched", skipped));
+  if (!dry_run && (not_acked > 0 || undelivered > 0)) {
+    why.push_back(
+        fmt::format("{} order(s) not acknowledged by Kafka", std::max(not_acked, undelivered)));
+  }
+  if (aborted) why.push_back(fmt::format("stopped early: {}", *aborted));
+  std::string joined;
+  for (const auto& w : why) joined += (joined.empty() ? "" : "; ") + w;
+  out += fmt::format("result: INCOMPLETE - {} ({} orders fetched in {:.1f} s)\n", joined, n,
+                     elapsed_s);
+  return out;
+}
+
+}  // namespace etl::pipeline
