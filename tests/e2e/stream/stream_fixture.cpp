@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -648,7 +649,13 @@ PrivateMariaDb::~PrivateMariaDb() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-bool PrivateMariaDb::start() { return run("start") == 0; }
+bool PrivateMariaDb::start() {
+  if (run("start") == 0) return true;
+  // Say why in the test's output: the directory (and the script's log) go with this object.
+  std::ifstream in(dir_ + "/script.log");
+  std::cerr << "private MariaDB on port " << port_ << " did not start:\n" << in.rdbuf() << "\n";
+  return false;
+}
 
 bool PrivateMariaDb::start_with_schema() {
   if (!start()) return false;
