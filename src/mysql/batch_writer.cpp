@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "common/stop_signal.hpp"
+#include "mysql/account_guard.hpp"
 #include "mysql/mysql_error.hpp"
 #include "mysql/offset_fence.hpp"
 #include "mysql/sink_sql.hpp"
@@ -51,7 +52,7 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
       tables_(options_.raw_archive),
       dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64,
-                           T::text, T::text, T::int32, T::text, T::text}) {
+                           T::text, T::text, T::int32, T::text, T::text, T::text}) {
   connect();
 }
 
@@ -180,13 +181,27 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   // before sending anything, like the server would (1153).
   const size_t packet_room =
       max_packet_ > kPacketReserve ? max_packet_ - kPacketReserve : max_packet_;
+  // An order whose id is stored under another account is refused too (account_guard.hpp).
+  std::vector<int64_t> claimed_ids;
+  for (size_t i : selected) {
+    if (batch.orders[i].origin.account)
+      claimed_ids.push_back(batch.orders[i].order.purchase_order_id);
+  }
+  const StoredAccounts stored =
+      claimed_ids.empty() ? StoredAccounts{} : read_stored_accounts(c, claimed_ids);
   std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
   size_t run_start = 0;
   for (size_t k = 0; k < selected.size(); ++k) {
-    if (tables_.order_bytes(k) <= packet_room) continue;
+    const auto& o = batch.orders[selected[k]];
+    auto conflict = account_conflict(stored, o.order.purchase_order_id, o.origin.account);
+    if (tables_.order_bytes(k) <= packet_room && !conflict) continue;
     if (run_start < k) runs.emplace_back(run_start, k);
     run_start = k + 1;
-    const auto& o = batch.orders[selected[k]];
+    if (conflict) {
+      result.rejected.push_back({selected[k], o.order.purchase_order_id, o.origin.source,
+                                 o.origin.record_index, 0, std::move(*conflict), true});
+      continue;
+    }
     result.rejected.push_back(
         {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
          ER_NET_PACKET_TOO_LARGE,
@@ -225,8 +240,12 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     d.purchase_order_id = o.order.purchase_order_id;
     d.payload = std::string(o.order.raw_json);
     d.error_class = std::string(to_string(ErrorClass::bad_record));
-    d.error_code = r.error_code;
-    d.message = fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message);
+    if (r.account_conflict) {
+      d.message = r.message;
+    } else {
+      d.error_code = r.error_code;
+      d.message = fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message);
+    }
     own_letters.push_back(std::move(d));
   }
   for (size_t k = 0; k < selected.size(); ++k) {
@@ -255,6 +274,11 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     throw;
   }
   for (const auto& r : result.rejected) {
+    if (r.account_conflict) {
+      spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: {}", r.purchase_order_id,
+                   r.source, r.record_index, r.message);
+      continue;
+    }
     spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: mysql error {}: {}",
                  r.purchase_order_id, r.source, r.record_index, r.error_code, r.message);
   }
@@ -336,6 +360,7 @@ void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& lette
     p.set_int32(9, d->error_code);
     p.set_text(10, cut_to_bytes(message, 65535));
     p.set_text(11, texts.emplace_back(sha256_hex(stored_payload)));
+    if (d->origin.account) p.set_text(12, cut_to_code_points(valid(*d->origin.account), 100));
   }
   try {
     upsert_dead_letters_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);

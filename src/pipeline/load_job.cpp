@@ -219,6 +219,7 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
           w.order = std::move(o);
           w.origin.source = source;
           w.origin.record_index = static_cast<int32_t>(ordinal++);
+          if (!options.account.empty()) w.origin.account = options.account;
           w.source_file = in.name;
           filling.orders.push_back(std::move(w));
         }
@@ -228,6 +229,7 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
         mysql::DeadLetter d;
         d.origin.source = source;
         d.origin.record_index = static_cast<int32_t>(ordinal++);
+        if (!options.account.empty()) d.origin.account = options.account;
         d.purchase_order_id = parse_id(bad->purchase_order_id);
         d.payload = std::string(rec.bytes);
         d.message = std::move(bad->reason);

@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "order/order_warning_log.hpp"
+#include "pipeline/account_resolution.hpp"
 
 namespace etl::pipeline {
 
@@ -42,14 +43,19 @@ mysql::RecordOrigin origin_of(const kafka::Message& m, int32_t record_index) {
 void PendingBatch::add(const kafka::Message& message, order::OrderMapper& mapper) {
   if (entries_.empty()) first_added_ = std::chrono::steady_clock::now();
   PendingMessage entry{message.partition(), message.offset(), message.timestamp_ms(), 0, false, 0};
+  const MessageAccount account = account_of_message(message.header("account"), default_account_);
   order::MessageParseResult parsed = mapper.parse_message(message.value());
-  if (parsed.bad) {
+  if (parsed.bad || !account.account) {
     mysql::DeadLetter d;
     d.origin = origin_of(message, 0);
-    d.purchase_order_id = parse_id(parsed.bad->purchase_order_id);
+    d.origin.account = account.account;
+    d.purchase_order_id =
+        parsed.bad ? parse_id(parsed.bad->purchase_order_id)
+                   : (parsed.orders.empty() ? std::nullopt
+                                            : std::optional(parsed.orders[0].purchase_order_id));
     d.payload = std::string(message.value());
     d.error_class = std::string(to_string(ErrorClass::bad_record));
-    d.message = parsed.bad->reason;
+    d.message = parsed.bad ? parsed.bad->reason : account.problem;
     spdlog::warn("stream: {} goes to the dead letter: {}", d.origin.source, d.message);
     batch_.dead_letters.push_back(std::move(d));
     entry.dead_letter = true;
@@ -62,8 +68,10 @@ void PendingBatch::add(const kafka::Message& message, order::OrderMapper& mapper
             order, record_source(message.topic(), message.partition(), message.offset()));
       }
       entry.weight += std::max<size_t>(1, order.lines.size());
-      batch_.orders.push_back(mysql::OrderToWrite{std::move(order), origin_of(message, index++),
-                                                  std::string(kStreamSourceFile)});
+      mysql::RecordOrigin origin = origin_of(message, index++);
+      origin.account = account.account;
+      batch_.orders.push_back(
+          mysql::OrderToWrite{std::move(order), std::move(origin), std::string(kStreamSourceFile)});
     }
     entry.conversion_warnings = parsed.conversion_warnings;
     if (entry.weight == 0) entry.weight = 1;  // an empty array: still one message to account for
