@@ -52,7 +52,7 @@ struct WalmartAccount {
   std::string token;  // secret
   // Walmart throttles per seller: this account's own client-side limit. Unset:
   // fetch.requests_per_minute. 0 = none (the server's 429s and token counts set the pace).
-  std::optional<int> requests_per_minute;
+  std::optional<int> requests_per_minute = std::nullopt;
 };
 
 struct WalmartConfig {

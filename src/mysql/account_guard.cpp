@@ -15,10 +15,12 @@ StoredAccounts read_stored_accounts(Connection& conn, const std::vector<int64_t>
   for (size_t a = 0; a < ids.size(); a += kIdsPerStatement) {
     const size_t b = std::min(ids.size(), a + kIdsPerStatement);
     std::string list;
-    for (size_t i = a; i < b; ++i) fmt::format_to(std::back_inserter(list), "{}{}", i == a ? "" : ",", ids[i]);
+    for (size_t i = a; i < b; ++i)
+      fmt::format_to(std::back_inserter(list), "{}{}", i == a ? "" : ",", ids[i]);
     const auto rows = conn.query(fmt::format(
         "SELECT purchaseOrderId, account FROM walmart_order_raw WHERE account IS NOT NULL AND "
-        "purchaseOrderId IN ({0}) UNION SELECT DISTINCT purchaseOrderId, account FROM walmart_order "
+        "purchaseOrderId IN ({0}) UNION SELECT DISTINCT purchaseOrderId, account FROM "
+        "walmart_order "
         "WHERE account IS NOT NULL AND purchaseOrderId IN ({0})",
         list));
     for (const auto& row : rows) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <unordered_map>
 
 #include "common/backoff.hpp"
@@ -117,15 +118,21 @@ void BatchWriter::drop_connection() noexcept {
 }
 
 WriteResult BatchWriter::write(const WriteBatch& batch) {
-  // Keep the last occurrence of each order: it is the newest version.
-  std::unordered_map<int64_t, size_t> last;
-  last.reserve(batch.orders.size());
-  for (size_t i = 0; i < batch.orders.size(); ++i)
-    last[batch.orders[i].order.purchase_order_id] = i;
+  // Keep the last occurrence of each order: it is the newest version. Per account: the same id
+  // under another account is not a newer version but a conflict (account_guard.hpp), refused
+  // below whichever comes last.
+  auto key = [&](size_t i) {
+    const auto& o = batch.orders[i];
+    return std::pair<int64_t, std::string_view>(
+        o.order.purchase_order_id,
+        o.origin.account ? std::string_view(*o.origin.account) : std::string_view());
+  };
+  std::map<std::pair<int64_t, std::string_view>, size_t> last;
+  for (size_t i = 0; i < batch.orders.size(); ++i) last[key(i)] = i;
   std::vector<size_t> selected;
   selected.reserve(last.size());
   for (size_t i = 0; i < batch.orders.size(); ++i) {
-    if (last[batch.orders[i].order.purchase_order_id] == i) selected.push_back(i);
+    if (last[key(i)] == i) selected.push_back(i);
   }
   tables_.clear();
   for (size_t i : selected) tables_.add(batch.orders[i]);
@@ -187,13 +194,15 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     if (batch.orders[i].origin.account)
       claimed_ids.push_back(batch.orders[i].order.purchase_order_id);
   }
-  const StoredAccounts stored =
+  // Stored accounts, then the first account of an id new in this batch claims it too.
+  StoredAccounts stored =
       claimed_ids.empty() ? StoredAccounts{} : read_stored_accounts(c, claimed_ids);
   std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
   size_t run_start = 0;
   for (size_t k = 0; k < selected.size(); ++k) {
     const auto& o = batch.orders[selected[k]];
     auto conflict = account_conflict(stored, o.order.purchase_order_id, o.origin.account);
+    if (!conflict && o.origin.account) stored.emplace(o.order.purchase_order_id, *o.origin.account);
     if (tables_.order_bytes(k) <= packet_room && !conflict) continue;
     if (run_start < k) runs.emplace_back(run_start, k);
     run_start = k + 1;

@@ -33,9 +33,9 @@ Shard parse_shard(std::string_view text) {
   if (slash == std::string_view::npos || !parse_u32(text.substr(0, slash), s.index) ||
       !parse_u32(text.substr(slash + 1), s.count) || s.count == 0 || s.count > kMaxShards ||
       s.index >= s.count) {
-    throw ConfigError(fmt::format(
-        "fetch --shard: expected K/N with 0 <= K < N <= {} (e.g. 0/4 .. 3/4), got '{}'", kMaxShards,
-        text));
+    throw ConfigError(
+        fmt::format("fetch --shard: expected K/N with 0 <= K < N <= {} (e.g. 0/4 .. 3/4), got '{}'",
+                    kMaxShards, text));
   }
   return s;
 }

@@ -32,7 +32,8 @@ std::string AccountsRun::describe() const {
   for (const auto& a : accounts) {
     out += fmt::format("=== account {} ===\n", a.account);
     if (a.error) {
-      out += fmt::format("account '{}' FAILED before fetching any window: {}\n", a.account, *a.error);
+      out +=
+          fmt::format("account '{}' FAILED before fetching any window: {}\n", a.account, *a.error);
     } else if (a.result) {
       out += a.result->describe();
     }

@@ -76,8 +76,7 @@ AccountsRun run_accounts(const config::Config& cfg,
   for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
   work();
   threads.clear();  // joins
-  run.elapsed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return run;
 }
 
@@ -101,8 +100,9 @@ int run_follow_accounts(const config::Config& cfg, FetchRequest request,
   std::map<std::string, FetchRequest> requests;
   for (const auto& a : accounts) requests[a] = request;
   Backoff backoff(cfg.fetch.backoff_initial, std::max(options.interval, cfg.fetch.backoff_initial));
-  spdlog::info("fetch --follow: {} account(s), an incremental fetch every {} ms until SIGINT/SIGTERM",
-               accounts.size(), options.interval.count());
+  spdlog::info(
+      "fetch --follow: {} account(s), an incremental fetch every {} ms until SIGINT/SIGTERM",
+      accounts.size(), options.interval.count());
   int cycles = 0;
   while (!stop_requested()) {
     ++cycles;
@@ -121,9 +121,10 @@ int run_follow_accounts(const config::Config& cfg, FetchRequest request,
       wait = backoff.next();
       std::string names;
       for (const auto& n : run.incomplete()) names += (names.empty() ? "" : ", ") + n;
-      spdlog::warn("fetch --follow: cycle {}: account(s) {} incomplete; their watermarks stay; "
-                   "next cycle in {} ms",
-                   cycles, names, wait.count());
+      spdlog::warn(
+          "fetch --follow: cycle {}: account(s) {} incomplete; their watermarks stay; "
+          "next cycle in {} ms",
+          cycles, names, wait.count());
     }
     if (wait_for_stop(wait)) break;
   }

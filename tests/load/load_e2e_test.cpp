@@ -223,7 +223,7 @@ class LoadE2E : public ::testing::Test {
   ~LoadE2E() override { std::filesystem::remove_all(dir_); }
 
   etl::test::ProcessResult load(std::vector<std::string> args, const std::string& cwd = "") {
-    args.insert(args.begin(), "load");
+    args.insert(args.begin(), {"load", "--account", "seller-a"});
     return run_binary(args, env_, std::chrono::seconds(120), cwd);
   }
   std::string write_file(const std::string& name, const std::string& content) {
@@ -292,7 +292,7 @@ TEST_F(LoadE2E, AJsonArrayFileThenAnNdjsonFileOfTheSameOrders) {
     ndjson += one_line + "\n";
   }
   const std::string path = write_file("orders.ndjson", ndjson);
-  r = run_binary({"load", "--write-path", "portable", path}, env_);
+  r = run_binary({"load", "--account", "seller-a", "--write-path", "portable", path}, env_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(table("walmart_order"), expected_orders("orders.ndjson", "2024-05-02 17:05:41"));
   EXPECT_EQ(table("walmart_order_charge"), kExpectedCharges);
@@ -485,7 +485,8 @@ TEST_F(LoadE2E, InvalidUtf8InTheInputOrTheFileNameIsNeverFatal) {
 TEST_F(LoadE2E, AWrongPasswordIsOneClearLineAndExitCode1) {
   auto env = env_;
   env["WALMART_ETL_MYSQL__PASSWORD"] = "definitely-wrong";
-  const auto r = run_binary({"load", kFixtures + "api_page_7_2.json"}, env);
+  const auto r =
+      run_binary({"load", "--account", "seller-a", kFixtures + "api_page_7_2.json"}, env);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("walmart-etl: mysql error 1045: cannot connect to MySQL at"),
             std::string::npos)
@@ -554,7 +555,8 @@ TEST_F(LoadE2E, AFifoIsLoadedWhileItIsStillBeingWritten) {
   // writer is done (a backfill piped from zcat never has to fit in memory).
   const std::string fifo = dir_ + "/orders.fifo";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  etl::test::BackgroundProcess loader("load", {"load", "--batch-rows", "1", fifo}, env_, dir_);
+  etl::test::BackgroundProcess loader(
+      "load", {"load", "--account", "seller-a", "--batch-rows", "1", fifo}, env_, dir_);
   int fd = -1;
   ASSERT_TRUE(etl::test::wait_until(
       [&] {
