@@ -90,9 +90,9 @@ TEST_P(AccountGuard, AnIdStoredUnderAnotherAccountIsADeadLetterAndTheRowStays) {
   EXPECT_NE(q("SELECT error_message FROM walmart_order_dead_letter WHERE purchaseOrderId = 1")
                 .find("already stored for account 'seller-a'"),
             std::string::npos);
-  EXPECT_NE(q("SELECT payload FROM walmart_order_dead_letter WHERE purchaseOrderId = 1")
-                .find("Shipped"),
-            std::string::npos)
+  EXPECT_NE(
+      q("SELECT payload FROM walmart_order_dead_letter WHERE purchaseOrderId = 1").find("Shipped"),
+      std::string::npos)
       << "the refused order is kept whole";
 }
 
@@ -127,7 +127,9 @@ TEST_P(AccountGuard, ARowWithoutAnAccountIsClaimedByTheNextWrite) {
 
 INSTANTIATE_TEST_SUITE_P(Paths, AccountGuard,
                          ::testing::Values(mysql::WritePath::bulk, mysql::WritePath::portable),
-                         [](const auto& info) { return std::string(mysql::to_string(info.param)); });
+                         [](const auto& info) {
+                           return std::string(mysql::to_string(info.param));
+                         });
 
 }  // namespace
 }  // namespace etl

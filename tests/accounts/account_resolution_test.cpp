@@ -66,11 +66,13 @@ TEST(LoadAccount, TheFlagThenTheDefaultThenTheOnlyAccountElseAClearError) {
             std::string::npos);
   two.default_account = "b";
   EXPECT_EQ(resolve_load_account("", two), "b");
-  EXPECT_NE(config_error([&] { resolve_load_account("", config::WalmartConfig{}); })
-                .find("configured accounts: none"),
+  EXPECT_NE(config_error([&] {
+              resolve_load_account("", config::WalmartConfig{});
+            }).find("configured accounts: none"),
             std::string::npos);
-  EXPECT_NE(config_error([&] { resolve_load_account(std::string(120, 'x'), one); })
-                .find("load --account: the account name has 120 characters"),
+  EXPECT_NE(config_error([&] {
+              resolve_load_account(std::string(120, 'x'), one);
+            }).find("load --account: the account name has 120 characters"),
             std::string::npos);
 }
 
@@ -80,16 +82,19 @@ TEST(FetchAccounts, SelectsTheAskedAccountsInNameOrderEachOnce) {
             (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(select_fetch_accounts(cfg, {{"c", "a", "c"}, false, std::nullopt}),
             (std::vector<std::string>{"a", "c"}));
-  EXPECT_NE(config_error([&] { select_fetch_accounts(cfg, {{"a", "x"}, false, std::nullopt}); })
-                .find("unknown Walmart account 'x' (configured: a, b, c)"),
+  EXPECT_NE(config_error([&] {
+              select_fetch_accounts(cfg, {{"a", "x"}, false, std::nullopt});
+            }).find("unknown Walmart account 'x' (configured: a, b, c)"),
             std::string::npos);
-  EXPECT_NE(config_error([&] { select_fetch_accounts(cfg, {{"a"}, true, std::nullopt}); })
-                .find("--all-accounts and --account exclude each other"),
+  EXPECT_NE(config_error([&] {
+              select_fetch_accounts(cfg, {{"a"}, true, std::nullopt});
+            }).find("--all-accounts and --account exclude each other"),
             std::string::npos);
   EXPECT_NE(config_error([&] { select_fetch_accounts(cfg, {}); }).find("several Walmart accounts"),
             std::string::npos);
-  EXPECT_NE(config_error([&] { select_fetch_accounts(config::WalmartConfig{}, {{}, true, {}}); })
-                .find("no Walmart account is configured"),
+  EXPECT_NE(config_error([&] {
+              select_fetch_accounts(config::WalmartConfig{}, {{}, true, {}});
+            }).find("no Walmart account is configured"),
             std::string::npos);
 }
 
@@ -107,8 +112,8 @@ TEST(FetchAccounts, ShardsOfAllAccountsCoverThemExactlyOnce) {
   std::sort(both.begin(), both.end());
   EXPECT_EQ(both, select_fetch_accounts(cfg, {{}, true, std::nullopt}));
   // --account with --shard: the shard's part of those accounts.
-  const auto named = select_fetch_accounts(cfg, {{"seller-1", "seller-2", "seller-3"}, false,
-                                                  Shard{0, 2}});
+  const auto named =
+      select_fetch_accounts(cfg, {{"seller-1", "seller-2", "seller-3"}, false, Shard{0, 2}});
   for (const auto& n : named) EXPECT_TRUE(in_shard(n, Shard{0, 2}));
 }
 

@@ -22,14 +22,15 @@ const std::vector<std::string> kAccounts{"main", "s2", "s3"};
 
 WorldOptions three_sellers() {
   WorldOptions o;
-  o.sim_args = {"--now", kFixedNow, "--time-scale", "0",  "--days",    "2",
-                "--orders-per-day", "300", "--seed", "31", "--sellers", "3"};
+  o.sim_args = {"--now", kFixedNow, "--time-scale", "0",         "--days", "2", "--orders-per-day",
+                "300",   "--seed",  "31",           "--sellers", "3"};
   return o;
 }
 
 // The environment naming the simulator's sellers 2 and 3 as accounts s2 and s3 (main is seller
 // 1); `s3_secret` replaces seller 3's secret (a refused account).
-std::map<std::string, std::string> accounts_env(const std::string& s3_secret = "sim-client-secret-3") {
+std::map<std::string, std::string> accounts_env(
+    const std::string& s3_secret = "sim-client-secret-3") {
   return {{"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__S2__CLIENT_ID", "sim-client-id-2"},
           {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__S2__CLIENT_SECRET", "sim-client-secret-2"},
           {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__S3__CLIENT_ID", "sim-client-id-3"},
@@ -103,9 +104,9 @@ TEST(AccountsE2e, ThreeSellersEveryOrderOnceUnderItsAccountAndSinceLastPerAccoun
   const auto env = accounts_env();
   ASSERT_EQ(w.run({"init-db"}).exit_code, 0);
 
-  auto first = w.run({"fetch", "--all-accounts", "--since-last", "--start", "2024-04-30",
-                      "--no-progress"},
-                     env, 180s);
+  auto first =
+      w.run({"fetch", "--all-accounts", "--since-last", "--start", "2024-04-30", "--no-progress"},
+            env, 180s);
   ASSERT_EQ(first.exit_code, 0) << describe(first);
   for (const auto& a : kAccounts) {
     EXPECT_NE(first.out.find("=== account " + a + " ==="), std::string::npos) << first.out;
@@ -124,11 +125,11 @@ TEST(AccountsE2e, ThreeSellersEveryOrderOnceUnderItsAccountAndSinceLastPerAccoun
     EXPECT_EQ(*c.query("SELECT COUNT(DISTINCT account) FROM etl_fetch_watermark")[0][0], "3");
   }
 
-  // Six simulated hours later: statuses moved and orders were placed, for every seller. The
+  // Three simulated hours later: statuses moved and orders were placed, for every seller. The
   // second --since-last run of each account reads what changed since that account's watermark.
   std::map<int, OrderFactsById> before;
   for (int k = 1; k <= 3; ++k) before[k] = facts_from_ndjson(seller_dump(w, k));
-  w.advance_sim(6 * 3600);
+  w.advance_sim(3 * 3600);
   auto second = w.run({"fetch", "--all-accounts", "--since-last", "--no-progress"}, env, 180s);
   ASSERT_EQ(second.exit_code, 0) << describe(second);
   const auto second_lines = account_lines(second.out);
@@ -150,6 +151,48 @@ TEST(AccountsE2e, ThreeSellersEveryOrderOnceUnderItsAccountAndSinceLastPerAccoun
   stream = w.run({"stream", "--until-idle"}, env, 180s);
   ASSERT_EQ(stream.exit_code, 0) << describe(stream);
   expect_every_order_under_its_account(w, {1, 2, 3});
+}
+
+// --follow over every account, one of them refused: the others get their watermarks cycle after
+// cycle and reach MySQL; the refused one is retried, never stops the service; SIGTERM exits 0.
+TEST(AccountsE2e, FollowServesEveryAccountAndSurvivesARefusedOne) {
+  World w(three_sellers());
+  const auto env = accounts_env("a-wrong-secret");
+  ASSERT_EQ(w.run({"init-db"}).exit_code, 0);
+  auto stream = w.start("stream", {"stream"}, env);
+  auto follow = w.start("fetch-follow",
+                        {"fetch", "--follow", "--all-accounts", "--interval", "2s", "--start",
+                         "2024-04-30", "--no-progress"},
+                        env);
+  auto c = mysql::Connection::open(w.db());
+  // Two complete accounts x three ship-node types.
+  ASSERT_TRUE(eventually(
+      [&] {
+        // At least two cycles, each naming the refused account.
+        const std::string out = follow->out();
+        const std::string line = "result: INCOMPLETE - 1 of 3 account(s) incomplete: s3";
+        const size_t first = out.find(line);
+        return *c.query("SELECT COUNT(*) FROM etl_fetch_watermark")[0][0] == "6" &&
+               first != std::string::npos && out.find(line, first + 1) != std::string::npos;
+      },
+      120s, 500ms))
+      << follow->describe();
+  EXPECT_TRUE(follow->running()) << "a refused account must not stop --follow";
+  EXPECT_EQ(*c.query("SELECT COUNT(*) FROM etl_fetch_watermark WHERE account = 's3'")[0][0], "0");
+  std::string diff;
+  std::string all;
+  for (int k : {1, 2}) all += seller_dump(w, k);
+  const auto truth = facts_from_ndjson(all);
+  ASSERT_TRUE(eventually(
+      [&] {
+        diff = compare_facts(truth, facts_from_mysql(w.db()));
+        return diff.empty();
+      },
+      120s, 500ms))
+      << diff << stream->describe();
+  EXPECT_EQ(follow->stop(), 0) << follow->describe();
+  EXPECT_EQ(stream->stop(), 0) << stream->describe();
+  expect_every_order_under_its_account(w, {1, 2});
 }
 
 TEST(AccountsE2e, OneAccountRefusedTheOthersCompleteAndExitOneNamesIt) {
@@ -182,8 +225,8 @@ TEST(AccountsE2e, TwoShardsFetchEveryAccountExactlyOnce) {
   ASSERT_EQ(w.run({"init-db"}).exit_code, 0);
   std::map<std::string, int> fetched;
   for (const char* shard : {"0/2", "1/2"}) {
-    auto r = w.run({"fetch", "--shard", shard, "--start", "2024-04-30", "--no-progress"}, env,
-                   180s);
+    auto r =
+        w.run({"fetch", "--shard", shard, "--start", "2024-04-30", "--no-progress"}, env, 180s);
     ASSERT_EQ(r.exit_code, 0) << shard << "\n" << describe(r);
     const auto lines = account_lines(r.out);
     EXPECT_FALSE(lines.empty()) << shard << ": these names spread over both shards\n" << r.out;
@@ -201,10 +244,12 @@ TEST(AccountsE2e, TwoShardsFetchEveryAccountExactlyOnce) {
   std::set<std::string> empty_shards;
   for (int k = 0; k < 8; ++k) {
     const std::string shard = std::to_string(k) + "/8";
-    auto r = w.run({"fetch", "--shard", shard, "--start", "2024-05-02", "--no-progress", "--dry-run"},
-                   env, 120s);
+    auto r =
+        w.run({"fetch", "--shard", shard, "--start", "2024-05-02", "--no-progress", "--dry-run"},
+              env, 120s);
     ASSERT_EQ(r.exit_code, 0) << describe(r);
-    if (r.out.find("is in this shard; nothing to do") != std::string::npos) empty_shards.insert(shard);
+    if (r.out.find("is in this shard; nothing to do") != std::string::npos)
+      empty_shards.insert(shard);
   }
   EXPECT_GE(empty_shards.size(), 5u);
 }

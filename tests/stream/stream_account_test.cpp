@@ -21,7 +21,8 @@ TEST(StreamAccount, RowsTakeTheHeaderOrTheDefaultAndNothingIsWrittenWithoutAnAcc
   TopicWriter writer(env.broker->bootstraps(), env.topic);
   const OrderFeed feed(5);
   writer.set_account("seller-a");
-  for (uint64_t i = 0; i < 10; ++i) writer.produce(feed.purchase_order_id(i), feed.order_json(i, 1));
+  for (uint64_t i = 0; i < 10; ++i)
+    writer.produce(feed.purchase_order_id(i), feed.order_json(i, 1));
   writer.set_account("seller-b");
   for (uint64_t i = 10; i < 20; ++i)
     writer.produce(feed.purchase_order_id(i), feed.order_json(i, 1));
@@ -36,26 +37,30 @@ TEST(StreamAccount, RowsTakeTheHeaderOrTheDefaultAndNothingIsWrittenWithoutAnAcc
   StreamSettings s = env.settings();
   ASSERT_EQ(env.run_until_idle(s, "first"), 0) << env.log_of("first");
   auto c = mysql::Connection::open(env.db->config());
-  EXPECT_EQ(scalar(c, "SELECT COUNT(DISTINCT purchaseOrderId) FROM walmart_order WHERE account = "
-                      "'seller-a'"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(DISTINCT purchaseOrderId) FROM walmart_order WHERE account = "
+                   "'seller-a'"),
             "10");
-  EXPECT_EQ(scalar(c, "SELECT COUNT(DISTINCT purchaseOrderId) FROM walmart_order WHERE account = "
-                      "'seller-b'"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(DISTINCT purchaseOrderId) FROM walmart_order WHERE account = "
+                   "'seller-b'"),
             "10");
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order WHERE account IS NULL OR account = ''"),
             "0");
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_raw WHERE account IS NULL"), "0");
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_raw"), "20");
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_charge c JOIN walmart_order o USING "
-                      "(purchaseOrderId, lineNumber) WHERE NOT c.account <=> o.account"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(*) FROM walmart_order_charge c JOIN walmart_order o USING "
+                   "(purchaseOrderId, lineNumber) WHERE NOT c.account <=> o.account"),
             "0");
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_raw r JOIN walmart_order o USING "
-                      "(purchaseOrderId) WHERE NOT r.account <=> o.account"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(*) FROM walmart_order_raw r JOIN walmart_order o USING "
+                   "(purchaseOrderId) WHERE NOT r.account <=> o.account"),
             "0");
   // The two untagged messages: dead letters saying why, account unknown.
   for (uint64_t i : {20u, 21u}) {
-    const std::string where = " FROM walmart_order_dead_letter WHERE purchaseOrderId = " +
-                              feed.purchase_order_id(i);
+    const std::string where =
+        " FROM walmart_order_dead_letter WHERE purchaseOrderId = " + feed.purchase_order_id(i);
     EXPECT_NE(scalar(c, "SELECT error_message" + where).find("stream.default_account is not set"),
               std::string::npos);
     EXPECT_EQ(scalar(c, "SELECT account" + where), "NULL");
@@ -68,9 +73,9 @@ TEST(StreamAccount, RowsTakeTheHeaderOrTheDefaultAndNothingIsWrittenWithoutAnAcc
       c, "SELECT error_message FROM walmart_order_dead_letter WHERE purchaseOrderId = " + id3);
   EXPECT_NE(why.find("already stored for account 'seller-a'"), std::string::npos) << why;
   EXPECT_NE(why.find("'seller-b'"), std::string::npos) << why;
-  EXPECT_EQ(scalar(c, "SELECT account FROM walmart_order_dead_letter WHERE purchaseOrderId = " +
-                          id3),
-            "seller-b");
+  EXPECT_EQ(
+      scalar(c, "SELECT account FROM walmart_order_dead_letter WHERE purchaseOrderId = " + id3),
+      "seller-b");
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_dead_letter"), "3");
 
   // With stream.default_account, untagged messages are written under it; tagged ones keep theirs.
