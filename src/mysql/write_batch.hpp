@@ -25,7 +25,7 @@ struct RecordOrigin {
   // The seller account the record belongs to (the message's `account` header or
   // stream.default_account; load --account), written to every table's account column. Unset:
   // not known (NULL; only a dead letter can be in that state).
-  std::optional<std::string> account;
+  std::optional<std::string> account = std::nullopt;
 };
 
 // One parsed order to upsert into walmart_order, walmart_order_charge and walmart_order_raw.

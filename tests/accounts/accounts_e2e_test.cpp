@@ -58,11 +58,11 @@ std::map<std::string, std::pair<std::string, uint64_t>> account_lines(const std:
 }
 
 // purchaseOrderId -> account, from walmart_order_raw (one row per order).
-std::map<int64_t, std::string> stored_accounts(const World& w) {
+std::map<std::string, std::string> stored_accounts(const World& w) {
   auto c = mysql::Connection::open(w.db());
-  std::map<int64_t, std::string> out;
+  std::map<std::string, std::string> out;
   for (const auto& r : c.query("SELECT purchaseOrderId, account FROM walmart_order_raw")) {
-    out[std::stoll(*r[0])] = r[1].value_or("NULL");
+    out[*r[0]] = r[1].value_or("NULL");
   }
   return out;
 }

@@ -255,7 +255,7 @@ void TopicWriter::produce(std::string key, std::string value, int32_t partition)
   in_flight_.push_back(std::move(m));
   // fetch tags every message with its seller; the stream writes it to every row.
   const std::array<kafka::HeaderView, 1> header{
-      kafka::HeaderView{"account", account_.value_or("")}};
+      kafka::HeaderView{"account", account_ ? std::string_view(*account_) : std::string_view()}};
   const std::span<const kafka::HeaderView> headers =
       account_ ? std::span<const kafka::HeaderView>(header) : std::span<const kafka::HeaderView>();
   const auto err =
