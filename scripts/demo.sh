@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # README command 1: the whole flow on one machine, with nothing but Debian.
 #
-#   scripts/demo.sh [--kafka] [--keep-running] [--days N] [--orders-per-day N]
+#   scripts/demo.sh [--kafka] [--keep-running] [--days N] [--orders-per-day N] [--sellers N]
 #
 # Installs what is missing, builds, starts a private MariaDB, the dev broker (in-memory Kafka; with
 # --kafka the local Apache Kafka broker of scripts/kafka-local.sh instead) and the Walmart API
 # simulator, runs init-db, then `fetch` for the simulator's whole range while
 # `stream` writes into MySQL at the same time, and prints a report read from MySQL. Re-running is
 # safe (rows are upserted). Everything it started is stopped at the end unless --keep-running.
+# --sellers N: the simulator serves N sellers, configured as accounts demo, demo2 … demoN and
+# fetched in one run (fetch --all-accounts); the report shows orders and revenue per account.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -16,13 +18,15 @@ keep=0
 kafka=0
 days=7
 per_day=2000
+sellers=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --keep-running) keep=1 ;;
     --kafka) kafka=1 ;;
     --days) days=$2; shift ;;
     --orders-per-day) per_day=$2; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --sellers) sellers=$2; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -92,7 +96,7 @@ else
   export WALMART_ETL_KAFKA__PROPERTIES__FETCH_WAIT_MAX_MS=100
 fi
 "$bin" --set logging.dir="$run" simulate-api --port 0 --port-file "$run/sim.port" \
-  --client-id demo-client --client-secret demo-secret --seed 42 \
+  --client-id demo-client --client-secret demo-secret --seed 42 --sellers "$sellers" \
   --days "$days" --orders-per-day "$per_day" >"$run/simulate-api.out" 2>&1 &
 pids+=($!)
 wait_for_file "$run/kafka.addr" 30 "the Kafka broker"
@@ -103,6 +107,13 @@ WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS=$(cat "$run/kafka.addr")
 export WALMART_ETL_WALMART_TOKEN__BASE_URL="http://127.0.0.1:$(cat "$run/sim.port")"
 export WALMART_ETL_WALMART_TOKEN__ACCOUNTS__DEMO__CLIENT_ID=demo-client
 export WALMART_ETL_WALMART_TOKEN__ACCOUNTS__DEMO__CLIENT_SECRET=demo-secret
+# Seller K > 1 of the simulator: client demo-client-K / demo-secret-K, account demoK.
+for k in $(seq 2 "$sellers"); do
+  export "WALMART_ETL_WALMART_TOKEN__ACCOUNTS__DEMO${k}__CLIENT_ID=demo-client-$k"
+  export "WALMART_ETL_WALMART_TOKEN__ACCOUNTS__DEMO${k}__CLIENT_SECRET=demo-secret-$k"
+done
+accounts=(--account demo)
+[ "$sellers" -gt 1 ] && accounts=(--all-accounts)
 export WALMART_ETL_FETCH__REQUESTS_PER_MINUTE=0
 export WALMART_ETL_STREAM__BATCH_SIZE=1000
 export WALMART_ETL_STREAM__BATCH_INTERVAL_MS=500
@@ -122,7 +133,7 @@ step "walmart-etl stream (in the background) + walmart-etl fetch --start $(date 
 stream_pid=$!
 pids+=($stream_pid)
 start_s=$SECONDS
-"$bin" fetch --start "$(date -u -d "-$days days" +%F)" --end "$(date -u +%F)" --no-progress
+"$bin" fetch "${accounts[@]}" --start "$(date -u -d "-$days days" +%F)" --end "$(date -u +%F)" --no-progress
 # Let the background stream finish what it holds, then drain the rest until idle.
 kill -TERM "$stream_pid" 2>/dev/null || true
 wait "$stream_pid" || { echo "demo: stream exited with an error (see $run/stream.out)" >&2; exit 1; }
@@ -131,11 +142,13 @@ echo "fetch + stream took $((SECONDS - start_s)) s"
 
 q() { scripts/mariadb-local.sh client --table -e "$1" ods; }
 step "report from MySQL (database ods)"
-q "SELECT COUNT(DISTINCT purchaseOrderId) AS orders, COUNT(*) AS order_lines FROM walmart_order"
+q "SELECT account, COUNT(DISTINCT purchaseOrderId) AS orders, COUNT(*) AS order_lines FROM walmart_order GROUP BY account ORDER BY account"
 q "SELECT orderLineStatus, COUNT(*) AS order_lines FROM walmart_order GROUP BY orderLineStatus ORDER BY order_lines DESC"
 q "SELECT DATE(o.orderDate_formatted) AS day_utc, c.currency, SUM(c.chargeAmount) AS revenue, COUNT(DISTINCT c.purchaseOrderId) AS orders
    FROM walmart_order_charge c JOIN walmart_order o USING (purchaseOrderId, lineNumber)
    GROUP BY day_utc, c.currency ORDER BY day_utc"
+q "SELECT c.account, c.currency, SUM(c.chargeAmount) AS revenue, COUNT(DISTINCT c.purchaseOrderId) AS orders
+   FROM walmart_order_charge c GROUP BY c.account, c.currency ORDER BY c.account"
 q "SELECT (SELECT COUNT(*) FROM walmart_order_raw) AS raw_orders, (SELECT COUNT(*) FROM walmart_order_dead_letter) AS dead_letters"
 q "SELECT purchaseOrderId, JSON_VALUE(payload, '\$.customerOrderId') AS customerOrderId, LENGTH(payload) AS json_bytes
    FROM walmart_order_raw_json LIMIT 3"

@@ -1,5 +1,9 @@
--- ods.walmart_order: one row per order line; the 52 columns of the data contract, in order.
+-- ods.walmart_order: one row per order line; the 52 columns of the data contract, in order, then
+-- the seller account the order belongs to (added later, so after them; NULL only in rows written
+-- before the column existed).
 -- Primary key (purchaseOrderId, lineNumber): two lines of one order never merge, even with one SKU.
+-- purchaseOrderId is issued by Walmart for the whole marketplace, so the account is not part of the
+-- key; the writer refuses an order whose id is already stored under another account (dead letter).
 CREATE TABLE IF NOT EXISTS walmart_order (
   purchaseOrderId BIGINT NOT NULL,
   customerOrderId BIGINT NULL,
@@ -53,5 +57,7 @@ CREATE TABLE IF NOT EXISTS walmart_order (
   trackingURL VARCHAR(500) NULL,
   request_time DATETIME NULL,
   load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
-  PRIMARY KEY (purchaseOrderId, lineNumber)
+  account VARCHAR(100) NULL,
+  PRIMARY KEY (purchaseOrderId, lineNumber),
+  KEY ix_walmart_order_account_date (account, orderDate_formatted)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -1,5 +1,5 @@
 -- ods.walmart_order_charge: every charge of every line (walmart_order keeps only the first).
--- A newer version of an order replaces its charges as a set.
+-- A newer version of an order replaces its charges as a set. account: the seller, as in walmart_order.
 CREATE TABLE IF NOT EXISTS walmart_order_charge (
   purchaseOrderId BIGINT NOT NULL,
   lineNumber INT NOT NULL,
@@ -11,5 +11,6 @@ CREATE TABLE IF NOT EXISTS walmart_order_charge (
   taxName VARCHAR(50) NULL,
   taxAmount DECIMAL(10,2) NULL,
   load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
+  account VARCHAR(100) NULL,
   PRIMARY KEY (purchaseOrderId, lineNumber, chargeSeq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

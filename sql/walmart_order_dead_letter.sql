@@ -3,7 +3,8 @@
 -- in hex. (source, record_index, record_sha256) is unique: a replayed batch or a re-loaded file
 -- records each rejection once, while a different record from a source name seen before (every
 -- `load -` is "stdin", files of one name in different folders, a re-created topic's offsets) gets
--- a row of its own instead of replacing the earlier one.
+-- a row of its own instead of replacing the earlier one. account: the seller, when the record said
+-- (a message's account header, load --account); NULL when it is not known.
 CREATE TABLE IF NOT EXISTS walmart_order_dead_letter (
   id BIGINT NOT NULL AUTO_INCREMENT,
   source VARCHAR(255) NOT NULL,
@@ -19,6 +20,7 @@ CREATE TABLE IF NOT EXISTS walmart_order_dead_letter (
   error_message TEXT NOT NULL,
   created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
   record_sha256 CHAR(64) NULL,
+  account VARCHAR(100) NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_dead_letter_record (source, record_index, record_sha256)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -139,7 +140,10 @@ class Writer {
   void produce(size_t slot, const std::string& key, const std::string& value) {
     if (slot >= out.size()) out.resize(slot + 1);
     out[slot].sent = Clock::now();
-    const auto err = producer_->produce(kafka::OutgoingMessage(topic_, key, value),
+    // As fetch produces them: tagged with the seller (the stream dead-letters untagged ones).
+    static constexpr std::array<kafka::HeaderView, 1> kAccount{
+        kafka::HeaderView{"account", "bench-seller"}};
+    const auto err = producer_->produce(kafka::OutgoingMessage(topic_, key, value, kAccount),
                                         [this, slot](const kafka::DeliveryReport& r) {
                                           if (r.acknowledged()) {
                                             out[slot].partition = r.partition;

@@ -1,5 +1,6 @@
 // walmart-etl fetch: Walmart orders -> Kafka. Options only; the work is pipeline::run_fetch
-// (one run) and pipeline::run_follow (--follow). See pipeline/fetch_job.hpp for the semantics.
+// (one run) and pipeline::run_follow (--follow), or for several accounts
+// pipeline::run_fetch_accounts / run_follow_accounts. See pipeline/fetch_job.hpp for the semantics.
 
 #include <spdlog/spdlog.h>
 
@@ -14,6 +15,8 @@
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
 #include "common/utc_time.hpp"
+#include "pipeline/account_resolution.hpp"
+#include "pipeline/fetch/accounts.hpp"
 #include "pipeline/fetch/fetch_job.hpp"
 #include "pipeline/fetch/follow.hpp"
 
@@ -26,7 +29,9 @@ struct FetchFlags {
   std::string end;
   int last_hours = 0;
   bool since_last = false;
-  std::string account;
+  std::vector<std::string> accounts;
+  bool all_accounts = false;
+  std::string shard;
   std::vector<std::string> ship_node_types;
   bool dry_run = false;
   bool follow = false;
@@ -68,7 +73,7 @@ pipeline::FetchRequest to_request(const FetchFlags& f) {
   }
   if (!f.start.empty()) r.start_day_ms = day_ms(f.start, "--start");
   if (!f.end.empty()) r.end_day_ms = day_ms(f.end, "--end");
-  r.account = f.account;
+  if (f.accounts.size() == 1) r.account = f.accounts[0];
   for (const auto& t : f.ship_node_types) {
     if (std::find(kShipNodeTypes.begin(), kShipNodeTypes.end(), t) == kShipNodeTypes.end()) {
       throw ConfigError(
@@ -83,6 +88,13 @@ pipeline::FetchRequest to_request(const FetchFlags& f) {
   if (f.follow && f.dry_run) throw ConfigError("fetch: --dry-run cannot be used with --follow");
   pipeline::validate_fetch_request(r);
   return r;
+}
+
+void print_text(const std::string& text) {
+  std::fputs(text.c_str(), stdout);
+  std::fflush(stdout);
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
 }
 
 void print_result(const pipeline::FetchResult& result) {
@@ -119,10 +131,19 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
       "--since-last", f->since_last,
       "Orders modified since the watermark stored in MySQL (etl_fetch_watermark) minus "
       "fetch.since_last_overlap_minutes; the watermark moves once Kafka acknowledged all");
-  cmd->add_option("--account", f->account,
-                  "Account under walmart_token.accounts (default: the "
-                  "default or only one)")
-      ->type_name("NAME");
+  cmd->add_option("--account", f->accounts,
+                  "Account under walmart_token.accounts; repeatable: those accounts, fetched "
+                  "concurrently (default: the default or only one)")
+      ->type_name("NAME")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_flag("--all-accounts", f->all_accounts,
+                "Every account under walmart_token.accounts, fetch.account_concurrency at a time, "
+                "each with its own token, rate limit, watermarks and summary");
+  cmd->add_option("--shard", f->shard,
+                  "K/N: only the accounts whose name hashes (FNV-1a) to K mod N, so N processes "
+                  "(0/N .. N-1/N) cover every account exactly once")
+      ->type_name("K/N");
   cmd->add_option("--ship-node-type", f->ship_node_types,
                   "SellerFulfilled, WFSFulfilled or 3PLFulfilled; repeatable (default: "
                   "fetch.ship_node_types)")
@@ -142,17 +163,50 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
   cmd->callback([&ctx, f] {
     ctx.action = [&ctx, f] {
       const pipeline::FetchRequest request = to_request(*f);
+      pipeline::FetchAccountsRequest which;
+      which.accounts = f->accounts;
+      which.all = f->all_accounts;
+      if (!f->shard.empty()) which.shard = pipeline::parse_shard(f->shard);
       const config::Config cfg = ctx.load_config();
       ctx.start_logging(cfg, "fetch");
+      if (which.all || which.shard || which.accounts.size() > 1) {
+        const std::vector<std::string> accounts =
+            pipeline::select_fetch_accounts(cfg.walmart_token, which);
+        if (accounts.empty()) {
+          std::printf(
+              "fetch --shard %s: none of the %zu configured account(s) is in this shard; "
+              "nothing to do\n",
+              f->shard.c_str(), cfg.walmart_token.accounts.size());
+          spdlog::info("fetch --shard {}: no account in this shard", f->shard);
+          return static_cast<int>(ExitCode::ok);
+        }
+        if (f->follow) {
+          pipeline::AccountsFollowOptions options;
+          options.interval = pipeline::parse_interval(f->interval);
+          options.on_cycle = [](int, const pipeline::AccountsRun& run) {
+            print_text(run.describe());
+          };
+          return pipeline::run_follow_accounts(cfg, request, accounts, options);
+        }
+        const pipeline::AccountsRun run = pipeline::run_fetch_accounts(cfg, request, accounts);
+        print_text(run.describe());
+        return run.exit_code();
+      }
+      // One account: its own requests_per_minute applies as in a run of several.
+      std::string single = f->accounts.empty() ? cfg.walmart_token.default_account : f->accounts[0];
+      if (single.empty() && cfg.walmart_token.accounts.size() == 1) {
+        single = cfg.walmart_token.accounts.begin()->first;
+      }
+      const config::Config account_cfg = pipeline::config_for_account(cfg, single);
       if (f->follow) {
         pipeline::FollowOptions options;
         options.interval = pipeline::parse_interval(f->interval);
         options.on_cycle = [](const pipeline::FollowCycle& cycle) {
           if (cycle.result) print_result(*cycle.result);
         };
-        return pipeline::run_follow(cfg, request, options);
+        return pipeline::run_follow(account_cfg, request, options);
       }
-      const pipeline::FetchResult result = pipeline::run_fetch(cfg, request);
+      const pipeline::FetchResult result = pipeline::run_fetch(account_cfg, request);
       print_result(result);
       return static_cast<int>(result.complete() ? ExitCode::ok : ExitCode::failure);
     };

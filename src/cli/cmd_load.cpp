@@ -7,6 +7,7 @@
 
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
+#include "pipeline/account_resolution.hpp"
 #include "pipeline/load/load_job.hpp"
 
 namespace etl::cli {
@@ -26,6 +27,7 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
     size_t batch_rows = 0;
     std::string path = "auto";
     std::string raw_archive;  // empty: stream.raw_archive
+    std::string account;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("inputs", opts->inputs, "JSON files to load, or - for stdin")
@@ -38,6 +40,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
                   "auto (bulk on MariaDB, else portable), bulk (MariaDB array binding) or portable "
                   "(multi-row INSERT, MySQL 8 too)")
       ->check(CLI::IsMember({"auto", "bulk", "portable"}));
+  cmd->add_option("--account", opts->account,
+                  "The seller account these orders belong to, written to every row's account "
+                  "column (default: walmart_token.default_account, or the only configured account)")
+      ->type_name("NAME");
   cmd->add_option(
          "--raw-archive", opts->raw_archive,
          "How walmart_order_raw keeps each order's JSON: compressed (COMPRESS() format; read it "
@@ -49,6 +55,7 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       ctx.start_logging(cfg, "load");
       pipeline::LoadOptions o;
       o.inputs = opts->inputs;
+      o.account = pipeline::resolve_load_account(opts->account, cfg.walmart_token);
       o.batch_rows = opts->batch_rows != 0
                          ? opts->batch_rows
                          : std::max(pipeline::kDefaultLoadBatchRows,

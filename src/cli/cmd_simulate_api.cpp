@@ -67,10 +67,18 @@ void print_banner(const walmart::sim::Simulator& sim) {
       format_iso8601_ms(sim.clock().sim_now_ms()).c_str(),
       o.requests_per_minute == 0
           ? "off"
-          : (std::to_string(o.requests_per_minute) + " requests/min per endpoint, burst " +
-             std::to_string(o.effective_burst()))
+          : (std::to_string(o.requests_per_minute) +
+             " requests/min per endpoint and seller, burst " + std::to_string(o.effective_burst()))
                 .c_str(),
       url.c_str(), basic.c_str());
+  for (int k = 2; k <= o.sellers; ++k) {
+    if (k > 10 && k < o.sellers) {
+      if (k == 11) std::printf("  ...\n");
+      continue;
+    }
+    std::printf("  seller %d:       client id %s, client secret %s\n", k,
+                o.seller_client_id(k).c_str(), o.seller_client_secret(k).c_str());
+  }
   std::fflush(stdout);
 }
 
@@ -96,6 +104,12 @@ void add_simulate_api_command(CLI::App& app, CliContext& ctx) {
       ->type_name("FILE");
   cmd->add_option("--client-id", o.client_id, "The client id POST /v3/token accepts");
   cmd->add_option("--client-secret", o.client_secret, "The client secret POST /v3/token accepts");
+  cmd->add_option(
+      "--sellers", o.sellers,
+      "Seller accounts served (1..500): seller 1 is --client-id/--client-secret, seller "
+      "K > 1 is <client-id>-K/<client-secret>-K, each with its own orders "
+      "(purchaseOrderIds no other seller has), tokens and throttling (--rpm each); "
+      "GET /_sim/dump?seller=K is seller K's ground truth");
   cmd->add_option("--token-ttl-s", args->token_ttl_s, "Access token lifetime, real seconds");
   cmd->add_option("--seed", o.seed, "Seed of the data and of the fault schedule");
   cmd->add_option("--orders-per-day", o.orders_per_day, "Orders created per simulated day");

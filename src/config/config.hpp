@@ -50,6 +50,9 @@ struct WalmartAccount {
   // The original project's ready-made credential: base64(client_id:client_secret), used as
   // "Authorization: Basic <token>". Either this or client_id + client_secret.
   std::string token;  // secret
+  // Walmart throttles per seller: this account's own client-side limit. Unset:
+  // fetch.requests_per_minute. 0 = none (the server's 429s and token counts set the pace).
+  std::optional<int> requests_per_minute = std::nullopt;
 };
 
 struct WalmartConfig {
@@ -66,7 +69,8 @@ struct FetchConfig {
   std::chrono::minutes window{10080};  // first windows are at most this wide (7 days)
   int max_orders_per_query = 10000;    // the API's cap; windows above it are split
   int requests_per_minute = 600;       // client-side token bucket; 0 = unlimited
-  int concurrency = 4;                 // windows in flight
+  int concurrency = 4;                 // windows in flight (per account)
+  int account_concurrency = 4;         // accounts fetched at the same time by one run
   int max_retries = 6;                 // per request, for 5xx / timeouts / dropped connections
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{30000};
@@ -106,6 +110,9 @@ struct StreamConfig {
   // SIGINT/SIGTERM: how long the stream may take to write what is pending before it gives up on
   // it (read again on the next start) and exits 1.
   std::chrono::seconds shutdown_timeout{30};
+  // The account of a message without an `account` header (older producers, other tools). Empty:
+  // such a message goes to the dead letter, so no row is ever written without its seller.
+  std::string default_account;
 };
 
 struct LoggingConfig {

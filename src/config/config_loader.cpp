@@ -369,6 +369,9 @@ Config read_config(const YAML::Node& root) {
         a.string("client_id", acc.client_id);
         a.string("client_secret", acc.client_secret);
         a.string("token", acc.token);
+        int rpm = -1;
+        a.integer("requests_per_minute", rpm, 0, 1000000);
+        if (rpm >= 0) acc.requests_per_minute = rpm;
         a.reject_unknown();
         const bool pair = !acc.client_id.empty() && !acc.client_secret.empty();
         if (!pair && acc.token.empty()) {
@@ -399,6 +402,7 @@ Config read_config(const YAML::Node& root) {
     s.integer("max_orders_per_query", f.max_orders_per_query, 1, 1000000);
     s.integer("requests_per_minute", f.requests_per_minute, 0, 1000000);
     s.integer("concurrency", f.concurrency, 1, 64);
+    s.integer("account_concurrency", f.account_concurrency, 1, 256);
     s.integer("max_retries", f.max_retries, 0, 1000);
     s.duration("backoff_initial_ms", f.backoff_initial, 1, 600000);
     s.duration("backoff_max_ms", f.backoff_max, 1, 3600000);
@@ -439,7 +443,23 @@ Config read_config(const YAML::Node& root) {
     s.duration("status_interval_s", st.status_interval, 1, 3600);
     s.integer("max_pending_messages", st.max_pending_messages, 1, 10000000);
     s.duration("shutdown_timeout_s", st.shutdown_timeout, 1, 3600);
+    s.string("default_account", st.default_account);
     s.reject_unknown();
+    size_t chars = 0;
+    for (unsigned char c : st.default_account) {
+      chars += (c & 0xC0) != 0x80 ? 1 : 0;
+      if (c < 0x20 || c == 0x7f) {
+        throw ConfigError(
+            "stream.default_account: expected an account name without control "
+            "characters");
+      }
+    }
+    if (chars > 100) {
+      throw ConfigError(
+          "stream.default_account: expected at most 100 characters (the account "
+          "column), got " +
+          std::to_string(chars));
+    }
   }
   {
     Section s = top.section("logging");
@@ -606,6 +626,9 @@ std::string to_masked_yaml(const Config& cfg) {
     out << YAML::Key << "client_id" << YAML::Value << a.client_id;
     out << YAML::Key << "client_secret" << YAML::Value << mask(a.client_secret);
     out << YAML::Key << "token" << YAML::Value << mask(a.token);
+    if (a.requests_per_minute) {
+      out << YAML::Key << "requests_per_minute" << YAML::Value << *a.requests_per_minute;
+    }
     out << YAML::EndMap;
   }
   out << YAML::EndMap << YAML::EndMap;
@@ -618,6 +641,7 @@ std::string to_masked_yaml(const Config& cfg) {
   out << YAML::Key << "max_orders_per_query" << YAML::Value << f.max_orders_per_query;
   out << YAML::Key << "requests_per_minute" << YAML::Value << f.requests_per_minute;
   out << YAML::Key << "concurrency" << YAML::Value << f.concurrency;
+  out << YAML::Key << "account_concurrency" << YAML::Value << f.account_concurrency;
   out << YAML::Key << "max_retries" << YAML::Value << f.max_retries;
   out << YAML::Key << "backoff_initial_ms" << YAML::Value << f.backoff_initial.count();
   out << YAML::Key << "backoff_max_ms" << YAML::Value << f.backoff_max.count();
@@ -647,6 +671,7 @@ std::string to_masked_yaml(const Config& cfg) {
   out << YAML::Key << "status_interval_s" << YAML::Value << s.status_interval.count();
   out << YAML::Key << "max_pending_messages" << YAML::Value << s.max_pending_messages;
   out << YAML::Key << "shutdown_timeout_s" << YAML::Value << s.shutdown_timeout.count();
+  out << YAML::Key << "default_account" << YAML::Value << s.default_account;
   out << YAML::EndMap;
 
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap;

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <unordered_map>
 
 #include "common/backoff.hpp"
 #include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "common/stop_signal.hpp"
+#include "mysql/account_guard.hpp"
 #include "mysql/mysql_error.hpp"
 #include "mysql/offset_fence.hpp"
 #include "mysql/sink_sql.hpp"
@@ -51,7 +53,7 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
       tables_(options_.raw_archive),
       dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64,
-                           T::text, T::text, T::int32, T::text, T::text}) {
+                           T::text, T::text, T::int32, T::text, T::text, T::text}) {
   connect();
 }
 
@@ -116,15 +118,21 @@ void BatchWriter::drop_connection() noexcept {
 }
 
 WriteResult BatchWriter::write(const WriteBatch& batch) {
-  // Keep the last occurrence of each order: it is the newest version.
-  std::unordered_map<int64_t, size_t> last;
-  last.reserve(batch.orders.size());
-  for (size_t i = 0; i < batch.orders.size(); ++i)
-    last[batch.orders[i].order.purchase_order_id] = i;
+  // Keep the last occurrence of each order: it is the newest version. Per account: the same id
+  // under another account is not a newer version but a conflict (account_guard.hpp), refused
+  // below whichever comes last.
+  auto key = [&](size_t i) {
+    const auto& o = batch.orders[i];
+    return std::pair<int64_t, std::string_view>(
+        o.order.purchase_order_id,
+        o.origin.account ? std::string_view(*o.origin.account) : std::string_view());
+  };
+  std::map<std::pair<int64_t, std::string_view>, size_t> last;
+  for (size_t i = 0; i < batch.orders.size(); ++i) last[key(i)] = i;
   std::vector<size_t> selected;
   selected.reserve(last.size());
   for (size_t i = 0; i < batch.orders.size(); ++i) {
-    if (last[batch.orders[i].order.purchase_order_id] == i) selected.push_back(i);
+    if (last[key(i)] == i) selected.push_back(i);
   }
   tables_.clear();
   for (size_t i : selected) tables_.add(batch.orders[i]);
@@ -180,13 +188,29 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   // before sending anything, like the server would (1153).
   const size_t packet_room =
       max_packet_ > kPacketReserve ? max_packet_ - kPacketReserve : max_packet_;
+  // An order whose id is stored under another account is refused too (account_guard.hpp).
+  std::vector<int64_t> claimed_ids;
+  for (size_t i : selected) {
+    if (batch.orders[i].origin.account)
+      claimed_ids.push_back(batch.orders[i].order.purchase_order_id);
+  }
+  // Stored accounts, then the first account of an id new in this batch claims it too.
+  StoredAccounts stored =
+      claimed_ids.empty() ? StoredAccounts{} : read_stored_accounts(c, claimed_ids);
   std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
   size_t run_start = 0;
   for (size_t k = 0; k < selected.size(); ++k) {
-    if (tables_.order_bytes(k) <= packet_room) continue;
+    const auto& o = batch.orders[selected[k]];
+    auto conflict = account_conflict(stored, o.order.purchase_order_id, o.origin.account);
+    if (!conflict && o.origin.account) stored.emplace(o.order.purchase_order_id, *o.origin.account);
+    if (tables_.order_bytes(k) <= packet_room && !conflict) continue;
     if (run_start < k) runs.emplace_back(run_start, k);
     run_start = k + 1;
-    const auto& o = batch.orders[selected[k]];
+    if (conflict) {
+      result.rejected.push_back({selected[k], o.order.purchase_order_id, o.origin.source,
+                                 o.origin.record_index, 0, std::move(*conflict), true});
+      continue;
+    }
     result.rejected.push_back(
         {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
          ER_NET_PACKET_TOO_LARGE,
@@ -225,8 +249,12 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     d.purchase_order_id = o.order.purchase_order_id;
     d.payload = std::string(o.order.raw_json);
     d.error_class = std::string(to_string(ErrorClass::bad_record));
-    d.error_code = r.error_code;
-    d.message = fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message);
+    if (r.account_conflict) {
+      d.message = r.message;
+    } else {
+      d.error_code = r.error_code;
+      d.message = fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message);
+    }
     own_letters.push_back(std::move(d));
   }
   for (size_t k = 0; k < selected.size(); ++k) {
@@ -255,6 +283,11 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     throw;
   }
   for (const auto& r : result.rejected) {
+    if (r.account_conflict) {
+      spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: {}", r.purchase_order_id,
+                   r.source, r.record_index, r.message);
+      continue;
+    }
     spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: mysql error {}: {}",
                  r.purchase_order_id, r.source, r.record_index, r.error_code, r.message);
   }
@@ -336,6 +369,7 @@ void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& lette
     p.set_int32(9, d->error_code);
     p.set_text(10, cut_to_bytes(message, 65535));
     p.set_text(11, texts.emplace_back(sha256_hex(stored_payload)));
+    if (d->origin.account) p.set_text(12, cut_to_code_points(valid(*d->origin.account), 100));
   }
   try {
     upsert_dead_letters_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);

@@ -18,6 +18,8 @@
 //  - Row-level data errors (1366, 1406, 1264, ...: ErrorClass::bad_record): the orders the server
 //    refuses are found by bisection (savepoints inside the same transaction), sent to the dead
 //    letter with the server's message and errno, and the rest of the batch is written.
+//  - An order whose purchaseOrderId is stored under another account (account_guard.hpp) is not
+//    written: it goes to the dead letter, the rest of the batch is written.
 //  - Fatal errors (access denied, unknown table, ...): EtlError(fatal), nothing written.
 //  - A stop request (SIGINT/SIGTERM, common/stop_signal.hpp) cuts a backoff short: the write then
 //    fails with EtlError(retriable), nothing of the batch committed.
@@ -66,6 +68,8 @@ struct RejectedOrder {
   int32_t record_index = 0;
   int error_code = 0;
   std::string message;  // the server's message
+  // Refused by the writer itself: the id is stored under another account (account_guard.hpp).
+  bool account_conflict = false;
 };
 
 struct WriteResult {

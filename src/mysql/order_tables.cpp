@@ -11,16 +11,16 @@ namespace {
 
 using T = ParamType;
 
-// Layout of walmart_order's 51 bound columns, in table order (sink_sql.cpp kOrderColumns).
+// Layout of walmart_order's 52 bound columns, in table order (sink_sql.cpp kOrderColumns).
 std::vector<ParamType> order_line_types() {
-  return {T::int64, T::int64,   T::text,     T::int64,    T::datetime, T::text,  T::text,
-          T::text,  T::text,    T::text,     T::int64,    T::datetime, T::int64, T::datetime,
-          T::text,  T::text,    T::text,     T::text,     T::text,     T::text,  T::text,
-          T::text,  T::text,    T::int32,    T::text,     T::text,     T::text,  T::int64,
-          T::text,  T::int64,   T::datetime, T::text,     T::text,     T::text,  T::text,
-          T::text,  T::text,    T::cents,    T::text,     T::cents,    T::text,  T::text,
-          T::int64, T::text,    T::int64,    T::datetime, T::text,     T::text,  T::text,
-          T::text,  T::datetime};
+  return {T::int64, T::int64,    T::text,     T::int64,    T::datetime, T::text,  T::text,
+          T::text,  T::text,     T::text,     T::int64,    T::datetime, T::int64, T::datetime,
+          T::text,  T::text,     T::text,     T::text,     T::text,     T::text,  T::text,
+          T::text,  T::text,     T::int32,    T::text,     T::text,     T::text,  T::int64,
+          T::text,  T::int64,    T::datetime, T::text,     T::text,     T::text,  T::text,
+          T::text,  T::text,     T::cents,    T::text,     T::cents,    T::text,  T::text,
+          T::int64, T::text,     T::int64,    T::datetime, T::text,     T::text,  T::text,
+          T::text,  T::datetime, T::text};
 }
 
 }  // namespace
@@ -29,11 +29,11 @@ OrderTables::OrderTables(config::RawArchive archive)
     : ids({T::int64}),
       line_sets({T::int64, T::text}),
       lines(order_line_types()),
-      charges(
-          {T::int64, T::int32, T::int32, T::text, T::text, T::cents, T::text, T::text, T::cents}),
-      raw({T::int64, T::text, T::datetime, T::text, T::int32, T::int64, T::text, T::text}),
+      charges({T::int64, T::int32, T::int32, T::text, T::text, T::cents, T::text, T::text, T::cents,
+               T::text}),
+      raw({T::int64, T::text, T::datetime, T::text, T::int32, T::int64, T::text, T::text, T::text}),
       archive_(archive) {
-  static_assert(sql::kChargeParams == 9 && sql::kRawParams == 8);
+  static_assert(sql::kChargeParams == 10 && sql::kRawParams == 9);
 }
 
 void OrderTables::clear() {
@@ -66,6 +66,9 @@ void OrderTables::add(const OrderToWrite& w) {
     file_for_lines = cut_to_code_points(file, 100);       // walmart_order.source_file VARCHAR(100)
     file_for_raw = cut_to_code_points(file, 255);  // walmart_order_raw.source_file VARCHAR(255)
   }
+  // The callers (stream, load) check that an account fits its column before it gets here.
+  std::optional<std::string_view> account;
+  if (w.origin.account) account = cut_to_code_points(*w.origin.account, 100);
 
   ids.add_row();
   ids.set_int64(0, o.purchase_order_id);
@@ -133,6 +136,7 @@ void OrderTables::add(const OrderToWrite& w) {
     lines.set_text(c++, l.tracking_number);
     lines.set_text(c++, l.tracking_url);
     lines.set_datetime(c++, l.request_time);
+    lines.set_text(c++, account);
   }
 
   for (const auto& ch : o.charges) {
@@ -146,6 +150,7 @@ void OrderTables::add(const OrderToWrite& w) {
     charges.set_text(6, ch.currency);
     charges.set_text(7, ch.tax_name);
     charges.set_cents(8, ch.tax_amount);
+    charges.set_text(9, account);
   }
 
   raw.add_row();
@@ -160,6 +165,7 @@ void OrderTables::add(const OrderToWrite& w) {
   raw.set_int32(4, w.origin.partition);
   raw.set_int64(5, w.origin.offset);
   raw.set_text(6, file_for_raw);
+  raw.set_text(8, account);
 
   line_begin_.push_back(lines.rows());
   charge_begin_.push_back(charges.rows());

@@ -40,9 +40,9 @@ class OrderTables {
   ParamTable ids;  // purchaseOrderId                      (delete_charges), 1 row per order
   ParamTable
       line_sets;     // purchaseOrderId, "1,2,5"              (delete_stale_lines), 1 row per order
-  ParamTable lines;  // 51 columns of walmart_order            1 row per line
-  ParamTable charges;  // 9 columns of walmart_order_charge      1 row per charge
-  ParamTable raw;      // 8 columns of walmart_order_raw         1 row per order
+  ParamTable lines;  // 52 columns of walmart_order            1 row per line
+  ParamTable charges;  // 10 columns of walmart_order_charge     1 row per charge
+  ParamTable raw;      // 9 columns of walmart_order_raw         1 row per order
 
  private:
   config::RawArchive archive_;

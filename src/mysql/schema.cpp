@@ -32,7 +32,14 @@ struct TableShape {
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;
   std::map<std::string, std::vector<std::string>> unique_keys;  // name -> columns, PRIMARY excluded
+  std::map<std::string, std::vector<std::string>> plain_keys;   // non-unique indexes
 };
+
+// Appended to the ADD COLUMN / ADD INDEX statements of a migration: both servers (MariaDB >= 10.0,
+// MySQL >= 5.6) add a nullable column or a secondary index while the table stays readable and
+// writable. A server that cannot do one of them this way refuses the clause (1845/1846), and the
+// migration then runs the statement without it (init_db).
+constexpr std::string_view kOnline = ", ALGORITHM=INPLACE, LOCK=NONE";
 
 // A column added by a later version and how `init-db --migrate` fills it for existing rows (from
 // the row's own columns, in SQL both MariaDB and MySQL 8 accept).
@@ -47,7 +54,8 @@ constexpr std::string_view kRawJsonView =
     "CREATE OR REPLACE VIEW walmart_order_raw_json AS SELECT purchaseOrderId, "
     "COALESCE(payload, CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) COLLATE utf8mb4_unicode_ci) "
     "AS payload, "
-    "request_time, source_topic, source_partition, source_offset, source_file, load_time FROM "
+    "request_time, source_topic, source_partition, source_offset, source_file, load_time, account "
+    "FROM "
     "walmart_order_raw";
 
 constexpr ColumnBackfill kBackfills[] = {
@@ -72,6 +80,13 @@ TableShape read_shape(Connection& conn, const std::string& qualified) {
   }
   for (auto& [name, cols] : unique) {
     for (auto& [seq, col] : cols) shape.unique_keys[name].push_back(col);
+  }
+  std::map<std::string, std::map<int, std::string>> plain;
+  for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Non_unique = 1")) {
+    plain[row.at(2).value_or("")][std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
+  }
+  for (auto& [name, cols] : plain) {
+    for (auto& [seq, col] : cols) shape.plain_keys[name].push_back(col);
   }
   return shape;
 }
@@ -112,9 +127,9 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
     auto it = have.find(want.name);
     const std::string null_sql = want.nullable ? "NULL" : "NOT NULL";
     if (it == have.end()) {
-      const std::string add =
-          fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}", qualified, want.name, want.type,
-                      null_sql, previous.empty() ? " FIRST" : " AFTER " + previous);
+      const std::string add = fmt::format(
+          "ALTER TABLE {} ADD COLUMN {} {} {}{}{}", qualified, want.name, want.type, null_sql,
+          previous.empty() ? " FIRST" : " AFTER " + previous, want.nullable ? kOnline : "");
       SchemaProblem p{
           table,
           fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
@@ -183,6 +198,25 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
                         add + ";",
                         {add}});
   }
+  // Secondary (non-unique) indexes of this version are added; one a person added is left alone.
+  // One of that name with other columns is reported: only a person can tell whether it is theirs.
+  for (const auto& [name, cols] : expected.plain_keys) {
+    const auto it = actual.plain_keys.find(name);
+    if (it != actual.plain_keys.end() && it->second == cols) continue;
+    if (it != actual.plain_keys.end()) {
+      problems.push_back(
+          {table,
+           fmt::format("index {} is ({}), expected ({})", name, joined(it->second), joined(cols)),
+           fmt::format("ALTER TABLE {} DROP INDEX {}, ADD INDEX {} ({});", qualified, name, name,
+                       joined(cols)),
+           {}});
+      continue;
+    }
+    const std::string add =
+        fmt::format("ALTER TABLE {} ADD INDEX {} ({}){}", qualified, name, joined(cols), kOnline);
+    problems.push_back(
+        {table, fmt::format("index {} ({}) is missing", name, joined(cols)), add + ";", {add}});
+  }
   for (const auto& [name, cols] : actual.unique_keys) {
     if (expected.unique_keys.count(name) != 0) continue;
     const std::string drop = fmt::format("ALTER TABLE {} DROP INDEX {}", qualified, name);
@@ -209,6 +243,26 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
              "ADD PRIMARY KEY ({1});)",
              qualified, joined(expected.primary_key)),
          {}});
+  }
+}
+
+// Runs one migration statement; where the server refuses the online clause (1845
+// ER_ALTER_OPERATION_NOT_SUPPORTED, 1846 ..._REASON: e.g. an old server or a table it must
+// rebuild), runs it without, which locks the table for the duration instead. Returns what ran.
+std::string run_migration_statement(Connection& conn, const std::string& statement) {
+  const auto online = statement.rfind(kOnline);
+  try {
+    conn.execute(statement);
+    return statement;
+  } catch (const EtlError& e) {
+    const int code = e.error().code;
+    if (online == std::string::npos || (code != 1845 && code != 1846)) throw;
+    const std::string locked = statement.substr(0, online);
+    spdlog::warn(
+        "init-db: the server cannot run this change online ({}); running it with a lock: {}",
+        e.error().message, locked);
+    conn.execute(locked);
+    return locked;
   }
 }
 
@@ -257,8 +311,7 @@ InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate) {
     for (const auto& p : report.problems) {
       for (const auto& statement : p.statements) {
         spdlog::info("init-db: migrating: {}", statement);
-        conn.execute(statement);
-        report.migrated.push_back(statement);
+        report.migrated.push_back(run_migration_statement(conn, statement));
       }
     }
     report.problems = check_schema(conn, cfg.database);

@@ -58,20 +58,21 @@ constexpr std::array<std::string_view, kOrderLineParams> kOrderColumns = {
     "carrierMethodCode",
     "trackingNumber",
     "trackingURL",
-    "request_time"};
+    "request_time",
+    "account"};
 
 constexpr std::array<std::string_view, kChargeParams> kChargeColumns = {
     "purchaseOrderId", "lineNumber", "chargeSeq", "chargeType", "chargeName",
-    "chargeAmount",    "currency",   "taxName",   "taxAmount"};
+    "chargeAmount",    "currency",   "taxName",   "taxAmount",  "account"};
 
 constexpr std::array<std::string_view, kRawParams> kRawColumns = {
-    "purchaseOrderId",  "payload",       "request_time", "source_topic",
-    "source_partition", "source_offset", "source_file",  "payload_zlib"};
+    "purchaseOrderId", "payload",     "request_time", "source_topic", "source_partition",
+    "source_offset",   "source_file", "payload_zlib", "account"};
 
 constexpr std::array<std::string_view, kDeadLetterParams> kDeadLetterColumns = {
-    "source",        "record_index", "source_topic",    "source_partition",
-    "source_offset", "message_key",  "purchaseOrderId", "payload",
-    "error_class",   "error_code",   "error_message",   "record_sha256"};
+    "source",        "record_index",    "source_topic", "source_partition", "source_offset",
+    "message_key",   "purchaseOrderId", "payload",      "error_class",      "error_code",
+    "error_message", "record_sha256",   "account"};
 
 template <size_t N>
 std::string column_list(const std::array<std::string_view, N>& cols, std::string_view extra) {

@@ -11,10 +11,11 @@
 
 namespace etl::mysql::sql {
 
-inline constexpr size_t kOrderLineParams = 51;  // walmart_order columns 1..51 (52 = load_time)
-inline constexpr size_t kChargeParams = 9;
-inline constexpr size_t kRawParams = 8;
-inline constexpr size_t kDeadLetterParams = 12;
+// walmart_order columns 1..51 (52 = load_time, from the server) and account (53).
+inline constexpr size_t kOrderLineParams = 52;
+inline constexpr size_t kChargeParams = 10;  // the last one is account in every table
+inline constexpr size_t kRawParams = 9;
+inline constexpr size_t kDeadLetterParams = 13;
 
 StatementShape
 upsert_order_lines();             // INSERT walmart_order ... ON DUPLICATE KEY UPDATE every column

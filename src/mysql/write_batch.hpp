@@ -22,6 +22,10 @@ struct RecordOrigin {
   std::optional<int32_t> partition;
   std::optional<int64_t> offset;
   std::optional<std::string> key;  // the Kafka message key (bytes), if any
+  // The seller account the record belongs to (the message's `account` header or
+  // stream.default_account; load --account), written to every table's account column. Unset:
+  // not known (NULL; only a dead letter can be in that state).
+  std::optional<std::string> account = std::nullopt;
 };
 
 // One parsed order to upsert into walmart_order, walmart_order_charge and walmart_order_raw.

@@ -5,24 +5,29 @@
 
 namespace etl::pipeline {
 
-RecordToWrite record_to_write(order::OrderMapper& mapper, std::string_view bytes,
-                              const mysql::RecordOrigin& origin,
-                              std::optional<std::string> source_file,
-                              std::optional<std::string> problem) {
+RecordToWrite record_to_write(order::OrderMapper& mapper, RecordInput in) {
   RecordToWrite out;
+  const mysql::RecordOrigin& origin = in.origin;
   std::optional<order::BadRecord> bad;
-  if (problem) {
-    bad = order::BadRecord{std::move(*problem), std::nullopt};
+  if (in.unreadable) {
+    bad = order::BadRecord{std::move(*in.unreadable), std::nullopt};
   } else {
-    order::MessageParseResult parsed = mapper.parse_message(bytes);
+    order::MessageParseResult parsed = mapper.parse_message(in.bytes);
     bad = std::move(parsed.bad);
-    out.conversion_warnings = parsed.conversion_warnings;
+    if (!bad && in.refused) {
+      bad = order::BadRecord{std::move(*in.refused),
+                             parsed.orders.empty()
+                                 ? std::nullopt
+                                 : std::optional<int64_t>(parsed.orders.front().purchase_order_id)};
+      parsed.orders.clear();
+    }
+    out.conversion_warnings = bad ? 0 : parsed.conversion_warnings;
     out.orders.reserve(parsed.orders.size());
     for (auto& o : parsed.orders) {
       if (!o.warnings.empty()) order::log_conversion_warnings(o, origin.source);
       out.rows += o.lines.size();
       out.bytes += o.arena_size;
-      mysql::OrderToWrite w{std::move(o), origin, source_file};
+      mysql::OrderToWrite w{std::move(o), origin, in.source_file};
       w.origin.record_index = origin.record_index + out.indexes++;
       out.orders.push_back(std::move(w));
     }
@@ -32,7 +37,7 @@ RecordToWrite record_to_write(order::OrderMapper& mapper, std::string_view bytes
     d.origin = origin;
     d.origin.record_index = origin.record_index + out.indexes++;
     d.purchase_order_id = bad->purchase_order_id;
-    d.payload = std::string(bytes);
+    d.payload = std::string(in.bytes);
     d.error_class = std::string(to_string(ErrorClass::bad_record));
     d.message = std::move(bad->reason);
     out.bytes += d.payload.size();

@@ -24,13 +24,22 @@ struct RecordToWrite {
   int32_t indexes = 0;  // record_index values used from origin.record_index on
 };
 
-// `origin` says where the record came from; its record_index is the first one used (one per
-// order, or one for the dead letter). `problem`: the record was already found unusable (by load's
-// input splitter) - it goes to the dead letter with that reason. Conversion warnings are logged
-// here, naming origin.source; the dead letter is left for the caller to log.
-RecordToWrite record_to_write(order::OrderMapper& mapper, std::string_view bytes,
-                              const mysql::RecordOrigin& origin,
-                              std::optional<std::string> source_file,
-                              std::optional<std::string> problem = std::nullopt);
+struct RecordInput {
+  std::string_view bytes;
+  // Where the record came from: record_index is the first one used (one per order, or one for the
+  // dead letter); account is the seller every row is written under.
+  mysql::RecordOrigin origin;
+  std::optional<std::string> source_file;
+  // Already found unusable (by load's input splitter): not parsed, one dead letter with this
+  // reason.
+  std::optional<std::string> unreadable;
+  // Parsed (so the dead letter names the order's id) but not to be loaded - no account could be
+  // told: one dead letter with this reason.
+  std::optional<std::string> refused;
+};
+
+// Conversion warnings are logged here, naming origin.source; the dead letter is left for the
+// caller to log.
+RecordToWrite record_to_write(order::OrderMapper& mapper, RecordInput in);
 
 }  // namespace etl::pipeline

@@ -159,12 +159,18 @@ bool OrderSkeleton::shows_nocx_email(int64_t now_ms) const noexcept {
 
 // ---- OrderModel ----------------------------------------------------------------------------
 
-OrderModel::OrderModel(uint64_t seed, int64_t orders_per_day, int64_t origin_ms)
+OrderModel::OrderModel(uint64_t seed, int64_t orders_per_day, int64_t origin_ms,
+                       std::optional<uint64_t> id_seed, uint32_t id_block)
     : seed_(seed),
       orders_per_day_(orders_per_day < 1 ? 1 : orders_per_day),
       // Whole seconds, so that no order (orderDate is floored to seconds) predates the origin.
       origin_ms_(origin_ms + ((1000 - ((origin_ms % 1000) + 1000) % 1000) % 1000)),
-      po_offset_(stream_key(seed, kDomainIdOffsets, 0) % kPoModulus),
+      // Block k shifts the index by k * 2^40 inside the id bijection (k * 2^40 < kPoModulus for
+      // every k < kMaxIdBlocks).
+      po_offset_(static_cast<uint64_t>(
+          (static_cast<u128>(stream_key(id_seed.value_or(seed), kDomainIdOffsets, 0) % kPoModulus) +
+           static_cast<u128>(id_block) * (uint64_t{1} << 40) % kPoModulus * kPoMultiplier) %
+          kPoModulus)),
       co_offset_(stream_key(seed, kDomainIdOffsets, 1) % kCoModulus) {}
 
 int64_t OrderModel::order_date_ms(uint64_t index) const noexcept {

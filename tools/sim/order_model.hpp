@@ -80,7 +80,13 @@ std::optional<uint8_t> parse_shipping_program(std::string_view s) noexcept;
 class OrderModel {
  public:
   // origin_ms: no order is placed before it (rounded up to a whole second). orders_per_day > 0.
-  OrderModel(uint64_t seed, int64_t orders_per_day, int64_t origin_ms);
+  // id_block: the purchaseOrderIds of block k are those block 0 of the same seed would give
+  // orders k * 2^40 onwards, so the models of one seed with different blocks (the simulator's
+  // sellers, each with its own `seed` for the rest of the data but `id_seed` shared) never share
+  // an id while they hold fewer than 2^40 orders each (up to kMaxIdBlocks blocks).
+  OrderModel(uint64_t seed, int64_t orders_per_day, int64_t origin_ms,
+             std::optional<uint64_t> id_seed = std::nullopt, uint32_t id_block = 0);
+  static constexpr uint32_t kMaxIdBlocks = 800;
 
   [[nodiscard]] uint64_t seed() const noexcept { return seed_; }
   [[nodiscard]] int64_t origin_ms() const noexcept { return origin_ms_; }

@@ -46,6 +46,15 @@ void SimulatorOptions::validate() const {
     throw ConfigError("--latency-ms: must be between 0 and 600000");
   }
   if (threads < 1 || threads > 256) throw ConfigError("--threads: must be between 1 and 256");
+  if (sellers < 1 || sellers > 500) throw ConfigError("--sellers: must be between 1 and 500");
+}
+
+std::string SimulatorOptions::seller_client_id(int k) const {
+  return k <= 1 ? client_id : fmt::format("{}-{}", client_id, k);
+}
+
+std::string SimulatorOptions::seller_client_secret(int k) const {
+  return k <= 1 ? client_secret : fmt::format("{}-{}", client_secret, k);
 }
 
 int64_t SimulatorOptions::effective_burst() const noexcept {

@@ -15,6 +15,10 @@ struct SimulatorOptions {
   int port = 8080;  // 0: any free port (Simulator::port() tells which)
   std::string client_id = "sim-client-id";
   std::string client_secret = "sim-client-secret";
+  // Sellers served: seller 1 has client_id/client_secret and seed; seller k > 1 has
+  // "<client_id>-k" / "<client_secret>-k", seed + k - 1 and purchaseOrderIds of its own (never
+  // another seller's), and every seller has its own tokens and throttling buckets.
+  int sellers = 1;
   std::chrono::seconds token_ttl{900};
 
   uint64_t seed = 1;
@@ -33,6 +37,9 @@ struct SimulatorOptions {
   // Throws ConfigError naming the offending flag.
   void validate() const;
   [[nodiscard]] int64_t effective_burst() const noexcept;
+  // Seller k's (1-based) credentials.
+  [[nodiscard]] std::string seller_client_id(int k) const;
+  [[nodiscard]] std::string seller_client_secret(int k) const;
 };
 
 }  // namespace etl::walmart::sim

@@ -80,28 +80,54 @@ std::optional<ApiError> missing_service_headers(const httplib::Request& req) {
   return std::nullopt;
 }
 
+using Buckets = std::array<std::unique_ptr<TokenBucket>, kEndpointCount>;
+
+Buckets make_buckets(const SimulatorOptions& o) {
+  Buckets b;
+  for (auto& one : b)
+    one = std::make_unique<TokenBucket>(o.requests_per_minute, o.effective_burst());
+  return b;
+}
+
 }  // namespace
+
+// One seller account: its credentials, its orders, its tokens and its throttling buckets (Walmart
+// throttles per seller).
+struct Seller {
+  Seller(const SimulatorOptions& o, int k, int64_t origin_ms)
+      : client_id(o.seller_client_id(k)),
+        client_secret(o.seller_client_secret(k)),
+        seed(o.seed + static_cast<uint64_t>(k - 1)),
+        model(seed, o.orders_per_day, origin_ms, o.seed, static_cast<uint32_t>(k - 1)),
+        tokens(o.token_ttl, seed),
+        identity(cursor_identity(seed)),
+        buckets(make_buckets(o)) {}
+  std::string client_id;
+  std::string client_secret;
+  uint64_t seed;
+  OrderModel model;
+  TokenStore tokens;
+  CursorIdentity identity;
+  Buckets buckets;
+};
 
 struct Simulator::Impl {
   explicit Impl(SimulatorOptions o)
       : options((o.validate(), std::move(o))),
         clock(options.now_ms.value_or(now_epoch_ms()), options.time_scale),
-        model(options.seed, options.orders_per_day, clock.start_sim_ms() - options.days * kDayMs),
-        tokens(options.token_ttl, options.seed),
         faults(options.faults, options.seed),
-        identity(cursor_identity(options.seed)) {
-    for (auto& b : buckets) {
-      b = std::make_unique<TokenBucket>(options.requests_per_minute, options.effective_burst());
+        buckets(make_buckets(options)) {
+    const int64_t origin = clock.start_sim_ms() - options.days * kDayMs;
+    for (int k = 1; k <= options.sellers; ++k) {
+      sellers.push_back(std::make_unique<Seller>(options, k, origin));
     }
   }
 
   SimulatorOptions options;
   SimClock clock;
-  OrderModel model;
-  TokenStore tokens;
   FaultInjector faults;
-  CursorIdentity identity;
-  std::array<std::unique_ptr<TokenBucket>, kEndpointCount> buckets;
+  std::vector<std::unique_ptr<Seller>> sellers;  // [0] is seller 1
+  Buckets buckets;  // requests no seller can be told from (bad credentials, unknown routes)
   std::atomic<uint64_t> requests{0};
 
   httplib::Server server;
@@ -111,10 +137,30 @@ struct Simulator::Impl {
   std::condition_variable stop_cv;
   bool stopping = false;  // guarded by stop_mutex
 
-  // Index range of the orders served at simulated time now (empty if first > last).
-  std::pair<uint64_t, std::optional<uint64_t>> served_range(int64_t now) const {
+  // Index range of a seller's orders served at simulated time now (empty if first > last).
+  static std::pair<uint64_t, std::optional<uint64_t>> served_range(const OrderModel& model,
+                                                                   int64_t now) {
     const int64_t from = std::max(model.origin_ms(), now - kServedWindowMs);
     return {model.first_index_at_or_after(from), model.last_index_at_or_before(now)};
+  }
+
+  // The seller a request is for: by the client id of a token request, by the access token of an
+  // order call; nullptr when neither names one (the call is then refused as unauthorized).
+  Seller* seller_of(Endpoint ep, const httplib::Request& req) const {
+    if (ep == kToken) {
+      const auto creds = parse_basic_auth(req.get_header_value("Authorization"));
+      if (!creds) return nullptr;
+      for (const auto& s : sellers) {
+        if (s->client_id == creds->client_id) return s.get();
+      }
+      return nullptr;
+    }
+    const std::string token = req.get_header_value("WM_SEC.ACCESS_TOKEN");
+    if (token.empty()) return nullptr;
+    for (const auto& s : sellers) {
+      if (s->tokens.valid(token, clock.wall_elapsed_ms())) return s.get();
+    }
+    return nullptr;
   }
 
   void sleep_interruptibly(std::chrono::milliseconds d) {
@@ -125,7 +171,7 @@ struct Simulator::Impl {
   // The common path of every Walmart endpoint: throttle, latency, failures, the handler, then
   // the body faults (drop / malformed) on a 200.
   void serve(Endpoint ep, const httplib::Request& req, httplib::Response& res,
-             const std::function<Reply(const httplib::Request&)>& handle) {
+             const std::function<Reply(const httplib::Request&, Seller*)>& handle) {
     requests.fetch_add(1, std::memory_order_relaxed);
     FaultPlan plan = faults.next();
     if (ep == kToken && !options.faults.token_endpoint) plan = FaultPlan{};
@@ -140,7 +186,9 @@ struct Simulator::Impl {
       send(res, error_reply(request_threshold_violated()));
       return;
     }
-    const BucketDecision bucket = buckets[ep]->take(clock.wall_elapsed_ms());
+    Seller* seller = seller_of(ep, req);
+    const BucketDecision bucket =
+        (seller != nullptr ? seller->buckets : buckets)[ep]->take(clock.wall_elapsed_ms());
     res.set_header("X-Current-Token-Count", std::to_string(bucket.tokens_left));
     if (options.requests_per_minute > 0) {
       res.set_header("X-Next-Replenishment-Time",
@@ -166,7 +214,7 @@ struct Simulator::Impl {
       case FailKind::none:
         break;
     }
-    Reply reply = handle(req);
+    Reply reply = handle(req, seller);
     if (reply.status == 200 && reply.body.size() >= 2) {
       if (plan.drop) {
         const size_t cut = plan.cut_at(reply.body.size());  // before the move
@@ -202,19 +250,19 @@ struct Simulator::Impl {
         });
   }
 
-  std::optional<ApiError> check_order_call(const httplib::Request& req) const {
+  // `seller`: the one whose valid token the call carries (seller_of), if any.
+  std::optional<ApiError> check_order_call(const httplib::Request& req,
+                                           const Seller* seller) const {
     if (auto e = missing_service_headers(req)) return e;
-    const std::string token = req.get_header_value("WM_SEC.ACCESS_TOKEN");
-    if (token.empty() || !tokens.valid(token, clock.wall_elapsed_ms())) return unauthorized();
+    if (seller == nullptr) return unauthorized();
     if (!accepts(req, false)) return invalid_accept_type(req.get_header_value("Accept"));
     return std::nullopt;
   }
 
-  Reply handle_token(const httplib::Request& req) {
+  Reply handle_token(const httplib::Request& req, Seller* seller) {
     if (auto e = missing_service_headers(req)) return error_reply(*e);
     const auto creds = parse_basic_auth(req.get_header_value("Authorization"));
-    if (!creds || creds->client_id != options.client_id ||
-        creds->client_secret != options.client_secret) {
+    if (!creds || seller == nullptr || creds->client_secret != seller->client_secret) {
       return error_reply(unauthorized());
     }
     if (!accepts(req, true))
@@ -230,8 +278,8 @@ struct Simulator::Impl {
           "grant_type", "Unsupported grant_type '" + *grant +
                             "': the simulator issues client_credentials tokens only"));
     }
-    const std::string token = tokens.issue(clock.wall_elapsed_ms());
-    const auto ttl = tokens.ttl().count();
+    const std::string token = seller->tokens.issue(clock.wall_elapsed_ms());
+    const auto ttl = seller->tokens.ttl().count();
     Reply r;
     if (wants_xml(req)) {
       r.content_type = "application/xml";
@@ -251,8 +299,9 @@ struct Simulator::Impl {
     return r;
   }
 
-  Reply handle_list(const httplib::Request& req, ListEndpoint endpoint) {
-    if (auto e = check_order_call(req)) return error_reply(*e);
+  Reply handle_list(const httplib::Request& req, ListEndpoint endpoint, const Seller* seller) {
+    if (auto e = check_order_call(req, seller)) return error_reply(*e);
+    const OrderModel& model = seller->model;
     const int64_t now = clock.sim_now_ms();
     const QueryOrError parsed = parse_order_query(normalize_keys(req.params), endpoint, now);
     if (const auto* e = std::get_if<ApiError>(&parsed)) return error_reply(*e);
@@ -263,12 +312,13 @@ struct Simulator::Impl {
     // Observed: the released endpoint answers with the getAllOrders text too.
     if (page.orders.empty()) return error_reply(orders_not_found("getAllOrders"));
     Reply r;
-    render_list_body(r.body, q, page, now, options.seed, identity);
+    render_list_body(r.body, q, page, now, seller->seed, seller->identity);
     return r;
   }
 
-  Reply handle_one(const httplib::Request& req) {
-    if (auto e = check_order_call(req)) return error_reply(*e);
+  Reply handle_one(const httplib::Request& req, const Seller* seller) {
+    if (auto e = check_order_call(req, seller)) return error_reply(*e);
+    const OrderModel& model = seller->model;
     const std::string id_text = req.matches.size() > 1 ? std::string(req.matches[1]) : "";
     RenderOptions render;
     const QueryParams params = normalize_keys(req.params);
@@ -285,14 +335,14 @@ struct Simulator::Impl {
     const int64_t now = clock.sim_now_ms();
     const auto id = parse_decimal_u64(id_text);
     const auto index = id ? model.index_of_purchase_order_id(*id) : std::nullopt;
-    const auto [first, last] = served_range(now);
+    const auto [first, last] = served_range(model, now);
     if (!index || !last || *index < first || *index > *last) {
       return error_reply(order_not_found(id_text));
     }
     Reply r;
     r.body.reserve(8192);
     r.body = "{\"order\":";
-    render_order(r.body, model.skeleton(*index), now, render, options.seed);
+    render_order(r.body, model.skeleton(*index), now, render, seller->seed);
     r.body += '}';
     return r;
   }
@@ -300,20 +350,24 @@ struct Simulator::Impl {
   void install_routes() {
     // /released must be registered before the {purchaseOrderId} pattern (first match wins).
     server.Post("/v3/token", [this](const httplib::Request& req, httplib::Response& res) {
-      serve(kToken, req, res, [this](const httplib::Request& r) { return handle_token(r); });
+      serve(kToken, req, res,
+            [this](const httplib::Request& r, Seller* s) { return handle_token(r, s); });
     });
     server.Get("/v3/orders", [this](const httplib::Request& req, httplib::Response& res) {
-      serve(kOrders, req, res,
-            [this](const httplib::Request& r) { return handle_list(r, ListEndpoint::all_orders); });
+      serve(kOrders, req, res, [this](const httplib::Request& r, Seller* s) {
+        return handle_list(r, ListEndpoint::all_orders, s);
+      });
     });
     server.Get("/v3/orders/released", [this](const httplib::Request& req, httplib::Response& res) {
-      serve(kReleased, req, res,
-            [this](const httplib::Request& r) { return handle_list(r, ListEndpoint::released); });
+      serve(kReleased, req, res, [this](const httplib::Request& r, Seller* s) {
+        return handle_list(r, ListEndpoint::released, s);
+      });
     });
-    server.Get(
-        R"(/v3/orders/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
-          serve(kOrder, req, res, [this](const httplib::Request& r) { return handle_one(r); });
-        });
+    server.Get(R"(/v3/orders/([^/]+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 serve(kOrder, req, res,
+                       [this](const httplib::Request& r, Seller* s) { return handle_one(r, s); });
+               });
     install_admin_routes();
     // Unknown routes: a URI_NOT_FOUND body. The error handler also sees every other >= 400
     // response; those already carry their body (or are bare on purpose, like the 503).
@@ -387,17 +441,32 @@ struct Simulator::Impl {
       }
       res.set_content(clock_json(), kJson);
     });
-    server.Get("/_sim/dump", [this](const httplib::Request&, httplib::Response& res) {
+    // ?seller=K (1-based, default 1): that seller's orders.
+    server.Get("/_sim/dump", [this](const httplib::Request& req, httplib::Response& res) {
       res.set_header("X-Current-Token-Count", std::to_string(TokenBucket::kUnlimitedCount));
+      const QueryParams params = normalize_keys(req.params);
+      uint64_t k = 1;
+      if (const std::string* v = find_param(params, "seller")) {
+        const auto n = parse_decimal_u64(*v);
+        if (!n || *n < 1 || *n > sellers.size()) {
+          send(res,
+               error_reply(invalid_request_param("seller", "expected a seller number from 1 to " +
+                                                               std::to_string(sellers.size()))));
+          return;
+        }
+        k = *n;
+      }
+      const Seller* seller = sellers[k - 1].get();
       const int64_t now = clock.sim_now_ms();
-      const auto [first, last] = served_range(now);
+      const auto [first, last] = served_range(seller->model, now);
       auto next = std::make_shared<uint64_t>(first);
       const uint64_t end = last && *last >= first ? *last + 1 : first;
       res.set_chunked_content_provider(
-          "application/x-ndjson", [this, next, end, now](size_t, httplib::DataSink& sink) {
+          "application/x-ndjson", [seller, next, end, now](size_t, httplib::DataSink& sink) {
             std::string chunk;
             for (int n = 0; n < 200 && *next < end; ++n, ++*next) {
-              render_order(chunk, model.skeleton(*next), now, RenderOptions{}, options.seed);
+              render_order(chunk, seller->model.skeleton(*next), now, RenderOptions{},
+                           seller->seed);
               chunk.push_back('\n');
             }
             if (!chunk.empty() && !sink.write(chunk.data(), chunk.size())) return false;
@@ -474,21 +543,23 @@ std::string Simulator::base_url() const {
 const SimulatorOptions& Simulator::options() const noexcept { return impl_->options; }
 SimClock& Simulator::clock() noexcept { return impl_->clock; }
 const SimClock& Simulator::clock() const noexcept { return impl_->clock; }
-const OrderModel& Simulator::model() const noexcept { return impl_->model; }
+const OrderModel& Simulator::model() const noexcept { return impl_->sellers[0]->model; }
 uint64_t Simulator::request_count() const noexcept { return impl_->requests.load(); }
 
 size_t Simulator::write_dump(std::ostream& out) const {
   const Impl& s = *impl_;
   const int64_t now = s.clock.sim_now_ms();
-  const auto [first, last] = s.served_range(now);
-  if (!last || *last < first) return 0;
   std::string line;
   size_t n = 0;
-  for (uint64_t i = first; i <= *last; ++i, ++n) {
-    line.clear();
-    render_order(line, s.model.skeleton(i), now, RenderOptions{}, s.options.seed);
-    line.push_back('\n');
-    out.write(line.data(), static_cast<std::streamsize>(line.size()));
+  for (const auto& seller : s.sellers) {
+    const auto [first, last] = Impl::served_range(seller->model, now);
+    if (!last || *last < first) continue;
+    for (uint64_t i = first; i <= *last; ++i, ++n) {
+      line.clear();
+      render_order(line, seller->model.skeleton(i), now, RenderOptions{}, seller->seed);
+      line.push_back('\n');
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    }
   }
   return n;
 }

@@ -39,11 +39,12 @@ class Simulator {
   [[nodiscard]] const SimulatorOptions& options() const noexcept;
   [[nodiscard]] SimClock& clock() noexcept;
   [[nodiscard]] const SimClock& clock() const noexcept;
-  [[nodiscard]] const OrderModel& model() const noexcept;
+  [[nodiscard]] const OrderModel& model() const noexcept;  // seller 1's
 
   // The ground truth at the current simulated time: every order the API serves (created in the
   // last 180 days, every ship node type), rendered exactly as GET /v3/orders returns it by
-  // default, one JSON object per line, in orderDate order. Returns the number of orders.
+  // default, one JSON object per line, in orderDate order (seller by seller, when --sellers > 1).
+  // Returns the number of orders.
   size_t write_dump(std::ostream& out) const;
   // Same, into a file written atomically.
   size_t write_dump_file(const std::string& path) const;

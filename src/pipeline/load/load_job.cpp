@@ -195,7 +195,8 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
       mysql::RecordOrigin origin;
       origin.source = source;
       origin.record_index = static_cast<int32_t>(ordinal);
-      RecordToWrite r = record_to_write(mapper, rec.bytes, origin, in.name, rec.problem);
+      if (!options.account.empty()) origin.account = options.account;
+      RecordToWrite r = record_to_write(mapper, {rec.bytes, origin, in.name, rec.problem, {}});
       ordinal += static_cast<size_t>(r.indexes);
       filling_stats.conversion_warnings += r.conversion_warnings;
       filling_stats.orders += r.orders.size();

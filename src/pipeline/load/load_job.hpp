@@ -27,6 +27,9 @@ inline constexpr size_t kDefaultLoadBatchRows = 5000;
 
 struct LoadOptions {
   std::vector<std::string> inputs;  // paths; "-" = stdin
+  // The seller account every row and dead letter is written under (load --account, resolved by
+  // pipeline::resolve_load_account). Empty only for callers that write no account (NULL).
+  std::string account;
   size_t batch_rows = kDefaultLoadBatchRows;
   mysql::BatchWriterOptions writer;
   bool progress = false;  // a progress line on stderr (the CLI sets it when stderr is a terminal)

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "common/error.hpp"
+#include "order/message_format.hpp"
+#include "pipeline/account_resolution.hpp"
 #include "pipeline/record_to_write.hpp"
 
 namespace etl::pipeline {
@@ -33,8 +35,15 @@ mysql::RecordOrigin origin_of(const kafka::Message& m, int32_t record_index) {
 void PendingBatch::add(const kafka::Message& message, order::OrderMapper& mapper) {
   if (entries_.empty()) first_added_ = std::chrono::steady_clock::now();
   PendingMessage entry{message.partition(), message.offset(), message.timestamp_ms(), 0, false, 0};
-  RecordToWrite r = record_to_write(mapper, message.value(), origin_of(message, 0),
-                                    std::string(kStreamSourceFile));
+  const MessageAccount account =
+      account_of_message(message.header(order::kHeaderAccount), default_account_);
+  RecordInput in;
+  in.bytes = message.value();
+  in.origin = origin_of(message, 0);
+  in.origin.account = account.account;
+  in.source_file = std::string(kStreamSourceFile);
+  if (!account.account) in.refused = account.problem;
+  RecordToWrite r = record_to_write(mapper, std::move(in));
   entry.conversion_warnings = r.conversion_warnings;
   if (r.dead_letter) {
     spdlog::warn("stream: {} goes to the dead letter: {}", r.dead_letter->origin.source,

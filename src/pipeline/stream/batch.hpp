@@ -34,11 +34,16 @@ struct PendingMessage {
 
 class PendingBatch {
  public:
-  PendingBatch(std::string consumer_group, std::string topic)
-      : group_(std::move(consumer_group)), topic_(std::move(topic)) {}
+  // `default_account`: stream.default_account, the account of messages without an `account`
+  // header ("" = none: such a message is a dead letter).
+  PendingBatch(std::string consumer_group, std::string topic, std::string default_account = {})
+      : group_(std::move(consumer_group)),
+        topic_(std::move(topic)),
+        default_account_(std::move(default_account)) {}
 
   // Parses one consumed message with `mapper` and adds its orders (or its dead letter) and its
-  // offset. Messages of one partition must be added in offset order.
+  // offset, every row under the message's account (account_resolution.hpp). Messages of one
+  // partition must be added in offset order.
   void add(const kafka::Message& message, order::OrderMapper& mapper);
 
   // Drops everything pending for these partitions (a revoked/lost partition being abandoned):
@@ -69,6 +74,7 @@ class PendingBatch {
  private:
   std::string group_;
   std::string topic_;
+  std::string default_account_;
   mysql::WriteBatch batch_;
   std::map<int32_t, int64_t> next_offsets_;  // partition -> last added offset + 1
   std::vector<PendingMessage> entries_;

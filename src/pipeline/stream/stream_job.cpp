@@ -128,6 +128,7 @@ void StreamJob::start_workers() {
     s.mysql = cfg_.mysql;
     s.consumer_group = group_;
     s.topic = topic_;
+    s.default_account = cfg_.stream.default_account;
     s.batch_size = static_cast<size_t>(std::max(1, cfg_.stream.batch_size));
     s.batch_interval = cfg_.stream.batch_interval;
     s.group_commit = cfg_.stream.group_commit;

@@ -26,7 +26,7 @@ StreamWorker::StreamWorker(int id, WorkerSettings settings, StreamMetrics& metri
       settings_(std::move(settings)),
       metrics_(metrics),
       health_(health),
-      batch_(settings_.consumer_group, settings_.topic) {
+      batch_(settings_.consumer_group, settings_.topic, settings_.default_account) {
   thread_ = std::thread([this] { run(); });
 }
 

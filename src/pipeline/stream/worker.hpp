@@ -54,6 +54,7 @@ struct WorkerSettings {
   config::MysqlConfig mysql;
   std::string consumer_group;
   std::string topic;
+  std::string default_account;  // stream.default_account: for messages without an account header
   size_t batch_size = 2000;
   std::chrono::milliseconds batch_interval{1000};
   bool group_commit = true;  // write as soon as nothing more has arrived (see the flush rule)

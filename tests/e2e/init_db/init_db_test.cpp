@@ -123,8 +123,10 @@ TEST(InitDb, CreatesEveryTableWithTheExactShapeAndIsIdempotent) {
 
   auto conn = mysql::Connection::open(db.config(), mysql::UseDatabase::none);
   const auto cols = columns_of(conn, db.config().database, "walmart_order");
-  ASSERT_EQ(cols.size(), 52u);
-  for (size_t i = 0; i < cols.size(); ++i) {
+  ASSERT_EQ(cols.size(), 53u);  // the contract's 52, then the seller account
+  EXPECT_EQ(*cols[52][0], "account");
+  EXPECT_EQ(*cols[52][1], "varchar(100)");
+  for (size_t i = 0; i < kWalmartOrderColumns.size(); ++i) {
     EXPECT_EQ(*cols[i][0], kWalmartOrderColumns[i].first) << "column " << i + 1;
     EXPECT_EQ(strip_width(*cols[i][1]), kWalmartOrderColumns[i].second) << *cols[i][0];
   }
@@ -275,6 +277,212 @@ TEST(InitDb, MigratesThePreviousRawTableAndTheViewShowsOldAndNewRows) {
   auto again = run_binary({"init-db", "--migrate"}, env);
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out.find("migrated"), std::string::npos) << again.out;
+}
+
+// The tables of the previous release (sql/*.sql before the account columns), verbatim.
+const std::vector<std::string> kPreviousReleaseTables = {
+    R"sql(CREATE TABLE {db}.walmart_order (
+  purchaseOrderId BIGINT NOT NULL,
+  customerOrderId BIGINT NULL,
+  customerEmailId VARCHAR(100) NULL,
+  orderDate BIGINT NULL,
+  orderDate_formatted TIMESTAMP NULL DEFAULT NULL,
+  shipNode_type VARCHAR(50) NULL,
+  shipNode_name VARCHAR(100) NULL,
+  shipNode_id VARCHAR(50) NULL,
+  source_file VARCHAR(100) NULL,
+  phone VARCHAR(20) NULL,
+  estimatedDeliveryDate BIGINT NULL,
+  estimatedDeliveryDate_formatted TIMESTAMP NULL DEFAULT NULL,
+  estimatedShipDate BIGINT NULL,
+  estimatedShipDate_formatted TIMESTAMP NULL DEFAULT NULL,
+  methodCode VARCHAR(50) NULL,
+  recipient_name VARCHAR(100) NULL,
+  address1 VARCHAR(200) NULL,
+  address2 VARCHAR(200) NULL,
+  city VARCHAR(100) NULL,
+  state VARCHAR(50) NULL,
+  postalCode VARCHAR(20) NULL,
+  country VARCHAR(10) NULL,
+  addressType VARCHAR(20) NULL,
+  lineNumber INT NOT NULL,
+  sku VARCHAR(50) NULL,
+  productName TEXT NULL,
+  product_condition VARCHAR(50) NULL,
+  quantity INT NULL,
+  unitOfMeasurement VARCHAR(20) NULL,
+  statusDate BIGINT NULL,
+  statusDate_formatted TIMESTAMP NULL DEFAULT NULL,
+  fulfillmentOption VARCHAR(50) NULL,
+  shipMethod VARCHAR(50) NULL,
+  storeId VARCHAR(50) NULL,
+  shippingProgramType VARCHAR(50) NULL,
+  chargeType VARCHAR(50) NULL,
+  chargeName VARCHAR(100) NULL,
+  chargeAmount DECIMAL(10,2) NULL,
+  currency VARCHAR(10) NULL,
+  taxAmount DECIMAL(10,2) NULL,
+  taxName VARCHAR(50) NULL,
+  orderLineStatus VARCHAR(50) NULL,
+  statusQuantity INT NULL,
+  cancellationReason VARCHAR(200) NULL,
+  shipDateTime BIGINT NULL,
+  shipDateTime_formatted TIMESTAMP NULL DEFAULT NULL,
+  carrierName VARCHAR(100) NULL,
+  carrierMethodCode VARCHAR(50) NULL,
+  trackingNumber VARCHAR(100) NULL,
+  trackingURL VARCHAR(500) NULL,
+  request_time DATETIME NULL,
+  load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (purchaseOrderId, lineNumber)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)sql",
+    R"sql(CREATE TABLE {db}.walmart_order_charge (
+  purchaseOrderId BIGINT NOT NULL,
+  lineNumber INT NOT NULL,
+  chargeSeq INT NOT NULL,
+  chargeType VARCHAR(50) NULL,
+  chargeName VARCHAR(100) NULL,
+  chargeAmount DECIMAL(10,2) NULL,
+  currency VARCHAR(10) NULL,
+  taxName VARCHAR(50) NULL,
+  taxAmount DECIMAL(10,2) NULL,
+  load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (purchaseOrderId, lineNumber, chargeSeq)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)sql",
+    R"sql(CREATE TABLE {db}.walmart_order_raw (
+  purchaseOrderId BIGINT NOT NULL,
+  payload LONGTEXT NULL,
+  request_time DATETIME NULL,
+  source_topic VARCHAR(249) NULL,
+  source_partition INT NULL,
+  source_offset BIGINT NULL,
+  source_file VARCHAR(255) NULL,
+  load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
+  payload_zlib LONGBLOB NULL,
+  PRIMARY KEY (purchaseOrderId)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)sql",
+    R"sql(CREATE TABLE {db}.walmart_order_dead_letter (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  source VARCHAR(255) NOT NULL,
+  record_index INT NOT NULL DEFAULT 0,
+  source_topic VARCHAR(249) NULL,
+  source_partition INT NULL,
+  source_offset BIGINT NULL,
+  message_key VARBINARY(1024) NULL,
+  purchaseOrderId BIGINT NULL,
+  payload LONGBLOB NULL,
+  error_class VARCHAR(32) NOT NULL,
+  error_code INT NULL,
+  error_message TEXT NOT NULL,
+  created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
+  record_sha256 CHAR(64) NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_dead_letter_record (source, record_index, record_sha256)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)sql"};
+
+// An ODS of the previous release with rows in every seller table: init-db prints the exact
+// statements (ADD COLUMN / ADD INDEX only, online) and refuses; --migrate keeps every row and
+// value, adds the account columns (NULL in the old rows) and the index; a second run changes
+// nothing; the tables then equal a fresh init-db's.
+TEST(InitDb, MigratesAnOdsOfThePreviousReleaseWithRowsByAddingOnly) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  std::vector<std::string> statements = kPreviousReleaseTables;
+  statements.insert(
+      statements.end(),
+      {"INSERT INTO {db}.walmart_order (purchaseOrderId, lineNumber, sku, orderDate_formatted, "
+       "chargeAmount) VALUES (11, 1, 'A', '2024-05-01 10:00:00', 12.34), (11, 2, 'B', "
+       "'2024-05-01 10:00:00', 5.00), (12, 1, 'C', '2024-05-02 11:00:00', 1.00)",
+       "INSERT INTO {db}.walmart_order_charge (purchaseOrderId, lineNumber, chargeSeq, "
+       "chargeAmount) VALUES (11, 1, 1, 12.34), (11, 2, 1, 5.00)",
+       "INSERT INTO {db}.walmart_order_raw (purchaseOrderId, payload) VALUES (11, '{\"a\":1}')",
+       "INSERT INTO {db}.walmart_order_dead_letter (source, error_class, error_message, "
+       "record_sha256) VALUES ('t/0/1', 'bad_record', 'old', SHA2('', 256))"});
+  create_earlier_tables(db.config(), statements);
+  const auto env = etl::test::mysql_env(db.config());
+  auto conn = mysql::Connection::open(db.config());
+  auto snapshot = [&] {
+    std::string s;
+    for (const char* q :
+         {"SELECT purchaseOrderId, lineNumber, sku, orderDate_formatted, chargeAmount, load_time "
+          "FROM walmart_order ORDER BY 1, 2",
+          "SELECT purchaseOrderId, lineNumber, chargeSeq, chargeAmount FROM walmart_order_charge "
+          "ORDER BY 1, 2, 3",
+          "SELECT purchaseOrderId, payload FROM walmart_order_raw ORDER BY 1",
+          "SELECT id, source, error_message, record_sha256 FROM walmart_order_dead_letter"}) {
+      for (const auto& row : conn.query(q)) {
+        for (const auto& v : row) s += v.value_or("NULL") + "|";
+        s += "\n";
+      }
+    }
+    return s;
+  };
+  const std::string rows_before = snapshot();
+
+  auto refused = run_binary({"init-db"}, env);
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  const std::string q = mysql::quote_identifier(db.config().database);
+  for (const std::string& statement :
+       {"ALTER TABLE " + q +
+            ".walmart_order ADD COLUMN account varchar(100) NULL AFTER load_time, "
+            "ALGORITHM=INPLACE, LOCK=NONE;",
+        "ALTER TABLE " + q +
+            ".walmart_order ADD INDEX ix_walmart_order_account_date (account, "
+            "orderDate_formatted), ALGORITHM=INPLACE, LOCK=NONE;",
+        "ALTER TABLE " + q +
+            ".walmart_order_charge ADD COLUMN account varchar(100) NULL AFTER load_time, "
+            "ALGORITHM=INPLACE, LOCK=NONE;",
+        "ALTER TABLE " + q +
+            ".walmart_order_raw ADD COLUMN account varchar(100) NULL AFTER payload_zlib, "
+            "ALGORITHM=INPLACE, LOCK=NONE;",
+        "ALTER TABLE " + q +
+            ".walmart_order_dead_letter ADD COLUMN account varchar(100) NULL AFTER "
+            "record_sha256, ALGORITHM=INPLACE, LOCK=NONE;"}) {
+    EXPECT_NE(refused.err.find(statement), std::string::npos) << statement << "\n" << refused.err;
+  }
+  EXPECT_EQ(refused.err.find("DROP"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("init-db --migrate"), std::string::npos) << refused.err;
+  EXPECT_EQ(columns_of(conn, db.config().database, "walmart_order").size(), 52u)
+      << "nothing changes without --migrate";
+  EXPECT_THROW(mysql::require_schema(conn, db.config().database), EtlError);
+
+  auto migrated = run_binary({"init-db", "--migrate"}, env);
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
+  size_t statements_run = 0;
+  for (size_t at = migrated.out.find("migrated  "); at != std::string::npos;
+       at = migrated.out.find("migrated  ", at + 1)) {
+    ++statements_run;
+  }
+  EXPECT_EQ(statements_run, 5u) << migrated.out;
+  EXPECT_NO_THROW(mysql::require_schema(conn, db.config().database));
+  EXPECT_EQ(snapshot(), rows_before) << "every row and value kept (load_time included)";
+  for (const char* t : {"walmart_order", "walmart_order_charge", "walmart_order_raw",
+                        "walmart_order_dead_letter"}) {
+    EXPECT_EQ(*conn.query(std::string("SELECT COUNT(*) FROM ") + t + " WHERE account IS NOT NULL")
+                   .at(0)[0],
+              "0")
+        << t << ": rows of before are not given an account they did not have";
+  }
+  const auto cols = columns_of(conn, db.config().database, "walmart_order");
+  ASSERT_EQ(cols.size(), 53u);
+  for (size_t i = 0; i < kWalmartOrderColumns.size(); ++i) {
+    EXPECT_EQ(*cols[i][0], kWalmartOrderColumns[i].first) << "column " << i + 1;
+  }
+  EXPECT_EQ(*cols[52][0], "account");
+  // The per-account query uses the index.
+  const auto plan = conn.query(
+      "EXPLAIN SELECT COUNT(*) FROM walmart_order WHERE account = 'x' AND orderDate_formatted >= "
+      "'2024-05-01'");
+  ASSERT_FALSE(plan.empty());
+  std::string plan_text;
+  for (const auto& v : plan[0]) plan_text += v.value_or("NULL") + " ";
+  EXPECT_NE(plan_text.find("ix_walmart_order_account_date"), std::string::npos) << plan_text;
+
+  auto again = run_binary({"init-db", "--migrate"}, env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.find("migrated"), std::string::npos) << again.out;
+  EXPECT_EQ(snapshot(), rows_before);
+  auto plain = run_binary({"init-db"}, env);
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
 }
 
 TEST(InitDb, WrongPasswordIsAClearFatalError) {

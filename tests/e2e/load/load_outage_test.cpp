@@ -101,8 +101,8 @@ TEST(LoadOutage, MariaDbStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWri
 
   etl::test::ProcessResult result;
   std::thread loader([&] {
-    result = etl::test::run_binary({"load", "--batch-rows", "1000", file}, env,
-                                   std::chrono::seconds(180));
+    result = etl::test::run_binary({"load", "--account", "seller-a", "--batch-rows", "1000", file},
+                                   env, std::chrono::seconds(180));
   });
   {
     auto watcher = mysql::Connection::open(cfg);
@@ -161,7 +161,8 @@ TEST(LoadOutage, MariaDbStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWri
             "0");
 
   // The same load again completes it.
-  const auto again = etl::test::run_binary({"load", file}, env, std::chrono::seconds(180));
+  const auto again = etl::test::run_binary({"load", "--account", "seller-a", file}, env,
+                                           std::chrono::seconds(180));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order_raw"), std::to_string(kOrders));
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order"), std::to_string(kOrders / 3 * 6));

@@ -223,7 +223,7 @@ class LoadE2E : public ::testing::Test {
   ~LoadE2E() override { std::filesystem::remove_all(dir_); }
 
   etl::test::ProcessResult load(std::vector<std::string> args, const std::string& cwd = "") {
-    args.insert(args.begin(), "load");
+    args.insert(args.begin(), {"load", "--account", "seller-a"});
     return run_binary(args, env_, std::chrono::seconds(120), cwd);
   }
   std::string write_file(const std::string& name, const std::string& content) {
@@ -292,7 +292,7 @@ TEST_F(LoadE2E, AJsonArrayFileThenAnNdjsonFileOfTheSameOrders) {
     ndjson += one_line + "\n";
   }
   const std::string path = write_file("orders.ndjson", ndjson);
-  r = run_binary({"load", "--write-path", "portable", path}, env_);
+  r = run_binary({"load", "--account", "seller-a", "--write-path", "portable", path}, env_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(table("walmart_order"), expected_orders("orders.ndjson", "2024-05-02 17:05:41"));
   EXPECT_EQ(table("walmart_order_charge"), kExpectedCharges);
@@ -302,8 +302,9 @@ TEST_F(LoadE2E, DashReadsStdinAndNamesItStdin) {
   const std::string input = write_file("in.ndjson", order_json(77, {{1, "A"}}) + "\n{broken\n");
   std::string env;
   for (const auto& [k, v] : env_) env += k + "='" + v + "' ";
-  const std::string cmd = "cd " + dir_ + " && env " + env + ETL_BINARY_PATH + " load - < " + input +
-                          " > " + dir_ + "/out 2> " + dir_ + "/err";
+  const std::string cmd = "cd " + dir_ + " && env " + env + ETL_BINARY_PATH +
+                          " load --account seller-a - < " + input + " > " + dir_ + "/out 2> " +
+                          dir_ + "/err";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream out(dir_ + "/out");
   const std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
@@ -322,8 +323,9 @@ TEST_F(LoadE2E, DeadLettersFromSourcesOfTheSameNameAreAllKept) {
   for (const auto& [k, v] : env_) env += k + "='" + v + "' ";
   auto load_stdin = [&](const std::string& content) {
     const std::string input = write_file("piped.ndjson", content);
-    const std::string cmd = "cd " + dir_ + " && env " + env + ETL_BINARY_PATH + " load - < " +
-                            input + " > " + dir_ + "/out 2> " + dir_ + "/err";
+    const std::string cmd = "cd " + dir_ + " && env " + env + ETL_BINARY_PATH +
+                            " load --account seller-a - < " + input + " > " + dir_ + "/out 2> " +
+                            dir_ + "/err";
     return std::system(cmd.c_str());
   };
   // Two `zcat ... | load -` runs, each with a different bad first line: both are "stdin:1".
@@ -485,7 +487,8 @@ TEST_F(LoadE2E, InvalidUtf8InTheInputOrTheFileNameIsNeverFatal) {
 TEST_F(LoadE2E, AWrongPasswordIsOneClearLineAndExitCode1) {
   auto env = env_;
   env["WALMART_ETL_MYSQL__PASSWORD"] = "definitely-wrong";
-  const auto r = run_binary({"load", kFixtures + "api_page_7_2.json"}, env);
+  const auto r =
+      run_binary({"load", "--account", "seller-a", kFixtures + "api_page_7_2.json"}, env);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("walmart-etl: mysql error 1045: cannot connect to MySQL at"),
             std::string::npos)
@@ -554,7 +557,8 @@ TEST_F(LoadE2E, AFifoIsLoadedWhileItIsStillBeingWritten) {
   // writer is done (a backfill piped from zcat never has to fit in memory).
   const std::string fifo = dir_ + "/orders.fifo";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  etl::test::BackgroundProcess loader("load", {"load", "--batch-rows", "1", fifo}, env_, dir_);
+  etl::test::BackgroundProcess loader(
+      "load", {"load", "--account", "seller-a", "--batch-rows", "1", fifo}, env_, dir_);
   int fd = -1;
   ASSERT_TRUE(etl::test::wait_until(
       [&] {
@@ -581,6 +585,37 @@ TEST_F(LoadE2E, AFifoIsLoadedWhileItIsStillBeingWritten) {
   EXPECT_NE(loader.out().find("loaded    3 orders from 3 record(s) in 1 file(s): 3 rows"),
             std::string::npos)
       << loader.describe();
+}
+
+}  // namespace
+
+namespace {
+
+// load --account: every row, charge, raw row and dead letter of the load carries the account;
+// without one (none given, none configured) load refuses before writing anything.
+TEST_F(LoadE2E, EveryRowAndDeadLetterCarriesTheAccountAndNoneIsAClearUsageError) {
+  const std::string path =
+      write_file("seller.ndjson", order_json(501, {{1, "A"}, {2, "B"}}) + "\n{broken\n");
+  const auto r = run_binary({"load", "--account", "brand-us", path}, env_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order WHERE account = 'brand-us'"), "2");
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_charge WHERE account = 'brand-us'"), "2");
+  EXPECT_EQ(q("SELECT account FROM walmart_order_raw WHERE purchaseOrderId = 501"), "brand-us");
+  EXPECT_EQ(q("SELECT account FROM walmart_order_dead_letter"), "brand-us");
+
+  const auto none = run_binary({"load", path}, env_);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("load: say which seller account these orders belong to with --account "
+                          "NAME (or set walmart_token.default_account); configured accounts: none"),
+            std::string::npos)
+      << none.err;
+  // The only configured account is the default.
+  auto one = env_;
+  one["WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_ID"] = "id";
+  one["WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_SECRET"] = "secret";
+  const std::string other = write_file("main.ndjson", order_json(502, {{1, "A"}}) + "\n");
+  ASSERT_EQ(run_binary({"load", other}, one).exit_code, 0);
+  EXPECT_EQ(q("SELECT DISTINCT account FROM walmart_order WHERE purchaseOrderId = 502"), "main");
 }
 
 }  // namespace

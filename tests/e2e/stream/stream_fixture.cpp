@@ -13,10 +13,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -252,8 +254,13 @@ void TopicWriter::produce(std::string key, std::string value, int32_t partition)
       std::make_unique<ProducedMessage>(ProducedMessage{std::move(key), std::move(value), -1, -1});
   ProducedMessage* raw = m.get();
   in_flight_.push_back(std::move(m));
+  // fetch tags every message with its seller; the stream writes it to every row.
+  const std::array<kafka::HeaderView, 1> header{
+      kafka::HeaderView{"account", account_ ? std::string_view(*account_) : std::string_view()}};
+  const std::span<const kafka::HeaderView> headers =
+      account_ ? std::span<const kafka::HeaderView>(header) : std::span<const kafka::HeaderView>();
   const auto err =
-      producer_->produce(kafka::OutgoingMessage(topic_, raw->key, raw->value, {},
+      producer_->produce(kafka::OutgoingMessage(topic_, raw->key, raw->value, headers,
                                                 partition < 0 ? RD_KAFKA_PARTITION_UA : partition),
                          [raw](const kafka::DeliveryReport& r) {
                            if (r.acknowledged()) {
@@ -463,6 +470,7 @@ std::string write_config(const std::string& dir, const StreamSettings& s) {
       << "  metrics_port: " << s.metrics_port << "\n"
       << "  status_interval_s: 1\n"
       << "  shutdown_timeout_s: " << s.shutdown_timeout_s << "\n"
+      << "  default_account: \"" << s.default_account << "\"\n"
       << "logging:\n"
       << "  dir: \"" << (s.log_dir.empty() ? dir + "/logs" : s.log_dir) << "\"\n"
       << "  level: info\n";

@@ -57,6 +57,8 @@ struct ProducedMessage {
 
 // Produces with the idempotent producer; flush() waits for every acknowledgement and records
 // partition/offset of each message (in production order).
+inline constexpr const char* kFixtureAccount = "fixture-seller";
+
 class TopicWriter {
  public:
   // compress=false: plain message sets (the dev broker's ~5 MB retention counts stored bytes,
@@ -65,10 +67,14 @@ class TopicWriter {
   ~TopicWriter();
   void produce(std::string key, std::string value, int32_t partition = -1);
   void flush();
+  // The `account` header of the messages produced from now on (kFixtureAccount by default);
+  // nullopt: no header.
+  void set_account(std::optional<std::string> account) { account_ = std::move(account); }
   [[nodiscard]] const std::vector<ProducedMessage>& messages() const { return messages_; }
 
  private:
   std::string topic_;
+  std::optional<std::string> account_{kFixtureAccount};
   std::unique_ptr<kafka::Producer> producer_;
   std::vector<ProducedMessage> messages_;
   std::vector<std::unique_ptr<ProducedMessage>> in_flight_;
@@ -125,6 +131,7 @@ struct StreamSettings {
   int max_pending_messages = 20000;
   std::string on_data_loss = "continue";
   int shutdown_timeout_s = 30;
+  std::string default_account;  // stream.default_account
   std::string log_dir;
 };
 

@@ -84,7 +84,9 @@ inline std::vector<mysql::Row> dump(mysql::Connection& c, const std::string& dat
                          c.quote(database) + " AND TABLE_NAME=" + c.quote(table) +
                          " ORDER BY ORDINAL_POSITION")) {
     const std::string& n = *r[0];
-    if (n == "load_time" || n == "created_at" || n == "updated_at" || n == "id") continue;
+    // account: checked by the tests about accounts (a writer given none writes NULL).
+    if (n == "load_time" || n == "created_at" || n == "updated_at" || n == "id" || n == "account")
+      continue;
     cols += (cols.empty() ? "" : ", ") + std::string("`") + n + "`";
   }
   std::string order_by = "1";

@@ -211,3 +211,48 @@ TEST(ConfigLoader, MaskedYamlRoundTrips) {
   EXPECT_EQ(b.stream.batch_size, 321);
   EXPECT_EQ(b.fetch.limit, 50);
 }
+
+TEST(ConfigLoader, AccountKeysAreTypedAndChecked) {
+  const Config d = load_config_from_string("");
+  EXPECT_EQ(d.fetch.account_concurrency, 4);
+  EXPECT_EQ(d.stream.default_account, "");
+  LoadOptions o;
+  o.env = {{"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__BRAND_US__CLIENT_ID", "id"},
+           {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__BRAND_US__CLIENT_SECRET", "s"},
+           {"WALMART_ETL_WALMART_TOKEN__ACCOUNTS__BRAND_US__REQUESTS_PER_MINUTE", "120"}};
+  o.sets = {"fetch.account_concurrency=16", "stream.default_account=legacy-seller"};
+  const Config c = load_config_from_string(R"(
+walmart_token:
+  accounts:
+    other: {client_id: id2, client_secret: s2}
+)",
+                                           o);
+  EXPECT_EQ(c.walmart_token.accounts.at("brand_us").requests_per_minute, 120);
+  EXPECT_FALSE(c.walmart_token.accounts.at("other").requests_per_minute);
+  EXPECT_EQ(c.fetch.account_concurrency, 16);
+  EXPECT_EQ(c.stream.default_account, "legacy-seller");
+  // Printed (masked) and read back.
+  const Config b = load_config_from_string(to_masked_yaml(c));
+  EXPECT_EQ(b.walmart_token.accounts.at("brand_us").requests_per_minute, 120);
+  EXPECT_EQ(b.fetch.account_concurrency, 16);
+  EXPECT_EQ(b.stream.default_account, "legacy-seller");
+}
+
+TEST(ConfigLoader, BadAccountValuesNameTheKey) {
+  EXPECT_EQ(error_of("fetch: {account_concurrency: 0}"),
+            "fetch.account_concurrency: expected an integer in 1..256, got 0");
+  EXPECT_EQ(error_of("fetch: {account_concurrency: many}"),
+            "fetch.account_concurrency: expected an integer, got 'many'");
+  EXPECT_EQ(error_of("walmart_token: {accounts: {a: {client_id: i, client_secret: s, "
+                     "requests_per_minute: -5}}}"),
+            "walmart_token.accounts.a.requests_per_minute: expected an integer in 0..1000000, got "
+            "-5");
+  EXPECT_EQ(error_of("walmart_token: {accounts: {a: {client_id: i, client_secret: s, rpm: 5}}}")
+                .find("walmart_token.accounts.a.rpm"),
+            0u);
+  EXPECT_EQ(
+      error_of("stream: {default_account: \"" + std::string(101, 'x') + "\"}"),
+      "stream.default_account: expected at most 100 characters (the account column), got 101");
+  EXPECT_EQ(error_of("stream: {default_account: \"a\\tb\"}"),
+            "stream.default_account: expected an account name without control characters");
+}

@@ -32,7 +32,8 @@ mysql::RecordOrigin origin(int32_t first_index) {
 TEST(RecordToWrite, AnArrayOfOrdersNumbersThemFromTheOriginsIndex) {
   order::OrderMapper mapper;
   const std::string bytes = fixture("api_example_orders_array.json");
-  const RecordToWrite r = record_to_write(mapper, bytes, origin(5), std::string("orders.json"));
+  const RecordToWrite r =
+      record_to_write(mapper, {bytes, origin(5), std::string("orders.json"), {}, {}});
   ASSERT_FALSE(r.dead_letter);
   ASSERT_EQ(r.orders.size(), 2u);
   EXPECT_EQ(r.indexes, 2);
@@ -47,7 +48,7 @@ TEST(RecordToWrite, AnArrayOfOrdersNumbersThemFromTheOriginsIndex) {
 TEST(RecordToWrite, AnOrderThatCannotBeLoadedIsOneDeadLetterWithItsBytesAndId) {
   order::OrderMapper mapper;
   const std::string bytes = R"({"purchaseOrderId":"4000000000001","orderLines":"oops"})";
-  const RecordToWrite r = record_to_write(mapper, bytes, origin(0), std::nullopt);
+  const RecordToWrite r = record_to_write(mapper, {bytes, origin(0), std::nullopt, {}, {}});
   EXPECT_TRUE(r.orders.empty());
   ASSERT_TRUE(r.dead_letter);
   EXPECT_EQ(r.indexes, 1);
@@ -62,7 +63,8 @@ TEST(RecordToWrite, AnOrderThatCannotBeLoadedIsOneDeadLetterWithItsBytesAndId) {
 
 TEST(RecordToWrite, NotJsonIsADeadLetterWithoutAnId) {
   order::OrderMapper mapper;
-  const RecordToWrite r = record_to_write(mapper, "not json at all", origin(9), std::nullopt);
+  const RecordToWrite r =
+      record_to_write(mapper, {"not json at all", origin(9), std::nullopt, {}, {}});
   ASSERT_TRUE(r.dead_letter);
   EXPECT_FALSE(r.dead_letter->purchase_order_id);
   EXPECT_EQ(r.dead_letter->origin.record_index, 9);
@@ -71,12 +73,45 @@ TEST(RecordToWrite, NotJsonIsADeadLetterWithoutAnId) {
 TEST(RecordToWrite, ARecordAlreadyFoundUnusableIsNotParsed) {
   order::OrderMapper mapper;
   const std::string bytes = fixture("api_example_order_1.json");  // valid, but the splitter said no
-  const RecordToWrite r = record_to_write(mapper, bytes, origin(2), std::string("in.ndjson"),
-                                          std::string("record larger than load.max_record_mb"));
+  const RecordToWrite r =
+      record_to_write(mapper, {bytes,
+                               origin(2),
+                               std::string("in.ndjson"),
+                               std::string("record larger than load.max_record_mb"),
+                               {}});
   EXPECT_TRUE(r.orders.empty());
   ASSERT_TRUE(r.dead_letter);
   EXPECT_EQ(r.dead_letter->message, "record larger than load.max_record_mb");
   EXPECT_EQ(r.dead_letter->payload, bytes);
+}
+
+TEST(RecordToWrite, ARefusedRecordIsParsedForItsIdAndKeptWholeAsOneDeadLetter) {
+  order::OrderMapper mapper;
+  const std::string bytes = fixture("api_example_order_1.json");
+  mysql::RecordOrigin o = origin(0);
+  o.account = std::nullopt;
+  const RecordToWrite r = record_to_write(
+      mapper, {bytes, o, std::nullopt, {}, std::string("the message has no account header")});
+  EXPECT_TRUE(r.orders.empty());
+  EXPECT_EQ(r.rows, 0u);
+  ASSERT_TRUE(r.dead_letter);
+  EXPECT_EQ(r.dead_letter->message, "the message has no account header");
+  EXPECT_EQ(r.dead_letter->purchase_order_id, 1817645120031);
+  EXPECT_EQ(r.dead_letter->payload, bytes);
+}
+
+TEST(RecordToWrite, TheAccountGoesOnEveryOrderAndOnTheDeadLetter) {
+  order::OrderMapper mapper;
+  mysql::RecordOrigin o = origin(0);
+  o.account = "seller-us";
+  const RecordToWrite ok =
+      record_to_write(mapper, {fixture("api_example_orders_array.json"), o, std::nullopt, {}, {}});
+  ASSERT_EQ(ok.orders.size(), 2u);
+  EXPECT_EQ(ok.orders[0].origin.account, "seller-us");
+  EXPECT_EQ(ok.orders[1].origin.account, "seller-us");
+  const RecordToWrite bad = record_to_write(mapper, {"[1]", o, std::nullopt, {}, {}});
+  ASSERT_TRUE(bad.dead_letter);
+  EXPECT_EQ(bad.dead_letter->origin.account, "seller-us");
 }
 
 }  // namespace

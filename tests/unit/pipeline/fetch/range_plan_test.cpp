@@ -10,7 +10,7 @@ namespace etl::pipeline {
 namespace {
 
 constexpr int64_t kDay = 86'400'000;
-constexpr int64_t kMay1 = 1'714'521'600'000;  // 2024-05-01T00:00:00Z
+constexpr int64_t kMay1 = 1'714'521'600'000;                      // 2024-05-01T00:00:00Z
 constexpr int64_t kNow = kMay1 + 10 * kDay + 3'600'000 * 5 + 17;  // 2024-05-11T05:00:00.017Z
 
 FetchRequest request(FetchMode mode) {

@@ -19,6 +19,30 @@ namespace {
 const int64_t kNow = *parse_iso8601_ms("2024-05-02T17:05:41.250Z");
 const int64_t kOrigin = kNow - 10 * kDayMs;
 
+// simulate-api --sellers: seller k's model has its own data (seed + k - 1) and an id block of its
+// own, so no two sellers ever share a purchaseOrderId, and each id maps back to its seller's index.
+TEST(OrderModel, SellersOfOneSeedNeverShareAPurchaseOrderId) {
+  std::set<uint64_t> ids;
+  constexpr uint64_t kOrders = 20000;
+  for (uint32_t k = 0; k < 5; ++k) {
+    const OrderModel m(7 + k, 1000, 0, 7, k);
+    for (uint64_t i = 0; i < kOrders; ++i) {
+      const uint64_t id = m.purchase_order_id(i);
+      ASSERT_TRUE(ids.insert(id).second) << "seller " << k + 1 << " order " << i;
+      ASSERT_EQ(m.index_of_purchase_order_id(id), i);
+    }
+  }
+  // Block 0 is the single-seller model of that seed: one seller serves what it always did.
+  const OrderModel plain(7, 1000, 0);
+  const OrderModel first(7, 1000, 0, 7, 0);
+  for (uint64_t i = 0; i < 100; ++i)
+    EXPECT_EQ(plain.purchase_order_id(i), first.purchase_order_id(i));
+  // The highest block still maps indexes below 2^40 to ids no other block has.
+  const OrderModel last(7, 1000, 0, 7, OrderModel::kMaxIdBlocks - 1);
+  EXPECT_EQ(ids.count(last.purchase_order_id(0)), 0u);
+  EXPECT_EQ(last.index_of_purchase_order_id(last.purchase_order_id(123)), 123u);
+}
+
 TEST(OrderModel, SameSeedSameOrdersDifferentSeedDifferentOrders) {
   const OrderModel a(42, 500, kOrigin);
   const OrderModel b(42, 500, kOrigin);
