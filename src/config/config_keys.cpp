@@ -188,7 +188,7 @@ Section fetch_section() {
       .list("ship_node_types", &F::ship_node_types, "which fulfilment types' orders are fetched")
       .allowed("SellerFulfilled, WFSFulfilled, 3PLFulfilled")
       .integer("limit", &F::limit, 1, 200, "page size (the API's maximum is 200)")
-      .duration("window_minutes", &F::window, 1, 60 * 24 * 31,
+      .duration("window_minutes", &F::window, 1, 60LL * 24 * 31,
                 "widest first window; windows are split by their totalCount")
       .integer("max_orders_per_query", &F::max_orders_per_query, 1, 1000000,
                "the API's per-query cap")
@@ -203,7 +203,7 @@ Section fetch_section() {
       .duration("request_timeout_ms", &F::request_timeout, 1, 3600000, "HTTP request timeout, ms")
       .integer("max_response_mb", &F::max_response_mb, 1, 4096,
                "largest answer accepted (after decompression)")
-      .duration("since_last_overlap_minutes", &F::since_last_overlap, 0, 60 * 24 * 7,
+      .duration("since_last_overlap_minutes", &F::since_last_overlap, 0, 60LL * 24 * 7,
                 "overlap re-read by --since-last")
       .duration("produce_flush_timeout_ms", &F::produce_flush_timeout, 1, 3600000,
                 "wait for Kafka acknowledgements at the end, ms")

@@ -24,6 +24,10 @@ struct KeyInfo {
 // Every key in declaration order (the order check-config prints them in).
 std::vector<KeyInfo> declared_keys();
 
+// Every key as a text table for check-config --keys: path, type and accepted values, default,
+// meaning; secrets are marked.
+std::string key_listing(const std::vector<KeyInfo>& keys);
+
 // Whether the key at this YAML path (segments, any case) is declared secret; nullopt when the
 // path names no declared key (e.g. a free-form kafka.properties entry).
 std::optional<bool> declared_secret(const std::vector<std::string>& path);

@@ -100,14 +100,14 @@ bool is_secret_key(const std::string& key) {
          k.find("ssl.key.pem") != std::string::npos;
 }
 
-std::string to_masked_yaml(const Config& cfg) {
+std::string to_masked_yaml(const Config& config) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   for (const auto& section : schema::sections()) {
     out << YAML::Key << section.name << YAML::Value << YAML::BeginMap;
     for (const auto& field : section.fields) {
       out << YAML::Key << field.name << YAML::Value;
-      field.print(out, cfg);
+      field.print(out, config);
     }
     out << YAML::EndMap;
   }

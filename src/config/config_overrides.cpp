@@ -1,13 +1,13 @@
 #include "config/config_overrides.hpp"
 
+#include <unistd.h>  // environ
+
 #include <algorithm>
 #include <string_view>
 
 #include "common/error.hpp"
 #include "config/config_keys.hpp"
 #include "config/config_text.hpp"
-
-extern char** environ;
 
 namespace etl::config {
 

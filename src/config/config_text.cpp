@@ -25,7 +25,8 @@ std::vector<std::string> split(std::string_view s, std::string_view sep) {
   size_t start = 0;
   while (true) {
     const size_t pos = s.find(sep, start);
-    out.emplace_back(s.substr(start, pos == std::string_view::npos ? s.npos : pos - start));
+    out.emplace_back(
+        s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
     if (pos == std::string_view::npos) break;
     start = pos + sep.size();
   }

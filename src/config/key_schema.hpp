@@ -72,33 +72,33 @@ std::string shown_list(const std::vector<std::string>& v);  // `[a, b]`
 template <class S>
 class Fields {
  public:
-  Fields& string(const std::string& name, std::string S::*m, std::string description) {
+  Fields& string(const std::string& name, std::string S::*m, const std::string& description) {
     return add({.name = name,
                 .type = "string",
-                .description = std::move(description),
+                .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.string(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
                 .show = [m](const S& s) { return shown_string(s.*m); }});
   }
 
   // A string never printed (masked as ***) and, from the environment or --set, taken literally.
-  Fields& secret(const std::string& name, std::string S::*m, std::string description) {
+  Fields& secret(const std::string& name, std::string S::*m, const std::string& description) {
     return add({.name = name,
                 .type = "string",
                 .secret = true,
-                .description = std::move(description),
+                .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.string(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << masked(s.*m); },
                 .show = [m](const S& s) { return (s.*m).empty() ? "empty" : quoted("***"); }});
   }
 
   Fields& integer(const std::string& name, int S::*m, long long min, long long max,
-                  std::string description) {
+                  const std::string& description) {
     return add(
         {.name = name,
          .type = "integer",
          .allowed = std::to_string(min) + ".." + std::to_string(max),
-         .description = std::move(description),
+         .description = description,
          .read = [m, name, min, max](YamlSection& y, S& s) { y.integer(name, s.*m, min, max); },
          .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
          .show = [m](const S& s) { return quoted(std::to_string(s.*m)); }});
@@ -107,45 +107,47 @@ class Fields {
   // A std::chrono duration written as a whole number of its unit (the key's name says which).
   template <class Rep, class Period>
   Fields& duration(const std::string& name, std::chrono::duration<Rep, Period> S::*m, long long min,
-                   long long max, std::string description) {
+                   long long max, const std::string& description) {
     return add(
         {.name = name,
          .type = "integer",
          .allowed = std::to_string(min) + ".." + std::to_string(max),
-         .description = std::move(description),
+         .description = description,
          .read = [m, name, min, max](YamlSection& y, S& s) { y.duration(name, s.*m, min, max); },
          .print = [m](YAML::Emitter& out, const S& s) { out << (s.*m).count(); },
          .show = [m](const S& s) { return quoted(std::to_string((s.*m).count())); }});
   }
 
-  Fields& boolean(const std::string& name, bool S::*m, std::string description) {
+  Fields& boolean(const std::string& name, bool S::*m, const std::string& description) {
     return add({.name = name,
                 .type = "boolean",
                 .allowed = "true, false",
-                .description = std::move(description),
+                .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.boolean(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
                 .show = [m](const S& s) { return quoted(s.*m ? "true" : "false"); }});
   }
 
-  Fields& list(const std::string& name, std::vector<std::string> S::*m, std::string description) {
+  Fields& list(const std::string& name, std::vector<std::string> S::*m,
+               const std::string& description) {
     return add({.name = name,
                 .type = "list of strings",
-                .description = std::move(description),
+                .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.string_list(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << YAML::Flow << s.*m; },
                 .show = [m](const S& s) { return shown_list(s.*m); }});
   }
 
   template <class E>
-  Fields& one_of(const std::string& name, E S::*m, EnumNames<E> names, std::string description) {
+  Fields& one_of(const std::string& name, E S::*m, EnumNames<E> names,
+                 const std::string& description) {
     std::string allowed;
     for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n.first);
     return add(
         {.name = name,
          .type = "one of",
          .allowed = std::move(allowed),
-         .description = std::move(description),
+         .description = description,
          .read = [m, name, names](YamlSection& y, S& s) { y.enumeration(name, s.*m, names); },
          .print = [m, names](YAML::Emitter& out,
                              const S& s) { out << std::string(name_of(names, s.*m)); },
@@ -159,8 +161,8 @@ class Fields {
   }
 
   // What the key declared last accepts, for listings, when its check is not a plain range.
-  Fields& allowed(std::string text) {
-    fields.back().allowed = std::move(text);
+  Fields& allowed(const std::string& text) {
+    fields.back().allowed = text;
     return *this;
   }
 

@@ -6,8 +6,8 @@
 
 namespace etl::config {
 
-YamlSection::YamlSection(YAML::Node node, std::string path)
-    : node_(std::move(node)), path_(std::move(path)) {
+YamlSection::YamlSection(const YAML::Node& node, std::string path)
+    : node_(node), path_(std::move(path)) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     throw ConfigError(path_ + ": expected a mapping of keys");
   }

@@ -22,7 +22,7 @@ class YamlSection {
  public:
   // path: the YAML path of node ("" for the top level). A node that is neither absent, null nor a
   // mapping is an error.
-  YamlSection(YAML::Node node, std::string path);
+  YamlSection(const YAML::Node& node, std::string path);
 
   [[nodiscard]] std::string key_path(const std::string& key) const;
 

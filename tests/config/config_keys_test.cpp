@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -179,6 +180,19 @@ TEST(ConfigKeys, UnknownKeyErrorsListTheDeclaredKeysOfTheSection) {
       EXPECT_NE(err.find(name), std::string::npos) << name;
     }
   }
+}
+
+TEST(ConfigKeys, ListingShowsEachKeyOnOneLineWithItsDefault) {
+  const auto keys = declared_keys();
+  const std::string listing = key_listing(keys);
+  EXPECT_EQ(static_cast<size_t>(std::count(listing.begin(), listing.end(), '\n')),
+            keys.size() + 1);  // a header line, then one line per key
+  EXPECT_NE(listing.find("stream.batch_size"), std::string::npos);
+  EXPECT_NE(listing.find("integer: 1..100000"), std::string::npos);
+  EXPECT_NE(listing.find("one of: earliest, latest"), std::string::npos);
+  EXPECT_NE(listing.find("  2000 | most rows per MySQL transaction\n"), std::string::npos)
+      << listing;
+  EXPECT_EQ(listing.find('`'), std::string::npos) << "Markdown quoting left in:\n" << listing;
 }
 
 }  // namespace
