@@ -61,7 +61,7 @@ WindowPlanner::Decision WindowPlanner::after_first_page(const OrderWindow& w, in
   }
   // Only a first window, and only when its pages are enough to keep its share of workers busy.
   const int64_t pages = (total + settings_.limit - 1) / settings_.limit;
-  if (w.depth == 0 && parallel_share_ > 1 && pages >= 2 * parallel_share_ &&
+  if (w.depth == 0 && parallel_share_ > 1 && pages >= int64_t{2} * parallel_share_ &&
       w.length_ms() >= 2 * kMinSplitMs) {
     d.action = Action::split;
     d.children = cut_into(w, parallel_share_);
