@@ -54,7 +54,8 @@ WindowPlanner::Decision WindowPlanner::after_first_page(const OrderWindow& w, in
           total, settings_.cap, w.length_ms());
       return d;
     }
-    const auto per_part = std::max<int64_t>(1, static_cast<int64_t>(kFillTarget * settings_.cap));
+    const auto per_part = std::max<int64_t>(
+        1, static_cast<int64_t>(kFillTarget * static_cast<double>(settings_.cap)));
     d.action = Action::split;
     d.children = cut_into(w, std::max<int64_t>(2, (total + per_part - 1) / per_part));
     return d;
