@@ -10,7 +10,7 @@ PACKAGES=(
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang clang-format libclang-rt-14-dev kcat gnuplot-nox procps
+  clang clang-format clang-tidy libclang-rt-14-dev kcat gnuplot-nox procps
   # The local Apache Kafka broker (scripts/kafka-local.sh): Java, Maven to fetch its jars, openssl
   # for its test CA and certificate.
   default-jdk-headless maven openssl

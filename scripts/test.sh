@@ -16,6 +16,8 @@ echo "== checking the C++ formatting (.clang-format)"
 scripts/check-format.sh
 echo "== building (warnings are errors)"
 scripts/build.sh -DETL_WERROR=ON
+echo "== clang-tidy (.clang-tidy) over src/"
+scripts/check-tidy.sh
 
 echo "== starting a private MariaDB"
 started_db=0

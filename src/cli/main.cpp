@@ -31,7 +31,9 @@ struct GlobalLibraries {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// Only a programming error (CLI11 refusing a duplicate option) or std::bad_alloc can escape the
+// set-up before the try blocks below; terminating with it is the right end for either.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   using etl::cli::CliContext;
   GlobalLibraries libraries;
   CliContext ctx;

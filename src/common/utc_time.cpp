@@ -138,7 +138,7 @@ std::optional<int64_t> parse_sql_datetime(std::string_view s) noexcept {
   int hh, mm, ss;
   if (!digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) || !digits(s, 17, 2, ss)) return std::nullopt;
   if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
-  return *day + hh * 3600 + mm * 60 + ss;
+  return *day + int64_t{hh} * 3600 + int64_t{mm} * 60 + ss;
 }
 
 std::optional<int64_t> parse_iso8601_ms(std::string_view s) noexcept {

@@ -1,7 +1,9 @@
 #pragma once
-// The typed configuration. Defaults live here; config/config.yml, the
-// environment (WALMART_ETL_<SECTION>__<KEY>=value) and --set key.path=value override them, in
-// that order. See config_loader.hpp and the README's "Configuration" section.
+// The typed configuration. A member's initializer is the key's built-in default; the key itself
+// (YAML name, range, secret or not, meaning) is declared once in config_keys.cpp, from which
+// reading, overrides and printing are derived. config/config.yml, the environment
+// (WALMART_ETL_<SECTION>__<KEY>=value) and --set key.path=value override the defaults, in that
+// order. See config_loader.hpp and the README's "Configuration" section.
 
 #include <chrono>
 #include <cstdint>

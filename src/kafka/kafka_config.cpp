@@ -37,8 +37,15 @@ void put_defaults(std::map<std::string, std::string>& p, const config::KafkaConf
     case ClientRole::consumer:
       p["fetch.max.bytes"] = "52428800";
       p["max.partition.fetch.bytes"] = "10485760";
-      // Bounded memory for prefetched messages (per client).
-      p["queued.max.messages.kbytes"] = "65536";
+      // Bounded prefetch, so memory does not grow with the backlog: at most 32 MiB and 20000
+      // messages queued per client (librdkafka's own defaults are 64 MiB and 100000). The stream,
+      // the only consumer, has run and been measured with these values (docs/benchmarks.md);
+      // beyond them it pauses partitions itself (stream.max_pending_messages).
+      // fetch.wait.max.ms stays librdkafka's 500 ms: a real broker answers a waiting fetch as soon
+      // as data arrives, so a shorter wait only adds idle requests (only the dev broker holds an
+      // empty fetch for the full wait).
+      p["queued.max.messages.kbytes"] = "32768";
+      p["queued.min.messages"] = "20000";
       break;
     case ClientRole::admin:
       // ensure_topic()'s fallback when CreateTopics is unsupported (the mock cluster): a metadata

@@ -12,7 +12,7 @@ struct MetricsServer::Impl {
   httplib::Server server;
 };
 
-MetricsServer::MetricsServer(const std::string& bind, int port, MetricsEndpoints endpoints)
+MetricsServer::MetricsServer(const std::string& bind, int port, const MetricsEndpoints& endpoints)
     : impl_(std::make_unique<Impl>()) {
   auto& server = impl_->server;
   server.set_read_timeout(std::chrono::seconds(5));

@@ -24,7 +24,7 @@ class MetricsServer {
  public:
   // Binds bind:port (port 0: an ephemeral port, see port()) and starts serving. Throws
   // EtlError(fatal) when the address cannot be bound (e.g. in use), naming the config keys.
-  MetricsServer(const std::string& bind, int port, MetricsEndpoints endpoints);
+  MetricsServer(const std::string& bind, int port, const MetricsEndpoints& endpoints);
   ~MetricsServer();  // stops the server and joins its thread
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

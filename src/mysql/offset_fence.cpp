@@ -130,6 +130,7 @@ std::vector<FencedPartition> advance_offsets(Connection& conn,
   std::map<std::pair<std::string, std::string>, std::vector<const OffsetUpdate*>> by_topic;
   for (const OffsetUpdate& o : offsets) by_topic[{o.consumer_group, o.topic}].push_back(&o);
   std::vector<PartitionSet> sets;
+  sets.reserve(by_topic.size());
   for (auto& [key, updates] : by_topic) sets.emplace_back(conn, std::move(updates));
   bool ok = true;
   for (auto& s : sets) {

@@ -27,7 +27,7 @@ class OrderTables {
 
   void clear();
   // Appends one order (all its lines, charges, its raw row and its delete keys).
-  void add(const OrderToWrite& o);
+  void add(const OrderToWrite& w);
 
   [[nodiscard]] size_t orders() const noexcept { return line_begin_.size() - 1; }
   // Row ranges of orders [a, b) in each table.

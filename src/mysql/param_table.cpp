@@ -52,7 +52,7 @@ enum_field_types field_type(ParamType t) noexcept {
 
 }  // namespace
 
-ParamTable::ParamTable(std::vector<ParamType> types) {
+ParamTable::ParamTable(const std::vector<ParamType>& types) {
   cols_.reserve(types.size());
   for (ParamType t : types) cols_.push_back(Column{t, {}, {}, {}, {}, {}, {}});
 }

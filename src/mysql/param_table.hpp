@@ -31,7 +31,7 @@ enum class ParamType : uint8_t {
 
 class ParamTable {
  public:
-  explicit ParamTable(std::vector<ParamType> types);
+  explicit ParamTable(const std::vector<ParamType>& types);
 
   void clear() noexcept;
   void reserve(size_t rows);

@@ -275,7 +275,7 @@ std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& dat
     if (!table_exists(conn, database, t.table)) continue;
     const std::string qualified = db + "." + std::string(t.table);
     const std::string temp = fmt::format("etl_expected_{}", t.table);
-    const std::string temp_qualified = db + "." + temp;
+    const std::string temp_qualified = fmt::format("{}.{}", db, temp);
     conn.execute(fmt::format("DROP TEMPORARY TABLE IF EXISTS {}", temp_qualified));
     conn.execute(fmt::format("USE {}", db));
     conn.execute(temporary_ddl(t, temp));

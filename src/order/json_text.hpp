@@ -42,12 +42,12 @@ bool is_number(std::string_view s) noexcept;
 
 // Checks every escape sequence in the content of a JSON string (the bytes between the quotes):
 // \" \\ \/ \b \f \n \r \t \uXXXX, with UTF-16 surrogates only as a high+low pair.
-bool escapes_valid(std::string_view content) noexcept;
+bool escapes_valid(std::string_view s) noexcept;
 
-// Unescapes the content of a JSON string into out, which must have room for content.size()
-// bytes (unescaping never grows the text). Returns the number of bytes written, or nullopt
+// Unescapes s, the content of a JSON string, into out, which must have room for s.size() bytes
+// (unescaping never grows the text). Returns the number of bytes written, or nullopt
 // when an escape is invalid (same rules as escapes_valid). Input bytes are copied as they are
 // (the input is already UTF-8 validated by simdjson's stage 1).
-std::optional<size_t> unescape(std::string_view content, char* out) noexcept;
+std::optional<size_t> unescape(std::string_view s, char* out) noexcept;
 
 }  // namespace etl::order::json_text

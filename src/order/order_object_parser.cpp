@@ -164,7 +164,7 @@ Step parse_purchase_order_id(FieldReader& r, od::value& v, const PathSeg& p, Ord
 }
 
 // Records the first structural problem of the order's lines (makes the message a bad record).
-void structure_problem(OrderDraft& d, const PathSeg& p, std::string detail) {
+void structure_problem(OrderDraft& d, const PathSeg& p, const std::string& detail) {
   if (d.structure_problem.empty()) d.structure_problem = render_path(p) + ": " + detail;
 }
 

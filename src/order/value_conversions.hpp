@@ -50,11 +50,11 @@ DecimalConversion cents_from_json_number(std::string_view number) noexcept;
 DecimalConversion cents_from_string(std::string_view s) noexcept;
 
 // Byte length of the longest prefix of a valid UTF-8 string with at most max_chars code points.
-size_t prefix_bytes_for_code_points(std::string_view utf8, size_t max_chars) noexcept;
+size_t prefix_bytes_for_code_points(std::string_view s, size_t max_chars) noexcept;
 // Number of code points of a valid UTF-8 string.
-size_t count_code_points(std::string_view utf8) noexcept;
+size_t count_code_points(std::string_view s) noexcept;
 // Byte length of the longest prefix of at most max_bytes that ends on a code-point boundary.
-size_t prefix_bytes_on_boundary(std::string_view utf8, size_t max_bytes) noexcept;
+size_t prefix_bytes_on_boundary(std::string_view s, size_t max_bytes) noexcept;
 
 // TIMESTAMP range of MySQL: 1970-01-01 00:00:01 .. 2038-01-19 03:14:07 UTC.
 inline constexpr int64_t kMinTimestampSeconds = 1;

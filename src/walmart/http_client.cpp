@@ -153,7 +153,8 @@ void HttpClient::perform(const HttpRequest& request, HttpResponse& response) {
   response.received_at = std::chrono::system_clock::now();
   if (response.curl_code == CURLE_FILESIZE_EXCEEDED) response.too_large = true;
   if (response.curl_code != CURLE_OK) {
-    response.curl_message = error_buffer_.c_str();
+    // curl writes a NUL-terminated message into the fixed-size buffer.
+    response.curl_message = error_buffer_.substr(0, error_buffer_.find('\0'));
     if (response.curl_message.empty())
       response.curl_message = curl_easy_strerror(response.curl_code);
   }

@@ -260,9 +260,9 @@ OrderSkeleton OrderModel::skeleton(uint64_t index) const noexcept {
   const bool cancel_all = fate >= 0.01 && fate < 0.05;
   const bool wfs = o.ship_node == ShipNodeType::wfs_fulfilled;
   const int64_t ack_at =
-      o.order_date_ms + (wfs ? r.between(60, 1800) : r.between(300, 4 * 3600)) * kSecondMs;
-  const int64_t cancel_all_at = o.order_date_ms + r.between(1800, 20 * 3600) * kSecondMs;
-  const int64_t ship_base = ack_at + r.between(2 * 3600, 2 * 86400) * kSecondMs;
+      o.order_date_ms + (wfs ? r.between(60, 1800) : r.between(300, int64_t{4} * 3600)) * kSecondMs;
+  const int64_t cancel_all_at = o.order_date_ms + r.between(1800, int64_t{20} * 3600) * kSecondMs;
+  const int64_t ship_base = ack_at + r.between(int64_t{2} * 3600, int64_t{2} * 86400) * kSecondMs;
 
   const auto products_count = static_cast<uint64_t>(products().size());
   for (size_t i = 0; i < o.line_count; ++i) {
@@ -274,8 +274,9 @@ OrderSkeleton OrderModel::skeleton(uint64_t index) const noexcept {
     size_t n = 1;
     const double line_fate = r.unit();
     const int64_t ship_at = ship_base + r.between(0, 86400) * kSecondMs;
-    const int64_t deliver_at = ship_at + r.between(86400, 5 * 86400) * kSecondMs;
-    const int64_t refund_at = deliver_at + r.between(2 * 86400, 20 * 86400) * kSecondMs;
+    const int64_t deliver_at = ship_at + r.between(86400, int64_t{5} * 86400) * kSecondMs;
+    const int64_t refund_at =
+        deliver_at + r.between(int64_t{2} * 86400, int64_t{20} * 86400) * kSecondMs;
     const int64_t line_cancel_at = ack_at + r.between(600, 86400) * kSecondMs;
     if (stuck) {
       // only Created

@@ -51,7 +51,7 @@ using walmart::PageResult;
 // Messages at least this large keep a copy of their value until Kafka answers, so that a broker
 // refusing one as too large (its topic's max.message.bytes, in the delivery report) can still
 // put it in the dead letter. No topic limit is smaller; smaller messages keep no copy.
-constexpr size_t kKeepForDeadLetterBytes = 512 * 1024;
+constexpr size_t kKeepForDeadLetterBytes = size_t{512} * 1024;
 
 struct TypeRun {
   explicit TypeRun(std::string type) : counters(std::move(type)) {}

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace etl::pipeline {
 
@@ -92,7 +93,7 @@ std::string format_progress(uint64_t windows_finished, uint64_t windows_total, u
   if (windows_finished > 0 && windows_total >= windows_finished) {
     const double remaining = elapsed_s * static_cast<double>(windows_total - windows_finished) /
                              static_cast<double>(windows_finished);
-    const auto s = static_cast<int64_t>(remaining + 0.5);
+    const auto s = static_cast<int64_t>(std::llround(remaining));
     eta = fmt::format("{}:{:02}", s / 60, s % 60);
   }
   return fmt::format("windows {}/{} | orders {} | {:.0f} orders/s | retries {} | 429s {} | ETA {}",

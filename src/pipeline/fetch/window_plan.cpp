@@ -57,14 +57,15 @@ WindowPlanner::Decision WindowPlanner::after_first_page(const walmart::OrderWind
           total, settings_.cap, w.length_ms());
       return d;
     }
-    const auto per_part = std::max<int64_t>(1, static_cast<int64_t>(kFillTarget * settings_.cap));
+    const auto per_part = std::max<int64_t>(
+        1, static_cast<int64_t>(kFillTarget * static_cast<double>(settings_.cap)));
     d.action = Action::split;
     d.children = cut_into(w, std::max<int64_t>(2, (total + per_part - 1) / per_part));
     return d;
   }
   // Only a first window, and only when its pages are enough to keep its share of workers busy.
   const int64_t pages = (total + settings_.limit - 1) / settings_.limit;
-  if (w.depth == 0 && parallel_share_ > 1 && pages >= 2 * parallel_share_ &&
+  if (w.depth == 0 && parallel_share_ > 1 && pages >= int64_t{2} * parallel_share_ &&
       w.length_ms() >= 2 * kMinSplitMs) {
     d.action = Action::split;
     d.children = cut_into(w, parallel_share_);

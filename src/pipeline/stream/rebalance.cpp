@@ -128,6 +128,7 @@ std::map<int32_t, int64_t> StreamJob::start_partitions(const std::vector<int32_t
   }
   if (!committed.empty()) {
     std::vector<std::string> where;
+    where.reserve(committed.size());
     for (const auto& [p, o] : committed) where.push_back(fmt::format("[{}]@{}", p, o));
     spdlog::warn(
         "stream: no offset is stored in MySQL ({}.etl_kafka_offset) for group {} on {}{}, but "
@@ -247,6 +248,7 @@ void StreamJob::release(const kafka::TopicPartitions& parts, ReleaseMode mode) {
   }
   // Each worker finishes or drops its part; they work in parallel, the handler waits for all.
   std::vector<std::thread> waiters;
+  waiters.reserve(by_worker.size());
   std::mutex results_mutex;
   std::map<int32_t, int64_t> final_written;
   for (auto& [w, ids] : by_worker) {

@@ -8,18 +8,6 @@ namespace stream_detail {
 
 namespace {
 
-// Our defaults for the consumer, applied only where the user's kafka.properties is silent:
-// bounded prefetch (memory does not grow with the backlog). fetch.wait.max.ms stays librdkafka's
-// 500 ms: a real broker answers a waiting fetch as soon as data arrives, so a shorter wait only
-// adds idle requests (measured in docs/benchmarks.md; only the dev broker holds an empty fetch
-// for the full wait).
-config::KafkaConfig consumer_kafka_config(const config::KafkaConfig& in) {
-  config::KafkaConfig cfg = in;
-  cfg.properties.try_emplace("queued.max.messages.kbytes", "32768");
-  cfg.properties.try_emplace("queued.min.messages", "20000");
-  return cfg;
-}
-
 // Exits the process if the shutdown does not finish in time (a broker that never answers the
 // final LeaveGroup, a MySQL statement that hangs): the data is safe either way (offsets only move
 // with the rows), so a bounded exit beats hanging forever.
@@ -159,8 +147,7 @@ void StreamJob::start_consumer() {
       if (!fatal_) fatal_ = e;
     }
   };
-  consumer_ =
-      std::make_unique<kafka::Consumer>(consumer_kafka_config(cfg_.kafka), std::move(options));
+  consumer_ = std::make_unique<kafka::Consumer>(cfg_.kafka, std::move(options));
   consumer_->subscribe({topic_});
 }
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "config/config_keys.hpp"
 #include "support/test_env.hpp"
 
 using etl::test::run_binary;
@@ -96,4 +97,15 @@ TEST(ConfigCli, WalmartEtlConfigEnvironmentVariableSelectsTheFile) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("topic: from_env_file"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+TEST(ConfigCli, KeysListsEveryDeclaredKeyWithoutReadingTheConfiguration) {
+  // Works even when the configuration is broken: it is how a user finds the right key.
+  const auto r = run_binary({"check-config", "--keys"}, {{"WALMART_ETL_MYSQL__PROT", "1"}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& key : etl::config::declared_keys()) {
+    EXPECT_NE(r.out.find("\n" + key.path + " "), std::string::npos) << key.path << "\n" << r.out;
+  }
+  EXPECT_NE(r.out.find("1..65535"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(secret)"), std::string::npos) << r.out;
 }

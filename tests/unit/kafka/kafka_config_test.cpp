@@ -76,6 +76,17 @@ TEST(KafkaConfig, ConsumerInvariantsWinOverUserProperties) {
   EXPECT_EQ(eff.overridden.size(), 5u);
 }
 
+TEST(KafkaConfig, ConsumerPrefetchIsBoundedUnlessTheUserSaysOtherwise) {
+  config::KafkaConfig cfg;
+  auto eff = effective_properties(cfg, ClientRole::consumer);
+  EXPECT_EQ(eff.values.at("queued.max.messages.kbytes"), "32768");
+  EXPECT_EQ(eff.values.at("queued.min.messages"), "20000");
+  cfg.properties = {{"queued.max.messages.kbytes", "65536"}};
+  eff = effective_properties(cfg, ClientRole::consumer);
+  EXPECT_EQ(eff.values.at("queued.max.messages.kbytes"), "65536");
+  EXPECT_TRUE(eff.overridden.empty());
+}
+
 TEST(KafkaConfig, ConsumerCallerChoosesResetGroupAndEof) {
   config::KafkaConfig cfg;
   ClientOptions options;

@@ -1,0 +1,232 @@
+#pragma once
+// The building blocks of the key declarations in config_keys.cpp. A key is declared once, as a
+// Field bound to a member of the typed config (its type and built-in default are the member's);
+// the Field knows the key's YAML name, range or accepted values, whether it is secret and what it
+// means, and from that reads it (YAML path in errors), prints it (masked) and shows its default.
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/config_keys.hpp"
+#include "config/yaml_section.hpp"
+
+namespace etl::config::schema {
+
+// One key of a YAML mapping whose values live in the struct S (a section of Config, one account).
+template <class S>
+struct Field {
+  std::string name;  // the YAML key: "batch_interval_ms"
+  std::string type{};
+  std::string allowed{};
+  bool secret = false;
+  std::string description{};
+  // Reads the key from its mapping into s; an absent key leaves the value (the default) as it is.
+  std::function<void(YamlSection&, S&)> read{};
+  // Writes the value after its YAML key, a secret as "***" (set) or "" (empty).
+  std::function<void(YAML::Emitter&, const S&)> print{};
+  // The value as the README shows a default (KeyInfo::default_text); a secret is never shown.
+  std::function<std::string(const S&)> show{};
+  // A map of named entries (walmart_token.accounts): the keys of each entry, for listings.
+  std::vector<KeyInfo> entry_keys{};
+  // Set for an optional key: false while it is unset, and then it is not printed.
+  std::function<bool(const S&)> present{};
+};
+
+// The keys of one top-level section of Config and the checks made once all of them are read
+// (non-empty values, values that depend on another key), in the order they run.
+struct Section {
+  std::string name;
+  std::vector<Field<Config>> fields;
+  std::vector<std::function<void(Config&)>> checks;
+};
+
+// Every section, in the order they are read and printed (config_keys.cpp).
+const std::vector<Section>& sections();
+// The keys of each entry of walmart_token.accounts (config_keys.cpp).
+const std::vector<Field<WalmartAccount>>& account_fields();
+
+template <class E>
+using EnumNames = std::span<const std::pair<std::string_view, E>>;
+
+template <class E>
+std::string_view name_of(EnumNames<E> names, E v) {
+  for (const auto& [n, x] : names) {
+    if (x == v) return n;
+  }
+  return "?";
+}
+
+inline std::string quoted(const std::string& v) { return "`" + v + "`"; }
+inline std::string shown_string(const std::string& v) { return v.empty() ? "empty" : quoted(v); }
+inline std::string masked(const std::string& v) { return v.empty() ? std::string() : "***"; }
+std::string shown_list(const std::vector<std::string>& v);  // `[a, b]`
+
+// Declares the fields of a struct S, one call per key:
+//   Fields<MysqlConfig>().integer("port", &MysqlConfig::port, 1, 65535, "server TCP port")
+template <class S>
+class Fields {
+ public:
+  Fields& string(const std::string& name, std::string S::*m, const std::string& description) {
+    return add({.name = name,
+                .type = "string",
+                .description = description,
+                .read = [m, name](YamlSection& y, S& s) { y.string(name, s.*m); },
+                .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
+                .show = [m](const S& s) { return shown_string(s.*m); }});
+  }
+
+  // A string never printed (masked as ***) and, from the environment or --set, taken literally.
+  Fields& secret(const std::string& name, std::string S::*m, const std::string& description) {
+    return add({.name = name,
+                .type = "string",
+                .secret = true,
+                .description = description,
+                .read = [m, name](YamlSection& y, S& s) { y.string(name, s.*m); },
+                .print = [m](YAML::Emitter& out, const S& s) { out << masked(s.*m); },
+                .show = [m](const S& s) { return (s.*m).empty() ? "empty" : quoted("***"); }});
+  }
+
+  Fields& integer(const std::string& name, int S::*m, long long min, long long max,
+                  const std::string& description) {
+    return add(
+        {.name = name,
+         .type = "integer",
+         .allowed = std::to_string(min) + ".." + std::to_string(max),
+         .description = description,
+         .read = [m, name, min, max](YamlSection& y, S& s) { y.integer(name, s.*m, min, max); },
+         .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
+         .show = [m](const S& s) { return quoted(std::to_string(s.*m)); }});
+  }
+
+  // An integer that may stay unset (then something else decides; the description says what).
+  Fields& optional_integer(const std::string& name, std::optional<int> S::*m, long long min,
+                           long long max, const std::string& description) {
+    return add({.name = name,
+                .type = "integer",
+                .allowed = std::to_string(min) + ".." + std::to_string(max),
+                .description = description,
+                .read =
+                    [m, name, min, max](YamlSection& y, S& s) {
+                      if (!y.child(name)) return;
+                      int v = 0;
+                      y.integer(name, v, min, max);
+                      s.*m = v;
+                    },
+                .print = [m](YAML::Emitter& out, const S& s) { out << (s.*m).value_or(0); },
+                .show =
+                    [m](const S& s) {
+                      return (s.*m) ? quoted(std::to_string(*(s.*m))) : std::string("unset");
+                    },
+                .present = [m](const S& s) { return (s.*m).has_value(); }});
+  }
+
+  // A std::chrono duration written as a whole number of its unit (the key's name says which).
+  template <class Rep, class Period>
+  Fields& duration(const std::string& name, std::chrono::duration<Rep, Period> S::*m, long long min,
+                   long long max, const std::string& description) {
+    return add(
+        {.name = name,
+         .type = "integer",
+         .allowed = std::to_string(min) + ".." + std::to_string(max),
+         .description = description,
+         .read = [m, name, min, max](YamlSection& y, S& s) { y.duration(name, s.*m, min, max); },
+         .print = [m](YAML::Emitter& out, const S& s) { out << (s.*m).count(); },
+         .show = [m](const S& s) { return quoted(std::to_string((s.*m).count())); }});
+  }
+
+  Fields& boolean(const std::string& name, bool S::*m, const std::string& description) {
+    return add({.name = name,
+                .type = "boolean",
+                .allowed = "true, false",
+                .description = description,
+                .read = [m, name](YamlSection& y, S& s) { y.boolean(name, s.*m); },
+                .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
+                .show = [m](const S& s) { return quoted(s.*m ? "true" : "false"); }});
+  }
+
+  Fields& list(const std::string& name, std::vector<std::string> S::*m,
+               const std::string& description) {
+    return add({.name = name,
+                .type = "list of strings",
+                .description = description,
+                .read = [m, name](YamlSection& y, S& s) { y.string_list(name, s.*m); },
+                .print = [m](YAML::Emitter& out, const S& s) { out << YAML::Flow << s.*m; },
+                .show = [m](const S& s) { return shown_list(s.*m); }});
+  }
+
+  template <class E>
+  Fields& one_of(const std::string& name, E S::*m, EnumNames<E> names,
+                 const std::string& description) {
+    std::string allowed;
+    for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n.first);
+    return add(
+        {.name = name,
+         .type = "one of",
+         .allowed = std::move(allowed),
+         .description = description,
+         .read = [m, name, names](YamlSection& y, S& s) { y.enumeration(name, s.*m, names); },
+         .print = [m, names](YAML::Emitter& out,
+                             const S& s) { out << std::string(name_of(names, s.*m)); },
+         .show = [m, names](const S& s) { return quoted(std::string(name_of(names, s.*m))); }});
+  }
+
+  // A key with its own reading and printing (a map of free-form or named entries).
+  Fields& add(Field<S> f) {
+    fields.push_back(std::move(f));
+    return *this;
+  }
+
+  // What the key declared last accepts, for listings, when its check is not a plain range.
+  Fields& allowed(const std::string& text) {
+    fields.back().allowed = text;
+    return *this;
+  }
+
+  // A check of the whole struct once every key is read (run in declaration order).
+  Fields& check(std::function<void(S&)> c) {
+    checks.push_back(std::move(c));
+    return *this;
+  }
+
+  // The fields and checks as a section of Config.
+  Section section(const std::string& name, S Config::*section) {
+    Section out{.name = name, .fields = {}, .checks = {}};
+    for (auto& f : fields) {
+      out.fields.push_back(
+          {.name = f.name,
+           .type = f.type,
+           .allowed = f.allowed,
+           .secret = f.secret,
+           .description = f.description,
+           .read = [section, read = f.read](YamlSection& y, Config& c) { read(y, c.*section); },
+           .print = [section, print = f.print](YAML::Emitter& out,
+                                               const Config& c) { print(out, c.*section); },
+           .show = [section, show = f.show](const Config& c) { return show(c.*section); },
+           .entry_keys = f.entry_keys,
+           .present = f.present ? std::function<bool(const Config&)>(
+                                      [section, present = f.present](const Config& c) {
+                                        return present(c.*section);
+                                      })
+                                : std::function<bool(const Config&)>()});
+    }
+    for (auto& c : checks) {
+      out.checks.emplace_back(
+          [section, check = std::move(c)](Config& cfg) { check(cfg.*section); });
+    }
+    return out;
+  }
+
+  std::vector<Field<S>> fields;
+  std::vector<std::function<void(S&)>> checks;
+};
+
+}  // namespace etl::config::schema
