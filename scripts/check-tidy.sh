@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs clang-tidy with the checks of .clang-tidy over every C++ source file of src/ and tools/ (run by
-# scripts/test.sh, so by CI). Headers under src/ are checked through the files that include them.
+# Runs clang-tidy with the checks of .clang-tidy over every C++ source file of src/ and tools/
+# (run by scripts/test.sh, so by CI). Headers there are checked through the files that include
+# them.
 # Any finding fails the run. Needs build/compile_commands.json: run scripts/build.sh first.
-#   scripts/check-tidy.sh                    # every file of src/, 2 in parallel
+#   scripts/check-tidy.sh                    # every file of src/ and tools/, 2 in parallel
 #   scripts/check-tidy.sh src/config/*.cpp   # only these files
 # TIDY_JOBS sets the parallelism (default 2); BUILD_DIR the build directory (default build/).
 set -euo pipefail
