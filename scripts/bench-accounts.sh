@@ -7,7 +7,9 @@
 #   2. all 50 (fetch --all-accounts) at fetch.account_concurrency 4, 16 and 50.
 # Prints each run's wall time, orders and orders/s (from fetch's own summary), and the ratio to
 # the single account. The real binaries as a user runs them: simulate-api --sellers 50 and
-# dev-broker as processes; fetch needs no MySQL for a date range.
+# dev-broker as processes; fetch needs no MySQL for a date range. The simulator gets 256 HTTP
+# threads: it serves one keep-alive connection per thread, and 50 accounts x fetch.concurrency 4
+# hold 200 connections (with its default 8 threads the simulator, not fetch, is the bottleneck).
 #
 #   scripts/bench-accounts.sh [ACCOUNTS] [RPM]     defaults 50 and 120
 #   Environment: ETL_BUILD_DIR (default build/)
@@ -39,7 +41,7 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "== $accounts sellers x 2 days x 200 orders/day, server limit $rpm requests/min per seller (burst 2), client pace $rpm/min per account, pages of 50"
 "$bin" simulate-api --port 0 --port-file "$tmp/port" --sellers "$accounts" --seed 5 \
   --now 2024-05-02T17:05:41Z --time-scale 0 --days 2 --orders-per-day 200 \
-  --rpm "$rpm" --burst 2 >"$tmp/sim.out" 2>"$tmp/sim.err" &
+  --rpm "$rpm" --burst 2 --threads 256 >"$tmp/sim.out" 2>"$tmp/sim.err" &
 pids+=($!)
 "$bin" dev-broker --bootstrap-file "$tmp/bootstrap" --topic bench_accounts:16 \
   >"$tmp/broker.out" 2>"$tmp/broker.err" &
@@ -83,6 +85,7 @@ run() {
 }
 
 run one-account 1 --account a1
+sed -n 's/^requests: /  one account: /p' "$tmp/one-account.out"
 single=$(cat "$tmp/one-account.wall")
 for c in 4 16 "$accounts"; do
   run "all-$accounts-concurrency-$c" "$c" --all-accounts

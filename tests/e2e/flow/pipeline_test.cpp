@@ -183,8 +183,8 @@ TEST(PipelineE2e, LoadOfTheDumpGivesTheSameTablesAsTheStream) {
   auto conn = mysql::Connection::open(w.db());
   const auto order_cols =
       columns(conn, w.db().database, "walmart_order", {"source_file", "load_time", "request_time"});
-  // The 52 contract columns minus the three that differ by design, plus the seller account (the
-  // same: load takes the only configured account, stream the header fetch wrote).
+  // The 52 contract columns and account ("main", from the message header and from the world's
+  // only account), minus the three that differ by design.
   ASSERT_EQ(order_cols.size(), 50u);
   ASSERT_EQ(order_cols[0], "purchaseOrderId");
   const auto streamed_rows =

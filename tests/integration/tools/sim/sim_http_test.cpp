@@ -457,3 +457,64 @@ TEST_F(SimHttp, AdminRoutesDumpAndAdvance) {
 
 }  // namespace
 }  // namespace etl::walmart::sim::test
+
+namespace etl::walmart::sim::test {
+namespace {
+
+// --sellers: each seller logs in with its own pair, sees only its own orders (its token reads no
+// other seller's order), and has its own token bucket (one seller's throttling leaves the others'
+// requests alone).
+TEST(SimSellers, EachSellerHasItsOwnCredentialsOrdersAndBucket) {
+  SimulatorOptions o = test_options();
+  o.sellers = 3;
+  o.requests_per_minute = 60;
+  o.burst = 2;
+  auto sim = start_simulator(o);
+  HttpClient client;
+  const std::string base = sim->base_url();
+  std::vector<std::string> tokens;
+  for (int k = 1; k <= 3; ++k) {
+    tokens.push_back(fetch_token(client, base, o.seller_client_id(k), o.seller_client_secret(k)));
+    ASSERT_FALSE(tokens.back().empty()) << "seller " << k;
+  }
+  EXPECT_EQ(o.seller_client_id(2), "sim-client-id-2");
+  EXPECT_EQ(fetch_token(client, base, "sim-client-id-2", "sim-client-secret"), "")
+      << "seller 1's secret does not open seller 2";
+
+  // Seller k's first page: orders that are in its own dump only.
+  std::set<std::string> ids[3];
+  for (int k = 1; k <= 3; ++k) {
+    const auto [status, dump] = [&] {
+      const HttpResult r = client.get(base + "/_sim/dump?seller=" + std::to_string(k));
+      return std::pair{r.status, r.body};
+    }();
+    ASSERT_EQ(status, 200);
+    std::istringstream in(dump);
+    for (std::string line; std::getline(in, line);) {
+      const auto at = line.find("\"purchaseOrderId\":\"") + 19;
+      ids[k - 1].insert(line.substr(at, line.find('"', at) - at));
+    }
+    ASSERT_GT(ids[k - 1].size(), 1000u);
+  }
+  for (int a = 0; a < 3; ++a) {
+    for (int b = a + 1; b < 3; ++b) {
+      for (const auto& id : ids[a]) ASSERT_EQ(ids[b].count(id), 0u) << id << " in two sellers";
+    }
+  }
+  const std::string one = *ids[1].begin();  // seller 2's
+  EXPECT_EQ(client.get(base + "/v3/orders/" + one, order_headers(tokens[1])).status, 200);
+  EXPECT_EQ(client.get(base + "/v3/orders/" + one, order_headers(tokens[0])).status, 404)
+      << "seller 1 cannot read seller 2's order";
+  EXPECT_EQ(client.get(base + "/_sim/dump?seller=4").status, 400);
+
+  // Seller 1 empties its bucket (2 tokens) and is throttled; sellers 2 and 3 are not.
+  const std::string list = base + "/v3/orders?createdStartDate=2024-05-01T00:00:00Z&limit=1";
+  long last = 0;
+  for (int i = 0; i < 4; ++i) last = client.get(list, order_headers(tokens[0])).status;
+  EXPECT_EQ(last, 429);
+  EXPECT_EQ(client.get(list, order_headers(tokens[1])).status, 200);
+  EXPECT_EQ(client.get(list, order_headers(tokens[2])).status, 200);
+}
+
+}  // namespace
+}  // namespace etl::walmart::sim::test
