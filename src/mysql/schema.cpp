@@ -257,7 +257,7 @@ std::string run_migration_statement(Connection& conn, const std::string& stateme
   } catch (const EtlError& e) {
     const int code = e.error().code;
     if (online == std::string::npos || (code != 1845 && code != 1846)) throw;
-    const std::string locked = statement.substr(0, online);
+    std::string locked = statement.substr(0, online);
     spdlog::warn(
         "init-db: the server cannot run this change online ({}); running it with a lock: {}",
         e.error().message, locked);
