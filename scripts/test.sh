@@ -16,7 +16,7 @@ echo "== checking the C++ formatting (.clang-format)"
 scripts/check-format.sh
 echo "== building (warnings are errors)"
 scripts/build.sh -DETL_WERROR=ON
-echo "== clang-tidy (.clang-tidy) over src/"
+echo "== clang-tidy (.clang-tidy) over src/ and tools/"
 scripts/check-tidy.sh
 
 echo "== starting a private MariaDB"
