@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v clang-format >/dev/null || { echo "check-format: clang-format missing; run scripts/install-deps.sh" >&2; exit 1; }
 mapfile -t files < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' \
-  'fuzz/*.cpp' 'fuzz/*.hpp')
+  'fuzz/*.cpp' 'fuzz/*.hpp' 'tools/*.cpp' 'tools/*.hpp')
 if [ "${1:-}" = "--fix" ]; then
   clang-format -i "${files[@]}"
   exit 0

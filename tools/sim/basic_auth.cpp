@@ -2,7 +2,6 @@
 
 #include "common/base64.hpp"
 
-
 namespace etl::walmart::sim {
 std::optional<BasicCredentials> parse_basic_auth(std::string_view value) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
