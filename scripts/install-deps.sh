@@ -6,11 +6,16 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates curl openssl
-  librdkafka-dev libmariadb-dev mariadb-server mariadb-client
+  libmariadb-dev mariadb-server mariadb-client
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev kcat gnuplot-nox procps
+  # librdkafka 2.8.0, built from Debian 13's source package by scripts/build-librdkafka.sh (the
+  # build calls it): apt-get source and dpkg-source, and the libraries it is built with. Debian
+  # 12's own librdkafka-dev (2.0.2) is not installed: it cannot log in with SCRAM to Kafka 4, so
+  # -DETL_SYSTEM_LIBRDKAFKA=ON refuses it anyway.
+  dpkg-dev xz-utils libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev rapidjson-dev
   # The local Apache Kafka broker (scripts/kafka-local.sh): Java, Maven to fetch its jars, openssl
   # for its test CA and certificate.
   default-jdk-headless maven openssl
