@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "cli/cli_context.hpp"
+#include "cli/version.hpp"
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
 
@@ -67,6 +68,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-v,--verbose", ctx.verbosity, "More logging: -v debug, -vv trace");
+  app.set_version_flag(
+      "-V,--version", [] { return etl::cli::version_text(); },
+      "Print the version, the librdkafka and MySQL client library versions, the build type; exit");
 
   etl::cli::add_check_config_command(app, ctx);
   etl::cli::add_init_db_command(app, ctx);
