@@ -9,7 +9,8 @@
 #
 # Listeners:
 #   PLAINTEXT  127.0.0.1:$ETL_KAFKA_PORT       (default 39092)
-#   SASL_SSL   localhost:$ETL_KAFKA_SASL_PORT  (default 39093), SCRAM-SHA-512 or PLAIN over TLS; the
+#   SASL_SSL   localhost:$ETL_KAFKA_SASL_PORT  (default 39093), SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN
+#              over TLS; the
 #              certificate (CN and SAN localhost, 127.0.0.1) is signed by a CA this script makes,
 #              so clients verify it for real (ssl.ca.location=<dir>/tls/ca.pem).
 #   controller 127.0.0.1:$ETL_KAFKA_CONTROLLER_PORT (default 39094), internal.
@@ -24,8 +25,17 @@
 #                              without a second download.
 #
 # `kill` sends SIGKILL (a crash, for tests); `start` afterwards recovers the on-disk log.
-# `env` prints shell exports: bootstrap addresses, the CA file, the SCRAM user and password.
+# `env` prints shell exports: bootstrap addresses, the CA file, the SASL user and password.
+#
+# Secrets (the SASL password, the keystore's password and key, the CA's key) stay private to the
+# caller: everything is created under umask 077 (state directory 0700, files 0600, the broker's
+# log segments included, since the JVM inherits the umask), a state directory made by an older
+# version of this script is tightened at start, and no secret is ever an argument of a process
+# (ps shows arguments to every local user): the SCRAM credentials reach the storage formatter
+# through a java @argument file, kcat reads its SASL settings from a properties file, openssl
+# takes the keystore password from a file.
 set -euo pipefail
+umask 077
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=${ETL_KAFKA_DIR:-$here/.local/kafka}
@@ -46,6 +56,8 @@ pidf=$dir/kafka.pid
 log=$dir/kafka.log
 # Not a secret: a local, throw-away keystore for a loopback-only test broker.
 store_pass=etl-local-keystore
+# Files only this user can read that carry secrets to commands (see the header).
+secrets=$dir/secrets
 
 die() { echo "kafka-local: $*" >&2; exit 1; }
 
@@ -75,7 +87,8 @@ resolve_jars() {
 make_tls() {
   [ -f "$tls/broker.p12" ] && return 0
   need openssl
-  mkdir -p "$tls"
+  mkdir -p "$tls" "$secrets"
+  printf '%s\n' "$store_pass" >"$secrets/keystore.pass"
   (
     cd "$tls"
     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=walmart-etl local test CA" \
@@ -85,7 +98,7 @@ make_tls() {
     openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
       -extfile broker.ext -out broker.pem
     openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem -name broker \
-      -passout pass:"$store_pass" -out broker.p12.tmp
+      -passout file:"$secrets/keystore.pass" -out broker.p12.tmp
     mv broker.p12.tmp broker.p12
   ) >"$dir/tls.log" 2>&1 || { cat "$dir/tls.log" >&2; die "could not make the TLS files"; }
 }
@@ -115,12 +128,12 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 # Retention is checked every second so a test of retention loss does not wait minutes.
 log.retention.check.interval.ms=1000
-# SCRAM-SHA-512 (users in the cluster metadata) and PLAIN (the same user, in the listener's JAAS
-# line): Debian 12's librdkafka 2.0.2 cannot complete SCRAM with a Kafka 4 broker (its
-# client-final message repeats the client nonce, which Kafka 4 rejects), so walmart-etl on that
-# library authenticates with PLAIN, which TLS protects on this listener.
-sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+# SCRAM-SHA-512 and SCRAM-SHA-256 (the user's credentials in the cluster metadata) and PLAIN (the
+# same user, in the listener's JAAS line; kcat, linked against an older librdkafka whose SCRAM
+# Kafka 4 refuses, checks the listener with it).
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$user="$password";
 ssl.keystore.type=PKCS12
 ssl.keystore.location=$tls/broker.p12
@@ -135,19 +148,44 @@ java_cmd=(java -Xms128m -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.
   -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn -Dorg.slf4j.simpleLogger.log.kafka=info
   -cp "$libs/*")
 
+# The SCRAM mechanisms the user gets credentials for; a marker in the data directory records that
+# a storage has them (an older one was formatted with SCRAM-SHA-512 only).
+scram_mechanisms=(SCRAM-SHA-512 SCRAM-SHA-256)
+scram_marker=$data/walmart-etl-scram
+
 # KRaft storage, formatted once: a cluster id, this node as the only voter, and the SCRAM user
-# (its credentials live in the cluster metadata from the first start on).
+# (its credentials live in the cluster metadata from the first start on). The password goes
+# through a java @argument file, which the launcher expands, so it is on no command line.
 format_storage() {
   [ -f "$data/meta.properties" ] && return 0
-  mkdir -p "$data"
-  local cluster_id
+  mkdir -p "$data" "$secrets"
+  local cluster_id m
   cluster_id=$("${java_cmd[@]}" kafka.tools.StorageTool random-uuid 2>>"$dir/format.log" | tail -n 1)
   [ -n "$cluster_id" ] || { cat "$dir/format.log" >&2; die "could not make a cluster id"; }
-  if ! "${java_cmd[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$conf" \
-      --add-scram "SCRAM-SHA-512=[name=$user,password=\"$password\"]" >>"$dir/format.log" 2>&1; then
+  {
+    printf 'kafka.tools.StorageTool\nformat\n--standalone\n-t\n%s\n-c\n"%s"\n' "$cluster_id" "$conf"
+    for m in "${scram_mechanisms[@]}"; do
+      # The argument-file syntax: one argument per line, quoted, with \" for a literal quote.
+      printf -- '--add-scram\n"%s=[name=%s,password=\\"%s\\"]"\n' "$m" "$user" "$password"
+    done
+  } >"$secrets/format.args"
+  if ! "${java_cmd[@]}" "@$secrets/format.args" >>"$dir/format.log" 2>&1; then
+    rm -f "$secrets/format.args"
     cat "$dir/format.log" >&2
     die "formatting the KRaft storage failed (see above)"
   fi
+  rm -f "$secrets/format.args"
+  printf '%s\n' "${scram_mechanisms[@]}" >"$scram_marker"
+}
+
+# A storage formatted by an older version of this script has no SCRAM-SHA-256 credential (the
+# credentials of a KRaft cluster are set when it is formatted, or later through the Admin API,
+# whose command-line tool is not among the broker's jars): say so once per start.
+check_scram_users() {
+  [ "$(cat "$scram_marker" 2>/dev/null)" = "$(printf '%s\n' "${scram_mechanisms[@]}")" ] && return 0
+  echo "kafka-local: $data was formatted by an older version of this script: SCRAM-SHA-256 is" \
+    "not set up for $user (SCRAM-SHA-512 and PLAIN are); for it, start from a fresh storage:" \
+    "scripts/kafka-local.sh stop && rm -rf '$data'" >&2
 }
 
 # The pid file names a live process that is this directory's broker (not a recycled pid).
@@ -165,10 +203,28 @@ is_up() {
   kcat -b "127.0.0.1:$port" -L -m 3 2>/dev/null | grep -q "broker 1 at"
 }
 
+# kcat reads the SASL settings (the password among them) from a 0600 file, not its arguments.
 sasl_up() {
-  kcat -b "localhost:$sasl_port" -X security.protocol=SASL_SSL -X sasl.mechanisms=PLAIN \
-    -X sasl.username="$user" -X sasl.password="$password" -X ssl.ca.location="$tls/ca.pem" \
-    -X ssl.endpoint.identification.algorithm=https -L -m 5 2>/dev/null | grep -q "broker 1 at"
+  mkdir -p "$secrets"
+  cat >"$secrets/kcat.properties" <<KCAT
+security.protocol=SASL_SSL
+sasl.mechanisms=PLAIN
+sasl.username=$user
+sasl.password=$password
+ssl.ca.location=$tls/ca.pem
+ssl.endpoint.identification.algorithm=https
+KCAT
+  kcat -F "$secrets/kcat.properties" -b "localhost:$sasl_port" -L -m 5 2>/dev/null |
+    grep -q "broker 1 at"
+}
+
+# The state directory and everything in it private to this user, also when an older version of
+# this script made it with the caller's umask.
+tighten() {
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  find "$dir" \( -type d -perm /077 -exec chmod go-rwx {} + \) -o \
+    \( -type f -perm /077 -exec chmod go-rwx {} + \)
 }
 
 print_env() {
@@ -183,7 +239,7 @@ ENV
 }
 
 start() {
-  mkdir -p "$dir"
+  tighten
   if is_up; then
     echo "kafka-local: already running on 127.0.0.1:$port (SASL_SSL localhost:$sasl_port)"
     return 0
@@ -212,7 +268,8 @@ start() {
     fi
     sleep 0.3
   done
-  echo "kafka-local: Apache Kafka $version running: PLAINTEXT 127.0.0.1:$port, SASL_SSL localhost:$sasl_port (SCRAM-SHA-512 or PLAIN, user $user, CA $tls/ca.pem)"
+  check_scram_users
+  echo "kafka-local: Apache Kafka $version running: PLAINTEXT 127.0.0.1:$port, SASL_SSL localhost:$sasl_port (SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN, user $user, CA $tls/ca.pem)"
 }
 
 wait_gone() {

@@ -1,14 +1,17 @@
 #include "e2e/kafka_real/real_kafka.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 #include <netinet/in.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -122,11 +125,12 @@ const KafkaEndpoints& shared_kafka() {
 }
 
 std::map<std::string, std::string> sasl_ssl_env(const KafkaEndpoints& k, const std::string& ca_file,
-                                                const std::string& password) {
+                                                const std::string& password,
+                                                const std::string& mechanism) {
   return {
       {"WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS", k.sasl_bootstrap},
       {"WALMART_ETL_KAFKA__PROPERTIES__SECURITY_PROTOCOL", "SASL_SSL"},
-      {"WALMART_ETL_KAFKA__PROPERTIES__SASL_MECHANISMS", "PLAIN"},
+      {"WALMART_ETL_KAFKA__PROPERTIES__SASL_MECHANISMS", mechanism},
       {"WALMART_ETL_KAFKA__PROPERTIES__SASL_USERNAME", k.user},
       {"WALMART_ETL_KAFKA__PROPERTIES__SASL_PASSWORD", password},
       {"WALMART_ETL_KAFKA__PROPERTIES__SSL_CA_LOCATION", ca_file},
@@ -134,19 +138,20 @@ std::map<std::string, std::string> sasl_ssl_env(const KafkaEndpoints& k, const s
   };
 }
 
-PrivateBroker::PrivateBroker()
+PrivateBroker::PrivateBroker(const std::string& password)
     : root_(test::make_temp_dir("etl-kafka-broker")), dir_(root_ + "/kafka") {
   const auto ports = free_ports(3);
   env_ = {{"ETL_KAFKA_DIR", dir_},
           {"ETL_KAFKA_PORT", std::to_string(ports[0])},
           {"ETL_KAFKA_SASL_PORT", std::to_string(ports[1])},
           {"ETL_KAFKA_CONTROLLER_PORT", std::to_string(ports[2])},
-          {"ETL_KAFKA_HEAP", "384m"}};
+          {"ETL_KAFKA_HEAP", "384m"},
+          {"ETL_KAFKA_SASL_PASSWORD", password}};
   endpoints_.bootstrap = "127.0.0.1:" + std::to_string(ports[0]);
   endpoints_.sasl_bootstrap = "localhost:" + std::to_string(ports[1]);
   endpoints_.ca_file = dir_ + "/tls/ca.pem";
   endpoints_.user = "etl";
-  endpoints_.password = "etl-secret";
+  endpoints_.password = password;
   start();
 }
 
@@ -165,12 +170,35 @@ PrivateBroker::~PrivateBroker() {
   }
 }
 
+// Runs the script with env_ in its environment (not on a shell command line: the password is
+// among them, and no secret may appear in a process's arguments), output appended to dir_.log.
 void PrivateBroker::script(const std::string& verb) {
-  std::string cmd;
-  for (const auto& [k, v] : env_) cmd += k + "='" + v + "' ";
-  cmd += std::string(ETL_SOURCE_DIR) + "/scripts/kafka-local.sh " + verb + " >>'" + dir_ +
-         ".log' 2>&1";
-  const int rc = std::system(cmd.c_str());
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    if (env_.count(entry.substr(0, entry.find('='))) == 0) env_text.push_back(entry);
+  }
+  for (const auto& [k, v] : env_) env_text.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_text) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::string path = std::string(ETL_SOURCE_DIR) + "/scripts/kafka-local.sh";
+  std::string arg = verb;
+  std::array<char*, 3> argv{path.data(), arg.data(), nullptr};
+  const std::string log = dir_ + ".log";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc == 0) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
   if (rc != 0) {
     throw std::runtime_error("kafka-local.sh " + verb + " failed (status " + std::to_string(rc) +
                              "):\n" + test::tail(test::read_text_file(dir_ + ".log")));

@@ -29,15 +29,18 @@ struct KafkaEndpoints {
 // answer a metadata request.
 const KafkaEndpoints& shared_kafka();
 
-// WALMART_ETL_* settings for SASL_SSL with PLAIN over TLS, certificate verified against `ca_file`
-// (host name included). The same properties as docs/operations.md.
+// WALMART_ETL_* settings for SASL_SSL with `mechanism` (PLAIN, SCRAM-SHA-512, SCRAM-SHA-256) over
+// TLS, certificate verified against `ca_file` (host name included). The same properties as
+// docs/operations.md.
 std::map<std::string, std::string> sasl_ssl_env(const KafkaEndpoints& k, const std::string& ca_file,
-                                                const std::string& password);
+                                                const std::string& password,
+                                                const std::string& mechanism = "PLAIN");
 
 class PrivateBroker {
  public:
-  // Picks three free loopback ports and a fresh temporary state directory; starts it.
-  PrivateBroker();
+  // Picks three free loopback ports and a fresh temporary state directory; starts it. `password`:
+  // the SASL user's (default the script's).
+  explicit PrivateBroker(const std::string& password = "etl-secret");
   // Stops it (SIGTERM, then SIGKILL); removes its directory unless the test failed (then the
   // broker's log is kept there and named on stderr).
   ~PrivateBroker();
@@ -49,6 +52,7 @@ class PrivateBroker {
   void stop();   // `kafka-local.sh stop`
   [[nodiscard]] const KafkaEndpoints& endpoints() const { return endpoints_; }
   [[nodiscard]] const std::string& bootstrap() const { return endpoints_.bootstrap; }
+  [[nodiscard]] const std::string& state_dir() const { return dir_; }
 
  private:
   void script(const std::string& verb);
