@@ -18,13 +18,14 @@
 //       and never commit them.
 //   A handler that throws makes the next poll() throw EtlError(fatal) and the partitions are not
 //   assigned; the owner should then close().
-// - poll() only: no batch-consume functions (they can lose messages across a rebalance in 2.0.x).
+// - poll() only: no batch-consume functions (before 2.1 they could lose messages across a
+//   rebalance or a pause; poll() is the path every test of the stream exercises).
 // - Threading: poll() and close() from one thread (the handlers run there); commit(), pause(),
 //   resume(), seek() and the queries may be called from other threads (librdkafka locks).
-// - The destructor closes (leaves the group) if close() was not called, logging any failure.
-//   A subscribed consumer that never received an assignment is closed but its librdkafka handle
-//   is deliberately not destroyed (kept until the process exits): librdkafka 2.0.2 aborts in
-//   rd_kafka_destroy() for a cooperative-sticky member in that state.
+// - The destructor closes (leaves the group) if close() was not called, logging any failure,
+//   then destroys the handle, also for a member closed before its first assignment.
+// - A newly assigned partition is always fetched: librdkafka keeps the application's pause flag
+//   on a partition across unassign/assign (2.8 resets only its own), so assignment resumes it.
 
 #include <chrono>
 #include <functional>
@@ -124,7 +125,6 @@ class Consumer {
   KafkaHandlePtr rk_;
   std::string group_id_;
   bool closed_ = false;
-  bool subscribed_ = false;
 };
 
 }  // namespace etl::kafka

@@ -1,8 +1,8 @@
 // SIGTERM at random moments while `stream` starts up, 20 times, on the shared real Apache Kafka
 // broker: before the group is joined, between JoinGroup and the first assignment, while offsets
-// are read and while the first batches are written. librdkafka 2.0.2 aborts
+// are read and while the first batches are written. librdkafka before 2.3.0 aborted
 // (rd_kafka_sticky_assignor_state_destroy: Assertion 'assignor_state' failed) when a
-// cooperative-sticky consumer that joined the group is destroyed before its first assignment;
+// cooperative-sticky consumer that joined the group was destroyed before its first assignment;
 // the stream must never abort: every run exits 0 (stopped by a signal, everything consumed was
 // written), and the rows it wrote are right. A real broker's group coordinator answers in
 // milliseconds, so random moments rarely land inside that window: this test guards the exit

@@ -473,7 +473,7 @@ std::string write_config(const std::string& dir, const StreamSettings& s) {
       << "  default_account: \"" << s.default_account << "\"\n"
       << "logging:\n"
       << "  dir: \"" << (s.log_dir.empty() ? dir + "/logs" : s.log_dir) << "\"\n"
-      << "  level: info\n";
+      << "  level: " << s.log_level << "\n";
   return path;
 }
 

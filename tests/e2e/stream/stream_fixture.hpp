@@ -133,6 +133,7 @@ struct StreamSettings {
   int shutdown_timeout_s = 30;
   std::string default_account;  // stream.default_account
   std::string log_dir;
+  std::string log_level = "info";  // logging.level
 };
 
 // Writes a config file for the binary into `dir` and returns its path.

@@ -56,10 +56,28 @@ TEST(TopicAdmin, MissingTopicOnTheMockFallsBackToAutoCreation) {
   EXPECT_EQ(admin.ensure_topic(spec, 3s).outcome, TopicOutcome::existed);
 }
 
+// What a missing topic gives when the client forbids auto-creation: the mock honours the
+// client's allow.auto.create.topics=false (librdkafka 2.8; the mock of 2.0.2 auto-created
+// whatever a metadata request named).
+TEST(TopicAdmin, NoAdminApiAndAutoCreationForbiddenByTheClientIsAClearFatalError) {
+  DevBroker broker({1, {}});
+  TopicSpec spec;
+  spec.name = random_topic("noauto");
+  AdminClient admin(config_for(broker, {{"allow.auto.create.topics", "false"}}));
+  try {
+    (void)admin.ensure_topic(spec, 2s);
+    FAIL() << "expected EtlError";
+  } catch (const EtlError& e) {
+    EXPECT_EQ(e.error().cls, ErrorClass::fatal);
+    EXPECT_NE(std::string(e.what()).find(spec.name), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("did not auto-create"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(admin.partition_count(spec.name, 10s).has_value()) << "the mock created it";
+}
+
 TEST(TopicAdmin, NoAdminApiAndNoAutoCreationIsAClearFatalError) {
-  // The mock auto-creates whatever a metadata request names, whatever the client asks
-  // (allow.auto.create.topics=false is not honoured by it), so a broker that refuses
-  // auto-creation is simulated by making the topic answer UNKNOWN_TOPIC_OR_PART in metadata.
+  // A broker that refuses auto-creation itself (auto.create.topics.enable=false), which the mock
+  // cannot be configured to be: the topic answers UNKNOWN_TOPIC_OR_PART in metadata.
   DevBroker broker({1, {}});
   TopicSpec spec;
   spec.name = random_topic("forbidden");
