@@ -15,11 +15,11 @@
 namespace etl::stream_test {
 namespace {
 
-const std::string kLoadFixture = std::string(ETL_SOURCE_DIR) + "/tests/fixtures/load/api_page_7_2.json";
+const std::string kLoadFixture =
+    std::string(ETL_SOURCE_DIR) + "/tests/fixtures/load/api_page_7_2.json";
 
 // What docs/operations.md says `stream` and `load` need on the schema.
-const std::string kDocumentedGrants =
-    "SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES";
+const std::string kDocumentedGrants = "SELECT, INSERT, UPDATE, DELETE, CREATE TEMPORARY TABLES";
 
 // A user that exists for one test, with the given privileges on one schema.
 class LimitedUser {
@@ -79,8 +79,7 @@ TEST(StreamPrivileges, StreamAndLoadRunWithExactlyTheDocumentedGrants) {
 
   const auto r = load_as(user.config());
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(scalar(s.mysql, "SELECT COUNT(*) FROM walmart_order WHERE account = 'seller-a'"),
-            "4");
+  EXPECT_EQ(scalar(s.mysql, "SELECT COUNT(*) FROM walmart_order WHERE account = 'seller-a'"), "4");
 }
 
 TEST(StreamPrivileges, AMissingGrantIsNamedInTheError) {
