@@ -12,8 +12,8 @@
 //    for), so a real server answers with a switch to the account's own plugin;
 //  - that plugin must be in mysql.auth_plugins (MARIADB_OPT_RESTRICTED_AUTH), and on a session
 //    that ended up without TLS, caching_sha2_password and sha256_password are taken out of that
-//    list (on TCP): without TLS they would ask the server for an RSA key and send the password encrypted
-//    with whatever key it returns, i.e. to the impostor.
+//    list (on TCP): without TLS they would ask the server for an RSA key and send the password
+//    encrypted with whatever key it returns, i.e. to the impostor.
 
 #include <mysql.h>
 #include <mysql/plugin_auth.h>
