@@ -56,8 +56,8 @@ class ScriptServer {
   // Runs a verb; returns its exit code, its output in `out`.
   int run(const std::string& verb, std::string* out = nullptr) {
     const std::string log = std::filesystem::path(dir_).parent_path().string() + "/out.txt";
-    const std::string cmd = "ETL_MARIADB_DIR='" + dir_ + "' ETL_MARIADB_PORT=" +
-                            std::to_string(port_) + " '" + ETL_SOURCE_DIR +
+    const std::string cmd = "ETL_MARIADB_DIR='" + dir_ +
+                            "' ETL_MARIADB_PORT=" + std::to_string(port_) + " '" + ETL_SOURCE_DIR +
                             "/scripts/mariadb-local.sh' " + verb + " >'" + log + "' 2>&1";
     const int rc = std::system(cmd.c_str());
     std::ifstream in(log);
