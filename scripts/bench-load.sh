@@ -23,7 +23,7 @@ bench_mariadb_up "$port"
 tmp=$(mktemp -d)
 db=etl_bench_cli_$$
 cleanup() {
-  mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -e "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+  "$here/scripts/mariadb-local.sh" client -e "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   rm -rf "$tmp"
   bench_mariadb_down
 }
@@ -35,8 +35,8 @@ echo "== load vs LOAD DATA LOCAL INFILE, $orders orders (each run on fresh, empt
 echo
 echo "== walmart-etl load on the same corpus (defaults), peak RSS"
 "$build/bench/load/load_bench" --orders="$orders" --write-corpus="$tmp/orders.ndjson"
-export WALMART_ETL_MYSQL__HOST=127.0.0.1 WALMART_ETL_MYSQL__PORT=$port WALMART_ETL_MYSQL__USER=root \
-  WALMART_ETL_MYSQL__PASSWORD= WALMART_ETL_MYSQL__DATABASE=$db WALMART_ETL_LOGGING__DIR=$tmp/logs
+eval "$("$here/scripts/mariadb-local.sh" env)"
+export WALMART_ETL_MYSQL__DATABASE=$db WALMART_ETL_LOGGING__DIR=$tmp/logs
 (cd "$tmp" && "$build/src/cli/walmart-etl" init-db >/dev/null 2>&1)
 (cd "$tmp" && /usr/bin/time -f "peak RSS %M KiB, %e s wall, %U s user, %S s sys" \
   "$build/src/cli/walmart-etl" load "$tmp/orders.ndjson" 2>&1 | grep -v ' info ')

@@ -48,8 +48,11 @@ unset WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS
 
 export ETL_TEST_MYSQL_HOST=127.0.0.1
 export ETL_TEST_MYSQL_PORT=${ETL_MARIADB_PORT:-33306}
-export ETL_TEST_MYSQL_USER=root
-export ETL_TEST_MYSQL_PASSWORD=
+# The password user scripts/mariadb-local.sh made (its `env` verb), not root.
+mysql_login=$(scripts/mariadb-local.sh env)
+ETL_TEST_MYSQL_USER=$(sed -n 's/^export WALMART_ETL_MYSQL__USER=//p' <<<"$mysql_login")
+ETL_TEST_MYSQL_PASSWORD=$(sed -n 's/^export WALMART_ETL_MYSQL__PASSWORD=//p' <<<"$mysql_login")
+export ETL_TEST_MYSQL_USER ETL_TEST_MYSQL_PASSWORD
 export ETL_TEST_MYSQL_SSL_CA=${ETL_MARIADB_DIR:-$here/.local/mariadb}/tls/ca.pem
 
 echo "== running tests"

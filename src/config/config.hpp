@@ -41,6 +41,10 @@ struct MysqlConfig {
   std::string ssl_ca;
   std::string ssl_cert;
   std::string ssl_key;
+  // Client authentication plugins a server may make the client use (MARIADB_OPT_RESTRICTED_AUTH).
+  // mysql_clear_password and dialog send the password as it is: only when listed here.
+  std::vector<std::string> auth_plugins{"mysql_native_password", "client_ed25519",
+                                        "caching_sha2_password"};
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds read_timeout{60};
   std::chrono::seconds write_timeout{60};

@@ -85,12 +85,29 @@ Section mysql_section() {
       .string("ssl_ca", &M::ssl_ca, "CA certificate file")
       .string("ssl_cert", &M::ssl_cert, "client certificate file")
       .string("ssl_key", &M::ssl_key, "client key file")
+      .list("auth_plugins", &M::auth_plugins,
+            "client authentication plugins a server may ask for; mysql_clear_password and dialog "
+            "send the password as it is")
       .duration("connect_timeout_s", &M::connect_timeout, 1, 3600, "connect timeout, seconds")
       .duration("read_timeout_s", &M::read_timeout, 1, 86400, "read timeout, seconds")
       .duration("write_timeout_s", &M::write_timeout, 1, 86400, "write timeout, seconds")
       .check([](M& m) {
         if (m.database.empty() || m.database.find('`') != std::string::npos) {
           throw ConfigError("mysql.database: expected a schema name without backticks");
+        }
+        if (m.auth_plugins.empty()) {
+          throw ConfigError("mysql.auth_plugins: expected at least one plugin name");
+        }
+        for (size_t i = 0; i < m.auth_plugins.size(); ++i) {
+          // Connector/C matches the list by substring: plain lower-case words only.
+          const std::string& name = m.auth_plugins[i];
+          if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                                  std::string::npos) {
+            throw ConfigError("mysql.auth_plugins[" + std::to_string(i) +
+                              "]: expected a client plugin name (lower-case letters, digits, _), "
+                              "got '" +
+                              name + "'");
+          }
         }
         if (m.charset != "utf8mb4") {
           throw ConfigError(

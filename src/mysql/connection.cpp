@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.hpp"
+#include "mysql/auth_gate.hpp"
 #include "mysql/mysql_error.hpp"
 
 namespace etl::mysql {
@@ -19,10 +20,11 @@ void set_option(MYSQL* m, mysql_option option, const void* value, const char* na
 }
 
 // Connector/C 3.3 semantics this relies on: MYSQL_OPT_SSL_ENFORCE only asks for TLS (it falls
-// back to plaintext when the server does not offer it); a CA file or path turns on chain
-// verification; MYSQL_OPT_SSL_VERIFY_SERVER_CERT verifies the chain and the host name and refuses a
-// server without TLS before logging in. Modes that must not run in plaintext are also checked
-// after the handshake (require_encrypted).
+// back to plaintext when the server does not offer it, and sends the login packet there); a CA
+// file or path turns on chain verification; MYSQL_OPT_SSL_VERIFY_SERVER_CERT verifies the chain
+// and the host name. Refusing a server without TLS before the login packet is the gate's job
+// (auth_gate.hpp), in every mode from `required` up; the session is checked again after the
+// handshake.
 void apply_tls_options(MYSQL* m, const config::MysqlConfig& cfg) {
   using config::SslMode;
   if (cfg.ssl_mode == SslMode::disabled) return;
@@ -94,6 +96,8 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
   set_option(m, MYSQL_OPT_LOCAL_INFILE, &local_infile, "local_infile");
   apply_tls_options(m, cfg);
 
+  AuthGate gate(m, requires_encryption(cfg.ssl_mode), !cfg.socket.empty(), cfg.auth_plugins);
+
   const std::string where = cfg.socket.empty() ? fmt::format("{}:{}", cfg.host, cfg.port)
                                                : fmt::format("socket {}", cfg.socket);
   std::string describe = fmt::format("{}@{}", cfg.user, where);
@@ -103,7 +107,28 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
                           cfg.socket.empty() ? nullptr : cfg.socket.c_str(), 0)) {
     Error e = mysql_error_of(m, fmt::format("cannot connect to MySQL at {} as {}{}", where,
                                             cfg.user, db ? fmt::format(" (database {})", db) : ""));
-    if (e.code == CR_SSL_CONNECTION_ERROR) {
+    if (gate.refusal() == GateRefusal::no_tls_offered) {
+      // Nothing was sent: the server (or whatever answers on that address) did not offer TLS.
+      throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
+                     fmt::format("MySQL at {} does not offer TLS, but mysql.ssl_mode is {}: "
+                                 "refused before logging in (no user name or password sent)",
+                                 where, ssl_mode_name(cfg.ssl_mode)));
+    }
+    if (e.code == CR_PLUGIN_NOT_ALLOWED) {
+      // Connector/C names the wrong plugin in its own text; say what was refused and why.
+      e.cls = ErrorClass::fatal;
+      e.message = fmt::format(
+          "cannot connect to MySQL at {} as {}: the server asked for an authentication plugin "
+          "that is not allowed here (allowed{}: {}); nothing that reveals the password was sent. "
+          "mysql_clear_password and dialog send the password as it is: list them in "
+          "mysql.auth_plugins only for a server reached over verified TLS",
+          where, cfg.user,
+          gate.narrowed() ? " on this session without TLS, where caching_sha2_password and "
+                            "sha256_password would send the password under a key the server "
+                            "chooses"
+                          : "",
+          gate.allowed_plugins());
+    } else if (e.code == CR_SSL_CONNECTION_ERROR) {
       // TLS could not be established (the server's certificate does not verify against ssl_ca, or
       // does not name the host): a configuration problem, not something a retry fixes.
       e.cls = ErrorClass::fatal;

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "mysql/connection.hpp"
@@ -50,6 +51,16 @@ config::MysqlConfig test_mysql_config() {
   cfg.database = "etl_test_" + random_suffix();
   cfg.connect_timeout = std::chrono::seconds(5);
   return cfg;
+}
+
+void use_private_mariadb_login(config::MysqlConfig& cfg, const std::string& dir) {
+  std::ifstream in(dir + "/walmart_etl.password");
+  std::string password;
+  if (!(in >> password)) {
+    throw std::runtime_error(dir + "/walmart_etl.password is missing: was the server started?");
+  }
+  cfg.user = "walmart_etl";
+  cfg.password = password;
 }
 
 ScopedDatabase::ScopedDatabase(config::MysqlConfig cfg) : cfg_(std::move(cfg)) {}

@@ -13,9 +13,14 @@
 
 namespace etl::test {
 
-// 127.0.0.1:33306 root/'' unless ETL_TEST_MYSQL_HOST/PORT/USER/PASSWORD say otherwise.
+// 127.0.0.1:33306 root/'' unless ETL_TEST_MYSQL_HOST/PORT/USER/PASSWORD say otherwise
+// (scripts/test.sh sets them from `scripts/mariadb-local.sh env`).
 // database = a fresh random name "etl_test_<suffix>" (not created).
 config::MysqlConfig test_mysql_config();
+
+// The login scripts/mariadb-local.sh creates on first start in its directory `dir`: user
+// walmart_etl and the random password it keeps in dir/walmart_etl.password. Throws when missing.
+void use_private_mariadb_login(config::MysqlConfig& cfg, const std::string& dir);
 
 // A random lowercase suffix, e.g. for topic and database names.
 std::string random_suffix(size_t n = 10);

@@ -56,8 +56,7 @@ class PrivateMariaDb {
     config::MysqlConfig c = etl::test::test_mysql_config();
     c.host = "127.0.0.1";
     c.port = port_;
-    c.user = "root";
-    c.password = "";
+    etl::test::use_private_mariadb_login(c, dir_);
     c.database = database;
     return c;
   }

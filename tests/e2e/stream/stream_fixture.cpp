@@ -646,8 +646,6 @@ PrivateMariaDb::PrivateMariaDb()
       cfg_(test::test_mysql_config()) {
   cfg_.host = "127.0.0.1";
   cfg_.port = port_;
-  cfg_.user = "root";
-  cfg_.password = "";
 }
 
 PrivateMariaDb::~PrivateMariaDb() {
@@ -658,7 +656,10 @@ PrivateMariaDb::~PrivateMariaDb() {
 }
 
 bool PrivateMariaDb::start() {
-  if (run("start") == 0) return true;
+  if (run("start") == 0) {
+    test::use_private_mariadb_login(cfg_, dir_);
+    return true;
+  }
   // Say why in the test's output: the directory (and the script's log) go with this object.
   std::ifstream in(dir_ + "/script.log");
   std::cerr << "private MariaDB on port " << port_ << " did not start:\n" << in.rdbuf() << "\n";

@@ -154,6 +154,39 @@ FakeMysqlServer::Seen FakeMysqlServer::wait_seen() {
   return seen_;
 }
 
+void FakeMysqlServer::switch_plugin(int fd, std::string& all) {
+  auto record = [&](auto&& update) {
+    std::lock_guard lock(mu_);
+    update(seen_);
+    seen_.all_bytes = all;
+  };
+  // AuthSwitchRequest: 0xFE, the plugin name, the plugin's data. The dialog plugin reads its data
+  // as a question: type 4 (a password) and the prompt.
+  std::string request;
+  request.push_back(static_cast<char>(0xfe));
+  request += options_.switch_to_plugin + '\0';
+  if (options_.switch_to_plugin == "dialog") {
+    request += "\x04Password: ";
+  } else {
+    request += std::string("0123456789abcdefghij") + '\0';
+  }
+  if (!send_packet(fd, 2, request)) return record([](Seen&) {});
+  std::string payload;
+  uint8_t seq = 4;
+  while (read_packet(fd, all, payload)) {
+    record([](Seen& s) { s.answered_switch = true; });
+    if (options_.switch_to_plugin == "caching_sha2_password" && seq == 4) {
+      // "Perform full authentication": a client on a session without TLS now asks for the
+      // server's RSA key (one byte, 2) and encrypts the password with whatever comes back.
+      if (!send_packet(fd, seq, std::string("\x01\x04", 2))) break;
+    } else if (!send_packet(fd, seq, ok_packet())) {
+      break;
+    }
+    seq = static_cast<uint8_t>(seq + 2);
+  }
+  record([](Seen&) {});
+}
+
 void FakeMysqlServer::serve() {
   pollfd p{listen_fd_, POLLIN, 0};
   if (::poll(&p, 1, 10000) <= 0) return;
@@ -182,6 +215,7 @@ void FakeMysqlServer::serve() {
   // verifies; it hangs up. A client that did not ask for TLS is logged in whatever it sent.
   if (tls) return;
   record([](Seen& s) { s.got_handshake_response = true; });
+  if (!options_.switch_to_plugin.empty()) return switch_plugin(conn.get(), all);
   if (!send_packet(conn.get(), 2, ok_packet())) return;
 
   // First command: answer with a LOCAL INFILE request for the chosen file.

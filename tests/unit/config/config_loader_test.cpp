@@ -99,6 +99,17 @@ TEST(ConfigLoader, OutOfRangeValues) {
   EXPECT_NE(error_of("mysql: {charset: latin1}").find("mysql.charset"), std::string::npos);
 }
 
+TEST(ConfigLoader, AuthPluginsArePlainNamesAndAtLeastOne) {
+  // Connector/C matches the allowed list by substring: a name with a comma or a space would let
+  // other plugins through.
+  EXPECT_NE(error_of("mysql: {auth_plugins: [mysql_native_password, 'a,dialog']}")
+                .find("mysql.auth_plugins[1]: expected a client plugin name"),
+            std::string::npos);
+  EXPECT_NE(error_of("mysql: {auth_plugins: []}").find("mysql.auth_plugins: expected at least one"),
+            std::string::npos);
+  EXPECT_EQ(error_of("mysql: {auth_plugins: [client_ed25519, mysql_clear_password]}"), "");
+}
+
 TEST(ConfigLoader, AccountNeedsCredentials) {
   EXPECT_NE(error_of("walmart_token: {accounts: {main: {client_id: x}}}")
                 .find("walmart_token.accounts.main"),
