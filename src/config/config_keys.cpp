@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 
 #include "common/error.hpp"
 #include "config/account_secrets.hpp"
@@ -137,14 +138,17 @@ Field<WalmartConfig> accounts_field() {
             // Names are exact (the tables compare them byte for byte), but the environment and
             // --set find an account ignoring letter case: two names that differ only by case
             // could not be told apart there, and are far more likely a typo than two sellers.
-            for (const auto& [name, _] : w.accounts) {
-              for (const auto& [other, __] : w.accounts) {
-                if (other < name && text::lower(other) == text::lower(name)) {
-                  throw ConfigError("walmart_token.accounts: '" + other + "' and '" + name +
-                                    "' differ only by letter case; give two sellers two names "
-                                    "(names differing by an accent or a sign are distinct)");
-                }
-              }
+            std::map<std::string, std::string> by_lower_case;
+            for (const auto& entry : w.accounts) {
+              const auto [seen, fresh] =
+                  by_lower_case.emplace(text::lower(entry.first), entry.first);
+              if (fresh) continue;
+              std::string why = "walmart_token.accounts: '";
+              why.append(seen->second).append("' and '").append(entry.first);
+              why +=
+                  "' differ only by letter case; give two sellers two names (names differing "
+                  "by an accent or a sign are distinct)";
+              throw ConfigError(why);
             }
           },
       .print =
