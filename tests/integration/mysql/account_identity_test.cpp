@@ -22,8 +22,11 @@ const char* const kMueller = "m\xC3\xBCller";  // müller
 
 // Every account column and its table.
 const std::vector<std::pair<std::string, bool>> kAccountColumns = {
-    {"walmart_order", true},  {"walmart_order_charge", true},      {"walmart_order_raw", true},
-    {"etl_fetch_watermark", false}, {"walmart_order_dead_letter", true}};
+    {"walmart_order", true},
+    {"walmart_order_charge", true},
+    {"walmart_order_raw", true},
+    {"etl_fetch_watermark", false},
+    {"walmart_order_dead_letter", true}};
 
 mysql::OrderToWrite order_for(int64_t id, const std::string& account) {
   auto w = to_write(order_json(id, {LineSpec{}}), "f:" + std::to_string(id));
@@ -49,7 +52,8 @@ class AccountIdentity : public ::testing::Test {
 };
 
 TEST_F(AccountIdentity, EveryAccountColumnComparesByteForByte) {
-  for (const auto& [table, _] : kAccountColumns) EXPECT_EQ(collation(table), "utf8mb4_bin") << table;
+  for (const auto& [table, _] : kAccountColumns)
+    EXPECT_EQ(collation(table), "utf8mb4_bin") << table;
 }
 
 // muller's first --since-last run must not resume from müller's watermark.
@@ -144,7 +148,8 @@ TEST_F(AccountIdentity, MigrateMakesAnEarlierOdsExactAndKeepsEveryRow) {
   auto migrated = mysql::init_db(db_.config(), true);
   EXPECT_TRUE(migrated.problems.empty());
   EXPECT_EQ(migrated.migrated.size(), kAccountColumns.size());
-  for (const auto& [table, _] : kAccountColumns) EXPECT_EQ(collation(table), "utf8mb4_bin") << table;
+  for (const auto& [table, _] : kAccountColumns)
+    EXPECT_EQ(collation(table), "utf8mb4_bin") << table;
   EXPECT_EQ(count_all(), before);
   EXPECT_EQ(q("SELECT COUNT(*) FROM etl_fetch_watermark WHERE account = 'muller'"), "0");
 

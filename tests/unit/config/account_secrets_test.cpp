@@ -105,16 +105,14 @@ TEST(AccountSecrets, OneWayPerCredentialAndACompleteSetAreRequired) {
             }).find("walmart_token.accounts.a-b.client_secret: given more than one way"),
             std::string::npos);
   EXPECT_NE(error_of([] {
-              load_config_from_string(
-                  "walmart_token: {accounts: {a-b: {client_secret_env: Y}}}");
+              load_config_from_string("walmart_token: {accounts: {a-b: {client_secret_env: Y}}}");
             }).find("walmart_token.accounts.a-b: expected client_id and client_secret, or token"),
             std::string::npos);
 }
 
 TEST(AccountSecrets, NamesDifferingOnlyByCaseAreRefusedAccentsAreNot) {
   const std::string e = error_of([] {
-    load_config_from_string(
-        "walmart_token: {accounts: {Main: {token: a}, main: {token: b}}}");
+    load_config_from_string("walmart_token: {accounts: {Main: {token: a}, main: {token: b}}}");
   });
   EXPECT_NE(e.find("'Main' and 'main' differ only by letter case"), std::string::npos) << e;
   const Config c = load_config_from_string(
