@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS walmart_order (
   trackingURL VARCHAR(500) NULL,
   request_time DATETIME NULL,
   load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
-  account VARCHAR(100) NULL,
+  account VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
   PRIMARY KEY (purchaseOrderId, lineNumber),
   KEY ix_walmart_order_account_date (account, orderDate_formatted)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

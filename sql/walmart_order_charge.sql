@@ -11,6 +11,6 @@ CREATE TABLE IF NOT EXISTS walmart_order_charge (
   taxName VARCHAR(50) NULL,
   taxAmount DECIMAL(10,2) NULL,
   load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
-  account VARCHAR(100) NULL,
+  account VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
   PRIMARY KEY (purchaseOrderId, lineNumber, chargeSeq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS walmart_order_dead_letter (
   error_message TEXT NOT NULL,
   created_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
   record_sha256 CHAR(64) NULL,
-  account VARCHAR(100) NULL,
+  account VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_dead_letter_record (source, record_index, record_sha256)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -15,6 +15,6 @@ CREATE TABLE IF NOT EXISTS walmart_order_raw (
   source_file VARCHAR(255) NULL,
   load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
   payload_zlib LONGBLOB NULL,
-  account VARCHAR(100) NULL,
+  account VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
   PRIMARY KEY (purchaseOrderId)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -21,13 +21,12 @@ void add_init_db_command(CLI::App& app, CliContext& ctx) {
       "etl_kafka_offset, etl_fetch_watermark. Safe to re-run. If a table exists with another "
       "shape\n"
       "it prints what differs and the statements that migrate it, changes nothing, and exits 1.\n"
-      "With --migrate it runs those statements when they only add (a nullable column and filling "
-      "it\n"
-      "from existing columns, a unique key; dropping a unique key an earlier version had); it "
-      "never\n"
-      "drops a table or column and never rewrites existing values. A changed type or primary key "
-      "is\n"
-      "left to you, with the steps printed.");
+      "With --migrate it runs those statements when every one keeps every row and value (a\n"
+      "nullable column and filling it from existing columns, an index or unique key, the exact\n"
+      "collation of an account column, dropping a unique key an earlier version of walmart-etl\n"
+      "created); it never drops a table, a column or an index it did not create, and never\n"
+      "rewrites existing values. A changed type or primary key, or a unique key of yours that\n"
+      "would refuse rows, is left to you, with the reason and the steps printed.");
   cmd->add_flag(
       "--migrate", *migrate,
       "Apply the additive migration of tables created by an earlier version (printed without it)");
@@ -58,8 +57,8 @@ void add_init_db_command(CLI::App& app, CliContext& ctx) {
       }
       if (additive) {
         std::fprintf(stderr,
-                     "walmart-etl: init-db: every step above only adds; `walmart-etl init-db "
-                     "--migrate` runs them\n");
+                     "walmart-etl: init-db: every step above keeps every row and value; "
+                     "`walmart-etl init-db --migrate` runs them\n");
       } else if (*migrate) {
         std::fprintf(stderr,
                      "walmart-etl: init-db: --migrate changed nothing: some steps above are not "

@@ -56,6 +56,14 @@ struct WalmartAccount {
   // The original project's ready-made credential: base64(client_id:client_secret), used as
   // "Authorization: Basic <token>". Either this or client_id + client_secret.
   std::string token;  // secret
+  // Or where each of them is read when the account is used (account_secrets.hpp): the name of an
+  // environment variable, or a file (relative: under $CREDENTIALS_DIRECTORY when set).
+  std::string client_id_env{};
+  std::string client_secret_env{};
+  std::string token_env{};
+  std::string client_id_file{};
+  std::string client_secret_file{};
+  std::string token_file{};
   // Walmart throttles per seller: this account's own client-side limit. Unset:
   // fetch.requests_per_minute. 0 = none (the server's 429s and token counts set the pace).
   std::optional<int> requests_per_minute = std::nullopt;

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 
 #include "common/error.hpp"
+#include "config/account_secrets.hpp"
 #include "config/config_loader.hpp"
 #include "config/config_text.hpp"
 #include "config/key_schema.hpp"
@@ -147,13 +149,23 @@ Field<WalmartConfig> accounts_field() {
               WalmartAccount acc;
               for (const auto& f : account_fields()) f.read(a, acc);
               a.reject_unknown();
-              const bool pair = !acc.client_id.empty() && !acc.client_secret.empty();
-              if (!pair && acc.token.empty()) {
-                throw ConfigError(
-                    "walmart_token.accounts." + name +
-                    ": expected client_id and client_secret, or token (base64 of id:secret)");
-              }
+              check_account_sources(name, acc);
               w.accounts[name] = std::move(acc);
+            }
+            // Names are exact (the tables compare them byte for byte), but the environment and
+            // --set find an account ignoring letter case: two names that differ only by case
+            // could not be told apart there, and are far more likely a typo than two sellers.
+            std::map<std::string, std::string> by_lower_case;
+            for (const auto& entry : w.accounts) {
+              const auto [seen, fresh] =
+                  by_lower_case.emplace(text::lower(entry.first), entry.first);
+              if (fresh) continue;
+              std::string why = "walmart_token.accounts: '";
+              why.append(seen->second).append("' and '").append(entry.first);
+              why +=
+                  "' differ only by letter case; give two sellers two names (names differing "
+                  "by an accent or a sign are distinct)";
+              throw ConfigError(why);
             }
           },
       .print =
@@ -321,6 +333,15 @@ std::string shown_list(const std::vector<std::string>& v) {
   return quoted("[" + items + "]");
 }
 
+// An account's KEY_env / KEY_file (account_secrets.hpp): a name, not a secret; printed only when
+// set.
+Field<WalmartAccount> credential_source(const std::string& name, std::string WalmartAccount::*m,
+                                        const std::string& description) {
+  Field<WalmartAccount> f = Fields<WalmartAccount>().string(name, m, description).fields.back();
+  f.present = [m](const WalmartAccount& a) { return !(a.*m).empty(); };
+  return f;
+}
+
 const std::vector<Field<WalmartAccount>>& account_fields() {
   using A = WalmartAccount;
   static const std::vector<Field<A>> fields =
@@ -328,6 +349,18 @@ const std::vector<Field<WalmartAccount>>& account_fields() {
           .string("client_id", &A::client_id, "client credentials of the seller account")
           .secret("client_secret", &A::client_secret, "client credentials of the seller account")
           .secret("token", &A::token, "or the ready-made Basic credential, base64(id:secret)")
+          .add(credential_source("client_id_env", &A::client_id_env,
+                                 "environment variable holding client_id"))
+          .add(credential_source("client_secret_env", &A::client_secret_env,
+                                 "environment variable holding client_secret"))
+          .add(credential_source("token_env", &A::token_env, "environment variable holding token"))
+          .add(credential_source("client_id_file", &A::client_id_file,
+                                 "file holding client_id (relative: under $CREDENTIALS_DIRECTORY)"))
+          .add(credential_source(
+              "client_secret_file", &A::client_secret_file,
+              "file holding client_secret (relative: under $CREDENTIALS_DIRECTORY)"))
+          .add(credential_source("token_file", &A::token_file,
+                                 "file holding token (relative: under $CREDENTIALS_DIRECTORY)"))
           .optional_integer("requests_per_minute", &A::requests_per_minute, 0, 1000000,
                             "this seller's own client-side rate limit (Walmart throttles per "
                             "seller); unset: fetch.requests_per_minute, 0 = none")

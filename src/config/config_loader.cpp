@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "common/error.hpp"
 #include "config/config_overrides.hpp"
@@ -95,6 +96,11 @@ Config load_config(const LoadOptions& options) {
 
 bool is_secret_key(const std::string& key) {
   const std::string k = text::lower(key);
+  // client_secret_env / client_secret_file name where a secret is, they do not hold it.
+  for (const std::string_view where : {"_env", "_file"}) {
+    if (k.size() > where.size() && k.compare(k.size() - where.size(), where.size(), where) == 0)
+      return false;
+  }
   return k.find("password") != std::string::npos || k.find("secret") != std::string::npos ||
          k == "token" || k.find("sasl.oauthbearer.config") != std::string::npos ||
          k.find("ssl.key.pem") != std::string::npos;

@@ -6,6 +6,13 @@
 // from one account to the other. The writer asks which account each order of a batch is stored
 // under and refuses the ones stored under another: they go to the dead letter, nothing is lost.
 // A stored NULL (a row written before the column existed) is not a claim: the new write sets it.
+//
+// The question and the write are one: inside the batch's transaction the writer first locks the
+// walmart_order_raw row of every id it is about to write (claim_order_ids: an INSERT of a bare row,
+// or a no-op on an existing one), and only then reads the stored accounts. A plain or FOR UPDATE
+// SELECT would not do: at READ COMMITTED an id not stored yet has no row to lock, so a concurrent
+// `load` and `stream` could both find it free. With the row locked, the second writer waits until
+// the first commits and then reads the first one's account.
 
 #include <cstdint>
 #include <optional>
@@ -20,6 +27,15 @@ namespace etl::mysql {
 
 // purchaseOrderId -> the account stored for it (only ids stored with a non-NULL account).
 using StoredAccounts = std::unordered_map<int64_t, std::string>;
+
+// Locks the walmart_order_raw row of each of `ids` (ascending, so two writers lock in one order)
+// until the transaction ends, inserting a bare row (every column NULL but the id) where there is
+// none. Call inside the transaction, before read_stored_accounts().
+void claim_order_ids(Connection& conn, std::vector<int64_t> ids);
+
+// Deletes the bare rows claim_order_ids() inserted for `ids` that were not written after all (an
+// order refused, or the raw archive off); a row holding anything is left as it is.
+void release_unwritten_claims(Connection& conn, const std::vector<int64_t>& ids);
 
 // Reads the stored accounts of `ids` from walmart_order_raw (one row per order, lines or not) and
 // walmart_order (covers a raw archive that is off), in statements of at most 1,000 ids.

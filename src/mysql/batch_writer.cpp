@@ -188,42 +188,60 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   // before sending anything, like the server would (1153).
   const size_t packet_room =
       max_packet_ > kPacketReserve ? max_packet_ - kPacketReserve : max_packet_;
-  // An order whose id is stored under another account is refused too (account_guard.hpp).
-  std::vector<int64_t> claimed_ids;
-  for (size_t i : selected) {
-    if (batch.orders[i].origin.account)
-      claimed_ids.push_back(batch.orders[i].order.purchase_order_id);
+  // An order whose id is stored under another account is refused too (account_guard.hpp). An id
+  // not stored yet belongs to the first account that brings it in this batch, in message order.
+  std::unordered_map<int64_t, std::string_view> first_brought;
+  for (const auto& o : batch.orders) {
+    if (o.origin.account) first_brought.emplace(o.order.purchase_order_id, *o.origin.account);
   }
-  // Stored accounts, then the first account of an id new in this batch claims it too.
-  StoredAccounts stored =
-      claimed_ids.empty() ? StoredAccounts{} : read_stored_accounts(c, claimed_ids);
-  std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
-  size_t run_start = 0;
+  std::vector<int64_t> claimed_ids;
   for (size_t k = 0; k < selected.size(); ++k) {
     const auto& o = batch.orders[selected[k]];
-    auto conflict = account_conflict(stored, o.order.purchase_order_id, o.origin.account);
-    if (!conflict && o.origin.account) stored.emplace(o.order.purchase_order_id, *o.origin.account);
-    if (tables_.order_bytes(k) <= packet_room && !conflict) continue;
-    if (run_start < k) runs.emplace_back(run_start, k);
-    run_start = k + 1;
-    if (conflict) {
-      result.rejected.push_back({selected[k], o.order.purchase_order_id, o.origin.source,
-                                 o.origin.record_index, 0, std::move(*conflict), true});
-      continue;
-    }
-    result.rejected.push_back(
-        {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
-         ER_NET_PACKET_TOO_LARGE,
-         fmt::format("the order is about {} bytes, more than the server's max_allowed_packet ({})",
-                     tables_.order_bytes(k), max_packet_)});
+    if (o.origin.account && tables_.order_bytes(k) <= packet_room)
+      claimed_ids.push_back(o.order.purchase_order_id);
   }
-  if (run_start < selected.size()) runs.emplace_back(run_start, selected.size());
+  std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
+  // In the transaction: lock the ids, then read who holds them - a decision no concurrent writer
+  // can change before this transaction ends.
+  auto decide = [&] {
+    result.rejected.clear();
+    runs.clear();
+    StoredAccounts stored;
+    if (!claimed_ids.empty()) {
+      claim_order_ids(c, claimed_ids);
+      stored = read_stored_accounts(c, claimed_ids);
+    }
+    for (const auto& [id, account] : first_brought) stored.emplace(id, account);
+    size_t run_start = 0;
+    for (size_t k = 0; k < selected.size(); ++k) {
+      const auto& o = batch.orders[selected[k]];
+      auto conflict = account_conflict(stored, o.order.purchase_order_id, o.origin.account);
+      if (tables_.order_bytes(k) <= packet_room && !conflict) continue;
+      if (run_start < k) runs.emplace_back(run_start, k);
+      run_start = k + 1;
+      if (conflict) {
+        result.rejected.push_back({selected[k], o.order.purchase_order_id, o.origin.source,
+                                   o.origin.record_index, 0, std::move(*conflict), true});
+        continue;
+      }
+      result.rejected.push_back(
+          {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
+           ER_NET_PACKET_TOO_LARGE,
+           fmt::format(
+               "the order is about {} bytes, more than the server's max_allowed_packet ({})",
+               tables_.order_bytes(k), max_packet_)});
+    }
+    if (run_start < selected.size()) runs.emplace_back(run_start, selected.size());
+  };
 
   // The offsets first: claiming their rows fences out any other writer of these partitions.
   auto begin_fenced = [&] {
     c.begin();
     result.fenced = advance_offsets(c, batch.offsets);
-    if (result.fenced.empty()) return true;
+    if (result.fenced.empty()) {
+      decide();
+      return true;
+    }
     c.rollback();
     result.rejected.clear();
     return false;
@@ -263,6 +281,15 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     result.rows += tables_.line_row(k + 1) - tables_.line_row(k);
     result.charges += tables_.charge_row(k + 1) - tables_.charge_row(k);
   }
+
+  // The bare rows of claims no order filled: orders refused, or no raw archive at all.
+  std::vector<int64_t> unwritten;
+  if (options_.raw_archive == config::RawArchive::off) {
+    unwritten = claimed_ids;
+  } else {
+    for (const auto& r : result.rejected) unwritten.push_back(r.purchase_order_id);
+  }
+  if (!claimed_ids.empty() && !unwritten.empty()) release_unwritten_claims(c, unwritten);
 
   std::vector<const DeadLetter*> letters;
   letters.reserve(batch.dead_letters.size() + own_letters.size());
@@ -368,7 +395,8 @@ void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& lette
     p.set_text(8, cut_to_code_points(valid(d->error_class), 32));
     p.set_int32(9, d->error_code);
     p.set_text(10, cut_to_bytes(message, 65535));
-    p.set_text(11, texts.emplace_back(sha256_hex(stored_payload)));
+    p.set_text(11, texts.emplace_back(sha256_hex(
+                       d->one_per_source ? std::string_view(d->origin.source) : stored_payload)));
     if (d->origin.account) p.set_text(12, cut_to_code_points(valid(*d->origin.account), 100));
   }
   try {

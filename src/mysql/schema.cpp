@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "common/error.hpp"
@@ -26,7 +27,23 @@ struct ColumnInfo {
   std::string name;
   std::string type;  // as SHOW COLUMNS prints it on this server, e.g. "varchar(50)"
   bool nullable = true;
+  std::string collation;  // text columns: e.g. "utf8mb4_bin"; empty for the others
 };
+
+// A column compared byte for byte (the account columns: two sellers whose names differ only by
+// case or accents are two sellers). The check holds existing tables to it; other collations are
+// the table's default and a person's business.
+bool binary_collation(const ColumnInfo& c) {
+  return c.collation.size() > 4 && c.collation.compare(c.collation.size() - 4, 4, "_bin") == 0;
+}
+
+// The column's type as ADD/MODIFY COLUMN must spell it: a binary column names its collation,
+// which would otherwise become the table's default (case- and accent-insensitive).
+std::string column_type_sql(const ColumnInfo& c) {
+  if (!binary_collation(c)) return c.type;
+  return fmt::format("{} CHARACTER SET {} COLLATE {}", c.type,
+                     c.collation.substr(0, c.collation.find('_')), c.collation);
+}
 
 struct TableShape {
   std::vector<ColumnInfo> columns;
@@ -62,11 +79,30 @@ constexpr ColumnBackfill kBackfills[] = {
     {"walmart_order_dead_letter", "record_sha256", "SHA2(COALESCE(payload, ''), 256)"},
 };
 
+// Unique keys earlier versions of walmart-etl created and this one no longer has: init-db --migrate
+// drops them (they would refuse rows this version writes). Any other unknown unique key is
+// someone's, and is never dropped.
+constexpr std::pair<std::string_view, std::string_view> kEarlierUniqueKeys[] = {
+    {"walmart_order_dead_letter", "uq_dead_letter_source"},  // (source, record_index)
+};
+
+bool created_by_earlier_version(std::string_view table, const std::string& key) {
+  return std::any_of(std::begin(kEarlierUniqueKeys), std::end(kEarlierUniqueKeys),
+                     [&](const auto& k) { return k.first == table && k.second == key; });
+}
+
+bool contains_all(const std::vector<std::string>& key, const std::vector<std::string>& columns) {
+  return std::all_of(columns.begin(), columns.end(), [&](const std::string& c) {
+    return std::find(key.begin(), key.end(), c) != key.end();
+  });
+}
+
 TableShape read_shape(Connection& conn, const std::string& qualified) {
   TableShape shape;
-  for (auto& row : conn.query("SHOW COLUMNS FROM " + qualified)) {
-    shape.columns.push_back(
-        {row.at(0).value_or(""), row.at(1).value_or(""), row.at(2).value_or("") == "YES"});
+  // Field, Type, Collation, Null, ...
+  for (auto& row : conn.query("SHOW FULL COLUMNS FROM " + qualified)) {
+    shape.columns.push_back({row.at(0).value_or(""), row.at(1).value_or(""),
+                             row.at(3).value_or("") == "YES", row.at(2).value_or("")});
   }
   std::map<int, std::string> pk;
   for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Key_name = 'PRIMARY'")) {
@@ -76,7 +112,10 @@ TableShape read_shape(Connection& conn, const std::string& qualified) {
   std::map<std::string, std::map<int, std::string>> unique;
   for (auto& row : conn.query("SHOW INDEX FROM " + qualified +
                               " WHERE Non_unique = 0 AND Key_name <> 'PRIMARY'")) {
-    unique[row.at(2).value_or("")][std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
+    // A column indexed by its first N characters (Sub_part) is "name(N)": not the whole column.
+    const auto prefix = row.size() > 7 ? row[7] : std::nullopt;
+    unique[row.at(2).value_or("")][std::stoi(row.at(3).value_or("0"))] =
+        row.at(4).value_or("") + (prefix ? "(" + *prefix + ")" : "");
   }
   for (auto& [name, cols] : unique) {
     for (auto& [seq, col] : cols) shape.unique_keys[name].push_back(col);
@@ -89,6 +128,15 @@ TableShape read_shape(Connection& conn, const std::string& qualified) {
     for (auto& [seq, col] : cols) shape.plain_keys[name].push_back(col);
   }
   return shape;
+}
+
+// A unique key holding every (whole) column of the primary key or of a unique key of this version
+// cannot refuse a row the pipeline writes: rows the pipeline keeps apart differ in one of those
+// keys (it upserts on them), so they differ in this one too.
+bool cannot_refuse_a_written_row(const std::vector<std::string>& key, const TableShape& expected) {
+  if (!expected.primary_key.empty() && contains_all(key, expected.primary_key)) return true;
+  return std::any_of(expected.unique_keys.begin(), expected.unique_keys.end(),
+                     [&](const auto& ours) { return contains_all(key, ours.second); });
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -127,9 +175,10 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
     auto it = have.find(want.name);
     const std::string null_sql = want.nullable ? "NULL" : "NOT NULL";
     if (it == have.end()) {
-      const std::string add = fmt::format(
-          "ALTER TABLE {} ADD COLUMN {} {} {}{}{}", qualified, want.name, want.type, null_sql,
-          previous.empty() ? " FIRST" : " AFTER " + previous, want.nullable ? kOnline : "");
+      const std::string add = fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}{}", qualified,
+                                          want.name, column_type_sql(want), null_sql,
+                                          previous.empty() ? " FIRST" : " AFTER " + previous,
+                                          want.nullable ? kOnline : "");
       SchemaProblem p{
           table,
           fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
@@ -146,10 +195,28 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
         }
       }
       problems.push_back(std::move(p));
+    } else if (it->second->type == want.type && binary_collation(want) &&
+               it->second->collation != want.collation &&
+               (it->second->nullable == want.nullable || want.nullable)) {
+      // An earlier version's account column compared ignoring case and accents. Changing the
+      // collation rewrites no value, and binary comparison is finer than any other, so no unique
+      // key can refuse a row it held.
+      const std::string exact = fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} {}{}", qualified,
+                                            want.name, column_type_sql(want), null_sql, kOnline);
+      problems.push_back(
+          {table,
+           fmt::format("column {} compares with {}, expected {}: account names are exact, "
+                       "byte for byte (the change keeps every row and value; it is a change of "
+                       "metadata, in place, where the column is in no index, and rebuilds the "
+                       "index that holds it)",
+                       want.name, it->second->collation.empty() ? "?" : it->second->collation,
+                       want.collation),
+           exact + ";",
+           {exact}});
     } else if (it->second->type == want.type && !it->second->nullable && want.nullable) {
       // Allowing NULL where an earlier version required a value changes no row.
-      const std::string relax =
-          fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL", qualified, want.name, want.type);
+      const std::string relax = fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} NULL", qualified,
+                                            want.name, column_type_sql(want));
       problems.push_back({table,
                           fmt::format("column {} is NOT NULL, expected NULL", want.name),
                           relax + ";",
@@ -161,7 +228,7 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
                        it->second->nullable ? "NULL" : "NOT NULL", want.type, null_sql),
            fmt::format(
                "ALTER TABLE {} MODIFY COLUMN {} {} {}; -- check that existing values fit first",
-               qualified, want.name, want.type, null_sql),
+               qualified, want.name, column_type_sql(want), null_sql),
            {}});
     }
     previous = want.name;
@@ -180,9 +247,9 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
                    c.type);
     }
   }
-  // Unique keys: one the pipeline relies on is added; one it does not know would refuse rows it
-  // writes (e.g. a narrower key of an earlier version), so it goes. Dropping an index loses no
-  // data.
+  // Unique keys: one the pipeline relies on is added (or, named as ours with other columns,
+  // replaced). Of the others, an earlier version's goes, someone's that cannot refuse a row stays,
+  // and someone's that can is reported and left to a person (below).
   for (const auto& [name, cols] : expected.unique_keys) {
     const auto it = actual.unique_keys.find(name);
     if (it != actual.unique_keys.end() && it->second == cols) continue;
@@ -220,13 +287,35 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
   for (const auto& [name, cols] : actual.unique_keys) {
     if (expected.unique_keys.count(name) != 0) continue;
     const std::string drop = fmt::format("ALTER TABLE {} DROP INDEX {}", qualified, name);
+    if (created_by_earlier_version(t.table, name)) {
+      problems.push_back(
+          {table,
+           fmt::format("unique key {} ({}) was created by an earlier version of walmart-etl and "
+                       "would refuse rows this one writes; dropping it removes an index, no row",
+                       name, joined(cols)),
+           drop + ";",
+           {drop}});
+      continue;
+    }
+    if (cannot_refuse_a_written_row(cols, expected)) {
+      spdlog::info(
+          "schema: {} has a unique key {} ({}) of its own; it holds every column of a key the "
+          "pipeline writes by, so it cannot refuse a row: left as it is",
+          qualified, name, joined(cols));
+      continue;
+    }
+    // Someone's key that can refuse rows: never dropped here, only a person may decide.
     problems.push_back(
         {table,
-         fmt::format("unique key {} ({}) is not part of this version's table and would refuse rows "
-                     "it writes",
-                     name, joined(cols)),
-         drop + ";",
-         {drop}});
+         fmt::format("unique key {} ({}) was not created by walmart-etl and can refuse rows it "
+                     "writes: two of its rows may share ({}) while their ({}) differ; a unique key "
+                     "holding all of ({}) would be accepted",
+                     name, joined(cols), joined(cols), joined(expected.primary_key),
+                     joined(expected.primary_key)),
+         fmt::format("decide yourself: drop it ({};) or widen it to hold ({}); walmart-etl "
+                     "never drops an index it did not create",
+                     drop, joined(expected.primary_key)),
+         {}});
   }
   if (actual.primary_key != expected.primary_key) {
     problems.push_back(
@@ -369,7 +458,7 @@ void require_schema(Connection& conn, const std::string& database) {
         ErrorClass::fatal, ErrorOrigin::mysql, 0,
         fmt::format(
             "incompatible schema in database {}{} (`walmart-etl init-db` prints the migration, "
-            "`walmart-etl init-db --migrate` applies it when it only adds)",
+            "`walmart-etl init-db --migrate` applies it when it keeps every row and value)",
             database, text));
   }
 }

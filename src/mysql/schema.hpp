@@ -25,9 +25,11 @@ struct SchemaProblem {
   std::string
       what;  // "primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"
   std::string migrate;  // SQL or steps that fix it without losing data
-  // Statements `init-db --migrate` runs for it: only additive ones (ADD COLUMN of a nullable
-  // column and filling it from existing columns, ADD/DROP of a UNIQUE index). Empty: a person
-  // must migrate (a changed type or primary key), following `migrate`.
+  // Statements `init-db --migrate` runs for it: only ones that keep every row and value (ADD
+  // COLUMN of a nullable column and filling it from existing columns, ADD of an index, the exact
+  // collation of an account column, DROP of a unique key an earlier version of walmart-etl
+  // created). Empty: a person must migrate (a changed type or primary key, a unique key someone
+  // else made that can refuse rows), following `migrate`.
   std::vector<std::string> statements;
 };
 

@@ -47,6 +47,10 @@ struct DeadLetter {
   std::string error_class = "bad_record";  // to_string(ErrorClass) of the cause
   std::optional<int> error_code;  // mysql_errno for server rejections; none for mapping errors
   std::string message;            // the reason, naming the field and the order
+  // One row per source, whatever the payload: record_sha256 is then the SHA-256 of `source`, so a
+  // newer record of the same source replaces the row (fetch's orders too large for Kafka: one row
+  // per account and order, whose payload changes with every run's request_time).
+  bool one_per_source = false;
 };
 
 // The next offset to read for one partition, stored in ods.etl_kafka_offset. The write is

@@ -4,6 +4,7 @@
 
 #include "common/base64.hpp"
 #include "common/error.hpp"
+#include "config/account_secrets.hpp"
 
 namespace etl::walmart {
 
@@ -32,7 +33,7 @@ AccountCredentials resolve_account(const config::WalmartConfig& cfg, std::string
     throw ConfigError(fmt::format("unknown Walmart account '{}' (configured: {})", chosen,
                                   names.empty() ? "none" : names));
   }
-  const config::WalmartAccount& acc = it->second;
+  const config::WalmartAccount acc = config::with_resolved_credentials(chosen, it->second);
   AccountCredentials out;
   out.name = chosen;
   if (!acc.client_id.empty() && !acc.client_secret.empty()) {

@@ -124,7 +124,12 @@ class FetchRun {
   std::unique_ptr<kafka::Producer> producer_;
 
   std::mutex dead_letters_mutex_;
-  std::vector<PendingDeadLetter> dead_letters_;  // guarded by dead_letters_mutex_
+  std::vector<PendingDeadLetter> dead_letters_;  // guarded by dead_letters_mutex_: not written yet
+  // Written as they come (after each page), so they are not all held until the end of the run.
+  std::mutex dead_letter_writer_mutex_;  // one write at a time; guards the three below
+  std::unique_ptr<mysql::BatchWriter> dead_letter_writer_;
+  uint64_t dead_letters_written_ = 0;
+  std::vector<std::string> dead_letter_ids_;  // the first few
 
   std::atomic<bool> aborted_{false};
   std::atomic<bool> workers_finished_{false};  // reports after this (flush, purge) abort nothing
@@ -142,7 +147,7 @@ class FetchRun {
   bool produce_page(TypeRun& t, const PageResult& r, std::string& value);
   void keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, std::string payload,
                         const Error& why);
-  void write_dead_letters(FetchResult& result);
+  void write_dead_letters();
   void abort(const std::string& reason);
   void add_counters(TypeRun& t, const walmart::RequestCounters& rc) {
     t.counters.requests += rc.requests;
@@ -283,6 +288,7 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
       return false;
     }
   }
+  write_dead_letters();
   return true;
 }
 
@@ -295,9 +301,11 @@ void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, 
   PendingDeadLetter d;
   d.type = &t;
   mysql::DeadLetter& l = d.letter;
-  // One row per order and account: fetching the order again replaces it with its newer version.
-  l.origin.source =
-      fmt::format("fetch:{}:{}:{}", account_.name, t.counters.type(), purchase_order_id);
+  // One row per account and order: fetching the order again (another run, another request_time,
+  // maybe a newer version) replaces it.
+  l.origin.source = fmt::format("fetch:{}:{}", account_.name, purchase_order_id);
+  l.one_per_source = true;
+  l.origin.account = account_.name;
   l.origin.record_index = 0;
   l.origin.topic = cfg_.kafka.topic;
   l.origin.key = std::string(purchase_order_id);
@@ -315,7 +323,8 @@ void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, 
   dead_letters_.push_back(std::move(d));
 }
 
-void FetchRun::write_dead_letters(FetchResult& result) {
+void FetchRun::write_dead_letters() {
+  std::lock_guard writing(dead_letter_writer_mutex_);
   std::vector<PendingDeadLetter> pending;
   {
     std::lock_guard lock(dead_letters_mutex_);
@@ -325,8 +334,11 @@ void FetchRun::write_dead_letters(FetchResult& result) {
   mysql::WriteBatch batch;
   for (const auto& d : pending) batch.dead_letters.push_back(d.letter);
   try {
-    mysql::BatchWriter writer(cfg_.mysql, mysql::BatchWriterOptions{});
-    (void)writer.write(batch);
+    if (!dead_letter_writer_) {
+      dead_letter_writer_ =
+          std::make_unique<mysql::BatchWriter>(cfg_.mysql, mysql::BatchWriterOptions{});
+    }
+    (void)dead_letter_writer_->write(batch);
   } catch (const EtlError& e) {
     // Not kept anywhere: these orders count as not acknowledged, the run is incomplete and no
     // watermark passes them.
@@ -344,11 +356,9 @@ void FetchRun::write_dead_letters(FetchResult& result) {
   }
   for (const auto& d : pending) {
     d.type->counters.dead_lettered++;
-    if (result.dead_letter_ids.size() < 10) {
-      result.dead_letter_ids.push_back(d.letter.origin.key.value_or("?"));
-    }
+    if (dead_letter_ids_.size() < 10) dead_letter_ids_.push_back(d.letter.origin.key.value_or("?"));
   }
-  result.dead_letters += pending.size();
+  dead_letters_written_ += pending.size();
   spdlog::warn("fetch {}: {} order(s) too large for Kafka kept in {}.walmart_order_dead_letter",
                run_id_, pending.size(), cfg_.mysql.database);
 }
@@ -587,7 +597,11 @@ FetchResult FetchRun::run() {
     result.undelivered = flushed.undelivered + flushed.counters.failed;
     // Anything still queued is dropped now, so that its reports fire while types_ is alive.
     producer_->purge_undelivered();
-    write_dead_letters(result);
+    write_dead_letters();
+    std::lock_guard lock(dead_letter_writer_mutex_);
+    result.dead_letters = dead_letters_written_;
+    result.dead_letter_ids = dead_letter_ids_;
+    dead_letter_writer_.reset();
   }
 
   for (auto& t : types_) {

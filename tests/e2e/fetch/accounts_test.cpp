@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -217,6 +219,71 @@ TEST(AccountsE2e, OneAccountRefusedTheOthersCompleteAndExitOneNamesIt) {
   auto stream = w.run({"stream", "--until-idle"}, env, 180s);
   ASSERT_EQ(stream.exit_code, 0) << describe(stream);
   expect_every_order_under_its_account(w, {1, 2});
+}
+
+// Account names of every kind - an accent, a hyphen, a dot - in a configuration file that holds no
+// secret: each account takes its credentials from an environment variable or a file (a relative
+// one under $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= passes them). And 'müller' and
+// 'muller' are two sellers with two watermarks: muller's first --since-last run does not resume
+// from müller's, it needs its own --start.
+TEST(AccountsE2e, EveryAccountNameTakesItsSecretsByNameAndKeepsItsOwnWatermarks) {
+  WorldOptions o;
+  o.sim_args = {"--now", kFixedNow, "--time-scale", "0",         "--days", "1", "--orders-per-day",
+                "60",    "--seed",  "37",           "--sellers", "4"};
+  World w(o);
+  const std::string credentials = w.dir + "/credentials";
+  std::filesystem::create_directories(credentials);
+  std::ofstream(credentials + "/muller-secret") << "sim-client-secret-2\n";
+  std::ofstream(w.dir + "/brand-eu-secret") << "sim-client-secret-4";
+  const std::string config = w.dir + "/accounts.yml";
+  std::ofstream(config) << "walmart_token:\n"
+                           "  accounts:\n"
+                           "    \"m\xC3\xBCller\": {client_id: sim-client-id, client_secret_env: "
+                           "ETL_E2E_MUELLER_SECRET}\n"
+                           "    muller: {client_id_env: ETL_E2E_MULLER_ID, client_secret_file: "
+                           "muller-secret}\n"
+                           "    brand-us: {client_id: sim-client-id-3, client_secret_env: "
+                           "ETL_E2E_BRAND_US_SECRET}\n"
+                           "    brand.eu: {client_id: sim-client-id-4, client_secret_file: "
+                        << w.dir << "/brand-eu-secret}\n";
+  const std::map<std::string, std::string> env{{"ETL_E2E_MUELLER_SECRET", "sim-client-secret"},
+                                               {"ETL_E2E_MULLER_ID", "sim-client-id-2"},
+                                               {"ETL_E2E_BRAND_US_SECRET", "sim-client-secret-3"},
+                                               {"CREDENTIALS_DIRECTORY", credentials}};
+  auto with_config = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--config", config});
+    return args;
+  };
+  ASSERT_EQ(w.run({"init-db"}).exit_code, 0);
+
+  auto mueller = w.run(with_config({"fetch", "--account", "m\xC3\xBCller", "--since-last",
+                                    "--start", "2024-04-30", "--no-progress"}),
+                       env, 180s);
+  ASSERT_EQ(mueller.exit_code, 0) << describe(mueller);
+
+  auto muller = w.run(
+      with_config({"fetch", "--account", "muller", "--since-last", "--no-progress"}), env, 180s);
+  EXPECT_NE(muller.exit_code, 0) << describe(muller);
+  EXPECT_NE((muller.out + muller.err).find("account 'muller' has no watermark"), std::string::npos)
+      << describe(muller);
+
+  auto others =
+      w.run(with_config({"fetch", "--account", "muller", "--account", "brand-us", "--account",
+                         "brand.eu", "--since-last", "--start", "2024-04-30", "--no-progress"}),
+            env, 180s);
+  ASSERT_EQ(others.exit_code, 0) << describe(others);
+  EXPECT_NE(others.out.find("result: OK - all 3 account(s) complete"), std::string::npos)
+      << others.out;
+  {
+    auto c = mysql::Connection::open(w.db());
+    EXPECT_EQ(*c.query("SELECT COUNT(DISTINCT account) FROM etl_fetch_watermark")[0][0], "4");
+  }
+
+  auto shown = w.run(with_config({"check-config"}), env);
+  ASSERT_EQ(shown.exit_code, 0) << describe(shown);
+  EXPECT_NE(shown.out.find("client_secret_env: ETL_E2E_BRAND_US_SECRET"), std::string::npos)
+      << shown.out;
+  EXPECT_EQ(shown.out.find("sim-client-secret-"), std::string::npos) << shown.out;
 }
 
 TEST(AccountsE2e, TwoShardsFetchEveryAccountExactlyOnce) {

@@ -423,19 +423,24 @@ TEST(InitDb, MigratesAnOdsOfThePreviousReleaseWithRowsByAddingOnly) {
   const std::string q = mysql::quote_identifier(db.config().database);
   for (const std::string& statement :
        {"ALTER TABLE " + q +
-            ".walmart_order ADD COLUMN account varchar(100) NULL AFTER load_time, "
+            ".walmart_order ADD COLUMN account varchar(100) CHARACTER SET utf8mb4 COLLATE "
+            "utf8mb4_bin "
+            "NULL AFTER load_time, "
             "ALGORITHM=INPLACE, LOCK=NONE;",
         "ALTER TABLE " + q +
             ".walmart_order ADD INDEX ix_walmart_order_account_date (account, "
             "orderDate_formatted), ALGORITHM=INPLACE, LOCK=NONE;",
         "ALTER TABLE " + q +
-            ".walmart_order_charge ADD COLUMN account varchar(100) NULL AFTER load_time, "
+            ".walmart_order_charge ADD COLUMN account varchar(100) CHARACTER SET utf8mb4 COLLATE "
+            "utf8mb4_bin NULL AFTER load_time, "
             "ALGORITHM=INPLACE, LOCK=NONE;",
         "ALTER TABLE " + q +
-            ".walmart_order_raw ADD COLUMN account varchar(100) NULL AFTER payload_zlib, "
+            ".walmart_order_raw ADD COLUMN account varchar(100) CHARACTER SET utf8mb4 COLLATE "
+            "utf8mb4_bin NULL AFTER payload_zlib, "
             "ALGORITHM=INPLACE, LOCK=NONE;",
         "ALTER TABLE " + q +
-            ".walmart_order_dead_letter ADD COLUMN account varchar(100) NULL AFTER "
+            ".walmart_order_dead_letter ADD COLUMN account varchar(100) CHARACTER SET utf8mb4 "
+            "COLLATE utf8mb4_bin NULL AFTER "
             "record_sha256, ALGORITHM=INPLACE, LOCK=NONE;"}) {
     EXPECT_NE(refused.err.find(statement), std::string::npos) << statement << "\n" << refused.err;
   }
@@ -483,6 +488,65 @@ TEST(InitDb, MigratesAnOdsOfThePreviousReleaseWithRowsByAddingOnly) {
   EXPECT_EQ(snapshot(), rows_before);
   auto plain = run_binary({"init-db"}, env);
   EXPECT_EQ(plain.exit_code, 0) << plain.err;
+}
+
+bool index_exists(mysql::Connection& c, const std::string& db, const std::string& table,
+                  const std::string& index) {
+  return *c.query("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+                  c.quote(db) + " AND TABLE_NAME = " + c.quote(table) +
+                  " AND INDEX_NAME = " + c.quote(index))[0][0] != "0";
+}
+
+// A DBA's unique key that holds the primary key cannot refuse a row walmart-etl writes: init-db
+// and --migrate accept it and never drop it, and load writes with it in place.
+TEST(InitDb, ADbasUniqueKeyHoldingThePrimaryKeyIsAcceptedAndKept) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  const auto env = etl::test::mysql_env(db.config());
+  ASSERT_EQ(run_binary({"init-db"}, env).exit_code, 0);
+  auto conn = mysql::Connection::open(db.config());
+  conn.execute(
+      "ALTER TABLE walmart_order_raw ADD UNIQUE KEY uq_dba_offset "
+      "(purchaseOrderId, source_offset)");
+  conn.execute(
+      "ALTER TABLE walmart_order ADD UNIQUE KEY uq_dba_line (lineNumber, "
+      "purchaseOrderId, sku)");
+  auto plain = run_binary({"init-db"}, env);
+  EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  auto migrated = run_binary({"init-db", "--migrate"}, env);
+  EXPECT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
+  EXPECT_EQ(migrated.out.find("DROP"), std::string::npos) << migrated.out;
+  EXPECT_TRUE(index_exists(conn, db.config().database, "walmart_order_raw", "uq_dba_offset"));
+  EXPECT_TRUE(index_exists(conn, db.config().database, "walmart_order", "uq_dba_line"));
+  EXPECT_NO_THROW(mysql::require_schema(conn, db.config().database));
+  auto load = run_binary({"load", "--account", "main",
+                          std::string(ETL_SOURCE_DIR) + "/tests/fixtures/load/orders_array.json"},
+                         env);
+  EXPECT_EQ(load.exit_code, 0) << load.out << load.err;
+  EXPECT_NE(*conn.query("SELECT COUNT(*) FROM walmart_order_raw")[0][0], "0");
+}
+
+// A unique key someone made that can refuse rows walmart-etl writes: init-db says why and how a
+// person can fix it, --migrate drops nothing, and load refuses to start naming it.
+TEST(InitDb, ADbasUniqueKeyThatCanRefuseRowsIsReportedNeverDropped) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  const auto env = etl::test::mysql_env(db.config());
+  ASSERT_EQ(run_binary({"init-db"}, env).exit_code, 0);
+  auto conn = mysql::Connection::open(db.config());
+  conn.execute("ALTER TABLE walmart_order_raw ADD UNIQUE KEY uq_dba_file (source_file)");
+  auto migrated = run_binary({"init-db", "--migrate"}, env);
+  EXPECT_EQ(migrated.exit_code, 1) << migrated.out << migrated.err;
+  EXPECT_NE(migrated.err.find("unique key uq_dba_file (source_file) was not created by "
+                              "walmart-etl and can refuse rows"),
+            std::string::npos)
+      << migrated.err;
+  EXPECT_EQ(migrated.out.find("migrated"), std::string::npos) << migrated.out;
+  EXPECT_TRUE(index_exists(conn, db.config().database, "walmart_order_raw", "uq_dba_file"));
+  auto load = run_binary({"load", "--account", "main",
+                          std::string(ETL_SOURCE_DIR) + "/tests/fixtures/load/orders_array.json"},
+                         env);
+  EXPECT_EQ(load.exit_code, 1) << load.out << load.err;
+  EXPECT_NE(load.err.find("uq_dba_file"), std::string::npos) << load.err;
+  EXPECT_TRUE(index_exists(conn, db.config().database, "walmart_order_raw", "uq_dba_file"));
 }
 
 TEST(InitDb, WrongPasswordIsAClearFatalError) {

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "mysql/batch_writer.hpp"
 #include "mysql/schema.hpp"
 #include "support/mysql/sink_test_support.hpp"
@@ -108,6 +111,103 @@ TEST_P(AccountGuard, AnIdNewInTheBatchBelongsToTheFirstAccountThatBringsIt) {
   EXPECT_EQ(q("SELECT DISTINCT account FROM walmart_order WHERE purchaseOrderId = 9"), "seller-x");
   EXPECT_EQ(q("SELECT account FROM walmart_order_dead_letter WHERE purchaseOrderId = 9"),
             "seller-y");
+}
+
+// Message order decides, not the order versions are kept in: A brings order 21 first, B's copy is
+// the dead letter, and A's newer version after it is written.
+TEST_P(AccountGuard, InOneBatchTheFirstAccountToBringAnIdKeepsItAndItsLaterVersions) {
+  auto w = writer();
+  mysql::WriteBatch batch;
+  batch.orders.push_back(order_for(21, "seller-a", "Created"));
+  batch.orders.push_back(order_for(21, "seller-b", "Shipped"));
+  batch.orders.push_back(order_for(21, "seller-a", "Acknowledged"));
+  const auto r = w.write(batch);
+  EXPECT_EQ(r.orders, 1u);
+  EXPECT_EQ(r.superseded, 1u);
+  ASSERT_EQ(r.rejected.size(), 1u);
+  EXPECT_TRUE(r.rejected[0].account_conflict);
+  EXPECT_EQ(r.rejected[0].batch_index, 1u);
+  EXPECT_EQ(q("SELECT DISTINCT account FROM walmart_order WHERE purchaseOrderId = 21"), "seller-a");
+  EXPECT_EQ(q("SELECT account FROM walmart_order_raw WHERE purchaseOrderId = 21"), "seller-a");
+  EXPECT_EQ(q("SELECT DISTINCT orderLineStatus FROM walmart_order WHERE purchaseOrderId = 21"),
+            "Acknowledged");
+  EXPECT_EQ(q("SELECT account FROM walmart_order_dead_letter WHERE purchaseOrderId = 21"),
+            "seller-b");
+}
+
+// Two writers (a `load` and a `stream`) racing on the same new ids: the first holds its
+// transaction open until the second is waiting for it, then commits. The second must then see the
+// first one's account - every one of its orders is a dead letter, none moves to it.
+TEST_P(AccountGuard, TwoConcurrentWritersOfTheSameNewIdsCannotBothClaimThem) {
+  constexpr int64_t kFirst = 500;
+  constexpr int kOrders = 20;
+  auto batch_for = [&](const char* account) {
+    mysql::WriteBatch b;
+    for (int64_t id = kFirst; id < kFirst + kOrders; ++id)
+      b.orders.push_back(order_for(id, account, "Created"));
+    return b;
+  };
+  const mysql::WriteBatch batch_a = batch_for("seller-a");
+  const mysql::WriteBatch batch_b = batch_for("seller-b");
+  mysql::WriteResult result_b;
+  std::string error_b;
+  std::thread second;
+  mysql::BatchWriterOptions oa;
+  oa.path = GetParam();
+  oa.before_commit = [&](int attempt) {
+    if (attempt != 0) return;
+    second = std::thread([&] {
+      try {
+        mysql::BatchWriterOptions ob;
+        ob.path = GetParam();
+        mysql::BatchWriter wb(db_.config(), ob);
+        result_b = wb.write(batch_b);
+      } catch (const std::exception& e) {
+        error_b = e.what();
+      }
+    });
+    // Until the second writer waits for a lock of this transaction (it reads before that, if it
+    // reads outside its own transaction).
+    auto watcher = mysql::Connection::open(db_.config());
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < until &&
+           scalar(watcher,
+                  "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = "
+                  "'LOCK WAIT'") == "0") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  mysql::BatchWriter wa(db_.config(), oa);
+  const auto result_a = wa.write(batch_a);
+  if (second.joinable()) second.join();
+  ASSERT_TRUE(error_b.empty()) << error_b;
+  EXPECT_EQ(result_a.orders, static_cast<size_t>(kOrders));
+  EXPECT_EQ(result_b.orders, 0u);
+  EXPECT_EQ(result_b.rejected.size(), static_cast<size_t>(kOrders));
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw WHERE account = 'seller-a'"),
+            std::to_string(kOrders));
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order WHERE account <> 'seller-a'"), "0");
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_charge WHERE account <> 'seller-a'"), "0");
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_dead_letter WHERE account = 'seller-b'"),
+            std::to_string(kOrders));
+}
+
+// Without a raw archive the claim's bare rows do not stay: the lines carry the account.
+TEST_P(AccountGuard, WithoutARawArchiveNoBareRowStaysAndTheLinesStillClaim) {
+  mysql::BatchWriterOptions o;
+  o.path = GetParam();
+  o.raw_archive = config::RawArchive::off;
+  mysql::BatchWriter w(db_.config(), o);
+  mysql::WriteBatch batch;
+  batch.orders.push_back(order_for(31, "seller-a", "Created"));
+  ASSERT_EQ(w.write(batch).orders, 1u);
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw"), "0");
+  mysql::WriteBatch other;
+  other.orders.push_back(order_for(31, "seller-b", "Shipped"));
+  const auto r = w.write(other);
+  EXPECT_EQ(r.orders, 0u);
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw"), "0");
+  EXPECT_EQ(q("SELECT DISTINCT account FROM walmart_order WHERE purchaseOrderId = 31"), "seller-a");
 }
 
 TEST_P(AccountGuard, ARowWithoutAnAccountIsClaimedByTheNextWrite) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "common/utc_time.hpp"
 #include "mysql/connection.hpp"
@@ -169,10 +170,10 @@ TEST_F(FetchScripted, AnOrderTooLargeForKafkaGoesToTheDeadLetterAndTheRunGoesOn)
   auto conn = mysql::Connection::open(db_->config());
   const auto rows = conn.query(
       "SELECT source, purchaseOrderId, error_class, error_message, source_topic, message_key, "
-      "payload FROM walmart_order_dead_letter");
+      "payload, account FROM walmart_order_dead_letter");
   ASSERT_EQ(rows.size(), 1u);
   const auto& r = rows[0];
-  EXPECT_EQ(r[0].value_or(""), "fetch:main:SellerFulfilled:1002");
+  EXPECT_EQ(r[0].value_or(""), "fetch:main:1002");
   EXPECT_EQ(r[1].value_or(""), "1002");
   EXPECT_EQ(r[2].value_or(""), "bad_record");
   EXPECT_NE(r[3].value_or("").find("too large"), std::string::npos) << r[3].value_or("");
@@ -182,6 +183,20 @@ TEST_F(FetchScripted, AnOrderTooLargeForKafkaGoesToTheDeadLetterAndTheRunGoesOn)
   const auto split = split_request_time(r[6].value_or(""));
   ASSERT_TRUE(split);
   EXPECT_EQ(split->order_json, list[2].json);
+  EXPECT_EQ(r[7].value_or("NULL"), "main") << "the dead letter names its seller";
+
+  // The same run again, a second later (another request_time, so another payload): the order's
+  // dead letter is updated, not doubled.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto again_request = since_last(start_);
+  const auto again = pipeline::run_fetch(cfg, again_request);
+  EXPECT_TRUE(again.complete()) << again.describe();
+  const auto after = conn.query("SELECT source, account, payload FROM walmart_order_dead_letter");
+  ASSERT_EQ(after.size(), 1u) << "one dead letter per account and order";
+  EXPECT_EQ(after[0][0].value_or(""), "fetch:main:1002");
+  EXPECT_EQ(after[0][1].value_or("NULL"), "main");
+  EXPECT_NE(after[0][2].value_or(""), r[6].value_or(""))
+      << "the row holds the newest fetch (its request_time)";
 }
 
 }  // namespace
