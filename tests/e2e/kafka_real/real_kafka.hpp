@@ -34,6 +34,9 @@ const KafkaEndpoints& shared_kafka();
 std::map<std::string, std::string> sasl_ssl_env(const KafkaEndpoints& k, const std::string& ca_file,
                                                 const std::string& password);
 
+// A free TCP port on 127.0.0.1 (e.g. for a stream's metrics endpoint).
+int free_port();
+
 class PrivateBroker {
  public:
   // Picks three free loopback ports and a fresh temporary state directory; starts it.
