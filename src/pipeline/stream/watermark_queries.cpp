@@ -98,10 +98,10 @@ kafka::Watermarks WatermarkQueries::ask(int32_t partition, std::chrono::millisec
   const auto since = Clock::now();
   std::unique_lock lock(state_->mutex);
   if (state_->busy_since && since - *state_->busy_since >= timeout) {
-    throw unanswered(fmt::format("the broker has not answered the previous query for {} ms",
-                                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     since - *state_->busy_since)
-                                     .count()));
+    throw unanswered(fmt::format(
+        "the broker has not answered the previous query for {} ms",
+        std::chrono::duration_cast<std::chrono::milliseconds>(since - *state_->busy_since)
+            .count()));
   }
   if (state_->queued.insert(partition).second) {
     state_->queue.push_back(partition);
@@ -119,7 +119,8 @@ kafka::Watermarks WatermarkQueries::ask(int32_t partition, std::chrono::millisec
     if (now >= deadline) {
       throw unanswered(fmt::format("no answer within {} ms", timeout.count()));
     }
-    state_->cv.wait_for(lock, std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50)));
+    state_->cv.wait_for(lock,
+                        std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50)));
   }
   const Answer& a = state_->answers.at(partition);
   if (a.watermarks) return *a.watermarks;
@@ -127,8 +128,7 @@ kafka::Watermarks WatermarkQueries::ask(int32_t partition, std::chrono::millisec
 }
 
 void WatermarkQueries::serve(const std::shared_ptr<State>& s,
-                             std::unique_ptr<kafka::AdminClient> client,
-                             const std::string& topic) {
+                             std::unique_ptr<kafka::AdminClient> client, const std::string& topic) {
   for (;;) {
     int32_t partition = 0;
     Clock::time_point asked;

@@ -64,9 +64,9 @@ Clock::duration sigterm_and_time(StreamProcess& p, int expected_code, int run) {
 void report(const char* what, const std::vector<Clock::duration>& times) {
   Clock::duration worst{};
   for (const auto t : times) worst = std::max(worst, t);
-  std::printf("%s: %zu runs, slowest exit %lld ms after SIGTERM\n", what, times.size(),
-              static_cast<long long>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(worst).count()));
+  std::printf(
+      "%s: %zu runs, slowest exit %lld ms after SIGTERM\n", what, times.size(),
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(worst).count()));
 }
 
 TEST(StreamShutdown, SigtermWithTheBrokersDownExitsWithinTheBound) {
@@ -98,8 +98,7 @@ TEST(StreamShutdown, SigtermWithTheBrokersDownExitsWithinTheBound) {
           << http_get(s.metrics_port, "/healthz").second;
       // ... and it recovers when they return, without a message to read.
       env.broker->set_broker_up();
-      ASSERT_TRUE(
-          test::wait_until([&] { return healthz_says(s.metrics_port, 200, "ok"); }, 60s))
+      ASSERT_TRUE(test::wait_until([&] { return healthz_says(s.metrics_port, 200, "ok"); }, 60s))
           << http_get(s.metrics_port, "/healthz").second << "\n"
           << p->log();
       env.broker->set_broker_down();
@@ -122,8 +121,8 @@ TEST(StreamShutdown, SigtermWithTheBrokerGoneExitsWithinTheBound) {
   for (int run = 0; run < kRuns && !::testing::Test::HasFailure(); ++run) {
     // A broker of its own for each run (the last one was destroyed), with a fresh group.
     if (!env.broker) {
-      env.broker =
-          std::make_unique<kafka::DevBroker>(kafka::DevBrokerOptions{1, {{env.topic, kPartitions}}});
+      env.broker = std::make_unique<kafka::DevBroker>(
+          kafka::DevBrokerOptions{1, {{env.topic, kPartitions}}});
     }
     s.bootstraps = env.broker->bootstraps();
     env.group = s.group = "gone-" + std::to_string(run) + "-" + test::random_suffix(6);
@@ -169,8 +168,8 @@ TEST(StreamShutdown, PendingMessagesAreWrittenOnSigtermWhileTheBrokersAreDown) {
       90s))
       << p->log();
   env.broker->set_broker_down();
-  ASSERT_TRUE(test::wait_until(
-      [&] { return healthz_says(s.metrics_port, 503, "kafka_unreachable"); }, 30s))
+  ASSERT_TRUE(
+      test::wait_until([&] { return healthz_says(s.metrics_port, 503, "kafka_unreachable"); }, 30s))
       << p->log();
   std::this_thread::sleep_for(2s);
   sigterm_and_time(*p, 0, 0);
