@@ -19,6 +19,8 @@ PACKAGES=(
   # The local Apache Kafka broker (scripts/kafka-local.sh): Java, Maven to fetch its jars, openssl
   # for its test CA and certificate.
   default-jdk-headless maven openssl
+  # tests/deploy: systemd-analyze (rates the units in deploy/) and PyYAML (reads the manifests).
+  systemd python3 python3-yaml
 )
 
 missing=()

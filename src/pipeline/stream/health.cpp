@@ -8,8 +8,8 @@ std::string_view to_string(HealthCondition c) noexcept {
   switch (c) {
     case HealthCondition::starting:
       return "starting";
-    case HealthCondition::kafka_down:
-      return "kafka_down";
+    case HealthCondition::kafka_unreachable:
+      return "kafka_unreachable";
     case HealthCondition::mysql_failing:
       return "mysql_failing";
     case HealthCondition::stopping:

@@ -12,11 +12,12 @@
 namespace etl::pipeline {
 
 enum class HealthCondition {
-  starting,       // not yet assigned partitions by the group (first join waits a few seconds)
-  kafka_down,     // librdkafka reports all brokers down / transport failures
-  mysql_failing,  // a worker's batch failed more than stream.max_retries times in a row
-  stopping,       // SIGINT/SIGTERM received: writing what is pending, leaving the group
-  fatal,          // a fatal error: the process is about to exit non-zero
+  starting,           // not yet assigned partitions by the group (first join waits a few seconds)
+  kafka_unreachable,  // librdkafka reports all brokers down; cleared by a message, the end of a
+                      // partition or a watermark answer
+  mysql_failing,      // a worker's batch failed more than stream.max_retries times in a row
+  stopping,           // SIGINT/SIGTERM received: writing what is pending, leaving the group
+  fatal,              // a fatal error: the process is about to exit non-zero
 };
 
 std::string_view to_string(HealthCondition c) noexcept;

@@ -36,7 +36,9 @@
 #include "pipeline/stream/health.hpp"
 #include "pipeline/stream/metrics.hpp"
 #include "pipeline/stream/partition_table.hpp"
+#include "pipeline/stream/shutdown_watchdog.hpp"
 #include "pipeline/stream/stream_job.hpp"
+#include "pipeline/stream/watermark_queries.hpp"
 #include "pipeline/stream/worker.hpp"
 
 namespace etl::pipeline::stream_detail {
@@ -47,8 +49,28 @@ using namespace std::chrono_literals;
 inline constexpr auto kPollTimeout = 100ms;
 inline constexpr auto kCommitInterval = 1s;
 inline constexpr auto kLagInterval = 1s;
+// Kafka's reachability: a message, an end of partition or a watermark answer is contact with the
+// cluster. After kKafkaProbeInterval without contact the stream asks for a watermark (on the
+// watermark thread) every kKafkaProbeInterval; kKafkaSilenceLimit without contact means
+// unreachable, as does librdkafka's "all brokers down" (which it does not report while an idle
+// connection is simply closed, e.g. a broker killed between two fetches).
 inline constexpr auto kKafkaProbeInterval = 2s;
-inline constexpr auto kWatermarkTimeout = 5s;
+inline constexpr auto kKafkaSilenceLimit = 10s;
+// The longest the poll thread waits for a watermark answer it needs at once (the retention check
+// of an assignment or of a gap); it does not wait at all while an earlier query is stuck that
+// long (WatermarkQueries::ask).
+inline constexpr auto kWatermarkTimeout = 3s;
+// Shutdown, after the pending messages (stream.shutdown_timeout_s from the signal): the workers
+// get this much more to return from MySQL, leaving the group this much, and the watchdog
+// (armed by the signal) ends the process at stream.shutdown_timeout_s + kShutdownGrace whatever
+// is still running.
+inline constexpr auto kWorkerStopGrace = 5s;
+inline constexpr auto kLeaveGroupTimeout = 10s;
+// Whether the cluster answers at shutdown (a watermark query, kShutdownProbe at most): if not, the
+// final commit to Kafka is skipped and leaving the group gets kLeaveGroupUnreachable only.
+inline constexpr auto kShutdownProbe = 1s;
+inline constexpr auto kLeaveGroupUnreachable = 2s;
+inline constexpr auto kShutdownGrace = 20s;
 // How long on_assigned keeps retrying to read the stored offsets while MySQL is unavailable. It
 // runs inside poll() (max.poll.interval.ms), so it does not wait longer: the partitions are then
 // taken, held (paused) and started from the poll loop as soon as MySQL answers.
@@ -105,20 +127,31 @@ class StreamJob {
   void commit_to_kafka(const std::vector<int32_t>& only = {});
   void apply_backpressure();
   void update_lag();
-  void probe_kafka();
+  void watch_kafka();
+  void kafka_contact(Clock::time_point when);
+  void kafka_unreachable(const std::string& why);
   void log_status();
   [[nodiscard]] bool idle() const;
   int shutdown(bool write_pending);
+  [[nodiscard]] bool kafka_answers(std::chrono::milliseconds within);
+  bool leave_group(std::chrono::milliseconds within);
 
   const config::Config& cfg_;
   StreamRunOptions options_;
   std::string group_;
   std::string topic_;
 
+  // The process's exit code should the watchdog have to end it: failure until the shutdown has
+  // stopped every worker with nothing left unwritten.
+  std::atomic<int> exit_code_{static_cast<int>(ExitCode::failure)};
+  // Declared first among the threads: destroyed (disarmed) last.
+  ShutdownWatchdog watchdog_{options_.shutdown_timeout + kShutdownGrace, exit_code_};
   StreamMetrics metrics_;
   StreamHealth health_;
   std::unique_ptr<metrics::MetricsServer> server_;
   mysql::OffsetStore offsets_;
+  // Watermark queries on a thread of their own: the poll thread never waits on them for long.
+  std::unique_ptr<WatermarkQueries> watermarks_;
   // Declared before the workers: the consumer is destroyed after them (every Message a worker
   // still holds must be destroyed before its Consumer).
   std::unique_ptr<kafka::Consumer> consumer_;
@@ -126,6 +159,7 @@ class StreamJob {
   PartitionTable table_;
   std::optional<Error> fatal_;
   std::atomic<bool> kafka_down_{false};
+  Clock::time_point kafka_down_since_{};
   bool drain_on_fatal_ = false;  // a fatal that still writes what precedes it (data loss, stop)
   std::vector<LossToRecord> losses_to_record_;
   Backoff start_backoff_{cfg_.stream.retry_backoff_initial, cfg_.stream.retry_backoff_max};
@@ -135,6 +169,7 @@ class StreamJob {
   Clock::time_point last_commit_{};
   Clock::time_point last_lag_{};
   Clock::time_point last_probe_{};
+  Clock::time_point last_contact_{Clock::now()};
   Clock::time_point last_status_{};
   uint64_t last_status_messages_ = 0;
   bool logged_pause_ = false;

@@ -11,8 +11,7 @@ namespace etl::pipeline::stream_detail {
 
 void StreamJob::handle(kafka::Message m) {
   if (m.is_partition_eof()) {
-    kafka_down_.store(false);
-    health_.clear(HealthCondition::kafka_down);
+    kafka_contact(Clock::now());
     if (m.topic() == topic_) table_.on_end(m.partition(), m.offset());
     return;
   }
@@ -36,8 +35,7 @@ void StreamJob::handle(kafka::Message m) {
     }
     return;
   }
-  kafka_down_.store(false);
-  health_.clear(HealthCondition::kafka_down);
+  kafka_contact(Clock::now());
   const int64_t offset = m.offset();
   if (m.topic() != topic_) {
     spdlog::debug("stream: dropping a message of {}[{}]@{}", m.topic(), m.partition(), offset);
@@ -66,7 +64,7 @@ void StreamJob::handle(kafka::Message m) {
 // compacted topic). Returns false when the stream must stop before this message (fatal_ is set).
 bool StreamJob::check_gap(int32_t partition, int64_t expected, int64_t offset) {
   try {
-    const kafka::Watermarks w = consumer_->watermarks(topic_, partition, kWatermarkTimeout);
+    const kafka::Watermarks w = watermarks_->ask(partition, kWatermarkTimeout);
     if (const auto loss = gap_verdict(expected, offset, w.low)) {
       if (cfg_.stream.on_data_loss == config::DataLossPolicy::stop) {
         // Stop after writing what precedes the gap, then record the new starting point.
@@ -163,24 +161,20 @@ void StreamJob::apply_backpressure() {
   metrics_.paused_partitions.set(table_.paused_count());
 }
 
+// Lag of every assigned partition: from the client's high watermark of a partition being
+// fetched, else from the latest answer of the watermark thread, asked every kLagQueryInterval
+// (the poll thread only posts the question).
 void StreamJob::update_lag() {
   const auto now = Clock::now();
-  // Asking the broker blocks the poll thread (up to 500 ms): at most one partition per call, so
-  // many paused partitions are refreshed in turn instead of all at once.
-  bool asked = false;
   for (int32_t p : table_.ids()) {
-    // A partition that is not being fetched has no fresh high watermark in the client.
     std::optional<int64_t> high =
         table_.fetched(p) ? consumer_->cached_high_watermark(topic_, p) : std::nullopt;
-    if (!high && !asked && table_.high_query_due(p, now, kLagQueryInterval)) {
-      asked = true;
-      std::optional<int64_t> queried;
-      try {
-        queried = consumer_->watermarks(topic_, p, 500ms).high;
-      } catch (const EtlError& e) {
-        spdlog::debug("stream: {}[{}]: high watermark: {}", topic_, p, e.error().describe());
+    if (!high) {
+      if (table_.high_query_due(p, now, kLagQueryInterval)) {
+        watermarks_->request(p);
+        table_.high_queried(p, now, std::nullopt);
       }
-      table_.high_queried(p, now, queried);
+      if (const auto a = watermarks_->latest(p); a && a->watermarks) high = a->watermarks->high;
     }
     if (const auto lag = table_.update_lag(p, high)) {
       metrics_.lag.with({topic_, std::to_string(p)}).set(static_cast<double>(*lag));
@@ -188,17 +182,36 @@ void StreamJob::update_lag() {
   }
 }
 
-void StreamJob::probe_kafka() {
-  // While librdkafka reports the brokers down, ask for watermarks now and then: an answer means
-  // the cluster is back even if no message has arrived yet.
-  try {
+// Kafka's reachability (see kKafkaSilenceLimit): probes while nothing else shows contact with
+// the cluster, and says unreachable after too long a silence. Never waits on a broker.
+void StreamJob::watch_kafka() {
+  const auto now = Clock::now();
+  if (const auto ok = watermarks_->last_success()) kafka_contact(*ok);
+  if (now - last_contact_ < kKafkaProbeInterval) return;
+  if (now - last_probe_ >= kKafkaProbeInterval) {
+    last_probe_ = now;
     const int32_t p = table_.empty() ? 0 : table_.ids().front();
-    (void)consumer_->watermarks(topic_, p, 1s);
+    // A broker's refusal (no such topic or partition yet) is an answer too.
+    if (const auto a = watermarks_->latest(p);
+        a && a->error && a->error->cause == ErrorCause::not_found) {
+      kafka_contact(a->asked);
+    }
+    watermarks_->request(p);
+  }
+  if (!kafka_down_.load() && now - last_contact_ >= kKafkaSilenceLimit) {
+    kafka_unreachable(
+        fmt::format("no answer from the brokers for {} s",
+                    std::chrono::duration_cast<std::chrono::seconds>(now - last_contact_).count()));
+  }
+}
+
+// Something came from the cluster (sent or asked at `when`).
+void StreamJob::kafka_contact(Clock::time_point when) {
+  last_contact_ = std::max(last_contact_, when);
+  if (kafka_down_.load() && when >= kafka_down_since_) {
     kafka_down_.store(false);
-    health_.clear(HealthCondition::kafka_down);
+    health_.clear(HealthCondition::kafka_unreachable);
     spdlog::info("stream: Kafka is reachable again");
-  } catch (const EtlError&) {
-    // still down; health says so
   }
 }
 
@@ -234,10 +247,7 @@ void StreamJob::housekeeping(bool force_commit) {
     update_lag();
     last_lag_ = now;
   }
-  if (kafka_down_.load() && now - last_probe_ >= kKafkaProbeInterval) {
-    last_probe_ = now;
-    probe_kafka();
-  }
+  watch_kafka();
   if (options_.until_idle && table_.all_at_end()) {
     for (const auto& w : workers_) {
       if (w->pending() > 0) w->request_flush();

@@ -66,7 +66,7 @@ void StreamJob::report_loss(int32_t partition, int64_t from, int64_t count, int6
 // still caught later: the first message then arrives past the expected offset).
 std::optional<OffsetRange> StreamJob::offset_range(int32_t partition) {
   try {
-    const kafka::Watermarks w = consumer_->watermarks(topic_, partition, kWatermarkTimeout);
+    const kafka::Watermarks w = watermarks_->ask(partition, kWatermarkTimeout);
     return OffsetRange{w.low, w.high};
   } catch (const EtlError& e) {
     if (e.error().cls == ErrorClass::fatal) throw;

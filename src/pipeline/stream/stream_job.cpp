@@ -6,45 +6,6 @@ namespace etl::pipeline {
 
 namespace stream_detail {
 
-namespace {
-
-// Exits the process if the shutdown does not finish in time (a broker that never answers the
-// final LeaveGroup, a MySQL statement that hangs): the data is safe either way (offsets only move
-// with the rows), so a bounded exit beats hanging forever.
-class ShutdownWatchdog {
- public:
-  ShutdownWatchdog(std::chrono::milliseconds limit, const std::atomic<int>& exit_code)
-      : thread_([this, limit, &exit_code] {
-          std::unique_lock lock(mutex_);
-          if (!cv_.wait_for(lock, limit, [&] { return done_; })) {
-            spdlog::error(
-                "stream: shutdown did not finish within {} ms; exiting now (everything "
-                "committed to MySQL is safe; the rest is read again on the next start)",
-                limit.count());
-            spdlog::default_logger()->flush();
-            std::_Exit(exit_code.load());
-          }
-        }) {}
-  ~ShutdownWatchdog() {
-    {
-      const std::lock_guard lock(mutex_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  ShutdownWatchdog(const ShutdownWatchdog&) = delete;
-  ShutdownWatchdog& operator=(const ShutdownWatchdog&) = delete;
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
-}  // namespace
-
 int StreamJob::run() {
   health_.set(HealthCondition::starting, "waiting for MySQL and the partition assignment");
   if (cfg_.stream.metrics_port != 0) {
@@ -141,25 +102,85 @@ void StreamJob::start_consumer() {
   options.rebalance.on_lost = [this](const kafka::TopicPartitions& parts) { on_lost(parts); };
   options.on_client_error = [this](const Error& e) {
     if (e.cause == ErrorCause::unreachable) {
-      kafka_down_.store(true);
-      health_.set(HealthCondition::kafka_down, e.message);
+      kafka_unreachable(e.message);
     } else if (e.cause == ErrorCause::client_failed || e.cls == ErrorClass::fatal) {
       if (!fatal_) fatal_ = e;
     }
   };
+  watermarks_ = std::make_unique<WatermarkQueries>(cfg_.kafka, topic_);
   consumer_ = std::make_unique<kafka::Consumer>(cfg_.kafka, std::move(options));
   consumer_->subscribe({topic_});
 }
 
+void StreamJob::kafka_unreachable(const std::string& why) {
+  if (!kafka_down_.exchange(true)) kafka_down_since_ = Clock::now();
+  health_.set(HealthCondition::kafka_unreachable, why);
+}
+
+// Whether a watermark query sent now is answered within `within` (never true while librdkafka
+// reports every broker down, or while an earlier query is stuck).
+bool StreamJob::kafka_answers(std::chrono::milliseconds within) {
+  if (kafka_down_.load() || !watermarks_) return false;
+  const auto asked = Clock::now();
+  watermarks_->request(table_.empty() ? 0 : table_.ids().front());
+  while (Clock::now() - asked < within) {
+    if (const auto ok = watermarks_->last_success(); ok && *ok >= asked) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+// Consumer::close() (on_revoked runs for what is still assigned) on a thread of its own, waited
+// for at most `within`: with the coordinator unreachable, librdkafka's close waits for in-flight
+// commits and the LeaveGroup far longer. false: it did not finish; that thread is still inside
+// librdkafka and may still run on_revoked, so the caller touches nothing of the job any more and
+// ends the process.
+bool StreamJob::leave_group(std::chrono::milliseconds within) {
+  struct Outcome {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool done = false;
+    std::optional<Error> error;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  std::thread closer([this, outcome] {
+    std::optional<Error> err;
+    try {
+      err = consumer_->close();
+    } catch (const std::exception& e) {
+      err = Error{ErrorClass::retriable, ErrorOrigin::kafka, 0, e.what()};
+    }
+    const std::lock_guard lock(outcome->mutex);
+    outcome->error = std::move(err);
+    outcome->done = true;
+    outcome->cv.notify_all();
+  });
+  std::unique_lock lock(outcome->mutex);
+  if (!outcome->cv.wait_for(lock, within, [&] { return outcome->done; })) {
+    lock.unlock();
+    closer.detach();
+    spdlog::warn(
+        "stream: leaving the group did not finish within {} ms (Kafka unreachable?); not waiting: "
+        "the group gives this member's partitions to others after session.timeout.ms",
+        within.count());
+    return false;
+  }
+  lock.unlock();
+  closer.join();
+  if (outcome->error) spdlog::warn("stream: leaving the group: {}", outcome->error->message);
+  return true;
+}
+
 int StreamJob::shutdown(bool write_pending) {
+  // From the signal (or now, on a fatal error): the watchdog ends the process at
+  // stream.shutdown_timeout_s + kShutdownGrace after this moment whatever still runs.
+  const auto asked_at = watchdog_.arm();
   health_.set(HealthCondition::stopping,
               write_pending ? "writing what is pending, leaving the group" : "leaving the group");
+  spdlog::info("stream: stopping: {}",
+               write_pending ? "writing what is pending, leaving the group" : "leaving the group");
   const int failure = static_cast<int>(ExitCode::failure);
-  // Failure until every worker has stopped with nothing left unwritten: the watchdog exits with
-  // this value if the shutdown hangs, and a hang while workers still hold messages is a failure.
-  std::atomic<int> exit_code{failure};
-  ShutdownWatchdog watchdog(options_.shutdown_timeout + 30s, exit_code);
-  const auto deadline = Clock::now() + options_.shutdown_timeout;
+  const auto deadline = asked_at + options_.shutdown_timeout;
   for (const auto& w : workers_) {
     if (write_pending) {
       w->drain(deadline);
@@ -170,7 +191,7 @@ int StreamJob::shutdown(bool write_pending) {
   size_t dropped = 0;
   size_t not_stopped = 0;
   for (const auto& w : workers_) {
-    if (!w->wait_stopped(deadline + 5s)) {
+    if (!w->wait_stopped(deadline + kWorkerStopGrace)) {
       // Still inside a MySQL call: whatever it holds is not written (read again on the next start).
       spdlog::error("stream: worker {} did not stop in time ({} message(s) pending)", w->id(),
                     w->pending());
@@ -179,35 +200,50 @@ int StreamJob::shutdown(bool write_pending) {
     }
     dropped += w->dropped_at_shutdown();
   }
+  const bool clean = !fatal_ && dropped == 0 && not_stopped == 0;
+  if (clean) exit_code_.store(static_cast<int>(ExitCode::ok));
+  const int code = exit_code_.load();
+  bool reachable = true;
   if (consumer_) {
     collect_written();
     record_losses();
-    if (!fatal_ || write_pending) commit_to_kafka();
+    reachable = kafka_answers(kShutdownProbe);
+    if (!reachable) {
+      spdlog::info(
+          "stream: Kafka does not answer: no final commit to Kafka (MySQL holds the offsets), "
+          "leaving the group is waited for {} ms at most",
+          std::chrono::milliseconds(kLeaveGroupUnreachable).count());
+    } else if (!fatal_ || write_pending) {
+      commit_to_kafka();  // asynchronous; for lag tools, MySQL holds the offsets that count
+    }
   }
-  const bool clean = !fatal_ && dropped == 0 && not_stopped == 0;
-  if (clean) exit_code.store(0);
-  if (consumer_) {
-    if (const auto err = consumer_->close())
-      spdlog::warn("stream: leaving the group: {}", err->message);
+  const bool close_hung =
+      consumer_ && !leave_group(reachable ? kLeaveGroupTimeout : kLeaveGroupUnreachable);
+  if (!close_hung) {
+    workers_.clear();
+    consumer_.reset();
+    watermarks_.reset();  // waits WatermarkQueries::kAbandonAfter at most
   }
-  workers_.clear();
-  consumer_.reset();
   spdlog::info(
       "stream: stopped; written {} messages: {} orders, {} rows, {} charges, {} dead letters, "
       "{} conversion warnings, {} lost to retention",
       metrics_.messages.value(), metrics_.orders.value(), metrics_.rows.value(),
       metrics_.charges.value(), metrics_.dead_letters_total(), metrics_.conversion_warnings.value(),
       metrics_.lost_total());
-  if (fatal_) return failure;
-  if (dropped > 0 || not_stopped > 0) {
+  if (!fatal_ && (dropped > 0 || not_stopped > 0)) {
     spdlog::error(
         "stream: {} message(s){} could not be written before the shutdown deadline; they are "
         "read again on the next start",
         dropped,
         not_stopped > 0 ? fmt::format(" (and what {} worker(s) still held)", not_stopped) : "");
-    return failure;
   }
-  return static_cast<int>(ExitCode::ok);
+  if (close_hung || WatermarkQueries::left_behind()) {
+    // A thread is still inside librdkafka (the group's close, or a watermark query of an
+    // unreachable leader): end here, without running destructors or static destructors under it.
+    spdlog::default_logger()->flush();
+    std::_Exit(code);
+  }
+  return fatal_ ? failure : code;
 }
 
 }  // namespace stream_detail

@@ -17,6 +17,11 @@
 // Exit: SIGINT/SIGTERM (etl::stop_requested) or --until-idle once every assigned partition was
 // read to its end and written -> write and commit what is pending, leave the group, return 0.
 // Fatal errors -> one clear log line, return 1. Setup problems throw (ConfigError -> exit 2).
+// Bounded, Kafka reachable or not: pending messages get shutdown_timeout from the signal (then
+// they are given up: exit 1), leaving the group a few seconds more, and a watchdog armed by the
+// signal ends the process at shutdown_timeout + 20 s whatever still runs (docs/operations.md,
+// "Stopping"). The poll thread never waits on a broker for long: watermark queries run on a
+// thread of their own (watermark_queries.hpp).
 
 #include <functional>
 #include <string>

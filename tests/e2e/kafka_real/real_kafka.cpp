@@ -102,6 +102,8 @@ std::vector<int> free_ports(int n) {
 
 }  // namespace
 
+int free_port() { return free_ports(1).front(); }
+
 const KafkaEndpoints& shared_kafka() {
   static const KafkaEndpoints k = [] {
     KafkaEndpoints e;

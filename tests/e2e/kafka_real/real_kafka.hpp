@@ -36,6 +36,9 @@ std::map<std::string, std::string> sasl_ssl_env(const KafkaEndpoints& k, const s
                                                 const std::string& password,
                                                 const std::string& mechanism = "PLAIN");
 
+// A free TCP port on 127.0.0.1 (e.g. for a stream's metrics endpoint).
+int free_port();
+
 class PrivateBroker {
  public:
   // Picks three free loopback ports and a fresh temporary state directory; starts it. `password`:

@@ -108,16 +108,17 @@ TEST(StreamHealth, UnhealthyWhileAnyConditionHoldsWithItsReason) {
   EXPECT_TRUE(h.report().healthy);
   h.set(HealthCondition::mysql_failing, "lost connection", "worker-0");
   h.set(HealthCondition::mysql_failing, "lost connection", "worker-1");
-  h.set(HealthCondition::kafka_down, "1/1 brokers are down");
+  h.set(HealthCondition::kafka_unreachable, "1/1 brokers are down");
   auto r = h.report();
   EXPECT_FALSE(r.healthy);
   EXPECT_NE(r.reason.find("mysql_failing[worker-0]: lost connection"), std::string::npos)
       << r.reason;
-  EXPECT_NE(r.reason.find("kafka_down: 1/1 brokers are down"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("kafka_unreachable: 1/1 brokers are down"), std::string::npos)
+      << r.reason;
   h.clear(HealthCondition::mysql_failing, "worker-0");
   EXPECT_TRUE(h.holds(HealthCondition::mysql_failing));
   h.clear(HealthCondition::mysql_failing, "worker-1");
-  h.clear(HealthCondition::kafka_down);
+  h.clear(HealthCondition::kafka_unreachable);
   EXPECT_TRUE(h.report().healthy);
   EXPECT_EQ(h.report().reason, "ok");
 }
