@@ -14,7 +14,7 @@
 namespace etl::pipeline {
 
 struct FetchMetrics {
-  explicit FetchMetrics(const std::vector<std::string>& accounts);
+  explicit FetchMetrics(const std::vector<std::string>& names);  // the accounts
   FetchMetrics(const FetchMetrics&) = delete;
   FetchMetrics& operator=(const FetchMetrics&) = delete;
 
