@@ -153,7 +153,9 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--dry-run", f->dry_run, "Fetch and count, produce nothing, move no watermark");
   cmd->add_flag("--follow", f->follow,
                 "Run --since-last every --interval until SIGINT/SIGTERM, surviving API and Kafka "
-                "outages with backoff");
+                "outages with backoff; serves /metrics and /healthz on "
+                "fetch.metrics_bind:fetch.metrics_port (per account; 503 when an account has not "
+                "completed a cycle for fetch.unhealthy_after_s)");
   cmd->add_option("--interval", f->interval,
                   "With --follow: time between runs, e.g. 30s, 5m, 1h "
                   "(default 5m)")

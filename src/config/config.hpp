@@ -95,6 +95,12 @@ struct FetchConfig {
   std::chrono::minutes since_last_overlap{
       10};  // --since-last re-reads this much before the watermark
   std::chrono::milliseconds produce_flush_timeout{60000};
+  // fetch --follow's /metrics and /healthz; port 0 disables them.
+  int metrics_port = 9109;
+  std::string metrics_bind = "127.0.0.1";
+  // fetch --follow's /healthz is 503 while an account has not completed a cycle for this long;
+  // 0: never.
+  std::chrono::seconds unhealthy_after{3600};
 };
 
 enum class ResetPolicy { earliest, latest };

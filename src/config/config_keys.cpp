@@ -239,6 +239,12 @@ Section fetch_section() {
                 "overlap re-read by --since-last")
       .duration("produce_flush_timeout_ms", &F::produce_flush_timeout, 1, 3600000,
                 "wait for Kafka acknowledgements at the end, ms")
+      .integer("metrics_port", &F::metrics_port, 0, 65535,
+               "fetch --follow's /metrics and /healthz port; 0 disables them")
+      .string("metrics_bind", &F::metrics_bind, "address fetch's metrics endpoint listens on")
+      .duration("unhealthy_after_s", &F::unhealthy_after, 0, 60LL * 60 * 24 * 30,
+                "fetch --follow's /healthz is 503 while an account has not completed a cycle "
+                "for this long, seconds; 0 = never")
       .check([](F& f) {
         if (f.ship_node_types.empty())
           throw ConfigError(

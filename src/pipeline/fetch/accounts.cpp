@@ -10,6 +10,7 @@
 #include "common/backoff.hpp"
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
+#include "pipeline/fetch/fetch_monitor.hpp"
 
 namespace etl::pipeline {
 
@@ -55,9 +56,11 @@ AccountOutcome fetch_one(const config::Config& cfg, FetchRequest request,
   return outcome;
 }
 
+// `monitor` (--follow): told of each account's outcome as soon as it is known.
 AccountsRun run_accounts(const config::Config& cfg,
                          const std::map<std::string, FetchRequest>& requests,
-                         const std::vector<std::string>& accounts) {
+                         const std::vector<std::string>& accounts,
+                         FetchMonitor* monitor = nullptr) {
   const auto started = std::chrono::steady_clock::now();
   AccountsRun run;
   run.accounts.resize(accounts.size());
@@ -69,6 +72,7 @@ AccountsRun run_accounts(const config::Config& cfg,
   auto work = [&] {
     for (size_t i = next++; i < accounts.size(); i = next++) {
       run.accounts[i] = fetch_one(cfg, requests.at(accounts[i]), accounts[i], progress);
+      if (monitor != nullptr) monitor->record(run.accounts[i]);
     }
   };
   std::vector<std::jthread> threads;
@@ -100,13 +104,14 @@ int run_follow_accounts(const config::Config& cfg, FetchRequest request,
   std::map<std::string, FetchRequest> requests;
   for (const auto& a : accounts) requests[a] = request;
   Backoff backoff(cfg.fetch.backoff_initial, std::max(options.interval, cfg.fetch.backoff_initial));
+  FetchMonitor monitor(cfg, accounts);
   spdlog::info(
       "fetch --follow: {} account(s), an incremental fetch every {} ms until SIGINT/SIGTERM",
       accounts.size(), options.interval.count());
   int cycles = 0;
   while (!stop_requested()) {
     ++cycles;
-    const AccountsRun run = run_accounts(cfg, requests, accounts);
+    const AccountsRun run = run_accounts(cfg, requests, accounts, &monitor);
     for (const auto& a : run.accounts) {
       // After a complete cycle every type of the account has a watermark: --start is done with.
       if (a.complete()) requests[a.account].start_day_ms.reset();

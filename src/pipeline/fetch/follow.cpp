@@ -9,6 +9,8 @@
 #include "common/backoff.hpp"
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
+#include "pipeline/fetch/fetch_monitor.hpp"
+#include "walmart/credentials.hpp"
 
 namespace etl::pipeline {
 
@@ -38,6 +40,8 @@ int run_follow(const config::Config& cfg, FetchRequest request, const FollowOpti
   request.dry_run = false;
   validate_fetch_request(request);
   Backoff backoff(cfg.fetch.backoff_initial, std::max(options.interval, cfg.fetch.backoff_initial));
+  const std::string account = walmart::resolve_account(cfg.walmart_token, request.account).name;
+  FetchMonitor monitor(cfg, {account});
   int cycles = 0;
   spdlog::info("fetch --follow: an incremental fetch every {} ms until SIGINT/SIGTERM",
                options.interval.count());
@@ -63,6 +67,9 @@ int run_follow(const config::Config& cfg, FetchRequest request, const FollowOpti
       cycle.error = err;
     }
     const bool ok = cycle.complete();
+    monitor.record(
+        AccountOutcome{account, cycle.result,
+                       cycle.error ? std::optional(cycle.error->describe()) : std::nullopt});
     if (options.on_cycle) options.on_cycle(cycle);
     if (stop_requested()) break;
     if (options.max_cycles > 0 && cycles >= options.max_cycles) break;

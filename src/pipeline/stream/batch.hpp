@@ -63,6 +63,8 @@ class PendingBatch {
     return next_offsets_;
   }
   [[nodiscard]] const std::vector<PendingMessage>& entries() const noexcept { return entries_; }
+  // The orders and dead letters pending (offsets as of the last write_batch()).
+  [[nodiscard]] const mysql::WriteBatch& contents() const noexcept { return batch_; }
 
   // The writer's input, offsets included, each fenced on `stored` (partition -> the next offset
   // MySQL holds as far as the worker knows; absent or nullopt: no row yet). Valid until the next

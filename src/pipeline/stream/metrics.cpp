@@ -1,5 +1,10 @@
 #include "pipeline/stream/metrics.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <optional>
+
 namespace etl::pipeline {
 
 namespace {
@@ -57,9 +62,86 @@ StreamMetrics::StreamMetrics()
       pending_messages(registry.add_gauge("walmart_etl_stream_pending_messages",
                                           "Messages consumed but not yet committed to MySQL")),
       healthy(
-          registry.add_gauge("walmart_etl_stream_healthy", "1 when /healthz answers 200, else 0")) {
+          registry.add_gauge("walmart_etl_stream_healthy", "1 when /healthz answers 200, else 0")),
+      account_orders(registry.add_counter_family(
+          "walmart_etl_stream_account_orders_total",
+          "Per account: orders written (account \"(other)\": names beyond the first 100 not "
+          "configured)",
+          {"account"})),
+      account_rows(registry.add_counter_family("walmart_etl_stream_account_rows_total",
+                                               "Per account: walmart_order rows written",
+                                               {"account"})),
+      account_dead_letters(registry.add_counter_family(
+          "walmart_etl_stream_account_dead_letters_total",
+          "Per account: messages and orders sent to walmart_order_dead_letter (account "
+          "\"(none)\": no account could be told)",
+          {"account"})) {
   dead_letters.with({kDeadLetterMapping});
   dead_letters.with({kDeadLetterRowError});
+}
+
+std::vector<std::string> configured_accounts(const config::Config& cfg) {
+  std::vector<std::string> out;
+  for (const auto& [name, account] : cfg.walmart_token.accounts) out.push_back(name);
+  if (!cfg.stream.default_account.empty() &&
+      cfg.walmart_token.accounts.count(cfg.stream.default_account) == 0) {
+    out.push_back(cfg.stream.default_account);
+  }
+  return out;
+}
+
+void StreamMetrics::add_known_accounts(const std::vector<std::string>& accounts) {
+  account_labels.add_known(accounts);
+  for (const auto& a : accounts) {
+    account_orders.with({a});
+    account_rows.with({a});
+    account_dead_letters.with({a});
+  }
+}
+
+void StreamMetrics::count_accounts(const mysql::WriteBatch& batch, const mysql::WriteResult& r) {
+  std::vector<bool> refused(batch.orders.size(), false);
+  for (const auto& x : r.rejected) {
+    if (x.batch_index < refused.size()) refused[x.batch_index] = true;
+  }
+  // The index of the last version of each order in the batch: the one written.
+  std::map<int64_t, size_t> last;
+  for (size_t i = 0; i < batch.orders.size(); ++i) {
+    last[batch.orders[i].order.purchase_order_id] = i;
+  }
+  struct Counts {
+    uint64_t orders = 0;
+    uint64_t rows = 0;
+    uint64_t dead_letters = 0;
+  };
+  std::map<std::string, Counts> by_account;
+  const auto label = [&](const std::optional<std::string>& account) {
+    if (!account) return std::string(kNoAccount);
+    auto l = account_labels.label(*account);
+    if (l.first_overflow) {
+      spdlog::warn(
+          "stream: more than {} account names not in the configuration; the per-account metrics "
+          "count '{}' and every further one under account=\"{}\"",
+          kMaxUnseenAccounts, *account, kOtherAccount);
+    }
+    return std::move(l.value);
+  };
+  for (const auto& [id, i] : last) {
+    const auto& o = batch.orders[i];
+    Counts& c = by_account[label(o.origin.account)];
+    if (refused[i]) {
+      ++c.dead_letters;
+      continue;
+    }
+    ++c.orders;
+    c.rows += o.order.lines.size();
+  }
+  for (const auto& d : batch.dead_letters) ++by_account[label(d.origin.account)].dead_letters;
+  for (const auto& [account, c] : by_account) {
+    if (c.orders > 0) account_orders.with({account}).inc(c.orders);
+    if (c.rows > 0) account_rows.with({account}).inc(c.rows);
+    if (c.dead_letters > 0) account_dead_letters.with({account}).inc(c.dead_letters);
+  }
 }
 
 uint64_t StreamMetrics::dead_letters_total() const {

@@ -5,8 +5,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "config/config.hpp"
+#include "metrics/bounded_labels.hpp"
 #include "metrics/registry.hpp"
+#include "mysql/batch_writer.hpp"
+#include "mysql/write_batch.hpp"
 
 namespace etl::pipeline {
 
@@ -14,6 +19,17 @@ namespace etl::pipeline {
 inline constexpr const char* kDeadLetterMapping = "bad_record";  // the mapping rejected the message
 inline constexpr const char* kDeadLetterRowError =
     "mysql_row_error";  // MySQL refused one of its rows
+
+// The `account` label of the per-account series: the account names of the configuration
+// (walmart_token.accounts, stream.default_account) and the first kMaxUnseenAccounts other names
+// the `account` headers bring get their own series; any further name is counted under
+// kOtherAccount, a record without an account (a dead letter) under kNoAccount.
+inline constexpr size_t kMaxUnseenAccounts = 100;
+inline constexpr const char* kOtherAccount = "(other)";
+inline constexpr const char* kNoAccount = "(none)";
+
+// The account names of the configuration: walmart_token.accounts and stream.default_account.
+std::vector<std::string> configured_accounts(const config::Config& cfg);
 
 struct StreamMetrics {
   StreamMetrics();
@@ -41,6 +57,16 @@ struct StreamMetrics {
   metrics::Gauge& paused_partitions;
   metrics::Gauge& pending_messages;  // consumed, not yet written (all workers)
   metrics::Gauge& healthy;           // 1 healthy, 0 not (see /healthz for the reason)
+  metrics::Family<metrics::Counter>& account_orders;        // {account}: orders written
+  metrics::Family<metrics::Counter>& account_rows;          // {account}: walmart_order rows
+  metrics::Family<metrics::Counter>& account_dead_letters;  // {account}: dead letters
+  metrics::BoundedLabels account_labels{kMaxUnseenAccounts, kOtherAccount};
+
+  // The accounts of the configuration: their series exist from the start (at 0).
+  void add_known_accounts(const std::vector<std::string>& accounts);
+  // The per-account series of a committed batch (`r` is what the writer did with `batch`): the
+  // last version of each order not refused is written, its lines are the rows.
+  void count_accounts(const mysql::WriteBatch& batch, const mysql::WriteResult& r);
 
   [[nodiscard]] uint64_t dead_letters_total() const;
   [[nodiscard]] uint64_t lost_total() const;

@@ -71,6 +71,7 @@ void StreamJob::wait_for_mysql() {
 }
 
 void StreamJob::start_workers() {
+  metrics_.add_known_accounts(configured_accounts(cfg_));
   const int n = std::max(1, cfg_.stream.parallelism);
   for (int i = 0; i < n; ++i) {
     WorkerSettings s;

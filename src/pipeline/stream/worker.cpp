@@ -401,6 +401,7 @@ void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point star
   if (mapping_letters > 0) metrics_.dead_letters.with({kDeadLetterMapping}).inc(mapping_letters);
   if (!r.rejected.empty()) metrics_.dead_letters.with({kDeadLetterRowError}).inc(r.rejected.size());
   metrics_.conversion_warnings.inc(warnings);
+  metrics_.count_accounts(batch_.contents(), r);
   metrics_.batches.inc();
   metrics_.batch_rows.observe(static_cast<double>(r.rows));
   metrics_.batch_seconds.observe(std::chrono::duration<double>(now - started).count());

@@ -64,6 +64,7 @@ class FetchCli : public ::testing::Test {
             {"WALMART_ETL_FETCH__REQUESTS_PER_MINUTE", "0"},
             {"WALMART_ETL_FETCH__BACKOFF_INITIAL_MS", "10"},
             {"WALMART_ETL_FETCH__BACKOFF_MAX_MS", "500"},
+            {"WALMART_ETL_FETCH__METRICS_PORT", "0"},
             {"WALMART_ETL_LOGGING__DIR", ""}};
   }
   void TearDown() override {

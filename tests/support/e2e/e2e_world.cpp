@@ -88,6 +88,7 @@ std::map<std::string, std::string> World::env_for(
       {"WALMART_ETL_FETCH__BACKOFF_INITIAL_MS", "50"},
       {"WALMART_ETL_FETCH__BACKOFF_MAX_MS", "1000"},
       {"WALMART_ETL_STREAM__METRICS_PORT", "0"},
+      {"WALMART_ETL_FETCH__METRICS_PORT", "0"},
       {"WALMART_ETL_STREAM__BATCH_SIZE", "500"},
       {"WALMART_ETL_STREAM__BATCH_INTERVAL_MS", "200"},
       {"WALMART_ETL_STREAM__STATUS_INTERVAL_S", "2"},

@@ -65,6 +65,7 @@ config::Config fetch_config(const walmart::sim::Simulator& sim, const kafka::Dev
   cfg.fetch.connect_timeout = std::chrono::milliseconds(1000);
   cfg.fetch.request_timeout = std::chrono::milliseconds(10000);
   cfg.fetch.produce_flush_timeout = std::chrono::milliseconds(30000);
+  cfg.fetch.metrics_port = 0;  // --follow's endpoint: no fixed port shared by tests
   cfg.logging.dir = "";
   // ETL_TEST_LOG_LEVEL=debug shows every retry, 429 and token refresh while debugging a test.
   if (const char* level = std::getenv("ETL_TEST_LOG_LEVEL"); level != nullptr && *level != '\0') {

@@ -103,6 +103,59 @@ TEST(StreamMetrics, DocsDashboardAndAlertsMatchTheExposedMetrics) {
     EXPECT_EQ(documented.count(n), 1u) << "README.md does not document " << n;
 }
 
+mysql::OrderToWrite order_of(int64_t id, size_t lines, std::optional<std::string> account) {
+  mysql::OrderToWrite o;
+  o.order.purchase_order_id = id;
+  o.order.lines.resize(lines);
+  o.origin.account = std::move(account);
+  return o;
+}
+
+TEST(StreamMetrics, PerAccountOrdersRowsAndDeadLettersOfACommittedBatch) {
+  StreamMetrics m;
+  m.add_known_accounts({"known"});
+  mysql::WriteBatch b;
+  b.orders.push_back(order_of(1, 2, "a"));
+  b.orders.push_back(order_of(2, 1, "b"));
+  b.orders.push_back(order_of(1, 3, "a"));        // the newer version of order 1: the one written
+  b.orders.push_back(order_of(3, 4, "c"));        // refused by MySQL: a dead letter
+  b.dead_letters.push_back(mysql::DeadLetter{});  // no account could be told
+  mysql::WriteResult r;
+  mysql::RejectedOrder refused;
+  refused.batch_index = 3;
+  r.rejected.push_back(refused);
+  m.count_accounts(b, r);
+  const std::string page = m.registry.render();
+  for (const char* line : {
+           "walmart_etl_stream_account_orders_total{account=\"a\"} 1\n",
+           "walmart_etl_stream_account_rows_total{account=\"a\"} 3\n",
+           "walmart_etl_stream_account_orders_total{account=\"b\"} 1\n",
+           "walmart_etl_stream_account_rows_total{account=\"b\"} 1\n",
+           "walmart_etl_stream_account_dead_letters_total{account=\"c\"} 1\n",
+           "walmart_etl_stream_account_dead_letters_total{account=\"(none)\"} 1\n",
+           "walmart_etl_stream_account_orders_total{account=\"known\"} 0\n",
+       }) {
+    EXPECT_NE(page.find(line), std::string::npos) << line << page;
+  }
+  EXPECT_EQ(page.find("account_orders_total{account=\"c\"}"), std::string::npos) << page;
+}
+
+TEST(StreamMetrics, AccountNamesBeyondTheBoundAreCountedUnderOther) {
+  StreamMetrics m;
+  m.add_known_accounts({"configured"});
+  mysql::WriteBatch b;
+  for (size_t i = 0; i < kMaxUnseenAccounts + 5; ++i) {
+    b.orders.push_back(order_of(static_cast<int64_t>(i + 1), 1, "seller-" + std::to_string(i)));
+  }
+  b.orders.push_back(order_of(1000, 1, "configured"));
+  m.count_accounts(b, mysql::WriteResult{});
+  size_t series = 0;
+  m.account_orders.for_each([&](const auto&, const metrics::Counter&) { ++series; });
+  EXPECT_EQ(series, kMaxUnseenAccounts + 2) << "100 seen, (other), configured";
+  EXPECT_EQ(m.account_orders.with({kOtherAccount}).value(), 5u);
+  EXPECT_EQ(m.account_orders.with({"configured"}).value(), 1u);
+}
+
 TEST(StreamHealth, UnhealthyWhileAnyConditionHoldsWithItsReason) {
   StreamHealth h;
   EXPECT_TRUE(h.report().healthy);

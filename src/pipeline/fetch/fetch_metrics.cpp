@@ -1,0 +1,67 @@
+#include "pipeline/fetch/fetch_metrics.hpp"
+
+namespace etl::pipeline {
+
+FetchMetrics::FetchMetrics(const std::vector<std::string>& names)
+    : last_success(registry.add_gauge_family(
+          "walmart_etl_fetch_last_success_timestamp_seconds",
+          "Per account: when its last complete cycle ended (Unix time; 0: none yet)", {"account"})),
+      cycles(registry.add_counter_family("walmart_etl_fetch_cycles_total",
+                                         "Per account: cycles ended, complete or not",
+                                         {"account"})),
+      failures(registry.add_counter_family(
+          "walmart_etl_fetch_failures_total",
+          "Per account: cycles that did not complete (refused credentials, the API or Kafka "
+          "failing, a window not fetched, an order not acknowledged)",
+          {"account"})),
+      orders(registry.add_counter_family("walmart_etl_fetch_orders_total",
+                                         "Per account: orders produced to Kafka (unique per cycle)",
+                                         {"account"})),
+      requests(registry.add_counter_family("walmart_etl_fetch_requests_total",
+                                           "Per account: requests to the orders API", {"account"})),
+      throttled(registry.add_counter_family("walmart_etl_fetch_throttled_total",
+                                            "Per account: 429 answers of the orders API",
+                                            {"account"})),
+      dead_letters(registry.add_counter_family(
+          "walmart_etl_fetch_dead_letters_total",
+          "Per account: orders too large for Kafka, kept in walmart_order_dead_letter",
+          {"account"})),
+      accounts(registry.add_gauge("walmart_etl_fetch_accounts", "Accounts this process fetches")),
+      healthy(
+          registry.add_gauge("walmart_etl_fetch_healthy", "1 when /healthz answers 200, else 0")) {
+  for (const auto& a : names) {
+    last_success.with({a});
+    cycles.with({a});
+    failures.with({a});
+    orders.with({a});
+    requests.with({a});
+    throttled.with({a});
+    dead_letters.with({a});
+  }
+  accounts.set(static_cast<double>(names.size()));
+  healthy.set(1);
+}
+
+void FetchMetrics::record(const AccountOutcome& outcome, double now_epoch_s) {
+  const std::vector<std::string> label{outcome.account};
+  cycles.with(label).inc();
+  if (outcome.complete()) {
+    last_success.with(label).set(now_epoch_s);
+  } else {
+    failures.with(label).inc();
+  }
+  if (!outcome.result) return;
+  const FetchResult& r = *outcome.result;
+  uint64_t n_requests = 0;
+  uint64_t n_throttled = 0;
+  for (const auto& t : r.types) {
+    n_requests += t.requests;
+    n_throttled += t.throttled;
+  }
+  if (!r.dry_run) orders.with(label).inc(r.orders());
+  requests.with(label).inc(n_requests);
+  throttled.with(label).inc(n_throttled);
+  dead_letters.with(label).inc(r.dead_letters);
+}
+
+}  // namespace etl::pipeline
