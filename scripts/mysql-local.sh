@@ -15,6 +15,7 @@
 #   ETL_MYSQL_ROOT   where the packages are unpacked (default: <repo>/.local/mysql-root; shared
 #                    by every server of this script, downloaded once)
 #   ETL_MYSQL_SUITE  the Debian suite to take MySQL from (default: sid)
+#   ETL_MYSQL_TLS    off: the server offers no TLS (for the tests of what the client does then)
 # Connect: user `etl` with a random password (kept in $ETL_MYSQL_DIR/etl.password, mode 0600) over
 # TCP on 127.0.0.1:$ETL_MYSQL_PORT; `eval "$(scripts/mysql-local.sh env)"` exports it for
 # walmart-etl. root has no password but can only log in through the socket (auth_socket is not
@@ -36,6 +37,8 @@ errlog=$dir/mysql.err
 tls=$dir/tls
 files=$dir/files
 pwfile=$dir/etl.password
+tls_on=1
+[ "${ETL_MYSQL_TLS:-on}" = off ] && tls_on=0
 me=$(id -un)
 
 # mysqld and the client run through the unpacked root's own loader and libraries.
@@ -169,8 +172,11 @@ ensure_password() {
   fi
   chmod 600 "$pwfile"
   # The `client` verb's options (a file, so the password is not on a command line).
-  (umask 077 && printf '[client]\nhost=127.0.0.1\nport=%s\nuser=etl\npassword=%s\nssl-mode=VERIFY_IDENTITY\nssl-ca=%s\n' \
-    "$port" "$(cat "$pwfile")" "$tls/ca.pem" >"$dir/client.cnf")
+  local tls_opts
+  tls_opts=$(printf 'ssl-mode=VERIFY_IDENTITY\nssl-ca=%s' "$tls/ca.pem")
+  [ $tls_on -eq 1 ] || tls_opts=$(printf 'ssl-mode=DISABLED\nserver-public-key-path=%s' "$data/public_key.pem")
+  (umask 077 && printf '[client]\nhost=127.0.0.1\nport=%s\nuser=etl\npassword=%s\n%s\n' \
+    "$port" "$(cat "$pwfile")" "$tls_opts" >"$dir/client.cnf")
 }
 
 start() {
@@ -203,10 +209,12 @@ start() {
   # secure_file_priv: SELECT … INTO OUTFILE and LOAD DATA (non-LOCAL) only in a private folder.
   # X protocol off: one listener only. local_infile stays OFF (the server default); the LOAD DATA
   # ceiling of the benchmarks turns it on for itself.
+  local tls_args=(--ssl-ca="$tls/ca.pem" --ssl-cert="$tls/server-cert.pem" --ssl-key="$tls/server-key.pem")
+  [ $tls_on -eq 1 ] || tls_args=(--tls-version=)
   run_in_root "$root/usr/sbin/mysqld" "${common[@]}" \
     --bind-address=127.0.0.1 --port="$port" --socket="$sock" --pid-file="$pidf" \
     --log-error="$errlog" --skip-name-resolve --mysqlx=OFF --secure-file-priv="$files" \
-    --ssl-ca="$tls/ca.pem" --ssl-cert="$tls/server-cert.pem" --ssl-key="$tls/server-key.pem" \
+    "${tls_args[@]}" \
     --max-allowed-packet=64M --innodb-buffer-pool-size=512M --innodb-redo-log-capacity=512M \
     --default-time-zone=+00:00 --max-connections=500 --disable-log-bin \
     >/dev/null 2>&1 &
@@ -225,7 +233,9 @@ start() {
     "CREATE USER IF NOT EXISTS 'etl'@'127.0.0.1' IDENTIFIED BY '$pw';
      ALTER USER 'etl'@'127.0.0.1' IDENTIFIED BY '$pw';
      GRANT ALL ON *.* TO 'etl'@'127.0.0.1';"
-  echo "mysql-local: MySQL $version running on 127.0.0.1:$port (socket $sock), user etl, password in $pwfile, TLS CA $tls/ca.pem"
+  local tls_note="TLS CA $tls/ca.pem"
+  [ $tls_on -eq 1 ] || tls_note="NO TLS (ETL_MYSQL_TLS=off), RSA public key $data/public_key.pem"
+  echo "mysql-local: MySQL $version running on 127.0.0.1:$port (socket $sock), user etl, password in $pwfile, $tls_note"
   echo "  connect: $0 client    or: eval \"\$($0 env)\" for walmart-etl"
 }
 

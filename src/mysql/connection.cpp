@@ -3,9 +3,15 @@
 #include <errmsg.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "common/error.hpp"
 #include "mysql/mysql_error.hpp"
+#include "mysql/server_greeting.hpp"
+#include "mysql/statement_warnings.hpp"
 
 namespace etl::mysql {
 
@@ -26,6 +32,17 @@ void set_option(MYSQL* m, mysql_option option, const void* value, const char* na
 void apply_tls_options(MYSQL* m, const config::MysqlConfig& cfg) {
   using config::SslMode;
   if (cfg.ssl_mode == SslMode::disabled) return;
+  if (cfg.ssl_mode == SslMode::preferred && cfg.socket.empty()) {
+    // A server that offers no TLS is reached without TLS options: asked for TLS, Connector/C
+    // falls back to plaintext but keeps the TLS flag, and MySQL's caching_sha2_password would
+    // then send the password in clear (server_greeting.hpp).
+    const auto offers = server_offers_tls(cfg.host, cfg.port, cfg.connect_timeout);
+    if (offers.has_value() && !*offers) {
+      spdlog::debug("mysql: {}:{} offers no TLS; ssl_mode preferred connects in plaintext",
+                    cfg.host, cfg.port);
+      return;
+    }
+  }
   const my_bool yes = 1;
   set_option(m, MYSQL_OPT_SSL_ENFORCE, &yes, "ssl_enforce");  // ask for TLS whenever offered
   if (!cfg.ssl_key.empty()) set_option(m, MYSQL_OPT_SSL_KEY, cfg.ssl_key.c_str(), "ssl_key");
@@ -38,6 +55,50 @@ void apply_tls_options(MYSQL* m, const config::MysqlConfig& cfg) {
   }
   const my_bool verify_host = cfg.ssl_mode == SslMode::verify_identity ? 1 : 0;
   set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host, "ssl_verify_server_cert");
+}
+
+// MySQL's caching_sha2_password, on a connection without TLS and for a user whose hash the server
+// has not cached, sends the password encrypted with the server's RSA public key. Connector/C 3.3
+// reads that key from MYSQL_SERVER_PUBLIC_KEY (a PEM file) and, when none is set or the file
+// cannot be read, asks the server for it: whoever answers on the address could hand out its own
+// key and decrypt the password. The library has no switch to forbid the request, so unless
+// mysql.get_server_public_key allows it, the option always names a readable file: the configured
+// key, or an in-memory file that holds no key, on which the plugin stops before sending anything.
+// (Over TLS the key is never used; MariaDB's own plugins never use it.)
+const char* no_key_file() {
+  static const std::string path = [] {
+    const int fd = memfd_create("walmart-etl-no-server-public-key", MFD_CLOEXEC);
+    if (fd < 0) return std::string();
+    static constexpr std::string_view kText =
+        "no RSA public key: mysql.get_server_public_key is false\n";
+    if (write(fd, kText.data(), kText.size()) != static_cast<ssize_t>(kText.size())) {
+      close(fd);
+      return std::string();
+    }
+    return fmt::format("/proc/self/fd/{}", fd);  // kept open for the process's life
+  }();
+  return path.empty() ? nullptr : path.c_str();
+}
+
+void apply_public_key_options(MYSQL* m, const config::MysqlConfig& cfg) {
+  if (!cfg.server_public_key.empty()) {
+    if (FILE* f = std::fopen(cfg.server_public_key.c_str(), "r")) {
+      std::fclose(f);
+    } else {
+      throw ConfigError(
+          fmt::format("mysql.server_public_key: cannot read '{}'", cfg.server_public_key));
+    }
+    set_option(m, MYSQL_SERVER_PUBLIC_KEY, cfg.server_public_key.c_str(), "server_public_key");
+    return;
+  }
+  if (cfg.get_server_public_key) return;  // the library asks the server when it needs the key
+  const char* none = no_key_file();
+  if (none == nullptr) {
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 0,
+                   "cannot create the in-memory file that keeps the MySQL client from fetching "
+                   "the server's RSA key (memfd_create failed)");
+  }
+  set_option(m, MYSQL_SERVER_PUBLIC_KEY, none, "server_public_key");
 }
 
 std::string_view ssl_mode_name(config::SslMode mode) {
@@ -93,6 +154,7 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
   const unsigned int local_infile = local_files == LocalFiles::allow_for_benchmarks ? 1 : 0;
   set_option(m, MYSQL_OPT_LOCAL_INFILE, &local_infile, "local_infile");
   apply_tls_options(m, cfg);
+  apply_public_key_options(m, cfg);
 
   const std::string where = cfg.socket.empty() ? fmt::format("{}:{}", cfg.host, cfg.port)
                                                : fmt::format("socket {}", cfg.socket);
@@ -110,6 +172,15 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
       e.message += fmt::format(" (TLS, mysql.ssl_mode {}: check mysql.ssl_ca and mysql.host)",
                                ssl_mode_name(cfg.ssl_mode));
     }
+    if (e.code == CR_UNKNOWN_ERROR && !requires_encryption(cfg.ssl_mode) &&
+        cfg.server_public_key.empty() && !cfg.get_server_public_key) {
+      // What the caching_sha2_password plugin reports when it may not fetch the RSA key.
+      e.cls = ErrorClass::fatal;
+      e.message +=
+          " (if this is MySQL without TLS: its caching_sha2_password needs the server's RSA "
+          "public key to send the password; set mysql.server_public_key to its PEM file, or "
+          "mysql.get_server_public_key: true to fetch it, or turn TLS on)";
+    }
     throw EtlError(std::move(e));
   }
   if (requires_encryption(cfg.ssl_mode) && mysql_get_ssl_cipher(m) == nullptr) {
@@ -122,8 +193,8 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
   Connection c(std::move(h), std::move(describe));
   c.execute(
       "SET SESSION time_zone = '+00:00', "
-      "sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-      "NO_ENGINE_SUBSTITUTION'");
+      "sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+      "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
   spdlog::debug("mysql: connected to {} (server {})", c.describe_, c.server_version());
   return c;
 }
@@ -134,7 +205,8 @@ void Connection::execute(std::string_view sql) {
   }
   // Drain a result if the statement produced one (e.g. a CALL), so the connection stays in sync.
   ResultHandle r(mysql_store_result(handle_.get()));
-  (void)r;
+  r.reset();
+  check_statement_warnings(handle_.get(), mysql_warning_count(handle_.get()), sql);
 }
 
 std::vector<Row> Connection::query(std::string_view sql) {
@@ -147,6 +219,7 @@ std::vector<Row> Connection::query(std::string_view sql) {
     if (mysql_field_count(handle_.get()) != 0) {
       throw EtlError(mysql_error_of(handle_.get(), fmt::format("reading result on {}", describe_)));
     }
+    check_statement_warnings(handle_.get(), mysql_warning_count(handle_.get()), sql);
     return rows;
   }
   const unsigned int n = mysql_num_fields(r.get());
@@ -163,6 +236,8 @@ std::vector<Row> Connection::query(std::string_view sql) {
     }
     rows.push_back(std::move(out));
   }
+  r.reset();
+  check_statement_warnings(handle_.get(), mysql_warning_count(handle_.get()), sql);
   return rows;
 }
 

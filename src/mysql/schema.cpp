@@ -276,11 +276,18 @@ std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& dat
     const std::string qualified = db + "." + std::string(t.table);
     const std::string temp = fmt::format("etl_expected_{}", t.table);
     const std::string temp_qualified = fmt::format("{}.{}", db, temp);
-    conn.execute(fmt::format("DROP TEMPORARY TABLE IF EXISTS {}", temp_qualified));
+    // Created and dropped on this connection, also when reading it fails; without IF EXISTS,
+    // which leaves a note (1051) on both servers when there is nothing to drop.
     conn.execute(fmt::format("USE {}", db));
     conn.execute(temporary_ddl(t, temp));
-    TableShape expected = read_shape(conn, temp_qualified);
-    conn.execute(fmt::format("DROP TEMPORARY TABLE IF EXISTS {}", temp_qualified));
+    TableShape expected;
+    try {
+      expected = read_shape(conn, temp_qualified);
+    } catch (const std::exception&) {
+      conn.execute(fmt::format("DROP TEMPORARY TABLE {}", temp_qualified));
+      throw;
+    }
+    conn.execute(fmt::format("DROP TEMPORARY TABLE {}", temp_qualified));
     compare(t, qualified, expected, read_shape(conn, qualified), problems);
   }
   return problems;
