@@ -47,13 +47,13 @@ bool wait_for(int fd, short events, std::chrono::steady_clock::time_point deadli
 // two bytes of the capability flags. CLIENT_SSL is 0x0800.
 std::optional<bool> tls_flag_of(const unsigned char* p, size_t n) {
   if (n < 5 || p[4] != 10) return std::nullopt;
-  const size_t payload = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8 |
-                         static_cast<size_t>(p[2]) << 16;
+  const size_t payload =
+      static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8 | static_cast<size_t>(p[2]) << 16;
   const size_t end = std::min(n, payload + 4);
   const void* nul = std::memchr(p + 5, 0, end > 5 ? end - 5 : 0);
   if (nul == nullptr) return std::nullopt;
-  const size_t caps_at = static_cast<size_t>(static_cast<const unsigned char*>(nul) - p) + 1 + 4 +
-                         8 + 1;
+  const size_t caps_at =
+      static_cast<size_t>(static_cast<const unsigned char*>(nul) - p) + 1 + 4 + 8 + 1;
   if (caps_at + 2 > end) return std::nullopt;
   const unsigned caps = static_cast<unsigned>(p[caps_at]) | static_cast<unsigned>(p[caps_at + 1])
                                                                 << 8;
@@ -74,7 +74,8 @@ std::optional<bool> server_offers_tls(const std::string& host, int port,
   }
   const std::unique_ptr<addrinfo, AddrInfoDeleter> addrs(found);
   for (const addrinfo* a = addrs.get(); a != nullptr; a = a->ai_next) {
-    const Fd fd(socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+    const Fd fd(
+        socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
     if (fd.get() < 0) continue;
     if (connect(fd.get(), a->ai_addr, a->ai_addrlen) != 0) {
       if (errno != EINPROGRESS || !wait_for(fd.get(), POLLOUT, deadline)) continue;

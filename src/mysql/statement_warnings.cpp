@@ -47,10 +47,9 @@ void check_statement_warnings(MYSQL* m, unsigned int count, std::string_view sql
     if (r != nullptr) {
       while (MYSQL_ROW row = mysql_fetch_row(r)) {
         if (mysql_num_fields(r) < 3) break;
-        warnings.push_back(StatementWarning{row[0] ? row[0] : "",
-                                            row[1] ? static_cast<unsigned int>(std::stoul(row[1]))
-                                                   : 0u,
-                                            row[2] ? row[2] : ""});
+        warnings.push_back(StatementWarning{
+            row[0] ? row[0] : "", row[1] ? static_cast<unsigned int>(std::stoul(row[1])) : 0u,
+            row[2] ? row[2] : ""});
       }
       mysql_free_result(r);
     }

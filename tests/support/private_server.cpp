@@ -74,18 +74,17 @@ PrivateServer::~PrivateServer() {
 const char* PrivateServer::kind() const { return is_mysql() ? "MySQL" : "MariaDB"; }
 
 int PrivateServer::run(const std::string& verb) {
-  const std::string cmd = script_env_ + " " + env_prefix() + "_DIR='" + dir_ + "' " +
-                          env_prefix() + "_PORT=" + std::to_string(port_) + " '" +
-                          ETL_SOURCE_DIR + "/scripts/" + script() + "' " + verb + " >>'" + dir_ +
-                          "/script.log' 2>&1";
+  const std::string cmd = script_env_ + " " + env_prefix() + "_DIR='" + dir_ + "' " + env_prefix() +
+                          "_PORT=" + std::to_string(port_) + " '" + ETL_SOURCE_DIR + "/scripts/" +
+                          script() + "' " + verb + " >>'" + dir_ + "/script.log' 2>&1";
   return std::system(cmd.c_str());
 }
 
 void PrivateServer::read_login() {
   const std::string out_path = dir_ + "/env.out";
-  const std::string cmd = script_env_ + " " + env_prefix() + "_DIR='" + dir_ + "' " +
-                          env_prefix() + "_PORT=" + std::to_string(port_) + " '" +
-                          ETL_SOURCE_DIR + "/scripts/" + script() + "' env >'" + out_path + "'";
+  const std::string cmd = script_env_ + " " + env_prefix() + "_DIR='" + dir_ + "' " + env_prefix() +
+                          "_PORT=" + std::to_string(port_) + " '" + ETL_SOURCE_DIR + "/scripts/" +
+                          script() + "' env >'" + out_path + "'";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error(script() + " env failed");
   std::ifstream in(out_path);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -98,8 +97,7 @@ bool PrivateServer::start() {
     read_login();
     return true;
   }
-  std::cerr << "private " << kind() << " on port " << port_ << " did not start:\n"
-            << log() << "\n";
+  std::cerr << "private " << kind() << " on port " << port_ << " did not start:\n" << log() << "\n";
   return false;
 }
 

@@ -157,8 +157,9 @@ TEST_F(MysqlAuth, CachingSha2OverTlsIsTheDefaultAndTheFullExchangeWorks) {
   cfg.ssl_mode = SslMode::verify_identity;
   {
     auto c = mysql::Connection::open(cfg, mysql::UseDatabase::none);
-    EXPECT_EQ(test::sink::scalar(c, "SELECT plugin FROM mysql.user WHERE CONCAT(user, '@', host) "
-                                    "= CURRENT_USER()"),
+    EXPECT_EQ(test::sink::scalar(c,
+                                 "SELECT plugin FROM mysql.user WHERE CONCAT(user, '@', host) "
+                                 "= CURRENT_USER()"),
               "caching_sha2_password");
   }
   forget_cached_logins(cfg);

@@ -33,8 +33,8 @@ class WarningLog {
         [this](std::string_view sql, const std::vector<mysql::StatementWarning>& warnings) {
           const std::lock_guard lock(mutex_);
           for (const auto& w : warnings) {
-            seen_ += w.level + " " + std::to_string(w.code) + ": " + w.message + "\n  in: " +
-                     std::string(sql.substr(0, 300)) + "\n";
+            seen_ += w.level + " " + std::to_string(w.code) + ": " + w.message +
+                     "\n  in: " + std::string(sql.substr(0, 300)) + "\n";
           }
         });
   }
@@ -209,8 +209,8 @@ TEST_F(ServerSql, TheDocumentedQueriesAndTheDemoReportRunUnchanged) {
   auto conn = mysql::Connection::open(cfg);
   const auto docs =
       statements_of(sql_blocks(read_file(std::string(ETL_SOURCE_DIR) + "/docs/data-model.md")));
-  const auto report = statements_of(read_file(std::string(ETL_SOURCE_DIR) +
-                                              "/scripts/demo-report.sql"));
+  const auto report =
+      statements_of(read_file(std::string(ETL_SOURCE_DIR) + "/scripts/demo-report.sql"));
   ASSERT_GE(docs.size(), 10u) << "docs/data-model.md lost its queries?";
   ASSERT_GE(report.size(), 5u);
   size_t with_rows = 0;
@@ -235,16 +235,16 @@ TEST_F(ServerSql, TheDocumentedQueriesAndTheDemoReportRunUnchanged) {
 TEST_F(ServerSql, TextKeepsEveryByteAndComparesAndSortsTheSameOnBothServers) {
   const auto& cfg = db_.config();
   mysql::init_db(cfg);
-  const std::vector<std::string> cities = {"Zürich", "zebra", "Äpfel", "apple",
+  const std::vector<std::string> cities = {"Zürich", "zebra", "Äpfel",      "apple",
                                            "Banana", "東京",  "🚚 Depot 𝔘𝔫𝔦"};
   {
     mysql::BatchWriter w(cfg, {});
     mysql::WriteBatch b;
     for (size_t i = 0; i < cities.size(); ++i) {
-      auto o = to_write(order_json(7000000 + static_cast<int64_t>(i),
-                                   {{1, "SKU-" + cities[i], "1", {{"PRODUCT", "1.00"}}}},
-                                   cities[i]),
-                        "text.json:" + std::to_string(i));
+      auto o =
+          to_write(order_json(7000000 + static_cast<int64_t>(i),
+                              {{1, "SKU-" + cities[i], "1", {{"PRODUCT", "1.00"}}}}, cities[i]),
+                   "text.json:" + std::to_string(i));
       o.origin.account = "seller-a";
       b.orders.push_back(std::move(o));
     }
@@ -266,8 +266,8 @@ TEST_F(ServerSql, TextKeepsEveryByteAndComparesAndSortsTheSameOnBothServers) {
   for (const auto& r : c.query("SELECT city FROM walmart_order ORDER BY city, purchaseOrderId")) {
     sorted.push_back(*r[0]);
   }
-  EXPECT_EQ(sorted, (std::vector<std::string>{"Äpfel", "apple", "Banana", "zebra", "Zürich",
-                                              "東京", "🚚 Depot 𝔘𝔫𝔦"}));
+  EXPECT_EQ(sorted, (std::vector<std::string>{"Äpfel", "apple", "Banana", "zebra", "Zürich", "東京",
+                                              "🚚 Depot 𝔘𝔫𝔦"}));
   // Comparing with a literal (the connection's collation differs on MySQL): the column's wins.
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order WHERE city = 'zurich'"), "1");
   EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM walmart_order WHERE city = 'APFEL'"), "1");
@@ -275,9 +275,10 @@ TEST_F(ServerSql, TextKeepsEveryByteAndComparesAndSortsTheSameOnBothServers) {
   // Characters outside the Basic Multilingual Plane all weigh the same in utf8mb4_unicode_ci.
   EXPECT_EQ(scalar(c, "SELECT _utf8mb4'🚚' COLLATE utf8mb4_unicode_ci = _utf8mb4'😀'"), "1");
   // Every text column of every table carries its collation explicitly.
-  EXPECT_EQ(scalar(c, "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
-                      "DATABASE() AND COLLATION_NAME IS NOT NULL AND COLLATION_NAME NOT IN "
-                      "('utf8mb4_unicode_ci', 'utf8mb4_bin')"),
+  EXPECT_EQ(scalar(c,
+                   "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+                   "DATABASE() AND COLLATION_NAME IS NOT NULL AND COLLATION_NAME NOT IN "
+                   "('utf8mb4_unicode_ci', 'utf8mb4_bin')"),
             "0");
 }
 

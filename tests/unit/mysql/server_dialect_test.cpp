@@ -26,10 +26,10 @@ TEST(ServerDialect, UsesTheRowAliasFromMySql8019On) {
     ServerVersion version;
     bool alias;
   };
-  for (const Case& c : {Case{"9.7.4-2", {9, 7, 4}, true}, Case{"8.4.3", {8, 4, 3}, true},
-                        Case{"8.0.19", {8, 0, 19}, true},
-                        Case{"8.0.18-0ubuntu0.20.04.1", {8, 0, 18}, false},
-                        Case{"5.7.44-log", {5, 7, 44}, false}}) {
+  for (const Case& c :
+       {Case{"9.7.4-2", {9, 7, 4}, true}, Case{"8.4.3", {8, 4, 3}, true},
+        Case{"8.0.19", {8, 0, 19}, true}, Case{"8.0.18-0ubuntu0.20.04.1", {8, 0, 18}, false},
+        Case{"5.7.44-log", {5, 7, 44}, false}}) {
     const auto d = parse_server_dialect(c.info);
     EXPECT_EQ(d.flavor, ServerFlavor::mysql) << c.info;
     EXPECT_EQ(d.version, c.version) << c.info;
@@ -50,15 +50,15 @@ TEST(ServerDialect, AnUnreadableVersionTakesTheOldestWording) {
 TEST(ServerDialect, TheUpsertsUseOneWordingThroughout) {
   const auto mysql = parse_server_dialect("9.7.4");
   const auto mariadb = parse_server_dialect("10.11.6-MariaDB");
-  for (const auto& shape : {etl::mysql::sql::upsert_order_lines(mysql),
-                            etl::mysql::sql::upsert_raw(mysql),
-                            etl::mysql::sql::upsert_dead_letters(mysql)}) {
+  for (const auto& shape :
+       {etl::mysql::sql::upsert_order_lines(mysql), etl::mysql::sql::upsert_raw(mysql),
+        etl::mysql::sql::upsert_dead_letters(mysql)}) {
     EXPECT_EQ(shape.suffix.find("VALUES("), std::string::npos) << shape.suffix;
     EXPECT_EQ(shape.suffix.rfind(" AS new ON DUPLICATE KEY UPDATE ", 0), 0u) << shape.suffix;
   }
-  for (const auto& shape : {etl::mysql::sql::upsert_order_lines(mariadb),
-                            etl::mysql::sql::upsert_raw(mariadb),
-                            etl::mysql::sql::upsert_dead_letters(mariadb)}) {
+  for (const auto& shape :
+       {etl::mysql::sql::upsert_order_lines(mariadb), etl::mysql::sql::upsert_raw(mariadb),
+        etl::mysql::sql::upsert_dead_letters(mariadb)}) {
     EXPECT_EQ(shape.suffix.find("new."), std::string::npos) << shape.suffix;
     EXPECT_EQ(shape.suffix.rfind(" ON DUPLICATE KEY UPDATE ", 0), 0u) << shape.suffix;
   }
