@@ -29,8 +29,14 @@ ServerVersion parse_version(std::string_view s) {
 
 }  // namespace
 
+bool ServerVersion::at_least(const ServerVersion& other) const {
+  if (major != other.major) return major > other.major;
+  if (minor != other.minor) return minor > other.minor;
+  return patch >= other.patch;
+}
+
 bool ServerDialect::row_alias() const {
-  return flavor == ServerFlavor::mysql && version >= ServerVersion{8, 0, 19};
+  return flavor == ServerFlavor::mysql && version.at_least(ServerVersion{8, 0, 19});
 }
 
 std::string_view ServerDialect::after_values() const { return row_alias() ? " AS new" : ""; }

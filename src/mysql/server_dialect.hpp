@@ -22,7 +22,9 @@ struct ServerVersion {
   int major = 0;
   int minor = 0;
   int patch = 0;
-  friend auto operator<=>(const ServerVersion&, const ServerVersion&) = default;
+  friend bool operator==(const ServerVersion&, const ServerVersion&) = default;
+  // This version is `other` or newer.
+  [[nodiscard]] bool at_least(const ServerVersion& other) const;
 };
 
 struct ServerDialect {
