@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # README command 1: the whole flow on one machine, with nothing but Debian.
 #
-#   scripts/demo.sh [--kafka] [--keep-running] [--days N] [--orders-per-day N] [--sellers N]
+#   scripts/demo.sh [--mysql] [--kafka] [--keep-running] [--days N] [--orders-per-day N] [--sellers N]
 #
-# Installs what is missing, builds, starts a private MariaDB, the dev broker (in-memory Kafka; with
-# --kafka the local Apache Kafka broker of scripts/kafka-local.sh instead) and the Walmart API
-# simulator, runs init-db, then `fetch` for the simulator's whole range while
-# `stream` writes into MySQL at the same time, and prints a report read from MySQL. Re-running is
+# Installs what is missing, builds, starts a private MariaDB (with --mysql a private Oracle MySQL
+# of scripts/mysql-local.sh instead), the dev broker (in-memory Kafka; with --kafka the local
+# Apache Kafka broker of scripts/kafka-local.sh instead) and the Walmart API simulator, runs
+# init-db, then `fetch` for the simulator's whole range while `stream` writes into the database
+# at the same time, and prints a report read from it (scripts/demo-report.sql). Re-running is
 # safe (rows are upserted). Everything it started is stopped at the end unless --keep-running.
 # --sellers N: the simulator serves N sellers, configured as accounts demo, demo2 … demoN and
 # fetched in one run (fetch --all-accounts); the report shows orders and revenue per account.
@@ -16,6 +17,7 @@ cd "$here"
 
 keep=0
 kafka=0
+db=mariadb
 days=7
 per_day=2000
 sellers=1
@@ -23,10 +25,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --keep-running) keep=1 ;;
     --kafka) kafka=1 ;;
+    --mysql) db=mysql ;;
     --days) days=$2; shift ;;
     --orders-per-day) per_day=$2; shift ;;
     --sellers) sellers=$2; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -54,7 +57,7 @@ on_exit() {
   local rc=$?
   if [ "$keep" -eq 0 ] || [ $rc -ne 0 ]; then
     stop_all
-    scripts/mariadb-local.sh stop >/dev/null || true
+    scripts/"$db"-local.sh stop >/dev/null || true
     if [ "$started_kafka" -eq 1 ]; then scripts/kafka-local.sh stop >/dev/null || true; fi
   fi
   [ $rc -ne 0 ] && echo "demo: FAILED (exit $rc); logs are in $run and logs/" >&2
@@ -70,9 +73,10 @@ wait_for_file() {  # path, seconds, what
   done
 }
 
-step "starting a private MariaDB"
-scripts/mariadb-local.sh start
-eval "$(scripts/mariadb-local.sh env)"
+db_name=$([ "$db" = mysql ] && echo MySQL || echo MariaDB)
+step "starting a private $db_name"
+scripts/"$db"-local.sh start
+eval "$(scripts/"$db"-local.sh env)"
 
 rm -f "$run/kafka.addr" "$run/sim.port"
 if [ "$kafka" -eq 1 ]; then
@@ -140,32 +144,22 @@ wait "$stream_pid" || { echo "demo: stream exited with an error (see $run/stream
 "$bin" stream --group "$group" --until-idle
 echo "fetch + stream took $((SECONDS - start_s)) s"
 
-q() { scripts/mariadb-local.sh client --table -e "$1" ods; }
-step "report from MySQL (database ods)"
-q "SELECT account, COUNT(DISTINCT purchaseOrderId) AS orders, COUNT(*) AS order_lines FROM walmart_order GROUP BY account ORDER BY account"
-q "SELECT orderLineStatus, COUNT(*) AS order_lines FROM walmart_order GROUP BY orderLineStatus ORDER BY order_lines DESC"
-q "SELECT DATE(o.orderDate_formatted) AS day_utc, c.currency, SUM(c.chargeAmount) AS revenue, COUNT(DISTINCT c.purchaseOrderId) AS orders
-   FROM walmart_order_charge c JOIN walmart_order o USING (purchaseOrderId, lineNumber)
-   GROUP BY day_utc, c.currency ORDER BY day_utc"
-q "SELECT c.account, c.currency, SUM(c.chargeAmount) AS revenue, COUNT(DISTINCT c.purchaseOrderId) AS orders
-   FROM walmart_order_charge c GROUP BY c.account, c.currency ORDER BY c.account"
-q "SELECT (SELECT COUNT(*) FROM walmart_order_raw) AS raw_orders, (SELECT COUNT(*) FROM walmart_order_dead_letter) AS dead_letters"
-q "SELECT purchaseOrderId, JSON_VALUE(payload, '\$.customerOrderId') AS customerOrderId, LENGTH(payload) AS json_bytes
-   FROM walmart_order_raw_json LIMIT 3"
+step "report from $db_name (database ods; the queries are in scripts/demo-report.sql)"
+scripts/"$db"-local.sh client --table ods <scripts/demo-report.sql
 
 cat <<TXT
 
 Query the tables yourself:
-  scripts/mariadb-local.sh start        # if it was stopped
-  scripts/mariadb-local.sh client ods -e 'SELECT * FROM walmart_order LIMIT 5\\G'
+  scripts/$db-local.sh start        # if it was stopped
+  scripts/$db-local.sh client ods -e 'SELECT * FROM walmart_order LIMIT 5\\G'
 TXT
 if [ "$keep" -eq 1 ]; then
   cat <<TXT
-Still running (--keep-running): MariaDB on 127.0.0.1:${ETL_MARIADB_PORT:-33306}, Kafka at $WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS,
+Still running (--keep-running): $db_name on 127.0.0.1:$WALMART_ETL_MYSQL__PORT, Kafka at $WALMART_ETL_KAFKA__BOOTSTRAP_SERVERS,
 simulate-api at $WALMART_ETL_WALMART_TOKEN__BASE_URL. Stop them with:
-  kill ${pids[*]}; scripts/mariadb-local.sh stop$([ "$kafka" -eq 1 ] && echo "; scripts/kafka-local.sh stop")
+  kill ${pids[*]}; scripts/$db-local.sh stop$([ "$kafka" -eq 1 ] && echo "; scripts/kafka-local.sh stop")
 TXT
   trap - EXIT
 else
-  echo "Stopping everything this demo started (the data stays in .local/mariadb)."
+  echo "Stopping everything this demo started (the data stays in .local/$db)."
 fi

@@ -45,6 +45,11 @@ struct MysqlConfig {
   // mysql_clear_password and dialog send the password as it is: only when listed here.
   std::vector<std::string> auth_plugins{"mysql_native_password", "client_ed25519",
                                         "caching_sha2_password"};
+  // MySQL's caching_sha2_password over a connection without TLS needs the server's RSA public key
+  // to send the password encrypted: from this PEM file, or fetched from the server only when
+  // get_server_public_key allows it (an impostor could hand out its own key).
+  bool get_server_public_key = false;
+  std::string server_public_key;
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds read_timeout{60};
   std::chrono::seconds write_timeout{60};

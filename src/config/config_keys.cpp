@@ -90,6 +90,11 @@ Section mysql_section() {
       .list("auth_plugins", &M::auth_plugins,
             "client authentication plugins a server may ask for; mysql_clear_password and dialog "
             "send the password as it is")
+      .boolean("get_server_public_key", &M::get_server_public_key,
+               "without TLS, MySQL's caching_sha2_password may fetch the server's RSA key to "
+               "encrypt the password (trusts whoever answers)")
+      .string("server_public_key", &M::server_public_key,
+              "the MySQL server's RSA public key (PEM file) for caching_sha2_password without TLS")
       .duration("connect_timeout_s", &M::connect_timeout, 1, 3600, "connect timeout, seconds")
       .duration("read_timeout_s", &M::read_timeout, 1, 86400, "read timeout, seconds")
       .duration("write_timeout_s", &M::write_timeout, 1, 86400, "write timeout, seconds")

@@ -96,10 +96,11 @@ bool sends_password_under_server_key(const std::string& plugin) noexcept {
 }
 
 AuthGate::AuthGate(MYSQL* m, bool require_tls, bool unix_socket,
-                   const std::vector<std::string>& allowed_plugins)
+                   const std::vector<std::string>& allowed_plugins, bool may_fetch_server_key)
     : mysql_(m),
       require_tls_(require_tls),
       unix_socket_(unix_socket),
+      may_fetch_server_key_(may_fetch_server_key),
       plaintext_list_(join(allowed_plugins, true)),
       active_list_(join(allowed_plugins, false)),
       previous_(current_gate) {
@@ -134,7 +135,8 @@ int AuthGate::authenticate(MYSQL_PLUGIN_VIO* vio, MYSQL* m) noexcept {
   // login packet with this plugin's name and an empty answer: no credential.
   static const unsigned char nothing[1] = {0};
   if (vio->write_packet(vio, nothing, 0) != 0) return CR_ERROR;
-  if (!unix_socket_ && mysql_get_ssl_cipher(m) == nullptr && !server_key_pinned(m)) {
+  if (!unix_socket_ && !may_fetch_server_key_ && mysql_get_ssl_cipher(m) == nullptr &&
+      !server_key_pinned(m)) {
     try {
       set_restricted(m, plaintext_list_);
       narrowed_ = plaintext_list_ != active_list_;

@@ -13,7 +13,8 @@
 //  - that plugin must be in mysql.auth_plugins (MARIADB_OPT_RESTRICTED_AUTH), and on a session
 //    that ended up without TLS, caching_sha2_password and sha256_password are taken out of that
 //    list (on TCP): without TLS they would ask the server for an RSA key and send the password
-//    encrypted with whatever key it returns, i.e. to the impostor.
+//    encrypted with whatever key it returns, i.e. to the impostor (unless a key file pins the key,
+//    or mysql.get_server_public_key says the operator accepts that).
 
 #include <mysql.h>
 #include <mysql/plugin_auth.h>
@@ -40,8 +41,10 @@ class AuthGate {
   // Throws EtlError (fatal) when Connector/C refuses the options or the plugin.
   // `unix_socket`: the session runs over a local socket, which Connector/C (like the servers)
   // treats as a secure transport; the plugins are then not narrowed.
+  // `may_fetch_server_key` (mysql.get_server_public_key): the RSA plugins stay allowed without TLS,
+  // fetching the server's key.
   AuthGate(MYSQL* m, bool require_tls, bool unix_socket,
-           const std::vector<std::string>& allowed_plugins);
+           const std::vector<std::string>& allowed_plugins, bool may_fetch_server_key);
   ~AuthGate();
   AuthGate(const AuthGate&) = delete;
   AuthGate& operator=(const AuthGate&) = delete;
@@ -63,6 +66,7 @@ class AuthGate {
   MYSQL* mysql_;
   bool require_tls_;
   bool unix_socket_;
+  bool may_fetch_server_key_;
   std::string plaintext_list_;
   std::string active_list_;
   GateRefusal refusal_ = GateRefusal::none;

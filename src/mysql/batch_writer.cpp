@@ -47,10 +47,10 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       options_(std::move(options)),
       delete_charges_(sql::delete_charges(), 1),
       delete_stale_lines_(sql::delete_stale_lines(), 2),
-      upsert_lines_(sql::upsert_order_lines(), sql::kOrderLineParams),
+      upsert_lines_(sql::upsert_order_lines(dialect_), sql::kOrderLineParams),
       insert_charges_(sql::insert_charges(), sql::kChargeParams),
-      upsert_raw_(sql::upsert_raw(), sql::kRawParams),
-      upsert_dead_letters_(sql::upsert_dead_letters(), sql::kDeadLetterParams),
+      upsert_raw_(sql::upsert_raw(dialect_), sql::kRawParams),
+      upsert_dead_letters_(sql::upsert_dead_letters(dialect_), sql::kDeadLetterParams),
       tables_(options_.raw_archive),
       dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64,
                            T::text, T::text, T::int32, T::text, T::text, T::text}) {
@@ -67,7 +67,14 @@ Connection& BatchWriter::connection() {
 void BatchWriter::connect() {
   drop_connection();
   Connection c = Connection::open(cfg_);
-  const auto rows = c.query("SELECT @@max_allowed_packet, @@log_bin, @@binlog_format");
+  const ServerDialect dialect = detect_dialect(c);
+  // MySQL deprecated @@binlog_format (warning 1287 from 8.0.34 on); it reads the same value from
+  // performance_schema without a warning (no row when performance_schema is off: not STATEMENT).
+  const auto rows =
+      c.query(dialect.flavor == ServerFlavor::mysql
+                  ? "SELECT @@max_allowed_packet, @@log_bin, (SELECT VARIABLE_VALUE FROM "
+                    "performance_schema.session_variables WHERE VARIABLE_NAME = 'binlog_format')"
+                  : "SELECT @@max_allowed_packet, @@log_bin, @@binlog_format");
   const Row none;
   const Row& vars = rows.empty() ? none : rows[0];
   auto var = [&](size_t i) { return i < vars.size() && vars[i] ? *vars[i] : std::string(); };
@@ -86,6 +93,14 @@ void BatchWriter::connect() {
   statement_bytes_ = options_.max_statement_bytes != 0
                          ? options_.max_statement_bytes
                          : std::min(max_packet_ / 2, kMaxStatementBytesCap);
+  // The upserts are worded for this server (row alias on MySQL, VALUES() on MariaDB).
+  if (const ServerDialect& d = dialect;
+      !(d.flavor == dialect_.flavor && d.row_alias() == dialect_.row_alias())) {
+    dialect_ = d;
+    upsert_lines_ = TableStatement(sql::upsert_order_lines(d), sql::kOrderLineParams);
+    upsert_raw_ = TableStatement(sql::upsert_raw(d), sql::kRawParams);
+    upsert_dead_letters_ = TableStatement(sql::upsert_dead_letters(d), sql::kDeadLetterParams);
+  }
   const bool bulk = bulk_supported(c);
   switch (options_.path) {
     case WritePath::automatic:
@@ -104,8 +119,9 @@ void BatchWriter::connect() {
       break;
   }
   spdlog::debug(
-      "mysql: writer on {} uses the {} path (max_allowed_packet {}, statement budget {} bytes)",
-      c.describe(), to_string(active_path_), max_packet_, statement_bytes_);
+      "mysql: writer on {} ({}) uses the {} path (max_allowed_packet {}, statement budget {} "
+      "bytes)",
+      c.describe(), dialect_.describe(), to_string(active_path_), max_packet_, statement_bytes_);
   conn_.emplace(std::move(c));
 }
 

@@ -40,6 +40,7 @@
 #include "mysql/connection.hpp"
 #include "mysql/offset_fence.hpp"
 #include "mysql/order_tables.hpp"
+#include "mysql/server_dialect.hpp"
 #include "mysql/table_statement.hpp"
 #include "mysql/write_batch.hpp"
 
@@ -120,6 +121,7 @@ class BatchWriter {
   BatchWriterOptions options_;
   std::optional<Connection> conn_;  // declared before the statements: they close first
   WritePath active_path_ = WritePath::portable;
+  ServerDialect dialect_;  // of the server last connected to; the upserts below are worded for it
   size_t statement_bytes_ = 0;
   size_t max_packet_ = 0;
   bool commit_in_doubt_ = false;

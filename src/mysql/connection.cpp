@@ -4,9 +4,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "common/error.hpp"
 #include "mysql/auth_gate.hpp"
 #include "mysql/mysql_error.hpp"
+#include "mysql/server_greeting.hpp"
+#include "mysql/statement_warnings.hpp"
 
 namespace etl::mysql {
 
@@ -28,6 +32,17 @@ void set_option(MYSQL* m, mysql_option option, const void* value, const char* na
 void apply_tls_options(MYSQL* m, const config::MysqlConfig& cfg) {
   using config::SslMode;
   if (cfg.ssl_mode == SslMode::disabled) return;
+  if (cfg.ssl_mode == SslMode::preferred && cfg.socket.empty()) {
+    // A server that offers no TLS is reached without TLS options: asked for TLS, Connector/C
+    // falls back to plaintext but keeps the TLS flag, and MySQL's caching_sha2_password would
+    // then send the password in clear (server_greeting.hpp).
+    const auto offers = server_offers_tls(cfg.host, cfg.port, cfg.connect_timeout);
+    if (offers.has_value() && !*offers) {
+      spdlog::debug("mysql: {}:{} offers no TLS; ssl_mode preferred connects in plaintext",
+                    cfg.host, cfg.port);
+      return;
+    }
+  }
   const my_bool yes = 1;
   set_option(m, MYSQL_OPT_SSL_ENFORCE, &yes, "ssl_enforce");  // ask for TLS whenever offered
   if (!cfg.ssl_key.empty()) set_option(m, MYSQL_OPT_SSL_KEY, cfg.ssl_key.c_str(), "ssl_key");
@@ -40,6 +55,24 @@ void apply_tls_options(MYSQL* m, const config::MysqlConfig& cfg) {
   }
   const my_bool verify_host = cfg.ssl_mode == SslMode::verify_identity ? 1 : 0;
   set_option(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host, "ssl_verify_server_cert");
+}
+
+// MySQL's caching_sha2_password, on a connection without TLS and for a user whose hash the server
+// has not cached, sends the password encrypted with the server's RSA public key. Connector/C 3.3
+// reads that key from MYSQL_SERVER_PUBLIC_KEY (a PEM file) and, when none is set, asks the server
+// for it: whoever answers on the address could hand out its own key and decrypt the password. So
+// without a configured key and without mysql.get_server_public_key, the login gate takes that
+// plugin out of the allowed list on a session without TLS (auth_gate.hpp). Over TLS the key is
+// never used; MariaDB's own plugins never use it.
+void apply_public_key_options(MYSQL* m, const config::MysqlConfig& cfg) {
+  if (cfg.server_public_key.empty()) return;
+  if (FILE* f = std::fopen(cfg.server_public_key.c_str(), "r")) {
+    std::fclose(f);
+  } else {
+    throw ConfigError(
+        fmt::format("mysql.server_public_key: cannot read '{}'", cfg.server_public_key));
+  }
+  set_option(m, MYSQL_SERVER_PUBLIC_KEY, cfg.server_public_key.c_str(), "server_public_key");
 }
 
 std::string_view ssl_mode_name(config::SslMode mode) {
@@ -95,8 +128,10 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
   const unsigned int local_infile = local_files == LocalFiles::allow_for_benchmarks ? 1 : 0;
   set_option(m, MYSQL_OPT_LOCAL_INFILE, &local_infile, "local_infile");
   apply_tls_options(m, cfg);
+  apply_public_key_options(m, cfg);
 
-  AuthGate gate(m, requires_encryption(cfg.ssl_mode), !cfg.socket.empty(), cfg.auth_plugins);
+  AuthGate gate(m, requires_encryption(cfg.ssl_mode), !cfg.socket.empty(), cfg.auth_plugins,
+                cfg.get_server_public_key);
 
   const std::string where = cfg.socket.empty() ? fmt::format("{}:{}", cfg.host, cfg.port)
                                                : fmt::format("socket {}", cfg.socket);
@@ -121,13 +156,19 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
           "cannot connect to MySQL at {} as {}: the server asked for an authentication plugin "
           "that is not allowed here (allowed{}: {}); nothing that reveals the password was sent. "
           "mysql_clear_password and dialog send the password as it is: list them in "
-          "mysql.auth_plugins only for a server reached over verified TLS",
+          "mysql.auth_plugins only for a server reached over verified TLS{}",
           where, cfg.user,
           gate.narrowed() ? " on this session without TLS, where caching_sha2_password and "
                             "sha256_password would send the password under a key the server "
                             "chooses"
                           : "",
-          gate.allowed_plugins());
+          gate.allowed_plugins(),
+          gate.narrowed() ? ". If this is MySQL without TLS: its caching_sha2_password needs the "
+                            "server's RSA public key; turn TLS on (best), or set "
+                            "mysql.server_public_key to its PEM file, or "
+                            "mysql.get_server_public_key: true to fetch it (trusts whoever "
+                            "answers)"
+                          : "");
     } else if (e.code == CR_SSL_CONNECTION_ERROR) {
       // TLS could not be established (the server's certificate does not verify against ssl_ca, or
       // does not name the host): a configuration problem, not something a retry fixes.
@@ -147,8 +188,8 @@ Connection Connection::open(const config::MysqlConfig& cfg, UseDatabase use,
   Connection c(std::move(h), std::move(describe));
   c.execute(
       "SET SESSION time_zone = '+00:00', "
-      "sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-      "NO_ENGINE_SUBSTITUTION'");
+      "sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+      "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
   spdlog::debug("mysql: connected to {} (server {})", c.describe_, c.server_version());
   return c;
 }
@@ -159,7 +200,8 @@ void Connection::execute(std::string_view sql) {
   }
   // Drain a result if the statement produced one (e.g. a CALL), so the connection stays in sync.
   ResultHandle r(mysql_store_result(handle_.get()));
-  (void)r;
+  r.reset();
+  check_statement_warnings(handle_.get(), mysql_warning_count(handle_.get()), sql);
 }
 
 std::vector<Row> Connection::query(std::string_view sql) {
@@ -172,6 +214,7 @@ std::vector<Row> Connection::query(std::string_view sql) {
     if (mysql_field_count(handle_.get()) != 0) {
       throw EtlError(mysql_error_of(handle_.get(), fmt::format("reading result on {}", describe_)));
     }
+    check_statement_warnings(handle_.get(), mysql_warning_count(handle_.get()), sql);
     return rows;
   }
   const unsigned int n = mysql_num_fields(r.get());
@@ -188,6 +231,8 @@ std::vector<Row> Connection::query(std::string_view sql) {
     }
     rows.push_back(std::move(out));
   }
+  r.reset();
+  check_statement_warnings(handle_.get(), mysql_warning_count(handle_.get()), sql);
   return rows;
 }
 

@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "mysql/mysql_error.hpp"
+#include "mysql/statement_warnings.hpp"
 
 namespace etl::mysql {
 
@@ -30,6 +31,11 @@ void PreparedStatement::fail(std::string_view what) {
                        mysql_stmt_error(stmt_.get()));
 }
 
+void PreparedStatement::check_warnings() noexcept {
+  const int n = mysql_stmt_warning_count(stmt_.get());
+  if (n > 0) check_statement_warnings(stmt_->mysql, static_cast<unsigned int>(n), sql_);
+}
+
 unsigned long PreparedStatement::param_count() const noexcept {
   return mysql_stmt_param_count(stmt_.get());
 }
@@ -39,6 +45,7 @@ uint64_t PreparedStatement::execute(std::vector<MYSQL_BIND>& binds) {
   mysql_stmt_attr_set(stmt_.get(), STMT_ATTR_ARRAY_SIZE, &zero);
   if (mysql_stmt_bind_param(stmt_.get(), binds.data()) != 0) fail("binding");
   if (mysql_stmt_execute(stmt_.get()) != 0) fail("executing");
+  check_warnings();
   return mysql_stmt_affected_rows(stmt_.get());
 }
 
@@ -47,6 +54,7 @@ uint64_t PreparedStatement::execute_array(std::vector<MYSQL_BIND>& binds, unsign
     fail("setting array size");
   if (mysql_stmt_bind_param(stmt_.get(), binds.data()) != 0) fail("binding");
   if (mysql_stmt_execute(stmt_.get()) != 0) fail("executing (bulk)");
+  check_warnings();
   return mysql_stmt_affected_rows(stmt_.get());
 }
 

@@ -42,6 +42,8 @@ class PreparedStatement {
 
  private:
   void fail(std::string_view what);
+  // Hands the warnings the last execution left to check_statement_warnings().
+  void check_warnings() noexcept;
   StmtHandle stmt_;
   std::string sql_;
   std::string describe_;  // connection, for messages

@@ -365,13 +365,11 @@ std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& dat
     const std::string qualified = db + "." + std::string(t.table);
     const std::string temp = fmt::format("etl_expected_{}", t.table);
     const std::string temp_qualified = fmt::format("{}.{}", db, temp);
-    TableShape expected;
+    // Created and dropped on this connection, also when reading it fails; without IF EXISTS,
+    // which leaves a note (1051) on both servers when there is nothing to drop.
     try {
-      conn.execute(fmt::format("DROP TEMPORARY TABLE IF EXISTS {}", temp_qualified));
       conn.execute(fmt::format("USE {}", db));
       conn.execute(temporary_ddl(t, temp));
-      expected = read_shape(conn, temp_qualified);
-      conn.execute(fmt::format("DROP TEMPORARY TABLE IF EXISTS {}", temp_qualified));
     } catch (const EtlError& e) {
       // The expected shape comes from the server itself (the DDL as a temporary table), so the
       // check needs CREATE TEMPORARY TABLES; the server's own text only says "access denied to
@@ -383,6 +381,14 @@ std::vector<SchemaProblem> check_schema(Connection& conn, const std::string& dat
                                  "docs/operations.md lists every privilege): {}",
                                  database, db, e.error().message));
     }
+    TableShape expected;
+    try {
+      expected = read_shape(conn, temp_qualified);
+    } catch (const std::exception&) {
+      conn.execute(fmt::format("DROP TEMPORARY TABLE {}", temp_qualified));
+      throw;
+    }
+    conn.execute(fmt::format("DROP TEMPORARY TABLE {}", temp_qualified));
     compare(t, qualified, expected, read_shape(conn, qualified), problems);
   }
   return problems;

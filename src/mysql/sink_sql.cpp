@@ -94,16 +94,18 @@ std::string placeholders(size_t n, std::string_view extra) {
   return s;
 }
 
-// " ON DUPLICATE KEY UPDATE c = VALUES(c), ..." for every column not in the key, then `extra`.
+// "[ AS new] ON DUPLICATE KEY UPDATE c = new.c, ..." (or `c = VALUES(c)`) for every column not in
+// the key, then `extra`.
 template <size_t N>
-std::string update_all(const std::array<std::string_view, N>& cols, size_t key_columns,
-                       std::string_view extra) {
-  std::string s = " ON DUPLICATE KEY UPDATE ";
+std::string update_all(const ServerDialect& d, const std::array<std::string_view, N>& cols,
+                       size_t key_columns, std::string_view extra) {
+  std::string s(d.after_values());
+  s += " ON DUPLICATE KEY UPDATE ";
   for (size_t i = key_columns; i < N; ++i) {
     s += cols[i];
-    s += " = VALUES(";
-    s += cols[i];
-    s += "), ";
+    s += " = ";
+    s += d.inserted(cols[i]);
+    s += ", ";
   }
   s += extra;
   return s;
@@ -125,18 +127,19 @@ std::string order_line_columns() { return plain_list(kOrderColumns); }
 std::string charge_columns() { return plain_list(kChargeColumns); }
 std::string raw_columns() { return plain_list(kRawColumns); }
 
-StatementShape upsert_order_lines() {
+StatementShape upsert_order_lines(const ServerDialect& d) {
   // Key columns purchaseOrderId (1) and lineNumber (24) are never updated; the update list is
   // every other column.
-  std::string update = " ON DUPLICATE KEY UPDATE ";
+  std::string update(d.after_values());
+  update += " ON DUPLICATE KEY UPDATE ";
   for (auto c : kOrderColumns) {
     if (c == "purchaseOrderId" || c == "lineNumber") continue;
     update += c;
-    update += " = VALUES(";
-    update += c;
-    update += "), ";
+    update += " = ";
+    update += d.inserted(c);
+    update += ", ";
   }
-  update += "load_time = VALUES(load_time)";
+  update += "load_time = " + d.inserted("load_time");
   return {"INSERT INTO walmart_order " + column_list(kOrderColumns, "load_time") + " VALUES ",
           placeholders(kOrderLineParams, "UTC_TIMESTAMP()"), ", ", std::move(update)};
 }
@@ -147,10 +150,10 @@ StatementShape insert_charges() {
       placeholders(kChargeParams, "UTC_TIMESTAMP()"), ", ", ""};
 }
 
-StatementShape upsert_raw() {
+StatementShape upsert_raw(const ServerDialect& d) {
   return {"INSERT INTO walmart_order_raw " + column_list(kRawColumns, "load_time") + " VALUES ",
           placeholders(kRawParams, "UTC_TIMESTAMP()"), ", ",
-          update_all(kRawColumns, 1, "load_time = VALUES(load_time)")};
+          update_all(d, kRawColumns, 1, "load_time = " + d.inserted("load_time"))};
 }
 
 StatementShape delete_charges() {
@@ -163,14 +166,16 @@ StatementShape delete_stale_lines() {
           "(purchaseOrderId = ? AND NOT FIND_IN_SET(lineNumber, ?))", " OR ", ""};
 }
 
-StatementShape upsert_dead_letters() {
+StatementShape upsert_dead_letters(const ServerDialect& d) {
   // The key is (source, record_index, record_sha256): a replayed batch or a re-loaded file records
   // each rejection once (the newest reason wins); another record under a source name seen before
   // gets its own row.
-  return {"INSERT INTO walmart_order_dead_letter " + column_list(kDeadLetterColumns, "created_at") +
-              " VALUES ",
-          placeholders(kDeadLetterParams, "UTC_TIMESTAMP()"), ", ",
-          update_all(kDeadLetterColumns, 2, "created_at = created_at")};
+  return {
+      "INSERT INTO walmart_order_dead_letter " + column_list(kDeadLetterColumns, "created_at") +
+          " VALUES ",
+      placeholders(kDeadLetterParams, "UTC_TIMESTAMP()"), ", ",
+      // Qualified: with the row alias, a bare created_at could be the inserted row's too.
+      update_all(d, kDeadLetterColumns, 2, "created_at = walmart_order_dead_letter.created_at")};
 }
 
 }  // namespace etl::mysql::sql

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "mysql/mysql_error.hpp"
+#include "mysql/statement_warnings.hpp"
 
 namespace etl::mysql {
 
@@ -43,7 +44,9 @@ StmtHandle prepare(Connection& conn, std::string_view sql, std::string_view what
 }  // namespace
 
 WatermarkStore::WatermarkStore(const config::MysqlConfig& cfg)
-    : conn_(Connection::open(cfg, UseDatabase::configured)), database_(cfg.database) {
+    : conn_(Connection::open(cfg, UseDatabase::configured)),
+      dialect_(detect_dialect(conn_)),
+      database_(cfg.database) {
   const auto rows = conn_.query(
       "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
       "TABLE_NAME = 'etl_fetch_watermark'");
@@ -90,14 +93,19 @@ void WatermarkStore::advance(std::string_view account, std::string_view ship_nod
   const std::string what =
       fmt::format("storing the fetch watermark of {}/{} in {}.etl_fetch_watermark", account,
                   ship_node_type, database_);
-  StmtHandle stmt = prepare(
-      conn_,
-      "INSERT INTO etl_fetch_watermark (account, ship_node_type, watermark_ms, run_id, updated_at) "
-      "VALUES (?, ?, ?, ?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE "
-      "run_id = IF(VALUES(watermark_ms) >= watermark_ms, VALUES(run_id), run_id), "
-      "updated_at = IF(VALUES(watermark_ms) >= watermark_ms, VALUES(updated_at), updated_at), "
-      "watermark_ms = GREATEST(watermark_ms, VALUES(watermark_ms))",
-      what);
+  // The inserted row is `new.c` on MySQL and `VALUES(c)` on MariaDB (server_dialect.hpp); the
+  // stored row's columns are qualified, since with the alias a bare name could be either.
+  const ServerDialect& d = dialect_;
+  const std::string new_wm = d.inserted("watermark_ms");
+  const std::string sql = fmt::format(
+      "INSERT INTO etl_fetch_watermark (account, ship_node_type, watermark_ms, run_id, "
+      "updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP()){0} ON DUPLICATE KEY UPDATE "
+      "run_id = IF({1} >= etl_fetch_watermark.watermark_ms, {2}, etl_fetch_watermark.run_id), "
+      "updated_at = IF({1} >= etl_fetch_watermark.watermark_ms, {3}, "
+      "etl_fetch_watermark.updated_at), "
+      "watermark_ms = GREATEST(etl_fetch_watermark.watermark_ms, {1})",
+      d.after_values(), new_wm, d.inserted("run_id"), d.inserted("updated_at"));
+  StmtHandle stmt = prepare(conn_, sql, what);
   unsigned long len_a = 0;
   unsigned long len_t = 0;
   unsigned long len_r = 0;
@@ -107,6 +115,8 @@ void WatermarkStore::advance(std::string_view account, std::string_view ship_nod
   if (mysql_stmt_bind_param(stmt.get(), params) != 0 || mysql_stmt_execute(stmt.get()) != 0) {
     throw EtlError(mysql_stmt_error_of(stmt.get(), what));
   }
+  check_statement_warnings(conn_.handle(),
+                           static_cast<unsigned int>(mysql_stmt_warning_count(stmt.get())), sql);
 }
 
 }  // namespace etl::mysql

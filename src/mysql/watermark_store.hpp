@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "mysql/connection.hpp"
+#include "mysql/server_dialect.hpp"
 
 namespace etl::mysql {
 
@@ -33,6 +34,7 @@ class WatermarkStore {
 
  private:
   Connection conn_;
+  ServerDialect dialect_;  // of conn_'s server: how the upsert names the inserted row
   std::string database_;
 };
 

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +43,32 @@ std::string random_suffix(size_t n) {
   return s;
 }
 
+Server server() {
+  const std::string s = env_or("ETL_TEST_SERVER", "mariadb");
+  if (s == "mariadb") return Server::mariadb;
+  if (s == "mysql") return Server::mysql;
+  throw std::runtime_error("ETL_TEST_SERVER must be mariadb or mysql, not '" + s + "'");
+}
+
+const char* server_name() { return server() == Server::mysql ? "mysql" : "mariadb"; }
+
+namespace {
+// Once per process: the server behind ETL_TEST_MYSQL_* is the kind the test is registered for.
+void check_server_kind(const config::MysqlConfig& cfg) {
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    auto conn = mysql::Connection::open(cfg, mysql::UseDatabase::none);
+    const bool want_mariadb = server() == Server::mariadb;
+    if (conn.is_mariadb() != want_mariadb) {
+      throw std::runtime_error("this test runs on " + std::string(server_name()) +
+                               " (ETL_TEST_SERVER) but ETL_TEST_MYSQL_* point at " +
+                               conn.server_version() + " at " + conn.describe() +
+                               ": export that server's address (scripts/test.sh does)");
+    }
+  });
+}
+}  // namespace
+
 config::MysqlConfig test_mysql_config() {
   config::MysqlConfig cfg;
   cfg.host = env_or("ETL_TEST_MYSQL_HOST", "127.0.0.1");
@@ -50,6 +77,7 @@ config::MysqlConfig test_mysql_config() {
   cfg.password = env_or("ETL_TEST_MYSQL_PASSWORD", "");
   cfg.database = "etl_test_" + random_suffix();
   cfg.connect_timeout = std::chrono::seconds(5);
+  check_server_kind(cfg);
   return cfg;
 }
 

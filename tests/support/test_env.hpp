@@ -1,7 +1,7 @@
 #pragma once
-// Shared helpers for integration and e2e tests: where the test MariaDB is (exported by
-// scripts/test.sh, defaults match scripts/mariadb-local.sh), fresh database names, running the
-// real binary with a deadline, and waiting without fixed sleeps.
+// Shared helpers for integration and e2e tests: where the test database server is (exported by
+// scripts/test.sh, defaults match scripts/mariadb-local.sh), which kind of server it is, fresh
+// database names, running the real binary with a deadline, and waiting without fixed sleeps.
 
 #include <chrono>
 #include <functional>
@@ -13,9 +13,18 @@
 
 namespace etl::test {
 
+// The kind of server this test runs against: ETL_TEST_SERVER=mariadb (default) or mysql, set by
+// the test's registration (cmake/EtlHelpers.cmake, SERVERS). Anything else throws.
+enum class Server { mariadb, mysql };
+Server server();
+// "mariadb" or "mysql".
+const char* server_name();
+
 // 127.0.0.1:33306 root/'' unless ETL_TEST_MYSQL_HOST/PORT/USER/PASSWORD say otherwise
-// (scripts/test.sh sets them from `scripts/mariadb-local.sh env`).
+// (scripts/test.sh sets them from the server script's `env` verb).
 // database = a fresh random name "etl_test_<suffix>" (not created).
+// The first call in a process connects once and checks that the server is of the kind server()
+// names (a MySQL-labelled test that reached MariaDB, or the reverse, fails here, loudly).
 config::MysqlConfig test_mysql_config();
 
 // The login scripts/mariadb-local.sh creates on first start in its directory `dir`: user

@@ -1,11 +1,9 @@
-// MariaDB stopped in the middle of `walmart-etl load`: the load retries, then fails with a clear
-// message and exit code 1; every committed transaction is whole (no order has part of its lines
-// or charges), nothing after the failure is there, and re-running the load completes it.
-// Uses a PRIVATE MariaDB (scripts/mariadb-local.sh in a temp dir, on a free port), never the
-// shared test server.
+// The database server stopped in the middle of `walmart-etl load`: the load retries, then fails
+// with a clear message and exit code 1; every committed transaction is whole (no order has part of
+// its lines or charges), nothing after the failure is there, and re-running the load completes it.
+// Uses a PRIVATE server of the kind under test (scripts/mariadb-local.sh or mysql-local.sh in a
+// temp dir, on a free port), never the shared test server.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,6 +14,7 @@
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
 #include "support/mysql/sink_test_support.hpp"
+#include "support/private_server.hpp"
 #include "support/test_env.hpp"
 
 using namespace etl;
@@ -23,59 +22,12 @@ using namespace etl::test::sink;
 
 namespace {
 
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof(a);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    close(fd);
-    throw std::runtime_error("no free port");
-  }
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-class PrivateMariaDb {
- public:
-  PrivateMariaDb() : dir_(etl::test::make_temp_dir("etl-mariadb")), port_(free_port()) {}
-  ~PrivateMariaDb() {
-    run("stop");
-    std::filesystem::remove_all(dir_);
-  }
-  bool run(const std::string& verb) {
-    const std::string cmd =
-        "ETL_MARIADB_DIR=" + dir_ + " ETL_MARIADB_PORT=" + std::to_string(port_) + " " +
-        ETL_SOURCE_DIR + "/scripts/mariadb-local.sh " + verb + " >> " + dir_ + "/script.log 2>&1";
-    return std::system(cmd.c_str()) == 0;
-  }
-  [[nodiscard]] config::MysqlConfig config(const std::string& database) const {
-    config::MysqlConfig c = etl::test::test_mysql_config();
-    c.host = "127.0.0.1";
-    c.port = port_;
-    etl::test::use_private_mariadb_login(c, dir_);
-    c.database = database;
-    return c;
-  }
-  [[nodiscard]] std::string log() const {
-    std::ifstream in(dir_ + "/script.log");
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-
- private:
-  std::string dir_;
-  int port_;
-};
-
 constexpr int64_t kBase = 7000000;
 constexpr int kOrders = 60000;  // ~120k rows: several seconds of load even on a fast machine
 
-TEST(LoadOutage, MariaDbStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWritten) {
-  PrivateMariaDb server;
-  ASSERT_TRUE(server.run("start")) << server.log();
+TEST(LoadOutage, ServerStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWritten) {
+  etl::test::PrivateServer server;
+  ASSERT_TRUE(server.start()) << server.log();
   const auto cfg = server.config("ods_outage");
   mysql::init_db(cfg);
 
@@ -110,7 +62,7 @@ TEST(LoadOutage, MariaDbStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWri
         std::chrono::seconds(60));
     EXPECT_TRUE(started) << "the load never committed a batch";
   }
-  ASSERT_TRUE(server.run("stop")) << server.log();
+  ASSERT_TRUE(server.stop()) << server.log();
   loader.join();
 
   std::cerr << "load's stdout:\n"
@@ -124,7 +76,7 @@ TEST(LoadOutage, MariaDbStoppedMidLoadRetriesThenFailsClearlyAndNothingIsHalfWri
   EXPECT_NE(result.err.find("load incomplete:"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("re-running the same load is safe"), std::string::npos) << result.err;
 
-  ASSERT_TRUE(server.run("start")) << server.log();
+  ASSERT_TRUE(server.start()) << server.log();
   auto c = mysql::Connection::open(cfg);
   const int committed = std::stoi(scalar(c, "SELECT COUNT(*) FROM walmart_order_raw"));
   EXPECT_GT(committed, 0);

@@ -1,6 +1,7 @@
 // e2e: the stream under failures, each ending with a row-by-row comparison of every table with
 // what the mapping says for everything produced.
-// - MariaDB killed (SIGKILL) and restarted mid-stream (a private server, never the shared one):
+// - the database server killed (SIGKILL) and restarted mid-stream (a private server, never the
+// shared one):
 //   /healthz goes 503 while it is down, the stream catches up by itself afterwards.
 // - The Kafka broker down for a while: /healthz 503 meanwhile, the stream resumes, nothing lost.
 // - Two processes in one group, one SIGKILLed halfway: the other takes over its partitions.
@@ -25,9 +26,9 @@
 namespace etl::stream_test {
 namespace {
 
-TEST(StreamFaults, MariaDbKilledAndRestartedMidStreamCatchesUp) {
-  PrivateMariaDb server;
-  ASSERT_TRUE(server.start_with_schema()) << "could not start a private MariaDB";
+TEST(StreamFaults, ServerKilledAndRestartedMidStreamCatchesUp) {
+  PrivateDbServer server;
+  ASSERT_TRUE(server.start_with_schema()) << "could not start a private " << server.kind();
   const config::MysqlConfig cfg = server.config();
 
   StreamEnv env(3);
@@ -63,7 +64,7 @@ TEST(StreamFaults, MariaDbKilledAndRestartedMidStreamCatchesUp) {
   p->signal(SIGTERM);
   ASSERT_EQ(p->wait(30s), 0) << p->log();
   expect_same_tables(expected_tables(writer.messages(), env.topic), dump_tables(cfg, env.group),
-                     "after MariaDB was killed and restarted");
+                     "after the server was killed and restarted");
 }
 
 TEST(StreamFaults, BrokerDownForAWhileResumesAndLosesNothing) {

@@ -640,64 +640,6 @@ std::optional<double> metric_value(const std::string& page, const std::string& s
   return std::nullopt;
 }
 
-PrivateMariaDb::PrivateMariaDb()
-    : dir_(test::make_temp_dir("etl-mariadb")),
-      port_(free_tcp_port()),
-      cfg_(test::test_mysql_config()) {
-  cfg_.host = "127.0.0.1";
-  cfg_.port = port_;
-}
-
-PrivateMariaDb::~PrivateMariaDb() {
-  signal(SIGCONT);
-  run("stop");
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
-}
-
-bool PrivateMariaDb::start() {
-  if (run("start") == 0) {
-    test::use_private_mariadb_login(cfg_, dir_);
-    return true;
-  }
-  // Say why in the test's output: the directory (and the script's log) go with this object.
-  std::ifstream in(dir_ + "/script.log");
-  std::cerr << "private MariaDB on port " << port_ << " did not start:\n" << in.rdbuf() << "\n";
-  return false;
-}
-
-bool PrivateMariaDb::start_with_schema() {
-  if (!start()) return false;
-  mysql::init_db(config());
-  return true;
-}
-
-pid_t PrivateMariaDb::pid() const {
-  std::ifstream in(dir_ + "/mariadb.pid");
-  pid_t pid = 0;
-  in >> pid;
-  return pid;
-}
-
-void PrivateMariaDb::signal(int sig) {
-  if (const pid_t p = pid(); p > 0) ::kill(p, sig);
-}
-
-void PrivateMariaDb::kill9() {
-  const pid_t p = pid();
-  if (p <= 0) return;
-  ::kill(p, SIGKILL);
-  test::wait_until([&] { return ::kill(p, 0) != 0; }, 10s);
-}
-
-int PrivateMariaDb::run(const std::string& what) {
-  const std::string cmd = fmt::format(
-      "ETL_MARIADB_DIR='{}' ETL_MARIADB_PORT={} '{}/scripts/mariadb-local.sh' {} >>'{}/script.log' "
-      "2>&1",
-      dir_, port_, ETL_SOURCE_DIR, what, dir_);
-  return std::system(cmd.c_str());
-}
-
 bool all_written(const config::MysqlConfig& cfg, const std::string& group,
                  const std::vector<ProducedMessage>& messages) {
   std::map<int32_t, int64_t> ends;

@@ -21,6 +21,7 @@
 
 #include "config/config.hpp"
 #include "kafka/producer.hpp"
+#include "support/private_server.hpp"
 #include "support/test_env.hpp"
 #include "tools/dev_broker/dev_broker.hpp"
 
@@ -187,29 +188,8 @@ struct StreamEnv {
 std::map<int32_t, int64_t> kafka_committed(const std::string& bootstraps, const std::string& group,
                                            const std::string& topic, int partitions);
 
-// A private MariaDB for one test only (scripts/mariadb-local.sh with its own dir and port), so a
-// test can kill, stop or restart it without touching the shared server.
-class PrivateMariaDb {
- public:
-  PrivateMariaDb();
-  ~PrivateMariaDb();
-  PrivateMariaDb(const PrivateMariaDb&) = delete;
-  PrivateMariaDb& operator=(const PrivateMariaDb&) = delete;
-  bool start();
-  // Starts it and creates the ods tables in config().database; false if it did not start.
-  bool start_with_schema();
-  void signal(int sig);  // to mariadbd (SIGKILL, SIGSTOP, SIGCONT)
-  void kill9();          // SIGKILL and wait until it is gone
-  // The server's address with one database name, the same on every call.
-  [[nodiscard]] const config::MysqlConfig& config() const { return cfg_; }
-
- private:
-  int run(const std::string& what);
-  [[nodiscard]] pid_t pid() const;
-  std::string dir_;
-  int port_;
-  config::MysqlConfig cfg_;
-};
+// A private server of the kind under test, for one test only (tests/support/private_server.hpp).
+using PrivateDbServer = test::PrivateServer;
 
 // True when etl_kafka_offset of `group` holds, for every partition in `messages`, the offset after
 // its last message (everything produced was written).

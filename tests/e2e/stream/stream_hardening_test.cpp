@@ -1,6 +1,7 @@
 // e2e: the stream's behaviour at the edges an operator meets in production, with the real binary,
 // the dev broker (librdkafka's mock cluster: its group coordinator rebalances for real, which is
-// all these tests need from Kafka) and MariaDB (a private server where a test stops or kills it).
+// all these tests need from Kafka) and the database server under test (a private one where a test
+// stops or kills it).
 // - A partition paused for backlog, rebalanced away and back, keeps flowing; lag stays visible.
 // - MySQL down while a rebalance assigns partitions: the new owner holds them (no exit), SIGTERM
 //   meanwhile exits 0, and everything is written once MySQL is back.
@@ -93,8 +94,8 @@ TEST(StreamHardening, APartitionPausedForBacklogThenRebalancedAwayAndBackKeepsFl
 }
 
 TEST(StreamHardening, MySqlDownDuringARebalanceHoldsThePartitionsAndSigtermExitsZero) {
-  PrivateMariaDb server;
-  ASSERT_TRUE(server.start_with_schema()) << "could not start a private MariaDB";
+  PrivateDbServer server;
+  ASSERT_TRUE(server.start_with_schema()) << "could not start a private " << server.kind();
   const config::MysqlConfig cfg = server.config();
   StreamEnv env(3);
   StreamSettings s = env.settings();
@@ -168,8 +169,8 @@ TEST(StreamHardening, MySqlDownDuringARebalanceHoldsThePartitionsAndSigtermExits
 }
 
 TEST(StreamHardening, SigtermThatGivesUpPendingMessagesExitsOneAndLosesNothing) {
-  PrivateMariaDb server;
-  ASSERT_TRUE(server.start_with_schema()) << "could not start a private MariaDB";
+  PrivateDbServer server;
+  ASSERT_TRUE(server.start_with_schema()) << "could not start a private " << server.kind();
   const config::MysqlConfig cfg = server.config();
   StreamEnv env(1);
   StreamSettings s = env.settings();
