@@ -34,7 +34,8 @@ TEST(VersionCli, PrintsProductLibrariesAndBuildType) {
                            R"((-[0-9]+-g[0-9a-f]+|\+g[0-9a-f]{7,}| \(no git\))?(-dirty)?)")))
       << lines[0];
   std::smatch m;
-  ASSERT_TRUE(std::regex_match(lines[1], m, std::regex(R"(librdkafka ([0-9]+)\.([0-9]+)\.([0-9]+).*)")))
+  ASSERT_TRUE(
+      std::regex_match(lines[1], m, std::regex(R"(librdkafka ([0-9]+)\.([0-9]+)\.([0-9]+).*)")))
       << lines[1];
   const int version = std::stoi(m[1]) * 10000 + std::stoi(m[2]) * 100 + std::stoi(m[3]);
   EXPECT_GE(version, 20601) << lines[1] << ": older than 2.6.1, no SCRAM login to Kafka 4";

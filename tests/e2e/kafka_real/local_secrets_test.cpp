@@ -51,7 +51,7 @@ std::set<std::string> command_lines_with(const std::string& needle) {
 std::vector<std::string> open_to_others(const std::string& dir) {
   std::vector<std::string> out;
   auto check = [&](const std::filesystem::path& p) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(p.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return;
     if ((st.st_mode & 077) != 0) {
       out.push_back(p.string() + " mode " + std::to_string(st.st_mode & 0777));
@@ -87,9 +87,9 @@ TEST(KafkaLocalScript, KeepsItsSecretsPrivateAndOffEveryCommandLine) {
   auto w = real_world(broker->bootstrap(), data);
   const auto expected = expected_orders(*w, data);
   const KafkaEndpoints& k = broker->endpoints();
-  auto fetch = w->run(fetch_range("2024-05-01", "2024-05-02"),
-                      with_partitions(2, sasl_ssl_env(k, k.ca_file, password, "SCRAM-SHA-512")),
-                      120s);
+  auto fetch =
+      w->run(fetch_range("2024-05-01", "2024-05-02"),
+             with_partitions(2, sasl_ssl_env(k, k.ca_file, password, "SCRAM-SHA-512")), 120s);
   done = true;
   watcher.join();
   EXPECT_GT(scans, 100) << "the watcher barely ran";
@@ -100,7 +100,7 @@ TEST(KafkaLocalScript, KeepsItsSecretsPrivateAndOffEveryCommandLine) {
   ASSERT_EQ(stream.exit_code, 0) << e2e::describe(stream);
   EXPECT_EQ(check_mysql_exact(*w, expected), "");
 
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(broker->state_dir().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u) << broker->state_dir();
   ASSERT_TRUE(std::filesystem::exists(broker->state_dir() + "/server.properties"));
