@@ -104,10 +104,12 @@ void StreamMetrics::count_accounts(const mysql::WriteBatch& batch, const mysql::
   for (const auto& x : r.rejected) {
     if (x.batch_index < refused.size()) refused[x.batch_index] = true;
   }
-  // The index of the last version of each order in the batch: the one written.
+  // The index of the last version of each order the writer accepted: the one written. Every
+  // refused message is a dead letter of its own account (in a batch, the first account to bring an
+  // id keeps it; a later message of another account for that id is refused).
   std::map<int64_t, size_t> last;
   for (size_t i = 0; i < batch.orders.size(); ++i) {
-    last[batch.orders[i].order.purchase_order_id] = i;
+    if (!refused[i]) last[batch.orders[i].order.purchase_order_id] = i;
   }
   struct Counts {
     uint64_t orders = 0;
@@ -126,13 +128,12 @@ void StreamMetrics::count_accounts(const mysql::WriteBatch& batch, const mysql::
     }
     return std::move(l.value);
   };
+  for (size_t i = 0; i < batch.orders.size(); ++i) {
+    if (refused[i]) ++by_account[label(batch.orders[i].origin.account)].dead_letters;
+  }
   for (const auto& [id, i] : last) {
     const auto& o = batch.orders[i];
     Counts& c = by_account[label(o.origin.account)];
-    if (refused[i]) {
-      ++c.dead_letters;
-      continue;
-    }
     ++c.orders;
     c.rows += o.order.lines.size();
   }

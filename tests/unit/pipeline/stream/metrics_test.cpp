@@ -4,11 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <regex>
-#include <set>
 #include <string>
 
 #include "metrics/registry.hpp"
@@ -65,44 +60,6 @@ TEST(StreamMetrics, ExposesEveryDocumentedMetric) {
   EXPECT_EQ(m.lost_total(), 5u);
 }
 
-std::string read_file(const std::string& relative) {
-  std::ifstream in(std::string(ETL_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// The metric families named in a text (walmart_etl_stream_<name>, histogram suffixes removed).
-std::set<std::string> metric_names(const std::string& text) {
-  static const std::regex name("walmart_etl_stream_[a-z_]+");
-  std::set<std::string> out;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), name); it != std::sregex_iterator();
-       ++it) {
-    std::string n = it->str();
-    for (const char* suffix : {"_bucket", "_count", "_sum"}) {
-      if (n.ends_with(suffix)) n.erase(n.size() - std::strlen(suffix));
-    }
-    out.insert(n);
-  }
-  return out;
-}
-
-// The README's metrics table, the Grafana dashboard and the alert rules name only metrics the
-// stream exposes, and the README names every one of them.
-TEST(StreamMetrics, DocsDashboardAndAlertsMatchTheExposedMetrics) {
-  const StreamMetrics m;
-  const std::set<std::string> exposed = metric_names(m.registry.render());
-  ASSERT_GT(exposed.size(), 15u);
-  for (const char* file :
-       {"README.md", "deploy/grafana-dashboard.json", "deploy/prometheus-alerts.yml"}) {
-    const std::string text = read_file(file);
-    ASSERT_FALSE(text.empty()) << file;
-    for (const auto& n : metric_names(text))
-      EXPECT_EQ(exposed.count(n), 1u) << file << " names unknown " << n;
-  }
-  const std::set<std::string> documented = metric_names(read_file("README.md"));
-  for (const auto& n : exposed)
-    EXPECT_EQ(documented.count(n), 1u) << "README.md does not document " << n;
-}
-
 mysql::OrderToWrite order_of(int64_t id, size_t lines, std::optional<std::string> account) {
   mysql::OrderToWrite o;
   o.order.purchase_order_id = id;
@@ -138,6 +95,25 @@ TEST(StreamMetrics, PerAccountOrdersRowsAndDeadLettersOfACommittedBatch) {
     EXPECT_NE(page.find(line), std::string::npos) << line << page;
   }
   EXPECT_EQ(page.find("account_orders_total{account=\"c\"}"), std::string::npos) << page;
+}
+
+TEST(StreamMetrics, AnOrderClaimedInTheBatchCountsForItsFirstAccountAndTheOtherAsADeadLetter) {
+  // A:order 7 v1, B:order 7, A:order 7 v2 in one batch: the writer keeps A's claim, writes A's v2
+  // and refuses B's message.
+  StreamMetrics m;
+  mysql::WriteBatch b;
+  b.orders.push_back(order_of(7, 1, "a"));
+  b.orders.push_back(order_of(7, 5, "b"));
+  b.orders.push_back(order_of(7, 2, "a"));
+  mysql::WriteResult r;
+  mysql::RejectedOrder refused;
+  refused.batch_index = 1;
+  r.rejected.push_back(refused);
+  m.count_accounts(b, r);
+  EXPECT_EQ(m.account_orders.with({"a"}).value(), 1u);
+  EXPECT_EQ(m.account_rows.with({"a"}).value(), 2u);
+  EXPECT_EQ(m.account_dead_letters.with({"b"}).value(), 1u);
+  EXPECT_EQ(m.account_orders.with({"b"}).value(), 0u);
 }
 
 TEST(StreamMetrics, AccountNamesBeyondTheBoundAreCountedUnderOther) {
