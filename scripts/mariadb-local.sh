@@ -110,22 +110,9 @@ SQL
   chmod 600 "$clientcnf"
 }
 
-# A private CA and a server certificate for 127.0.0.1 and localhost (10 years; regenerated only
-# when missing).
-make_tls() {
-  [ -s "$tls/server-cert.pem" ] && [ -s "$tls/ca.pem" ] && return 0
-  mkdir -p "$tls"
-  (
-    cd "$tls"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=walmart-etl local MariaDB CA" \
-      -keyout ca-key.pem -out ca.pem
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout server-key.pem -out server.csr
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n' >server.ext
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
-      -extfile server.ext -out server-cert.pem
-    chmod 600 ca-key.pem server-key.pem
-  ) >"$dir/tls.log" 2>&1 || { cat "$dir/tls.log" >&2; echo "mariadb-local: cannot create TLS files" >&2; exit 1; }
-}
+# A private CA and a server certificate for 127.0.0.1 and localhost (scripts/local-tls.sh).
+. "$here/scripts/local-tls.sh"
+make_tls() { make_local_tls "$tls" "walmart-etl local MariaDB CA" "$dir/tls.log" mariadb-local; }
 
 start() {
   mkdir -p "$dir" "$files"

@@ -146,23 +146,9 @@ export WALMART_ETL_MYSQL__SSL_CA=$tls/ca.pem
 ENV
 }
 
-# A private CA and a server certificate for 127.0.0.1 and localhost (10 years; regenerated only
-# when missing).
-make_tls() {
-  [ -s "$tls/server-cert.pem" ] && [ -s "$tls/ca.pem" ] && return 0
-  mkdir -p "$tls"
-  chmod 700 "$tls"
-  (
-    cd "$tls"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=walmart-etl local MySQL CA" \
-      -keyout ca-key.pem -out ca.pem
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout server-key.pem -out server.csr
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n' >server.ext
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
-      -extfile server.ext -out server-cert.pem
-    chmod 600 ca-key.pem server-key.pem
-  ) >"$dir/tls.log" 2>&1 || { cat "$dir/tls.log" >&2; echo "mysql-local: cannot create TLS files" >&2; exit 1; }
-}
+# A private CA and a server certificate for 127.0.0.1 and localhost (scripts/local-tls.sh).
+. "$here/scripts/local-tls.sh"
+make_tls() { make_local_tls "$tls" "walmart-etl local MySQL CA" "$dir/tls.log" mysql-local; }
 
 # The product's login: a password user over TCP. The password is made once and kept in a file
 # only the current user can read.
