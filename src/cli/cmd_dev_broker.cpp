@@ -32,7 +32,7 @@ void add_dev_broker_command(CLI::App& app, CliContext& ctx) {
       "NOT FOR PRODUCTION: messages are kept in memory only and lost when it stops; each\n"
       "partition keeps only about 5 MB (older messages are dropped silently, like retention);\n"
       "no TLS/SASL, no admin API (topics come from --topic, or are auto-created with 4\n"
-      "partitions). It listens on 127.0.0.1 on a port the kernel chooses (librdkafka 2.0.2's\n"
+      "partitions). It listens on 127.0.0.1 on a port the kernel chooses (librdkafka's\n"
       "mock cluster cannot bind a given port): the bootstrap address is printed on stdout and\n"
       "written to --bootstrap-file. Runs until SIGINT/SIGTERM.");
   cmd->add_option("--brokers", args->brokers, "Number of brokers (1..16)")

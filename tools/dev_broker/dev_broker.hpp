@@ -8,9 +8,9 @@
 // exactly like retention on a real broker. No TLS/SASL, no admin API (CreateTopics), no
 // DescribeGroups; the first consumer-group join waits about 3 s.
 //
-// Ports: librdkafka 2.0.2's mock brokers always bind 127.0.0.1 on an ephemeral port chosen by the
-// kernel (rd_kafka_mock_broker_new binds port 0; there is no property or API to pick one; only
-// later librdkafka versions can), so the address is published by bootstraps() and, in the CLI,
+// Ports: librdkafka's mock brokers (2.8, as 2.0.2 before it) always bind 127.0.0.1 on an ephemeral
+// port chosen by the kernel (rd_kafka_mock_broker_new binds port 0; there is no property or API to
+// pick one), so the address is published by bootstraps() and, in the CLI,
 // on stdout and in --bootstrap-file.
 //
 // Fault injection for tests: set_broker_down/up, set_rtt, push_request_errors.
