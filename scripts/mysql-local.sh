@@ -218,7 +218,7 @@ start() {
   mysql_cli --socket="$sock" -uroot -e \
     "CREATE USER IF NOT EXISTS 'etl'@'127.0.0.1' IDENTIFIED BY '$pw';
      ALTER USER 'etl'@'127.0.0.1' IDENTIFIED BY '$pw';
-     GRANT ALL ON *.* TO 'etl'@'127.0.0.1';"
+     GRANT ALL ON *.* TO 'etl'@'127.0.0.1' WITH GRANT OPTION;"
   local tls_note="TLS CA $tls/ca.pem"
   [ $tls_on -eq 1 ] || tls_note="NO TLS (ETL_MYSQL_TLS=off), RSA public key $data/public_key.pem"
   echo "mysql-local: MySQL $version running on 127.0.0.1:$port (socket $sock), user etl, password in $pwfile, $tls_note"
