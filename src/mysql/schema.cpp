@@ -8,6 +8,7 @@
 #include <map>
 
 #include "common/error.hpp"
+#include "mysql/table_shape.hpp"
 
 namespace etl::mysql {
 
@@ -22,35 +23,6 @@ const std::vector<TableDdl>& schema_tables() {
 }
 
 namespace {
-
-struct ColumnInfo {
-  std::string name;
-  std::string type;  // as SHOW COLUMNS prints it on this server, e.g. "varchar(50)"
-  bool nullable = true;
-  std::string collation;  // text columns: e.g. "utf8mb4_bin"; empty for the others
-};
-
-// A column compared byte for byte (the account columns: two sellers whose names differ only by
-// case or accents are two sellers). The check holds existing tables to it; other collations are
-// the table's default and a person's business.
-bool binary_collation(const ColumnInfo& c) {
-  return c.collation.size() > 4 && c.collation.compare(c.collation.size() - 4, 4, "_bin") == 0;
-}
-
-// The column's type as ADD/MODIFY COLUMN must spell it: a binary column names its collation,
-// which would otherwise become the table's default (case- and accent-insensitive).
-std::string column_type_sql(const ColumnInfo& c) {
-  if (!binary_collation(c)) return c.type;
-  return fmt::format("{} CHARACTER SET {} COLLATE {}", c.type,
-                     c.collation.substr(0, c.collation.find('_')), c.collation);
-}
-
-struct TableShape {
-  std::vector<ColumnInfo> columns;
-  std::vector<std::string> primary_key;
-  std::map<std::string, std::vector<std::string>> unique_keys;  // name -> columns, PRIMARY excluded
-  std::map<std::string, std::vector<std::string>> plain_keys;   // non-unique indexes
-};
 
 // Appended to the ADD COLUMN / ADD INDEX statements of a migration: both servers (MariaDB >= 10.0,
 // MySQL >= 5.6) add a nullable column or a secondary index while the table stays readable and
@@ -95,39 +67,6 @@ bool contains_all(const std::vector<std::string>& key, const std::vector<std::st
   return std::all_of(columns.begin(), columns.end(), [&](const std::string& c) {
     return std::find(key.begin(), key.end(), c) != key.end();
   });
-}
-
-TableShape read_shape(Connection& conn, const std::string& qualified) {
-  TableShape shape;
-  // Field, Type, Collation, Null, ...
-  for (auto& row : conn.query("SHOW FULL COLUMNS FROM " + qualified)) {
-    shape.columns.push_back({row.at(0).value_or(""), row.at(1).value_or(""),
-                             row.at(3).value_or("") == "YES", row.at(2).value_or("")});
-  }
-  std::map<int, std::string> pk;
-  for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Key_name = 'PRIMARY'")) {
-    pk[std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
-  }
-  for (auto& [seq, col] : pk) shape.primary_key.push_back(col);
-  std::map<std::string, std::map<int, std::string>> unique;
-  for (auto& row : conn.query("SHOW INDEX FROM " + qualified +
-                              " WHERE Non_unique = 0 AND Key_name <> 'PRIMARY'")) {
-    // A column indexed by its first N characters (Sub_part) is "name(N)": not the whole column.
-    const auto prefix = row.size() > 7 ? row[7] : std::nullopt;
-    unique[row.at(2).value_or("")][std::stoi(row.at(3).value_or("0"))] =
-        row.at(4).value_or("") + (prefix ? "(" + *prefix + ")" : "");
-  }
-  for (auto& [name, cols] : unique) {
-    for (auto& [seq, col] : cols) shape.unique_keys[name].push_back(col);
-  }
-  std::map<std::string, std::map<int, std::string>> plain;
-  for (auto& row : conn.query("SHOW INDEX FROM " + qualified + " WHERE Non_unique = 1")) {
-    plain[row.at(2).value_or("")][std::stoi(row.at(3).value_or("0"))] = row.at(4).value_or("");
-  }
-  for (auto& [name, cols] : plain) {
-    for (auto& [seq, col] : cols) shape.plain_keys[name].push_back(col);
-  }
-  return shape;
 }
 
 // A unique key holding every (whole) column of the primary key or of a unique key of this version
