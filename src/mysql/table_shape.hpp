@@ -1,7 +1,8 @@
 #pragma once
 // The shape of a table as the server describes it: columns (type, nullability, collation), primary
 // key, unique and plain indexes. Read the same way for the table this version expects (built by the
-// server as a temporary table) and for the table that exists, so schema.cpp compares like with like.
+// server as a temporary table) and for the table that exists, so schema.cpp compares like with
+// like.
 
 #include <map>
 #include <string>
