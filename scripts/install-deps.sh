@@ -21,6 +21,9 @@ PACKAGES=(
   default-jdk-headless maven openssl
   # tests/deploy: systemd-analyze (rates the units in deploy/) and PyYAML (reads the manifests).
   systemd python3 python3-yaml
+  # The Debian package (cmake/Packaging.cmake, scripts/test-package.sh): help2man makes the man
+  # page from --help at build time; lintian checks the package; man renders the page.
+  help2man lintian man-db
 )
 
 missing=()

@@ -93,6 +93,22 @@ for server in $servers; do
   use_server "$server"
   run_pass "on $server" -L "$server"
 done
+# The Debian package, as an operator installs it (scripts/test-package.sh: build, lintian, dpkg -i,
+# the installed binary against MariaDB, upgrade, purge). A full run only: with ctest arguments it
+# is not run, and says so.
+if [ $# -eq 0 ]; then
+  case " $servers " in *" mariadb "*) use_server mariadb ;; *) use_server "${servers%% *}" ;; esac
+  echo "== running tests: the Debian package"
+  t0=$SECONDS
+  as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    as_root=(sudo --preserve-env=ETL_TEST_MYSQL_HOST,ETL_TEST_MYSQL_PORT,ETL_TEST_MYSQL_USER,ETL_TEST_MYSQL_PASSWORD,ETL_TEST_MYSQL_SSL_CA,BUILD_DIR)
+  fi
+  if ! "${as_root[@]}" scripts/test-package.sh; then failed+=("the Debian package"); fi
+  echo "== the Debian package: $((SECONDS - t0)) s"
+else
+  echo "== the Debian package: not tested (ctest arguments given; scripts/test-package.sh tests it)"
+fi
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test.sh: failures in: ${failed[*]}" >&2
   exit 1

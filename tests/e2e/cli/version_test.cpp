@@ -27,11 +27,12 @@ TEST(VersionCli, PrintsProductLibrariesAndBuildType) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 4u) << r.out;
-  // A release tag, else the project version with the commit, else "(no git)" for a source tree
-  // that is not a checkout.
+  // A release tag (with the commits since it), else the project version with the commit, else
+  // "+nogit" for a source tree that is not a checkout; a valid Debian version in every case (the
+  // package carries the same one), so never a "-".
   EXPECT_TRUE(std::regex_match(
       lines[0], std::regex(R"(walmart-etl [0-9]+\.[0-9]+\.[0-9]+)"
-                           R"((-[0-9]+-g[0-9a-f]+|\+g[0-9a-f]{7,}| \(no git\))?(-dirty)?)")))
+                           R"((\+[0-9]+\.g[0-9a-f]+|\+g[0-9a-f]{7,}|\+nogit)?([.+]dirty)?)")))
       << lines[0];
   std::smatch m;
   ASSERT_TRUE(
