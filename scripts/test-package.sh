@@ -134,8 +134,11 @@ WALMART_ETL_MYSQL__DATABASE=$database
 WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_ID=pkg-test-client
 WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_SECRET=$secret
 EOF
-# As systemd passes it (EnvironmentFile=: VARIABLE=value lines), into a clean environment.
-with_env() { env -i PATH=/usr/bin:/bin $(grep -E '^[A-Z_]+=' /etc/walmart-etl/env) "$@"; }
+# In a clean environment with the file's variables, as README's "Install" runs the commands
+# (systemd's EnvironmentFile= reads the same VARIABLE=value lines).
+with_env() {
+  env -i PATH=/usr/bin:/bin sh -c 'set -a; . /etc/walmart-etl/env; exec "$0" "$@"' "$@"
+}
 with_env walmart-etl "${config[@]}" check-config >"$work/check.out" 2>&1 ||
   fail "check-config with the environment file failed: $(cat "$work/check.out")"
 ! grep -qF "$secret" "$work/check.out" || fail "check-config printed a secret"
