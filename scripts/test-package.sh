@@ -16,7 +16,7 @@
 #   scripts/test-package.sh                # BUILD_DIR overrides build/
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${BUILD_DIR:-$here/build}
+build=$(realpath -m "${BUILD_DIR:-$here/build}")
 
 fail() {
   echo "test-package: FAIL: $*" >&2
@@ -65,8 +65,7 @@ if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then as_builder=(sudo -u
 
 step "building the package"
 "${as_builder[@]}" rm -rf "$build/package"
-"${as_builder[@]}" cmake --build "$build" --target package -- --no-print-directory \
-  >"$work/cpack.log" 2>&1 ||
+"${as_builder[@]}" cmake --build "$build" --target package >"$work/cpack.log" 2>&1 ||
   { cat "$work/cpack.log" >&2; fail "building the package failed"; }
 debs=("$build"/package/walmart-etl_*.deb)
 [ ${#debs[@]} -eq 1 ] && [ -f "${debs[0]}" ] || fail "expected one walmart-etl_*.deb in $build/package"
@@ -101,6 +100,8 @@ first=$(walmart-etl --version | head -n1)
 [ "$first" = "walmart-etl $version" ] || fail "--version says '$first', the package is $version"
 
 step "man walmart-etl renders"
+[ -f /usr/share/man/man1/walmart-etl.1.gz ] || fail "dpkg did not install the man page" \
+  "(a path-exclude for /usr/share/man in /etc/dpkg/dpkg.cfg.d/, as in minimal images?)"
 MANWIDTH=100 man --warnings walmart-etl >"$work/man.txt" 2>"$work/man.err" ||
   fail "man walmart-etl failed: $(cat "$work/man.err")"
 [ ! -s "$work/man.err" ] || fail "man walmart-etl warns: $(cat "$work/man.err")"
