@@ -102,7 +102,8 @@ Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id) {
 }  // namespace
 
 std::optional<int64_t> parse_customer_order_id(std::string_view text) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != text.npos) {
+  if (text.empty() || text.size() > 19 ||
+      text.find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
   }
   int64_t v = 0;

@@ -43,7 +43,7 @@ struct ForgetReport {
 
 // Throws EtlError (fatal: missing tables or privileges; retriable: MySQL unavailable). What was
 // committed before a failure stays; a re-run completes it.
-ForgetReport run_forget(const config::MysqlConfig& mysql, const ForgetOptions& options);
+ForgetReport run_forget(const config::MysqlConfig& cfg, const ForgetOptions& options);
 
 // Reads customerOrderIds, one per line (blank lines and lines starting with '#' skipped), from a
 // file. Throws ConfigError naming the file and line for anything that is not an id.

@@ -33,6 +33,6 @@ struct PurgeReport {
 
 // Throws EtlError (fatal for missing tables or privileges, retriable when MySQL is unavailable);
 // what was deleted before a failure stays deleted and a re-run carries on.
-PurgeReport run_purge(const config::MysqlConfig& mysql, const PurgeOptions& options);
+PurgeReport run_purge(const config::MysqlConfig& cfg, const PurgeOptions& options);
 
 }  // namespace etl::pipeline
