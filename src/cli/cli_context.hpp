@@ -37,5 +37,7 @@ void add_dev_broker_command(CLI::App& app, CliContext& ctx);
 void add_simulate_api_command(CLI::App& app, CliContext& ctx);
 void add_stream_command(CLI::App& app, CliContext& ctx);
 void add_load_command(CLI::App& app, CliContext& ctx);
+void add_purge_command(CLI::App& app, CliContext& ctx);
+void add_forget_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace etl::cli

@@ -18,14 +18,16 @@ void add_init_db_command(CLI::App& app, CliContext& ctx) {
       "Create the MySQL database (mysql.database, default ods; utf8mb4) and every table from "
       "sql/:\n"
       "walmart_order, walmart_order_charge, walmart_order_raw, walmart_order_dead_letter,\n"
-      "etl_kafka_offset, etl_fetch_watermark. Safe to re-run. If a table exists with another "
+      "etl_kafka_offset, etl_fetch_watermark, etl_privacy_erasure. Safe to re-run. If a table\n"
+      "exists with another "
       "shape\n"
       "it prints what differs and the statements that migrate it, changes nothing, and exits 1.\n"
       "With --migrate it runs those statements when every one keeps every row and value (a\n"
       "nullable column and filling it from existing columns, an index or unique key, the exact\n"
-      "collation of an account column, dropping a unique key an earlier version of walmart-etl\n"
-      "created); it never drops a table, a column or an index it did not create, and never\n"
-      "rewrites existing values. A changed type or primary key, or a unique key of yours that\n"
+      "collation of an account column, a wider VARCHAR, dropping a unique key an earlier version\n"
+      "of walmart-etl created); it never drops a table, a column or an index it did not\n"
+      "create, and never rewrites existing values. A changed type or primary key, or a unique\n"
+      "key of yours that "
       "would refuse rows, is left to you, with the reason and the steps printed.");
   cmd->add_flag(
       "--migrate", *migrate,

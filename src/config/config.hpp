@@ -145,6 +145,34 @@ struct LoggingConfig {
   std::string level = "info";
 };
 
+// What is written of one personal field of an order (docs/data-model.md, "Personal data"):
+// as received, as a keyed hash (HMAC-SHA-256 under privacy.hash_secret, 64 hex digits), or NULL.
+enum class FieldPolicy { keep, hash, drop };
+
+struct PrivacyConfig {
+  // One policy per personal field of the order JSON (the JSON path in the comment).
+  FieldPolicy customer_email_id = FieldPolicy::keep;  // customerEmailId
+  FieldPolicy phone = FieldPolicy::keep;              // shippingInfo.phone
+  FieldPolicy recipient_name = FieldPolicy::keep;     // shippingInfo.postalAddress.name
+  FieldPolicy address1 = FieldPolicy::keep;           // shippingInfo.postalAddress.address1
+  FieldPolicy address2 = FieldPolicy::keep;           // shippingInfo.postalAddress.address2
+  FieldPolicy city = FieldPolicy::keep;               // shippingInfo.postalAddress.city
+  FieldPolicy postal_code = FieldPolicy::keep;        // shippingInfo.postalAddress.postalCode
+  FieldPolicy pickup_persons = FieldPolicy::keep;     // pickupPersons (the whole list)
+  // The HMAC key of `hash` (secret): given here (or WALMART_ETL_PRIVACY__HASH_SECRET), or by name -
+  // the environment variable holding it, or a file (relative: under $CREDENTIALS_DIRECTORY).
+  // Read when the configuration is loaded; required (at least 32 bytes) when a policy is `hash`.
+  std::string hash_secret;  // secret
+  std::string hash_secret_env{};
+  std::string hash_secret_file{};
+  // Not a key: the HMAC key itself, from whichever of the three gave it (privacy_key.hpp).
+  std::string resolved_key{};
+  // walmart-etl purge: archive rows (by load_time) and dead letters (by created_at) older than
+  // this many days are deleted; 0 keeps them forever.
+  int raw_retention_days = 0;
+  int dead_letter_retention_days = 0;
+};
+
 struct Config {
   KafkaConfig kafka;
   MysqlConfig mysql;
@@ -152,6 +180,7 @@ struct Config {
   FetchConfig fetch;
   StreamConfig stream;
   LoggingConfig logging;
+  PrivacyConfig privacy;
   std::string source_path;  // the file it was loaded from ("" = defaults only)
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <optional>
 
 #include "common/error.hpp"
 #include "mysql/table_shape.hpp"
@@ -61,6 +62,25 @@ constexpr std::pair<std::string_view, std::string_view> kEarlierUniqueKeys[] = {
 bool created_by_earlier_version(std::string_view table, const std::string& key) {
   return std::any_of(std::begin(kEarlierUniqueKeys), std::end(kEarlierUniqueKeys),
                      [&](const auto& k) { return k.first == table && k.second == key; });
+}
+
+// The length of a "varchar(N)" type; nullopt for any other type.
+std::optional<long> varchar_length(const std::string& type) {
+  constexpr std::string_view kPrefix = "varchar(";
+  if (type.rfind(kPrefix, 0) != 0 || type.back() != ')') return std::nullopt;
+  const std::string digits = type.substr(kPrefix.size(), type.size() - kPrefix.size() - 1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stol(digits);
+}
+
+// A VARCHAR an earlier version made narrower (phone and postalCode were VARCHAR(20) before a
+// keyed hash - 64 hex digits - had to fit): widening keeps every value.
+bool widens(const ColumnInfo& have, const ColumnInfo& want) {
+  const auto h = varchar_length(have.type);
+  const auto w = varchar_length(want.type);
+  return h && w && *w > *h && have.nullable == want.nullable && have.collation == want.collation;
 }
 
 bool contains_all(const std::vector<std::string>& key, const std::vector<std::string>& columns) {
@@ -160,6 +180,16 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
                           fmt::format("column {} is NOT NULL, expected NULL", want.name),
                           relax + ";",
                           {relax}});
+    } else if (widens(*it->second, want)) {
+      // In place where the length prefix keeps its size (up to 255 bytes, 63 characters of
+      // utf8mb4); a wider one is a table copy, and the server then refuses the online clause.
+      const std::string widen = fmt::format("ALTER TABLE {} MODIFY COLUMN {} {} {}{}", qualified,
+                                            want.name, column_type_sql(want), null_sql, kOnline);
+      problems.push_back({table,
+                          fmt::format("column {} is {}, expected {} (wider: every value is kept)",
+                                      want.name, it->second->type, want.type),
+                          widen + ";",
+                          {widen}});
     } else if (it->second->type != want.type || it->second->nullable != want.nullable) {
       problems.push_back(
           {table,

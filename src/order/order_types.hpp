@@ -33,7 +33,7 @@ struct OrderLineRow {
   OptText ship_node_name;                // 7  VARCHAR(100)
   OptText ship_node_id;                  // 8  VARCHAR(50)
   OptText source_file;                   // 9  VARCHAR(100) (set by the caller, see below)
-  OptText phone;                         // 10 VARCHAR(20)
+  OptText phone;                         // 10 VARCHAR(64)
   OptInt estimated_delivery_date;        // 11 BIGINT
   OptEpochSeconds estimated_delivery_date_formatted;  // 12 TIMESTAMP NULL
   OptInt estimated_ship_date;                         // 13 BIGINT
@@ -44,7 +44,7 @@ struct OrderLineRow {
   OptText address2;                                   // 18 VARCHAR(200)
   OptText city;                                       // 19 VARCHAR(100)
   OptText state;                                      // 20 VARCHAR(50)
-  OptText postal_code;                                // 21 VARCHAR(20)
+  OptText postal_code;                                // 21 VARCHAR(64)
   OptText country;                                    // 22 VARCHAR(10)
   OptText address_type;                               // 23 VARCHAR(20)
   int32_t line_number = 0;                            // 24 lineNumber INT NOT NULL

@@ -8,6 +8,14 @@ namespace etl::pipeline {
 RecordToWrite record_to_write(order::OrderMapper& mapper, RecordInput in) {
   RecordToWrite out;
   const mysql::RecordOrigin& origin = in.origin;
+  // Personal fields are rewritten here, once, for every table the record reaches. A record that
+  // does not parse keeps its bytes (the mapper then makes it a dead letter, kept for diagnosis
+  // until privacy.dead_letter_retention_days).
+  std::string redacted;
+  if (in.redactor != nullptr && in.redactor->active() &&
+      in.redactor->redact(in.bytes, redacted).outcome == privacy::RedactOutcome::redacted) {
+    in.bytes = redacted;
+  }
   std::optional<order::BadRecord> bad;
   if (in.unreadable) {
     bad = order::BadRecord{std::move(*in.unreadable), std::nullopt};

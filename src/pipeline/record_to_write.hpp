@@ -12,6 +12,7 @@
 
 #include "mysql/write_batch.hpp"
 #include "order/order_mapper.hpp"
+#include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
 
@@ -36,6 +37,10 @@ struct RecordInput {
   // Parsed (so the dead letter names the order's id) but not to be loaded - no account could be
   // told: one dead letter with this reason.
   std::optional<std::string> refused;
+  // The field policies (privacy config section) and the erasure list: applied to the bytes
+  // before anything else, so rows, archive and dead letter all hold the redacted record. Unset
+  // (or inactive): the bytes are used as received.
+  privacy::Redactor* redactor = nullptr;
 };
 
 // Conversion warnings are logged here, naming origin.source; the dead letter is left for the

@@ -17,7 +17,9 @@
 #include "order/order_mapper.hpp"
 #include "pipeline/load/input_reader.hpp"
 #include "pipeline/load/input_records.hpp"
+#include "pipeline/privacy/erasure_list.hpp"
 #include "pipeline/record_to_write.hpp"
+#include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
 
@@ -122,6 +124,10 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
 
   LoadSummary done;  // counts of committed batches only
   order::OrderMapper mapper;
+  privacy::Redactor redactor(privacy::FieldPolicies::from(cfg.privacy));
+  // Read once: the writer's connection is the writer thread's while the next batch is parsed.
+  ErasureList erasures;
+  erasures.refresh(writer.connection(), redactor);
   Progress progress(options.progress);
 
   // Double buffering: `filling` is parsed into while `flying` is written by the writer thread.
@@ -196,7 +202,8 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
       origin.source = source;
       origin.record_index = static_cast<int32_t>(ordinal);
       if (!options.account.empty()) origin.account = options.account;
-      RecordToWrite r = record_to_write(mapper, {rec.bytes, origin, in.name, rec.problem, {}});
+      RecordToWrite r =
+          record_to_write(mapper, {rec.bytes, origin, in.name, rec.problem, {}, &redactor});
       ordinal += static_cast<size_t>(r.indexes);
       filling_stats.conversion_warnings += r.conversion_warnings;
       filling_stats.orders += r.orders.size();

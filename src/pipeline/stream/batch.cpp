@@ -43,6 +43,7 @@ void PendingBatch::add(const kafka::Message& message, order::OrderMapper& mapper
   in.origin.account = account.account;
   in.source_file = std::string(kStreamSourceFile);
   if (!account.account) in.refused = account.problem;
+  in.redactor = redactor_;
   RecordToWrite r = record_to_write(mapper, std::move(in));
   entry.conversion_warnings = r.conversion_warnings;
   if (r.dead_letter) {

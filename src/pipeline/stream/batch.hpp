@@ -15,6 +15,7 @@
 #include "kafka/message.hpp"
 #include "mysql/write_batch.hpp"
 #include "order/order_mapper.hpp"
+#include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
 
@@ -45,6 +46,9 @@ class PendingBatch {
   // offset, every row under the message's account (account_resolution.hpp). Messages of one
   // partition must be added in offset order.
   void add(const kafka::Message& message, order::OrderMapper& mapper);
+  // The field policies applied to every message added from now on (record_to_write.hpp); the
+  // redactor is the caller's and outlives the batch. Unset: messages are written as received.
+  void set_redactor(privacy::Redactor* redactor) noexcept { redactor_ = redactor; }
 
   // Drops everything pending for these partitions (a revoked/lost partition being abandoned):
   // the batch then never writes them. Returns how many messages were dropped.
@@ -77,6 +81,7 @@ class PendingBatch {
   std::string group_;
   std::string topic_;
   std::string default_account_;
+  privacy::Redactor* redactor_ = nullptr;
   mysql::WriteBatch batch_;
   std::map<int32_t, int64_t> next_offsets_;  // partition -> last added offset + 1
   std::vector<PendingMessage> entries_;

@@ -83,6 +83,7 @@ void StreamJob::start_workers() {
     s.batch_interval = cfg_.stream.batch_interval;
     s.group_commit = cfg_.stream.group_commit;
     s.raw_archive = cfg_.stream.raw_archive;
+    s.privacy = cfg_.privacy;
     s.max_retries = cfg_.stream.max_retries;
     s.backoff_initial = cfg_.stream.retry_backoff_initial;
     s.backoff_max = cfg_.stream.retry_backoff_max;

@@ -26,7 +26,9 @@ StreamWorker::StreamWorker(int id, WorkerSettings settings, StreamMetrics& metri
       settings_(std::move(settings)),
       metrics_(metrics),
       health_(health),
+      redactor_(privacy::FieldPolicies::from(settings_.privacy)),
       batch_(settings_.consumer_group, settings_.topic, settings_.default_account) {
+  batch_.set_redactor(&redactor_);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -182,6 +184,7 @@ void StreamWorker::loop() {
       kafka::Message message = std::move(inbox_.front());
       inbox_.pop_front();
       lock.unlock();
+      refresh_erasures();
       batch_.add(message, mapper_);
       lock.lock();
       continue;
@@ -247,6 +250,32 @@ size_t StreamWorker::drop_locked(const std::vector<int32_t>& partitions) {
   return dropped;
 }
 
+void StreamWorker::open_writer() {
+  if (writer_) return;
+  mysql::BatchWriterOptions options;
+  options.max_retries = 0;  // flush() retries: interruptible, with health reporting
+  options.raw_archive = settings_.raw_archive;
+  writer_.emplace(settings_.mysql, options);
+}
+
+void StreamWorker::refresh_erasures() {
+  // The erasure list is read before a message is parsed, on the writer's connection (between
+  // transactions). When MySQL cannot be asked, the list read last stays in force: the batch cannot
+  // be written then either, and `forget` erases again after it settles (forget.hpp).
+  try {
+    open_writer();
+    erasures_.refresh_if_due(writer_->connection(), redactor_);
+  } catch (const EtlError& e) {
+    if (e.error().cls != ErrorClass::retriable) {
+      set_fatal(e.error());
+      return;
+    }
+    spdlog::warn("stream: {}: cannot read the erasure list (the last one read stays): {}", name_,
+                 e.error().describe());
+    writer_.reset();
+  }
+}
+
 bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
   const auto started = Clock::now();
   Backoff backoff(settings_.backoff_initial, settings_.backoff_max);
@@ -255,12 +284,7 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
   for (;;) {
     if (batch_.empty()) return true;
     try {
-      if (!writer_) {
-        mysql::BatchWriterOptions options;
-        options.max_retries = 0;  // this loop retries: interruptible, with health reporting
-        options.raw_archive = settings_.raw_archive;
-        writer_.emplace(settings_.mysql, options);
-      }
+      open_writer();
       std::map<int32_t, std::optional<int64_t>> stored;
       {
         const std::lock_guard lock(mutex_);

@@ -44,9 +44,11 @@
 #include "kafka/message.hpp"
 #include "mysql/batch_writer.hpp"
 #include "order/order_mapper.hpp"
+#include "pipeline/privacy/erasure_list.hpp"
 #include "pipeline/stream/batch.hpp"
 #include "pipeline/stream/health.hpp"
 #include "pipeline/stream/metrics.hpp"
+#include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
 
@@ -59,6 +61,8 @@ struct WorkerSettings {
   std::chrono::milliseconds batch_interval{1000};
   bool group_commit = true;  // write as soon as nothing more has arrived (see the flush rule)
   config::RawArchive raw_archive = config::RawArchive::compressed;
+  // The field policies every message is redacted with (privacy config section, key resolved).
+  config::PrivacyConfig privacy;
   int max_retries = 3;
   std::chrono::milliseconds backoff_initial{200};
   std::chrono::milliseconds backoff_max{30000};
@@ -140,6 +144,10 @@ class StreamWorker {
   // left to write.
   bool handle_fenced(const std::vector<mysql::FencedPartition>& fenced);
   void set_fatal(Error e);
+  // Opens the writer's connection if it is not open.
+  void open_writer();
+  // Reads the erasure list again when it is due (erasure_list.hpp).
+  void refresh_erasures();
 
   const int id_;
   const std::string name_;  // "worker-<id>", the health key
@@ -149,6 +157,8 @@ class StreamWorker {
 
   // Worker thread only.
   order::OrderMapper mapper_;
+  privacy::Redactor redactor_;
+  ErasureList erasures_;
   std::optional<mysql::BatchWriter> writer_;
   PendingBatch batch_;
 

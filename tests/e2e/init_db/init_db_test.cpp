@@ -60,7 +60,7 @@ const std::vector<std::pair<std::string, std::string>> kWalmartOrderColumns = {
     {"shipNode_name", "varchar(100)"},
     {"shipNode_id", "varchar(50)"},
     {"source_file", "varchar(100)"},
-    {"phone", "varchar(20)"},
+    {"phone", "varchar(64)"},
     {"estimatedDeliveryDate", "bigint"},
     {"estimatedDeliveryDate_formatted", "timestamp"},
     {"estimatedShipDate", "bigint"},
@@ -71,7 +71,7 @@ const std::vector<std::pair<std::string, std::string>> kWalmartOrderColumns = {
     {"address2", "varchar(200)"},
     {"city", "varchar(100)"},
     {"state", "varchar(50)"},
-    {"postalCode", "varchar(20)"},
+    {"postalCode", "varchar(64)"},
     {"country", "varchar(10)"},
     {"addressType", "varchar(20)"},
     {"lineNumber", "int"},
@@ -458,7 +458,10 @@ TEST(InitDb, MigratesAnOdsOfThePreviousReleaseWithRowsByAddingOnly) {
        at = migrated.out.find("migrated  ", at + 1)) {
     ++statements_run;
   }
-  EXPECT_EQ(statements_run, 5u) << migrated.out;
+  // Five additions, and phone and postalCode widened from VARCHAR(20) to VARCHAR(64).
+  EXPECT_EQ(statements_run, 7u) << migrated.out;
+  EXPECT_NE(migrated.out.find("MODIFY COLUMN phone varchar(64)"), std::string::npos)
+      << migrated.out;
   // No statement of the migration left a warning on this server (each would be logged).
   EXPECT_EQ(migrated.err.find("mysql: Warning"), std::string::npos) << migrated.err;
   EXPECT_EQ(migrated.err.find("mysql: Note"), std::string::npos) << migrated.err;

@@ -34,6 +34,8 @@ std::pair<std::string, std::string> section_and_name(const std::string& path) {
   return {path.substr(0, dot), path.substr(dot + 1)};
 }
 
+const std::string kHashSecret = "privacy.hash_secret=0123456789abcdef0123456789abcdef";
+
 bool is_map_entry_key(const KeyInfo& k) { return k.path.find(".NAME.") != std::string::npos; }
 
 // `set`, and for a key of an account entry the credentials the entry needs to be valid.
@@ -131,14 +133,15 @@ TEST(ConfigKeys, EveryValueRoundTripsThroughPrinting) {
   cases.emplace_back("walmart_token.accounts.main.client_id", "visible-id");
   for (const auto& [path, value] : cases) {
     LoadOptions o;
-    o.sets = {path + "=" + value, "walmart_token.accounts.main.token=t"};
+    // A hash policy needs its key (at least 32 bytes).
+    o.sets = {path + "=" + value, "walmart_token.accounts.main.token=t", kHashSecret};
     const std::string printed = to_masked_yaml(load_config_from_string("", o));
     const auto [section, name] = section_and_name(path);
     const YAML::Node tree = YAML::Load(printed);
     EXPECT_TRUE(tree[section].IsMap()) << path;
     // Reading the printed YAML back (the masked token aside) prints the same.
     LoadOptions again;
-    again.sets = {"walmart_token.accounts.main.token=t"};
+    again.sets = {"walmart_token.accounts.main.token=t", kHashSecret};
     EXPECT_EQ(to_masked_yaml(load_config_from_string(printed, again)), printed) << path;
     EXPECT_NE(printed.find(value.front() == '[' ? value : ": " + value), std::string::npos)
         << path << "=" << value << " not printed:\n"
@@ -153,7 +156,7 @@ TEST(ConfigKeys, NoSecretIsEverPrinted) {
     if (!k.secret) continue;
     std::string path = k.path;
     if (const auto at = path.find(".NAME."); at != std::string::npos) path.replace(at, 6, ".main.");
-    values.push_back("[s3cret-" + std::to_string(values.size()) + "-value");
+    values.push_back("[s3cret-" + std::to_string(values.size()) + "-value-of-at-least-32-bytes");
     o.sets.push_back(path + "=" + values.back());
   }
   ASSERT_GE(values.size(), 3u);  // mysql.password, client_secret, token

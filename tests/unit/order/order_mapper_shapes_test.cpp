@@ -355,7 +355,7 @@ struct CutCase {
   bool warned;
 };
 
-// country VARCHAR(10), phone VARCHAR(20), customerEmailId VARCHAR(100).
+// country VARCHAR(10), addressType VARCHAR(20), phone VARCHAR(64), customerEmailId VARCHAR(100).
 void expect_cut(const std::string& member_from, const std::string& key, const char* column,
                 const char* path, const CutCase& c) {
   SCOPED_TRACE(std::string(column) + " / " + c.name);
@@ -391,6 +391,18 @@ TEST(OrderMapperShapes, CutToVarchar20InCodePoints) {
       {"emoji 21", repeat("😀", 21), repeat("😀", 20), true},
       {"mixed boundary", repeat("a", 19) + "😀" + "b", repeat("a", 19) + "😀", true},
       {"combining", repeat("a", 19) + "e\xCC\x81", repeat("a", 19) + "e", true},
+  };
+  for (const auto& c : cases) {
+    expect_cut(R"("addressType":"OFFICE")", "addressType", "addressType",
+               "shippingInfo.postalAddress.addressType", c);
+  }
+}
+
+TEST(OrderMapperShapes, PhoneHoldsAKeyedHashOf64HexDigits) {
+  const std::string hash(64, 'a');
+  const std::vector<CutCase> cases = {
+      {"64 hex digits", hash, hash, false},
+      {"65", hash + "b", hash, true},
   };
   for (const auto& c : cases) expect_cut(frag::phone, "phone", "phone", "shippingInfo.phone", c);
 }

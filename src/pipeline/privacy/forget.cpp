@@ -1,0 +1,172 @@
+#include "pipeline/privacy/forget.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <fstream>
+#include <thread>
+
+#include "common/error.hpp"
+#include "mysql/connection.hpp"
+#include "mysql/schema.hpp"
+#include "privacy/redactor.hpp"
+
+namespace etl::pipeline {
+
+namespace {
+
+// The personal columns of walmart_order (docs/data-model.md, "Personal data").
+constexpr std::string_view kPersonalColumns[] = {
+    "customerEmailId", "phone", "recipient_name", "address1", "address2", "city", "postalCode"};
+
+size_t row_count(mysql::Connection& conn) {
+  const auto n = conn.query("SELECT ROW_COUNT()");
+  const auto v = n.at(0).at(0).value_or("0");
+  return v.empty() || v[0] == '-' ? 0 : std::stoull(v);
+}
+
+struct Counts {
+  size_t rows = 0;
+  size_t archive = 0;
+  size_t dead_letters = 0;
+  size_t dead_letters_deleted = 0;
+};
+
+// One erasure pass for one id: every table, each change its own short transaction (autocommit).
+Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id) {
+  Counts c;
+  std::string set;
+  std::string any;
+  for (const auto col : kPersonalColumns) {
+    set += fmt::format("{}{} = NULL", set.empty() ? "" : ", ", col);
+    any += fmt::format("{}{} IS NOT NULL", any.empty() ? "" : " OR ", col);
+  }
+  conn.execute(
+      fmt::format("UPDATE walmart_order SET {} WHERE customerOrderId = {} AND ({})", set, id, any));
+  c.rows = row_count(conn);
+
+  // The id's digits are in every JSON that names it (as a string or a number); the redactor then
+  // decides by the order's customerOrderId exactly.
+  const std::string like = fmt::format("'%{}%'", id);
+  std::string out;
+  for (const auto& row : conn.query(fmt::format(
+           "SELECT purchaseOrderId, payload FROM walmart_order_raw_json WHERE payload LIKE {}",
+           like))) {
+    if (!row.at(1)) continue;
+    if (redactor.redact(*row.at(1), out).outcome != privacy::RedactOutcome::redacted) continue;
+    const std::string json = conn.quote(out);
+    // The archive keeps its format: the column that held the JSON holds it again.
+    conn.execute(fmt::format(
+        "UPDATE walmart_order_raw SET payload = IF(payload IS NULL, NULL, {0}), payload_zlib = "
+        "IF(payload_zlib IS NULL, NULL, COMPRESS({0})) WHERE purchaseOrderId = {1}",
+        json, *row.at(0)));
+    ++c.archive;
+  }
+
+  for (const auto& row : conn.query(fmt::format(
+           "SELECT id, payload FROM walmart_order_dead_letter WHERE payload LIKE {}", like))) {
+    const std::string& dl = row.at(0).value_or("0");
+    const privacy::Redaction r = redactor.redact(row.at(1).value_or(""), out);
+    if (r.outcome == privacy::RedactOutcome::not_json) {
+      // Names the buyer, cannot be redacted by path: erasure wins over diagnosis.
+      conn.execute(fmt::format("DELETE FROM walmart_order_dead_letter WHERE id = {}", dl));
+      ++c.dead_letters_deleted;
+      continue;
+    }
+    if (r.outcome != privacy::RedactOutcome::redacted) continue;
+    const std::string payload = conn.quote(out);
+    conn.begin();
+    try {
+      // record_sha256 is SHA2(payload): a redacted twin of this record (the same source and
+      // index, written after the erasure) already holds the new value of the unique key.
+      conn.execute(fmt::format(
+          "DELETE t FROM walmart_order_dead_letter t JOIN walmart_order_dead_letter d ON "
+          "d.id = {0} AND t.source = d.source AND t.record_index = d.record_index AND "
+          "t.record_sha256 = SHA2({1}, 256) AND t.id <> d.id",
+          dl, payload));
+      conn.execute(
+          fmt::format("UPDATE walmart_order_dead_letter SET payload = {0}, record_sha256 "
+                      "= SHA2({0}, 256) WHERE id = {1}",
+                      payload, dl));
+      conn.commit();
+    } catch (const EtlError&) {
+      conn.rollback();
+      throw;
+    }
+    ++c.dead_letters;
+  }
+  return c;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_customer_order_id(std::string_view text) {
+  if (text.empty() || text.size() > 19 ||
+      text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::vector<int64_t> read_customer_order_ids(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("--file: cannot read " + path);
+  std::vector<int64_t> ids;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const auto id = parse_customer_order_id(line);
+    if (!id) {
+      throw ConfigError(
+          fmt::format("--file {} line {}: expected a customerOrderId (decimal digits), got '{}'",
+                      path, n, line.substr(0, 40)));
+    }
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+ForgetReport run_forget(const config::MysqlConfig& cfg, const ForgetOptions& options) {
+  mysql::Connection conn = mysql::Connection::open(cfg);
+  mysql::require_schema(conn, cfg.database);
+  // Every statement scans walmart_order or the archive: at READ COMMITTED the rows it does not
+  // change are not kept locked, so writers beside it wait only on the rows it changes.
+  conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  ForgetReport report;
+  report.ids = options.customer_order_ids.size();
+  for (const int64_t id : options.customer_order_ids) {
+    conn.execute(
+        fmt::format("INSERT IGNORE INTO etl_privacy_erasure (customerOrderId) VALUES ({})", id));
+    report.newly_listed += row_count(conn);
+  }
+
+  const auto pass = [&](const char* which) {
+    for (const int64_t id : options.customer_order_ids) {
+      privacy::Redactor redactor(privacy::FieldPolicies{});
+      const std::string text = std::to_string(id);
+      redactor.set_erased_check([&text](std::string_view v) { return v == text; });
+      const Counts c = erase(conn, redactor, id);
+      spdlog::info(
+          "forget: customerOrderId {} ({} pass): {} walmart_order row(s), {} archive entr(ies), "
+          "{} dead letter(s) erased, {} unparsable dead letter(s) deleted",
+          id, which, c.rows, c.archive, c.dead_letters, c.dead_letters_deleted);
+      report.rows += c.rows;
+      report.archive += c.archive;
+      report.dead_letters += c.dead_letters;
+      report.dead_letters_deleted += c.dead_letters_deleted;
+    }
+  };
+  pass("first");
+  if (options.settle.count() > 0) {
+    std::this_thread::sleep_for(options.settle);
+    pass("settle");
+  }
+  return report;
+}
+
+}  // namespace etl::pipeline
