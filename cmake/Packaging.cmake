@@ -79,6 +79,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/env DESTINATION ${ETL_CONF_DIR}
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-stream.service
   ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-fetch.service
   ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-fetch-shard@.service
+  ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-purge.service
+  ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-purge.timer
   DESTINATION ${ETL_SYSTEMD_UNIT_DIR})
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/grafana-dashboard.json
   ${PROJECT_SOURCE_DIR}/deploy/prometheus-alerts.yml DESTINATION ${ETL_DATA_DIR})

@@ -47,7 +47,8 @@ cleanup() {
   local rc=$?
   if [ "$installed" -eq 1 ]; then
     dpkg --purge walmart-etl >/dev/null 2>&1 || echo "test-package: could not purge walmart-etl" >&2
-    rm -f /etc/systemd/system/*.wants/walmart-etl-*.service
+    rm -f /etc/systemd/system/*.wants/walmart-etl-*.service \
+      /etc/systemd/system/*.wants/walmart-etl-*.timer
   fi
   mysql_client -e "DROP DATABASE IF EXISTS \`$database\`" 2>/dev/null || true
   rm -rf "$work"
@@ -148,12 +149,13 @@ with_env walmart-etl "${config[@]}" check-config >"$work/check.out" 2>&1 ||
 
 step "systemd-analyze verify of the installed units"
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
-for unit in walmart-etl-stream.service walmart-etl-fetch.service walmart-etl-fetch-shard@.service; do
+for unit in walmart-etl-stream.service walmart-etl-fetch.service walmart-etl-fetch-shard@.service \
+  walmart-etl-purge.service walmart-etl-purge.timer; do
   [ -f "$unitdir/$unit" ] || fail "$unitdir/$unit is not installed"
 done
 # The template is verified through an instance, as systemd would load it.
 systemd-analyze verify --man=yes walmart-etl-stream.service walmart-etl-fetch.service \
-  walmart-etl-fetch-shard@0.service >"$work/verify.log" 2>&1 ||
+  walmart-etl-fetch-shard@0.service walmart-etl-purge.service walmart-etl-purge.timer >"$work/verify.log" 2>&1 ||
   { cat "$work/verify.log" >&2; fail "systemd-analyze verify failed"; }
 if [ -s "$work/verify.log" ]; then
   cat "$work/verify.log" >&2
@@ -214,6 +216,10 @@ systemctl enable walmart-etl-stream.service >/dev/null 2>&1 ||
   fail "systemctl enable walmart-etl-stream failed"
 ls /etc/systemd/system/*.wants/walmart-etl-stream.service >/dev/null ||
   fail "systemctl enable made no link"
+systemctl enable walmart-etl-purge.timer >/dev/null 2>&1 ||
+  fail "systemctl enable walmart-etl-purge.timer failed"
+ls /etc/systemd/system/timers.target.wants/walmart-etl-purge.timer >/dev/null ||
+  fail "systemctl enable made no link for the purge timer"
 dpkg --purge walmart-etl >"$work/purge.log" 2>&1 || { cat "$work/purge.log" >&2; fail "purge failed"; }
 installed=0
 left=()
@@ -224,7 +230,8 @@ while read -r path; do
   esac
   if [ -e "$path" ] || [ -L "$path" ]; then left+=("$path"); fi
 done <"$work/files"
-for link in /etc/systemd/system/*.wants/walmart-etl-*.service; do
+for link in /etc/systemd/system/*.wants/walmart-etl-*.service \
+  /etc/systemd/system/*.wants/walmart-etl-*.timer; do
   if [ -L "$link" ]; then left+=("$link"); fi
 done
 [ ${#left[@]} -eq 0 ] || fail "left after purge: ${left[*]}"
