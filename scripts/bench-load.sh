@@ -44,5 +44,5 @@ eval "$("$bench_local" env)"
 export WALMART_ETL_MYSQL__DATABASE=$db WALMART_ETL_LOGGING__DIR=$tmp/logs
 (cd "$tmp" && "$build/src/cli/walmart-etl" init-db >/dev/null 2>&1)
 (cd "$tmp" && /usr/bin/time -f "peak RSS %M KiB, %e s wall, %U s user, %S s sys" \
-  "$build/src/cli/walmart-etl" load "$tmp/orders.ndjson" 2>&1 | grep -v ' info ')
+  "$build/src/cli/walmart-etl" load --account bench "$tmp/orders.ndjson" 2>&1 | grep -v ' info ')
 ls -l "$tmp/orders.ndjson" | awk '{printf "input: %.1f MB\n", $5 / 1e6}'
