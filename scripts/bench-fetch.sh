@@ -21,11 +21,21 @@
 #      broker (scripts/kafka-local.sh, started if it is not running and stopped again after) - a
 #      fresh topic that fetch creates with 16 partitions - for the two brokers side by side.
 #
-#   scripts/bench-fetch.sh [--kafka]  Environment: ETL_BUILD_DIR (default build/),
-#                                     ETL_FETCH_BEFORE_BIN (optional, for section 4)
+#   With --produce-only: step 2 (and 3, printed as 2b, with --kafka) alone: the produce rate of the
+#   real binaries, for comparing builds (ETL_BUILD_DIR) in alternating runs.
+#
+#   scripts/bench-fetch.sh [--kafka] [--produce-only]
+#     Environment: ETL_BUILD_DIR (default build/), ETL_FETCH_BEFORE_BIN (optional, for section 4)
 set -euo pipefail
 kafka=0
-if [ "${1:-}" = "--kafka" ]; then kafka=1; fi
+produce_only=0
+for a in "$@"; do
+  case "$a" in
+    --kafka) kafka=1 ;;
+    --produce-only) produce_only=1 ;;
+    *) echo "usage: $0 [--kafka] [--produce-only]" >&2; exit 2 ;;
+  esac
+done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ETL_BUILD_DIR:-$here/build}
 bin="$build/src/cli/walmart-etl"
@@ -51,8 +61,10 @@ wait_file() {
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%FT%TZ)"
-echo "== 1. fetch_bench (in process)"
-"$bench" --benchmark_counters_tabular=true
+if [ "$produce_only" -eq 0 ]; then
+  echo "== 1. fetch_bench (in process)"
+  "$bench" --benchmark_counters_tabular=true
+fi
 
 echo "== 2. the real binaries: simulate-api -> walmart-etl fetch -> dev-broker"
 "$bin" simulate-api --port 0 --port-file "$tmp/port" --orders-per-day 25000 --days 8 \
@@ -82,6 +94,8 @@ if [ "$kafka" -eq 1 ]; then
     --set kafka.topic_partitions=16 --set fetch.requests_per_minute=0 --set logging.level=warn \
     fetch --start "$first" --end "$last" --no-progress
 fi
+
+[ "$produce_only" -eq 0 ] || exit 0
 
 echo "== 3. throttled simulator (--rpm 600 --burst 2) and fetch.requests_per_minute=540"
 "$bin" simulate-api --port 0 --port-file "$tmp/port2" --orders-per-day 4000 --days 4 \

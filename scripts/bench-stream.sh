@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# The `stream` benchmark: orders already in Kafka -> `walmart-etl stream --until-idle` -> MariaDB,
+# The `stream` benchmark: orders already in Kafka -> `walmart-etl stream --until-idle` -> MariaDB
+# (or MySQL),
 # for the previous defaults and group commit at parallelism 1, 2 (the defaults) and 4, each
 # BENCH_ROUNDS times alternating (median and spread), next to LOAD DATA LOCAL INFILE of the
 # identical rows of every table written and of the order lines alone (the server's ceilings), with
 # peak RSS and the archive's bytes; then the produce->visible delay at a steady rate, previous
 # defaults and today's. Prints a Markdown report.
 #
-#   scripts/bench-stream.sh [--kafka] [ORDERS] [PARTITIONS]   # default 100000 orders, 16 partitions
+#   scripts/bench-stream.sh [--kafka|--kafka-only] [ORDERS] [PARTITIONS]   # default 100000 orders, 16 partitions
 #
 # Without --kafka the orders go through the dev broker (librdkafka's mock cluster, in process).
 # With --kafka the same corpus runs twice in one go: on the dev broker, then on the local Apache
 # Kafka broker (scripts/kafka-local.sh, started if it is not running and stopped again after), so
-# the two reports sit side by side.
-# Environment: ETL_BUILD_DIR (default build/), ETL_MARIADB_PORT (default 33306),
+# the two reports sit side by side. --kafka-only runs the Apache Kafka half alone (for comparing
+# builds, ETL_BUILD_DIR, in alternating runs).
+# Environment: ETL_BUILD_DIR (default build/),
+#   ETL_BENCH_SERVER (mariadb, the default, or mysql: scripts/mariadb-local.sh or
+#   scripts/mysql-local.sh, started if it is not running, on ETL_MARIADB_PORT / ETL_MYSQL_PORT),
 #   BENCH_RATE (orders/s of the latency run, default 2000), BENCH_LATENCY_S (default 20),
 #   BENCH_ROUNDS (default 3),
 #   BENCH_PROPERTIES (space-separated NAME=VALUE kafka.properties for the stream runs).
@@ -21,23 +25,23 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ETL_BUILD_DIR:-$here/build}
 kafka=0
 if [ "${1:-}" = "--kafka" ]; then kafka=1; shift; fi
+if [ "${1:-}" = "--kafka-only" ]; then kafka=2; shift; fi
 orders=${1:-100000}
 partitions=${2:-16}
-port=${ETL_MARIADB_PORT:-33306}
 
 # shellcheck source=scripts/bench-lib.sh
 . "$here/scripts/bench-lib.sh"
 bench_require bench-stream "$build/bench/stream/stream_bench" "$build/src/cli/walmart-etl"
-bench_mariadb_up "$port"
-trap 'bench_kafka_down; bench_mariadb_down' EXIT
+bench_db_up
+trap 'bench_kafka_down; bench_db_down' EXIT
 
 args=(--binary="$build/src/cli/walmart-etl" --orders="$orders" --partitions="$partitions"
   --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}" --rounds="${BENCH_ROUNDS:-3}")
 for p in ${BENCH_PROPERTIES:-}; do args+=(--property="$p"); done
 report=${BENCH_REPORT:-$build/bench-stream-report.md}
 
-"$build/bench/stream/stream_bench" "${args[@]}" | tee "$report"
-if [ "$kafka" -eq 1 ]; then
+[ "$kafka" -eq 2 ] || "$build/bench/stream/stream_bench" "${args[@]}" | tee "$report"
+if [ "$kafka" -ge 1 ]; then
   bench_kafka_up
   echo
   "$build/bench/stream/stream_bench" "${args[@]}" --bootstrap="$ETL_KAFKA_BOOTSTRAP" | tee -a "$report"

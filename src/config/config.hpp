@@ -14,12 +14,17 @@
 
 namespace etl::config {
 
+// The stream's consumer group protocol: classic (JoinGroup/SyncGroup, the members assign), or
+// consumer (KIP-848: the broker assigns, Kafka 4.0 and later; early access in librdkafka 2.8).
+enum class GroupProtocol { classic, consumer };
+
 struct KafkaConfig {
   std::vector<std::string> bootstrap_servers{"localhost:29092", "localhost:39092"};
   std::string topic = "walmart_order_raw";
   std::string consumer_group = "walmart-etl-stream";
   int topic_partitions = 3;
   int replication_factor = 1;
+  GroupProtocol group_protocol = GroupProtocol::classic;
   // Passed to librdkafka as is (SASL/SSL, tuning). Our defaults are applied first, these next,
   // then the invariants the pipeline relies on (e.g. enable.auto.commit=false).
   std::map<std::string, std::string> properties;

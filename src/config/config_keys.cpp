@@ -27,6 +27,8 @@ constexpr std::pair<std::string_view, SslMode> kSslModes[] = {
     {"required", SslMode::required},
     {"verify_ca", SslMode::verify_ca},
     {"verify_identity", SslMode::verify_identity}};
+constexpr std::pair<std::string_view, GroupProtocol> kGroupProtocols[] = {
+    {"classic", GroupProtocol::classic}, {"consumer", GroupProtocol::consumer}};
 constexpr std::pair<std::string_view, ResetPolicy> kResetPolicies[] = {
     {"earliest", ResetPolicy::earliest}, {"latest", ResetPolicy::latest}};
 constexpr std::pair<std::string_view, RawArchive> kRawArchives[] = {
@@ -63,6 +65,8 @@ Section kafka_section() {
                "partitions when fetch creates the topic")
       .integer("replication_factor", &K::replication_factor, 1, 100,
                "replication when fetch creates the topic")
+      .one_of("group_protocol", &K::group_protocol, EnumNames<GroupProtocol>(kGroupProtocols),
+              "the stream's group protocol; consumer is KIP-848 (Kafka >= 4.0, early access)")
       .add(std::move(properties))
       .check([](K& k) {
         if (k.bootstrap_servers.empty())

@@ -107,7 +107,12 @@ EffectiveProperties effective_properties(const config::KafkaConfig& cfg, ClientR
                     options.group_id.empty() ? cfg.consumer_group : options.group_id);
       put_invariant(out, cfg, "enable.auto.commit", "false");
       put_invariant(out, cfg, "enable.auto.offset.store", "false");
+      // Incremental assignment in both protocols: with group.protocol=consumer librdkafka 2.8
+      // still derives the rebalance callback's contract (incremental_assign/unassign) from this
+      // strategy, and the broker's assignor (group.remote.assignor) is sticky anyway.
       put_invariant(out, cfg, "partition.assignment.strategy", "cooperative-sticky");
+      put_invariant(out, cfg, "group.protocol",
+                    cfg.group_protocol == config::GroupProtocol::consumer ? "consumer" : "classic");
       put_invariant(out, cfg, "auto.offset.reset", std::string(to_string(options.offset_reset)));
       put_invariant(out, cfg, "enable.partition.eof", options.partition_eof ? "true" : "false");
       break;

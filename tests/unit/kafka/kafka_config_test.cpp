@@ -73,7 +73,27 @@ TEST(KafkaConfig, ConsumerInvariantsWinOverUserProperties) {
   EXPECT_EQ(eff.values.at("auto.offset.reset"), "earliest");  // the caller's, not the user's
   EXPECT_EQ(eff.values.at("group.id"), "cfg-group");
   EXPECT_EQ(eff.values.at("fetch.max.bytes"), "1000000");  // not an invariant
+  EXPECT_EQ(eff.values.at("group.protocol"), "classic");
   EXPECT_EQ(eff.overridden.size(), 5u);
+}
+
+TEST(KafkaConfig, GroupProtocolComesFromItsKeyForTheConsumerOnly) {
+  config::KafkaConfig cfg;
+  cfg.group_protocol = config::GroupProtocol::consumer;
+  auto eff = effective_properties(cfg, ClientRole::consumer);
+  EXPECT_EQ(eff.values.at("group.protocol"), "consumer");
+  // The rebalance callback stays incremental under KIP-848.
+  EXPECT_EQ(eff.values.at("partition.assignment.strategy"), "cooperative-sticky");
+  EXPECT_TRUE(eff.overridden.empty());
+  EXPECT_EQ(effective_properties(cfg, ClientRole::producer).values.count("group.protocol"), 0u);
+  // kafka.properties.group.protocol cannot contradict kafka.group_protocol.
+  cfg.group_protocol = config::GroupProtocol::classic;
+  cfg.properties = {{"group.protocol", "consumer"}};
+  eff = effective_properties(cfg, ClientRole::consumer);
+  EXPECT_EQ(eff.values.at("group.protocol"), "classic");
+  ASSERT_EQ(eff.overridden.size(), 1u);
+  EXPECT_NE(eff.overridden[0].find("group.protocol=consumer (forced to classic)"),
+            std::string::npos);
 }
 
 TEST(KafkaConfig, ConsumerPrefetchIsBoundedUnlessTheUserSaysOtherwise) {
