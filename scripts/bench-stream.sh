@@ -7,6 +7,13 @@
 # defaults and today's. Prints a Markdown report.
 #
 #   scripts/bench-stream.sh [--kafka] [ORDERS] [PARTITIONS]   # default 100000 orders, 16 partitions
+#   scripts/bench-stream.sh --suspects [ORDERS] [PARTITIONS]
+#
+# --suspects measures what each statement of the writer costs the server, next to an earlier
+# build: ETL_BUILD_DIR must be a build with -DETL_BENCH_SWITCHES=ON (a benchmark build: the writer's
+# statements can be turned off, src/mysql/bench_switches.hpp), ETL_STREAM_BEFORE_BIN the earlier
+# walmart-etl (e.g. main built in another folder). Settings alternate in every round; no latency
+# run unless BENCH_LATENCY_S is set.
 #
 # Without --kafka the orders go through the dev broker (librdkafka's mock cluster, in process).
 # With --kafka the same corpus runs twice in one go: on the dev broker, then on the local Apache
@@ -20,7 +27,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ETL_BUILD_DIR:-$here/build}
 kafka=0
+suspects=0
 if [ "${1:-}" = "--kafka" ]; then kafka=1; shift; fi
+if [ "${1:-}" = "--suspects" ]; then suspects=1; shift; fi
 orders=${1:-100000}
 partitions=${2:-16}
 port=${ETL_MARIADB_PORT:-33306}
@@ -32,7 +41,15 @@ bench_mariadb_up "$port"
 trap 'bench_kafka_down; bench_mariadb_down' EXIT
 
 args=(--binary="$build/src/cli/walmart-etl" --orders="$orders" --partitions="$partitions"
-  --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}" --rounds="${BENCH_ROUNDS:-3}")
+  --rate="${BENCH_RATE:-2000}" --rounds="${BENCH_ROUNDS:-3}")
+if [ "$suspects" -eq 0 ] || [ -n "${BENCH_LATENCY_S:-}" ]; then
+  args+=(--latency-seconds="${BENCH_LATENCY_S:-20}")
+fi
+if [ "$suspects" -eq 1 ]; then
+  before=${ETL_STREAM_BEFORE_BIN:?--suspects needs ETL_STREAM_BEFORE_BIN, an earlier walmart-etl}
+  bench_require bench-stream "$before"
+  args+=(--suspects --binary-before="$before")
+fi
 for p in ${BENCH_PROPERTIES:-}; do args+=(--property="$p"); done
 report=${BENCH_REPORT:-$build/bench-stream-report.md}
 
@@ -41,6 +58,6 @@ if [ "$kafka" -eq 1 ]; then
   bench_kafka_up
   echo
   "$build/bench/stream/stream_bench" "${args[@]}" --bootstrap="$ETL_KAFKA_BOOTSTRAP" | tee -a "$report"
-else
+elif [ "$suspects" -eq 0 ]; then
   "$here/scripts/plot-stream-bench.sh" "$report" "${BENCH_CHART:-$here/docs/stream-throughput.png}"
 fi

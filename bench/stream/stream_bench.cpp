@@ -24,8 +24,8 @@
 //
 // Every run also reports the CPU seconds of the server (mariadbd/mysqld, from /proc, when it runs
 // on this machine) and of the stream (its rusage) per 1,000 rows, and the server's counters
-// (SHOW GLOBAL STATUS before and after; the benchmark's own progress query adds about one Com_select
-// per 250 ms) per 1,000 rows and per transaction (Com_commit).
+// (SHOW GLOBAL STATUS before and after; the benchmark's own progress query adds about one
+// Com_select per 250 ms) per 1,000 rows and per transaction (Com_commit).
 //
 // Prints a Markdown report on stdout (for docs/benchmarks.md). Needs the test MariaDB
 // (ETL_TEST_MYSQL_* or 127.0.0.1:33306 root) and the built binary (--binary).
@@ -316,11 +316,13 @@ double log_time(const std::string& log, const std::string& needle, bool last = f
 }
 
 // The server's counters this benchmark reports (SHOW GLOBAL STATUS).
-const std::vector<std::string> kCounters = {
-    "Com_commit",       "Com_delete",        "Com_insert",          "Com_select",
-    "Com_update",       "Com_stmt_execute",  "Questions",           "Handler_read_key",
-    "Handler_read_next", "Handler_read_rnd_next", "Handler_write",  "Handler_update",
-    "Handler_delete",   "Innodb_os_log_written"};
+const std::vector<std::string> kCounters = {"Com_commit",        "Com_delete",
+                                            "Com_insert",        "Com_select",
+                                            "Com_update",        "Com_stmt_execute",
+                                            "Questions",         "Handler_read_key",
+                                            "Handler_read_next", "Handler_read_rnd_next",
+                                            "Handler_write",     "Handler_update",
+                                            "Handler_delete",    "Innodb_os_log_written"};
 
 std::map<std::string, double> server_counters(const config::MysqlConfig& cfg) {
   std::map<std::string, double> out;
@@ -362,11 +364,11 @@ double server_cpu_seconds(const config::MysqlConfig& cfg) {
 
 struct RunResult {
   std::string label;
-  double server_cpu = -1;  // CPU seconds of the server during the run
-  double client_cpu = 0;   // CPU seconds of the stream process
+  double server_cpu = -1;                  // CPU seconds of the server during the run
+  double client_cpu = 0;                   // CPU seconds of the stream process
   std::map<std::string, double> counters;  // deltas over the run
-  double seconds = 0;  // assignment -> stopped
-  double wall = 0;     // process start -> exit
+  double seconds = 0;                      // assignment -> stopped
+  double wall = 0;                         // process start -> exit
   size_t rows = 0;
   size_t orders = 0;
   long peak_rss_kb = 0;
@@ -418,9 +420,9 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
       size_t rows = 0;
       try {
         auto conn = mysql::Connection::open(db.cfg);
-        const auto sum = conn.query(
-            "SELECT SUM(next_offset) FROM etl_kafka_offset WHERE consumer_group = " +
-            conn.quote(group));
+        const auto sum =
+            conn.query("SELECT SUM(next_offset) FROM etl_kafka_offset WHERE consumer_group = " +
+                       conn.quote(group));
         if (!sum.empty() && !sum[0].empty() && sum[0][0]) rows = std::stoull(*sum[0][0]);
       } catch (const std::exception&) {
       }
@@ -658,13 +660,13 @@ int main(int argc, char** argv) {
       auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
                                           mysql::LocalFiles::allow_for_benchmarks);
       const auto t0 = Clock::now();
-      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) +
-                   " INTO TABLE walmart_order" + opts + "(" + mysql::sql::order_line_columns() +
+      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" +
+                   opts + "(" + mysql::sql::order_line_columns() +
                    ") SET load_time = UTC_TIMESTAMP()");
       out.lines = seconds_since(t0);
       conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(charge_tsv) +
-                   " INTO TABLE walmart_order_charge" + opts + "(" +
-                   mysql::sql::charge_columns() + ") SET load_time = UTC_TIMESTAMP()");
+                   " INTO TABLE walmart_order_charge" + opts + "(" + mysql::sql::charge_columns() +
+                   ") SET load_time = UTC_TIMESTAMP()");
       conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(raw_tsv) +
                    " INTO TABLE walmart_order_raw" + opts + "(" + mysql::sql::raw_columns() +
                    ") SET load_time = UTC_TIMESTAMP()");
@@ -683,9 +685,8 @@ int main(int argc, char** argv) {
       std::string columns = mysql::sql::order_line_columns();
       if (drop_column) columns = columns.substr(0, columns.rfind(", account")) + ", @account";
       const auto t0 = Clock::now();
-      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) +
-                   " INTO TABLE walmart_order" + opts + "(" + columns +
-                   ") SET load_time = UTC_TIMESTAMP()");
+      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" +
+                   opts + "(" + columns + ") SET load_time = UTC_TIMESTAMP()");
       (drop_column ? out.lines_no_account : out.lines_no_index) = seconds_since(t0);
     }
     return out;
@@ -703,8 +704,8 @@ int main(int argc, char** argv) {
   for (int round = 0; round < o.rounds; ++round) {
     if (o.suspects && round > 0) ceilings.push_back(measure_ceiling(round));
     for (size_t i = 0; i < settings.size(); ++i) {
-      runs[i].push_back(run_backlog(o, dir, bootstraps, topic, settings[i], run_no++,
-                                    expected_rows, expected_orders));
+      runs[i].push_back(run_backlog(o, dir, bootstraps, topic, settings[i], run_no++, expected_rows,
+                                    expected_orders));
     }
   }
 
@@ -790,8 +791,7 @@ int main(int argc, char** argv) {
   };
   const Setting& latency_before = o.suspects ? kSuspects[0] : kSettings[0];
   const Setting& latency_after = o.suspects ? kSuspects[1] : kSettings[2];
-  const Latency before =
-      latency ? measure_latency(latency_before, topic + "-latency") : Latency{};
+  const Latency before = latency ? measure_latency(latency_before, topic + "-latency") : Latency{};
   const Latency after = latency ? measure_latency(latency_after, topic + "-latency2") : Latency{};
 
   // ---- report
@@ -866,8 +866,7 @@ int main(int argc, char** argv) {
     auto per_k = [&](const char* name) {
       return median_of(i, [&](const RunResult& r) {
         const auto it = r.counters.find(name);
-        return it == r.counters.end() ? 0.0
-                                      : it->second * 1000.0 / static_cast<double>(r.rows);
+        return it == r.counters.end() ? 0.0 : it->second * 1000.0 / static_cast<double>(r.rows);
       });
     };
     const double server_cpu = median_of(i, [](const RunResult& r) {
@@ -889,9 +888,8 @@ int main(int argc, char** argv) {
     std::printf(
         "| %s | %s | %.3f | %.1f | %.2f | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f "
         "|\n",
-        settings[i].label.c_str(),
-        server_cpu < 0 ? "—" : fmt::format("{:.3f}", server_cpu).c_str(), client_cpu,
-        per_k("Com_delete"), per_k("Com_insert"), per_k("Com_stmt_execute"),
+        settings[i].label.c_str(), server_cpu < 0 ? "—" : fmt::format("{:.3f}", server_cpu).c_str(),
+        client_cpu, per_k("Com_delete"), per_k("Com_insert"), per_k("Com_stmt_execute"),
         per_k("Handler_read_key"), per_k("Handler_read_next"), per_k("Handler_read_rnd_next"),
         per_k("Handler_write"), per_k("Innodb_os_log_written") / 1024.0, commits, per_txn);
   }

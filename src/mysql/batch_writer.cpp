@@ -356,10 +356,9 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   }
 
   // In batch order, whatever order the ids were written in.
-  std::sort(result.rejected.begin(), result.rejected.end(),
-            [](const RejectedOrder& x, const RejectedOrder& y) {
-              return x.batch_index < y.batch_index;
-            });
+  std::sort(
+      result.rejected.begin(), result.rejected.end(),
+      [](const RejectedOrder& x, const RejectedOrder& y) { return x.batch_index < y.batch_index; });
   std::vector<bool> refused(batch.orders.size(), false);
   for (const auto& r : result.rejected) {
     const auto& o = batch.orders[r.batch_index];

@@ -65,9 +65,9 @@ class NewOrders : public ::testing::TestWithParam<mysql::WritePath> {
   void expect_stored(int64_t id, int lines, const std::string& status) {
     const std::string where = " WHERE purchaseOrderId = " + std::to_string(id);
     EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order" + where), std::to_string(lines)) << id;
-    EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order" + where + " AND orderLineStatus = '" +
-                status + "'"),
-              std::to_string(lines))
+    EXPECT_EQ(
+        q("SELECT COUNT(*) FROM walmart_order" + where + " AND orderLineStatus = '" + status + "'"),
+        std::to_string(lines))
         << id;
     EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_charge" + where), std::to_string(2 * lines))
         << id;
@@ -170,7 +170,8 @@ TEST_P(NewOrders, AnIdStoredMeanwhileUnderAnotherAccountIsADeadLetterAfterTheFal
   ASSERT_EQ(r.rejected.size(), 1u);
   EXPECT_TRUE(r.rejected[0].account_conflict);
   EXPECT_EQ(r.rejected[0].purchase_order_id, 601);
-  EXPECT_EQ(q("SELECT DISTINCT account FROM walmart_order WHERE purchaseOrderId = 601"), "seller-b");
+  EXPECT_EQ(q("SELECT DISTINCT account FROM walmart_order WHERE purchaseOrderId = 601"),
+            "seller-b");
   EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order WHERE purchaseOrderId = 601"), "1");
   EXPECT_EQ(q("SELECT account FROM walmart_order_dead_letter WHERE purchaseOrderId = 601"),
             "seller-a");
