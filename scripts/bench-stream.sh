@@ -21,7 +21,7 @@
 # the two reports sit side by side.
 # Environment: ETL_BUILD_DIR (default build/), ETL_MARIADB_PORT (default 33306),
 #   BENCH_RATE (orders/s of the latency run, default 2000), BENCH_LATENCY_S (default 20),
-#   BENCH_ROUNDS (default 3),
+#   BENCH_ROUNDS (default 3), BENCH_ONLY (comma-separated: only the settings whose label holds one),
 #   BENCH_PROPERTIES (space-separated NAME=VALUE kafka.properties for the stream runs).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -51,6 +51,7 @@ if [ "$suspects" -eq 1 ]; then
   args+=(--suspects --binary-before="$before")
 fi
 for p in ${BENCH_PROPERTIES:-}; do args+=(--property="$p"); done
+if [ -n "${BENCH_ONLY:-}" ]; then args+=(--only="$BENCH_ONLY"); fi
 report=${BENCH_REPORT:-$build/bench-stream-report.md}
 
 "$build/bench/stream/stream_bench" "${args[@]}" | tee "$report"

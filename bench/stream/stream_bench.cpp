@@ -86,6 +86,7 @@ struct Options {
   std::string binary_before;  // --binary-before: an earlier build, run next to --binary
   bool suspects = false;
   bool latency_given = false;
+  std::string only;  // --only=A,B: only the settings whose label contains A or B
 };
 
 // One configuration of the stream under test.
@@ -511,6 +512,8 @@ int main(int argc, char** argv) {
       o.binary_before = *v9;
     else if (a == "--suspects")
       o.suspects = true;
+    else if (auto v10 = value("--only"))
+      o.only = *v10;
     else if (auto v6 = value("--rounds"))
       o.rounds = std::max(1, std::stoi(*v6));
     else if (auto v7 = value("--bootstrap"))
@@ -530,7 +533,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "stream_bench: --suspects needs --binary-before=PATH\n");
     return 2;
   }
-  const std::vector<Setting>& settings = o.suspects ? kSuspects : kSettings;
+  std::vector<Setting> settings;
+  for (const Setting& st : o.suspects ? kSuspects : kSettings) {
+    bool take = o.only.empty();
+    for (size_t a = 0; !take && a <= o.only.size();) {
+      const size_t comma = std::min(o.only.find(',', a), o.only.size());
+      take = st.label.find(o.only.substr(a, comma - a)) != std::string::npos;
+      a = comma + 1;
+    }
+    if (take) settings.push_back(st);
+  }
   const bool latency = !o.suspects || o.latency_given;
   spdlog::set_level(spdlog::level::warn);
   const std::string dir =

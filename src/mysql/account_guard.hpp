@@ -47,7 +47,7 @@ struct StoredIds {
 
 // Reads which of `ids` are stored, and under which account, from walmart_order_raw (one row per
 // order, lines or not) and walmart_order (covers a raw archive that is off): one statement of
-// primary-key lookups per 1,000 ids. The writer asks it twice: once before its transaction, to
+// primary-key lookups per 999 ids. The writer asks it twice: once before its transaction, to
 // split a batch into ids stored nowhere (written by plain INSERTs) and known ones, and inside the
 // transaction for the ids it has claimed (then no other writer can change the answer).
 StoredIds read_stored_ids(Connection& conn, const std::vector<int64_t>& ids);

@@ -241,6 +241,7 @@ size_t BatchWriter::split_new_orders(const WriteBatch& batch, std::vector<size_t
   };
   // Ascending ids: every writer then locks the ids of its statements in one order.
   std::sort(selected.begin(), selected.end(), by_id);
+  split_accounts_.clear();
   if (selected.empty() || bench::skipped(bench::Skip::new_order_path)) return 0;
   std::vector<int64_t> ids;
   ids.reserve(selected.size());
@@ -248,7 +249,8 @@ size_t BatchWriter::split_new_orders(const WriteBatch& batch, std::vector<size_t
     const int64_t id = batch.orders[i].order.purchase_order_id;
     if (ids.empty() || ids.back() != id) ids.push_back(id);
   }
-  const StoredIds stored = read_stored_ids(*conn_, ids);
+  StoredIds stored = read_stored_ids(*conn_, ids);
+  split_accounts_ = std::move(stored.accounts);
   const auto known_from = std::stable_partition(selected.begin(), selected.end(), [&](size_t i) {
     return stored.present.count(batch.orders[i].order.purchase_order_id) == 0;
   });
@@ -290,15 +292,23 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   auto decide = [&] {
     result.rejected.clear();
     runs.clear();
-    StoredAccounts stored;
+    // An id the read before the transaction found under an account keeps it: no writer changes
+    // a stored account (another account's order is refused, the same account's writes the same
+    // name). Read again, under the claim's locks, are only the ids stored without an account or
+    // not at all then: another writer may have set theirs since.
+    StoredAccounts stored = split_accounts_;
     if (!claimed_ids.empty()) {
       claim_order_ids(c, claimed_ids);
-      if (!bench::skipped(bench::Skip::guard_select)) {
-        StoredIds held = read_stored_ids(c, claimed_ids);
+      std::vector<int64_t> unsettled;
+      for (int64_t id : claimed_ids) {
+        if (stored.count(id) == 0) unsettled.push_back(id);
+      }
+      if (!unsettled.empty() && !bench::skipped(bench::Skip::guard_select)) {
+        StoredIds held = read_stored_ids(c, unsettled);
         for (int64_t id : new_claimed_ids) {
           if (held.present.count(id) != 0) throw NewIdTaken{id};
         }
-        stored = std::move(held.accounts);
+        for (auto& [id, account] : held.accounts) stored.emplace(id, std::move(account));
       }
     }
     for (const auto& [id, account] : first_brought) stored.emplace(id, account);

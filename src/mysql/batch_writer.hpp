@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "mysql/account_guard.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/offset_fence.hpp"
 #include "mysql/order_tables.hpp"
@@ -146,6 +147,8 @@ class BatchWriter {
   size_t max_packet_ = 0;
   bool commit_in_doubt_ = false;
   size_t fresh_ = 0;  // orders [0, fresh_) of tables_ are new in the current attempt
+  // The accounts the read before the transaction found (ids stored with one), for the guard.
+  StoredAccounts split_accounts_;
 
   TableStatement delete_charges_;
   TableStatement delete_stale_lines_;
