@@ -8,6 +8,13 @@
 # defaults and today's. Prints a Markdown report.
 #
 #   scripts/bench-stream.sh [--kafka|--kafka-only] [ORDERS] [PARTITIONS]   # default 100000 orders, 16 partitions
+#   scripts/bench-stream.sh --suspects [ORDERS] [PARTITIONS]
+#
+# --suspects measures what each statement of the writer costs the server, next to an earlier
+# build: ETL_BUILD_DIR must be a build with -DETL_BENCH_SWITCHES=ON (a benchmark build: the writer's
+# statements can be turned off, src/mysql/bench_switches.hpp), ETL_STREAM_BEFORE_BIN the earlier
+# walmart-etl (e.g. main built in another folder). Settings alternate in every round; no latency
+# run unless BENCH_LATENCY_S is set.
 #
 # Without --kafka the orders go through the dev broker (librdkafka's mock cluster, in process).
 # With --kafka the same corpus runs twice in one go: on the dev broker, then on the local Apache
@@ -18,14 +25,16 @@
 #   ETL_BENCH_SERVER (mariadb, the default, or mysql: scripts/mariadb-local.sh or
 #   scripts/mysql-local.sh, started if it is not running, on ETL_MARIADB_PORT / ETL_MYSQL_PORT),
 #   BENCH_RATE (orders/s of the latency run, default 2000), BENCH_LATENCY_S (default 20),
-#   BENCH_ROUNDS (default 3),
+#   BENCH_ROUNDS (default 3), BENCH_ONLY (comma-separated: only the settings whose label holds one),
 #   BENCH_PROPERTIES (space-separated NAME=VALUE kafka.properties for the stream runs).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ETL_BUILD_DIR:-$here/build}
 kafka=0
+suspects=0
 if [ "${1:-}" = "--kafka" ]; then kafka=1; shift; fi
 if [ "${1:-}" = "--kafka-only" ]; then kafka=2; shift; fi
+if [ "${1:-}" = "--suspects" ]; then suspects=1; shift; fi
 orders=${1:-100000}
 partitions=${2:-16}
 
@@ -36,8 +45,17 @@ bench_db_up
 trap 'bench_kafka_down; bench_db_down' EXIT
 
 args=(--binary="$build/src/cli/walmart-etl" --orders="$orders" --partitions="$partitions"
-  --rate="${BENCH_RATE:-2000}" --latency-seconds="${BENCH_LATENCY_S:-20}" --rounds="${BENCH_ROUNDS:-3}")
+  --rate="${BENCH_RATE:-2000}" --rounds="${BENCH_ROUNDS:-3}")
+if [ "$suspects" -eq 0 ] || [ -n "${BENCH_LATENCY_S:-}" ]; then
+  args+=(--latency-seconds="${BENCH_LATENCY_S:-20}")
+fi
+if [ "$suspects" -eq 1 ]; then
+  before=${ETL_STREAM_BEFORE_BIN:?--suspects needs ETL_STREAM_BEFORE_BIN, an earlier walmart-etl}
+  bench_require bench-stream "$before"
+  args+=(--suspects --binary-before="$before")
+fi
 for p in ${BENCH_PROPERTIES:-}; do args+=(--property="$p"); done
+if [ -n "${BENCH_ONLY:-}" ]; then args+=(--only="$BENCH_ONLY"); fi
 report=${BENCH_REPORT:-$build/bench-stream-report.md}
 
 [ "$kafka" -eq 2 ] || "$build/bench/stream/stream_bench" "${args[@]}" | tee "$report"
@@ -45,6 +63,6 @@ if [ "$kafka" -ge 1 ]; then
   bench_kafka_up
   echo
   "$build/bench/stream/stream_bench" "${args[@]}" --bootstrap="$ETL_KAFKA_BOOTSTRAP" | tee -a "$report"
-else
+elif [ "$suspects" -eq 0 ]; then
   "$here/scripts/plot-stream-bench.sh" "$report" "${BENCH_CHART:-$here/docs/stream-throughput.png}"
 fi

@@ -14,6 +14,19 @@
 //     orders are produced at a steady rate (default 2,000/s); each message's delay from produce()
 //     to its partition's offset being committed in MySQL (polled every 5 ms) -> p50/p99.
 //
+// With --suspects, step 1 runs another list of settings instead (kSuspects): the defaults of the
+// binary under test with single statements of its writer turned off (ETL_BENCH_SKIP; needs a
+// build with -DETL_BENCH_SWITCHES=ON, mysql/bench_switches.hpp), next to an earlier build
+// (--binary-before, e.g. main built in another folder) at parallelism 1, 2 and 4 and re-streaming
+// orders already stored (a second consumer group over the same tables: every id is known). Then
+// the ceiling is measured every round, also for the order lines without the account index and
+// without the account column, and the latency step is left out unless --latency-seconds is given.
+//
+// Every run also reports the CPU seconds of the server (mariadbd/mysqld, from /proc, when it runs
+// on this machine) and of the stream (its rusage) per 1,000 rows, and the server's counters
+// (SHOW GLOBAL STATUS before and after; the benchmark's own progress query adds about one
+// Com_select per 250 ms) per 1,000 rows and per transaction (Com_commit).
+//
 // Prints a Markdown report on stdout (for docs/benchmarks.md). Needs the test MariaDB
 // (ETL_TEST_MYSQL_* or 127.0.0.1:33306 root) and the built binary (--binary).
 
@@ -70,16 +83,35 @@ struct Options {
   int rounds = 3;         // every setting this many times, alternating, to see the machine's noise
   std::string bootstrap;  // empty: an in-process dev broker
   std::map<std::string, std::string> properties;  // kafka.properties of the stream runs
+  std::string binary_before;  // --binary-before: an earlier build, run next to --binary
+  bool suspects = false;
+  bool latency_given = false;
+  std::string only;  // --only=A,B: only the settings whose label contains A or B
 };
 
 // One configuration of the stream under test.
 struct Setting {
+  Setting(std::string label_, int parallelism_, int batch_size_, int batch_interval_ms_,
+          bool group_commit_, std::string raw_archive_, bool before_ = false,
+          std::string skip_ = "", bool restream_ = false)
+      : label(std::move(label_)),
+        parallelism(parallelism_),
+        batch_size(batch_size_),
+        batch_interval_ms(batch_interval_ms_),
+        group_commit(group_commit_),
+        raw_archive(std::move(raw_archive_)),
+        before(before_),
+        skip(std::move(skip_)),
+        restream(restream_) {}
   std::string label;
   int parallelism = 1;
   int batch_size = 100;
   int batch_interval_ms = 5000;
   bool group_commit = false;
   std::string raw_archive = "compressed";
+  bool before = false;    // run the --binary-before build
+  std::string skip;       // ETL_BENCH_SKIP of the run (a build with ETL_BENCH_SWITCHES)
+  bool restream = false;  // measure a second pass over tables that hold every order already
 };
 
 // The previous defaults first, then group commit at parallelism 1, 2 (today's defaults) and 4.
@@ -93,6 +125,34 @@ const std::vector<Setting> kSettings = {
     {"group commit, parallelism 4, batch ≤ 2000, compressed archive", 4, 2000, 1000, true,
      "compressed"},
     {"defaults with the plain archive", 2, 2000, 1000, true, "plain"},
+};
+
+// --suspects: what each statement of the writer costs at the defaults, and the build before.
+const std::vector<Setting> kSuspects = {
+    {"before: defaults (parallelism 2)", 2, 2000, 1000, true, "compressed", true},
+    {"after: defaults (parallelism 2)", 2, 2000, 1000, true, "compressed"},
+    {"after, upsert way for every order (`new_path` off)", 2, 2000, 1000, true, "compressed", false,
+     "new_path"},
+    {"upsert way, without the guard's SELECT", 2, 2000, 1000, true, "compressed", false,
+     "new_path,guard_select"},
+    {"upsert way, without the claim INSERT (nor the SELECT)", 2, 2000, 1000, true, "compressed",
+     false, "new_path,claim"},
+    {"upsert way, without the DELETE of charges", 2, 2000, 1000, true, "compressed", false,
+     "new_path,delete_charges"},
+    {"upsert way, without the DELETE of vanished lines", 2, 2000, 1000, true, "compressed", false,
+     "new_path,delete_lines"},
+    {"upsert way, lines by plain INSERT", 2, 2000, 1000, true, "compressed", false,
+     "new_path,upsert_lines"},
+    {"upsert way, without the offset fence", 2, 2000, 1000, true, "compressed", false,
+     "new_path,fence"},
+    {"before: parallelism 1", 1, 2000, 1000, true, "compressed", true},
+    {"after: parallelism 1", 1, 2000, 1000, true, "compressed"},
+    {"before: parallelism 4", 4, 2000, 1000, true, "compressed", true},
+    {"after: parallelism 4", 4, 2000, 1000, true, "compressed"},
+    {"before: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", true, "",
+     true},
+    {"after: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", false, "",
+     true},
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -196,7 +256,7 @@ struct Child {
 };
 
 Child spawn_stream(const std::string& binary, const std::string& config, bool until_idle,
-                   const std::string& log) {
+                   const std::string& log, const std::string& skip = "") {
   std::vector<std::string> args{binary, "--config", config, "stream"};
   if (until_idle) args.emplace_back("--until-idle");
   std::vector<char*> argv;
@@ -208,7 +268,15 @@ Child spawn_stream(const std::string& binary, const std::string& config, bool un
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   Child c;
   c.log_path = log;
-  if (posix_spawn(&c.pid, binary.c_str(), &fa, nullptr, argv.data(), environ) != 0) {
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).rfind("ETL_BENCH_SKIP=", 0) != 0) env_text.emplace_back(*e);
+  }
+  if (!skip.empty()) env_text.push_back("ETL_BENCH_SKIP=" + skip);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  if (posix_spawn(&c.pid, binary.c_str(), &fa, nullptr, argv.data(), envp.data()) != 0) {
     throw std::runtime_error("cannot start " + binary);
   }
   posix_spawn_file_actions_destroy(&fa);
@@ -248,10 +316,60 @@ double log_time(const std::string& log, const std::string& needle, bool last = f
   return h * 3600 + m * 60 + s;
 }
 
+// The server's counters this benchmark reports (SHOW GLOBAL STATUS).
+const std::vector<std::string> kCounters = {"Com_commit",        "Com_delete",
+                                            "Com_insert",        "Com_select",
+                                            "Com_update",        "Com_stmt_execute",
+                                            "Questions",         "Handler_read_key",
+                                            "Handler_read_next", "Handler_read_rnd_next",
+                                            "Handler_write",     "Handler_update",
+                                            "Handler_delete",    "Innodb_os_log_written"};
+
+std::map<std::string, double> server_counters(const config::MysqlConfig& cfg) {
+  std::map<std::string, double> out;
+  auto c = mysql::Connection::open(cfg, mysql::UseDatabase::none);
+  std::string names;
+  for (const auto& n : kCounters) names += (names.empty() ? "'" : ", '") + n + "'";
+  for (const auto& r : c.query("SHOW GLOBAL STATUS WHERE Variable_name IN (" + names + ")")) {
+    if (r.size() == 2 && r[0] && r[1]) out[*r[0]] = std::stod(*r[1]);
+  }
+  return out;
+}
+
+// CPU seconds (user + system) the server process has used, when it runs here; -1 otherwise.
+double server_cpu_seconds(const config::MysqlConfig& cfg) {
+  try {
+    auto c = mysql::Connection::open(cfg, mysql::UseDatabase::none);
+    const auto rows = c.query("SELECT @@pid_file");
+    if (rows.empty() || rows[0].empty() || !rows[0][0]) return -1;
+    std::ifstream pid_file(*rows[0][0]);
+    long pid = 0;
+    if (!(pid_file >> pid)) return -1;
+    std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const size_t close = text.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream fields(text.substr(close + 2));
+    std::string f;
+    double utime = 0;
+    double stime = 0;
+    for (int i = 3; i <= 15 && (fields >> f); ++i) {
+      if (i == 14) utime = std::stod(f);
+      if (i == 15) stime = std::stod(f);
+    }
+    return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
 struct RunResult {
   std::string label;
-  double seconds = 0;  // assignment -> stopped
-  double wall = 0;     // process start -> exit
+  double server_cpu = -1;                  // CPU seconds of the server during the run
+  double client_cpu = 0;                   // CPU seconds of the stream process
+  std::map<std::string, double> counters;  // deltas over the run
+  double seconds = 0;                      // assignment -> stopped
+  double wall = 0;                         // process start -> exit
   size_t rows = 0;
   size_t orders = 0;
   long peak_rss_kb = 0;
@@ -272,10 +390,21 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
   RunResult r;
   r.label = setting.label;
   FreshDatabase db(fmt::format("etl_bench_stream_{}_{}", getpid(), run_no));
+  const std::string& binary = setting.before ? o.binary_before : o.binary;
+  if (setting.restream) {
+    // A first pass stores every order; the measured pass (another group) finds them all known.
+    const std::string first = fmt::format("bench-{}-{}-first", getpid(), run_no);
+    Child f = spawn_stream(binary, write_config(dir, bootstraps, topic, first, db.cfg, setting),
+                           true, dir + "/" + first + ".log", setting.skip);
+    int st = 0;
+    waitpid(f.pid, &st, 0);
+  }
   const std::string group = fmt::format("bench-{}-{}", getpid(), run_no);
   const std::string cfg = write_config(dir, bootstraps, topic, group, db.cfg, setting);
+  const auto counters_before = server_counters(db.cfg);
+  const double server_cpu_before = server_cpu_seconds(db.cfg);
   const auto t0 = Clock::now();
-  Child c = spawn_stream(o.binary, cfg, true, dir + "/" + group + ".log");
+  Child c = spawn_stream(binary, cfg, true, dir + "/" + group + ".log", setting.skip);
   std::vector<std::pair<double, long>> samples;  // (rows fraction, rss)
   int status = 0;
   rusage usage{};
@@ -287,9 +416,15 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
       last_sample = Clock::now();
       const long rss = rss_kb(c.pid);
       r.peak_rss_kb = std::max(r.peak_rss_kb, status_kb(c.pid, "VmHWM"));
+      // Progress from the stored offsets (one message per order): a COUNT(*) would read the
+      // whole table and show in the server's counters.
       size_t rows = 0;
       try {
-        rows = count_rows(db.cfg, "walmart_order_raw");
+        auto conn = mysql::Connection::open(db.cfg);
+        const auto sum =
+            conn.query("SELECT SUM(next_offset) FROM etl_kafka_offset WHERE consumer_group = " +
+                       conn.quote(group));
+        if (!sum.empty() && !sum[0].empty() && sum[0][0]) rows = std::stoull(*sum[0][0]);
       } catch (const std::exception&) {
       }
       samples.emplace_back(static_cast<double>(rows) / static_cast<double>(expected_orders), rss);
@@ -297,6 +432,15 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
     std::this_thread::sleep_for(20ms);
   }
   r.wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  {
+    const double server_cpu_after = server_cpu_seconds(db.cfg);
+    if (server_cpu_before >= 0 && server_cpu_after >= 0)
+      r.server_cpu = server_cpu_after - server_cpu_before;
+    r.client_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                   static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    const auto counters_after = server_counters(db.cfg);
+    for (const auto& [name, v] : counters_after) r.counters[name] = v - counters_before.at(name);
+  }
   for (double q : {0.25, 0.5, 0.75}) {
     long v = 0;
     for (const auto& [f, rss] : samples) {
@@ -361,8 +505,15 @@ int main(int argc, char** argv) {
       o.partitions = std::stoi(*v3);
     else if (auto v4 = value("--rate"))
       o.rate = std::stod(*v4);
-    else if (auto v5 = value("--latency-seconds"))
+    else if (auto v5 = value("--latency-seconds")) {
       o.latency_seconds = std::stoi(*v5);
+      o.latency_given = true;
+    } else if (auto v9 = value("--binary-before"))
+      o.binary_before = *v9;
+    else if (a == "--suspects")
+      o.suspects = true;
+    else if (auto v10 = value("--only"))
+      o.only = *v10;
     else if (auto v6 = value("--rounds"))
       o.rounds = std::max(1, std::stoi(*v6));
     else if (auto v7 = value("--bootstrap"))
@@ -373,11 +524,26 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
                    "[--latency-seconds=S] [--rounds=N] [--bootstrap=HOST:PORT] "
-                   "[--property=NAME=VALUE]...\n");
+                   "[--property=NAME=VALUE]... [--suspects --binary-before=PATH]\n");
       return 2;
     }
   }
   if (o.binary.empty()) o.binary = ETL_BINARY_PATH;
+  if (o.suspects && o.binary_before.empty()) {
+    std::fprintf(stderr, "stream_bench: --suspects needs --binary-before=PATH\n");
+    return 2;
+  }
+  std::vector<Setting> settings;
+  for (const Setting& st : o.suspects ? kSuspects : kSettings) {
+    bool take = o.only.empty();
+    for (size_t a = 0; !take && a <= o.only.size();) {
+      const size_t comma = std::min(o.only.find(',', a), o.only.size());
+      take = st.label.find(o.only.substr(a, comma - a)) != std::string::npos;
+      a = comma + 1;
+    }
+    if (take) settings.push_back(st);
+  }
+  const bool latency = !o.suspects || o.latency_given;
   spdlog::set_level(spdlog::level::warn);
   const std::string dir =
       (std::filesystem::temp_directory_path() / fmt::format("etl-stream-bench-{}", getpid()))
@@ -458,6 +624,7 @@ int main(int argc, char** argv) {
       w.origin.partition = writer.out[i].partition;
       w.origin.offset = writer.out[i].offset;
       w.source_file = "kafka_stream";
+      w.origin.account = "bench-seller";  // the producer's account header
       parsed.push_back(std::move(w));
     }
   }
@@ -484,13 +651,16 @@ int main(int argc, char** argv) {
   parsed.clear();
   tables.clear();
 
-  // ---- the ceiling
-  double ceiling_seconds = 0;
-  double lines_seconds = 0;  // the order lines alone
-  {
-    FreshDatabase db(fmt::format("etl_bench_stream_{}_loaddata", getpid()));
-    auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
-                                        mysql::LocalFiles::allow_for_benchmarks);
+  // ---- the ceiling: every table; the lines alone; in --suspects also the lines without the
+  // account index, and without the index and the account column.
+  struct Ceiling {
+    double all = 0;
+    double lines = 0;
+    double lines_no_index = 0;
+    double lines_no_account = 0;
+  };
+  auto measure_ceiling = [&](int round) -> Ceiling {
+    Ceiling out;
     const std::string opts =
         " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY "
         "'\\n' ";
@@ -499,34 +669,60 @@ int main(int argc, char** argv) {
     // the bytes as they are on both servers; the text fields are UTF-8 already.
     std::string raw_opts = opts;
     raw_opts.replace(raw_opts.find("utf8mb4"), 7, "binary");
-    const auto t0 = Clock::now();
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" +
-                 opts + "(" + mysql::sql::order_line_columns() +
-                 ") SET load_time = UTC_TIMESTAMP()");
-    lines_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(charge_tsv) +
-                 " INTO TABLE walmart_order_charge" + opts + "(" + mysql::sql::charge_columns() +
-                 ") SET load_time = UTC_TIMESTAMP()");
-    conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(raw_tsv) + " INTO TABLE walmart_order_raw" +
-                 raw_opts + "(" + mysql::sql::raw_columns() + ") SET load_time = UTC_TIMESTAMP()");
-    ceiling_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (count_rows(db.cfg, "walmart_order") != expected_rows) {
-      std::fprintf(stderr, "bench: LOAD DATA did not load every row\n");
-      return 1;
+    auto seconds_since = [](Clock::time_point t) {
+      return std::chrono::duration<double>(Clock::now() - t).count();
+    };
+    {
+      FreshDatabase db(fmt::format("etl_bench_stream_{}_loaddata_{}", getpid(), round));
+      auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
+                                          mysql::LocalFiles::allow_for_benchmarks);
+      const auto t0 = Clock::now();
+      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" +
+                   opts + "(" + mysql::sql::order_line_columns() +
+                   ") SET load_time = UTC_TIMESTAMP()");
+      out.lines = seconds_since(t0);
+      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(charge_tsv) +
+                   " INTO TABLE walmart_order_charge" + opts + "(" + mysql::sql::charge_columns() +
+                   ") SET load_time = UTC_TIMESTAMP()");
+      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(raw_tsv) +
+                   " INTO TABLE walmart_order_raw" + raw_opts + "(" + mysql::sql::raw_columns() +
+                   ") SET load_time = UTC_TIMESTAMP()");
+      out.all = seconds_since(t0);
+      if (count_rows(db.cfg, "walmart_order") != expected_rows)
+        throw std::runtime_error("LOAD DATA did not load every row");
     }
-  }
+    if (!o.suspects) return out;
+    for (const bool drop_column : {false, true}) {
+      FreshDatabase db(fmt::format("etl_bench_stream_{}_loaddata_{}_{}", getpid(), round,
+                                   drop_column ? "nocol" : "noidx"));
+      auto conn = mysql::Connection::open(db.cfg, mysql::UseDatabase::configured,
+                                          mysql::LocalFiles::allow_for_benchmarks);
+      conn.execute("ALTER TABLE walmart_order DROP INDEX ix_walmart_order_account_date" +
+                   std::string(drop_column ? ", DROP COLUMN account" : ""));
+      std::string columns = mysql::sql::order_line_columns();
+      if (drop_column) columns = columns.substr(0, columns.rfind(", account")) + ", @account";
+      const auto t0 = Clock::now();
+      conn.execute("LOAD DATA LOCAL INFILE " + conn.quote(order_tsv) + " INTO TABLE walmart_order" +
+                   opts + "(" + columns + ") SET load_time = UTC_TIMESTAMP()");
+      (drop_column ? out.lines_no_account : out.lines_no_index) = seconds_since(t0);
+    }
+    return out;
+  };
+  std::vector<Ceiling> ceilings;
+  ceilings.push_back(measure_ceiling(0));
+  const double ceiling_seconds = ceilings[0].all;
   const double ceiling = static_cast<double>(expected_rows) / ceiling_seconds;
-  const double lines_ceiling = static_cast<double>(expected_rows) / lines_seconds;
   std::fprintf(stderr, "bench: LOAD DATA LOCAL INFILE: %.1f s, %.0f rows/s\n", ceiling_seconds,
                ceiling);
 
   // ---- the stream runs
-  std::vector<std::vector<RunResult>> runs(kSettings.size());  // per setting, one per round
+  std::vector<std::vector<RunResult>> runs(settings.size());  // per setting, one per round
   int run_no = 0;
   for (int round = 0; round < o.rounds; ++round) {
-    for (size_t i = 0; i < kSettings.size(); ++i) {
-      runs[i].push_back(run_backlog(o, dir, bootstraps, topic, kSettings[i], run_no++,
-                                    expected_rows, expected_orders));
+    if (o.suspects && round > 0) ceilings.push_back(measure_ceiling(round));
+    for (size_t i = 0; i < settings.size(); ++i) {
+      runs[i].push_back(run_backlog(o, dir, bootstraps, topic, settings[i], run_no++, expected_rows,
+                                    expected_orders));
     }
   }
 
@@ -542,7 +738,8 @@ int main(int argc, char** argv) {
     FreshDatabase db(fmt::format("etl_bench_stream_{}_latency_{}", getpid(), setting.parallelism));
     const std::string group = fmt::format("bench-{}-latency-{}", getpid(), setting.parallelism);
     const std::string cfg = write_config(dir, bootstraps, ltopic, group, db.cfg, setting);
-    Child c = spawn_stream(o.binary, cfg, false, dir + "/" + group + ".log");
+    Child c = spawn_stream(setting.before ? o.binary_before : o.binary, cfg, false,
+                           dir + "/" + group + ".log", setting.skip);
     // Wait for the assignment.
     for (int i = 0; i < 300 && read_file(c.log_path).find("assigned:") == std::string::npos; ++i) {
       std::this_thread::sleep_for(50ms);
@@ -609,10 +806,20 @@ int main(int argc, char** argv) {
                  total);
     return result;
   };
-  const Latency before = measure_latency(kSettings[0], topic + "-latency");
-  const Latency after = measure_latency(kSettings[2], topic + "-latency2");
+  const Setting& latency_before = o.suspects ? kSuspects[0] : kSettings[0];
+  const Setting& latency_after = o.suspects ? kSuspects[1] : kSettings[2];
+  const Latency before = latency ? measure_latency(latency_before, topic + "-latency") : Latency{};
+  const Latency after = latency ? measure_latency(latency_after, topic + "-latency2") : Latency{};
 
   // ---- report
+  // The ceilings' medians over the rounds (one round without --suspects).
+  auto median_rate = [&](double Ceiling::*member) {
+    std::vector<double> v;
+    for (const auto& c : ceilings) v.push_back(static_cast<double>(expected_rows) / (c.*member));
+    return percentile(v, 0.5);
+  };
+  const double all_rate = median_rate(&Ceiling::all);
+  const double lines_rate = median_rate(&Ceiling::lines);
   std::string props;
   for (const auto& [k, v] : o.properties) props += fmt::format(", {}={}", k, v);
   std::printf(
@@ -621,21 +828,29 @@ int main(int argc, char** argv) {
       static_cast<double>(bytes) / 1e6, o.partitions);
   std::printf(
       "LOAD DATA LOCAL INFILE of the identical rows of every table written (lines, charges, "
-      "compressed "
-      "archive; one connection): **%.0f rows/s** (%.1f s)\n\n",
-      ceiling, ceiling_seconds);
+      "compressed archive; one connection): **%.0f rows/s** (median of %zu)\n\n",
+      all_rate, ceilings.size());
+  std::printf("LOAD DATA LOCAL INFILE of the order lines alone: **%.0f rows/s**\n\n", lines_rate);
+  if (o.suspects) {
+    std::printf(
+        "The order lines alone without the index (account, orderDate_formatted): %.0f rows/s; "
+        "without the index and the account column: %.0f rows/s\n\n",
+        median_rate(&Ceiling::lines_no_index), median_rate(&Ceiling::lines_no_account));
+  }
   std::printf(
       "Each setting %d time(s), alternating; rows/s from the partition assignment to the last "
       "commit.\n\n",
       o.rounds);
-  std::printf("LOAD DATA LOCAL INFILE of the order lines alone: **%.0f rows/s** (%.1f s)\n\n",
-              lines_ceiling, lines_seconds);
   std::printf(
       "| setting | rows/s median | min – max | × ceiling (median) | × lines alone | orders/s "
-      "median | "
-      "walmart_order_raw MB | peak RSS MB | retried batches | ok |\n");
+      "median | walmart_order_raw MB | peak RSS MB | retried batches | ok |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
-  for (size_t i = 0; i < kSettings.size(); ++i) {
+  auto median_of = [&](size_t i, auto&& value) {
+    std::vector<double> v;
+    for (const auto& r : runs[i]) v.push_back(value(r));
+    return percentile(v, 0.5);
+  };
+  for (size_t i = 0; i < settings.size(); ++i) {
     std::vector<double> rates;
     std::vector<double> order_rates;
     long rss = 0;
@@ -651,20 +866,59 @@ int main(int argc, char** argv) {
       ok = ok && r.ok;
     }
     std::printf("| %s | %.0f | %.0f – %.0f | %.2f | %.2f | %.0f | %.0f | %ld | %zu | %s |\n",
-                kSettings[i].label.c_str(), percentile(rates, 0.5), percentile(rates, 0.0),
-                percentile(rates, 1.0), percentile(rates, 0.5) / ceiling,
-                percentile(rates, 0.5) / lines_ceiling, percentile(order_rates, 0.5), raw_mb,
+                settings[i].label.c_str(), percentile(rates, 0.5), percentile(rates, 0.0),
+                percentile(rates, 1.0), percentile(rates, 0.5) / all_rate,
+                percentile(rates, 0.5) / lines_rate, percentile(order_rates, 0.5), raw_mb,
                 rss / 1024, retries, ok ? "yes" : "NO");
   }
-  for (const auto& [name, l, setting] : {std::tuple{"previous defaults", &before, &kSettings[0]},
-                                         std::tuple{"defaults", &after, &kSettings[2]}}) {
+  std::printf(
+      "\nPer 1,000 rows (medians): CPU seconds of the server and of the stream, and the server's "
+      "counters; statements per transaction = Questions / Com_commit.\n\n");
+  std::printf(
+      "| setting | server CPU s | stream CPU s | Com_delete | Com_insert | Com_stmt_execute | "
+      "Handler_read_key | Handler_read_next | Handler_read_rnd_next | Handler_write | redo KB | "
+      "transactions | statements per transaction |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (size_t i = 0; i < settings.size(); ++i) {
+    auto per_k = [&](const char* name) {
+      return median_of(i, [&](const RunResult& r) {
+        const auto it = r.counters.find(name);
+        return it == r.counters.end() ? 0.0 : it->second * 1000.0 / static_cast<double>(r.rows);
+      });
+    };
+    const double server_cpu = median_of(i, [](const RunResult& r) {
+      return r.server_cpu < 0 ? -1.0 : r.server_cpu * 1000.0 / static_cast<double>(r.rows);
+    });
+    const double client_cpu = median_of(
+        i, [](const RunResult& r) { return r.client_cpu * 1000.0 / static_cast<double>(r.rows); });
+    const double commits = median_of(i, [](const RunResult& r) {
+      const auto it = r.counters.find("Com_commit");
+      return it == r.counters.end() ? 0.0 : it->second;
+    });
+    const double per_txn = median_of(i, [](const RunResult& r) {
+      const auto q = r.counters.find("Questions");
+      const auto c = r.counters.find("Com_commit");
+      return q == r.counters.end() || c == r.counters.end() || c->second == 0
+                 ? 0.0
+                 : q->second / c->second;
+    });
     std::printf(
-        "\nProduce → visible in MySQL at a steady %.0f orders/s for %d s (%s: %s): **p50 %.0f ms, "
-        "p99 "
-        "%.0f ms**, max %.0f ms over %zu messages; stream RSS %ld MB\n",
-        o.rate, o.latency_seconds, name, setting->label.c_str(), percentile(l->delays_ms, 0.5),
-        percentile(l->delays_ms, 0.99), percentile(l->delays_ms, 1.0), l->delays_ms.size(),
-        l->rss / 1024);
+        "| %s | %s | %.3f | %.1f | %.2f | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f "
+        "|\n",
+        settings[i].label.c_str(), server_cpu < 0 ? "—" : fmt::format("{:.3f}", server_cpu).c_str(),
+        client_cpu, per_k("Com_delete"), per_k("Com_insert"), per_k("Com_stmt_execute"),
+        per_k("Handler_read_key"), per_k("Handler_read_next"), per_k("Handler_read_rnd_next"),
+        per_k("Handler_write"), per_k("Innodb_os_log_written") / 1024.0, commits, per_txn);
+  }
+  const Setting* latency_settings[2] = {&latency_before, &latency_after};
+  for (int k = 0; k < (latency ? 2 : 0); ++k) {
+    const Latency* l = k == 0 ? &before : &after;
+    std::printf(
+        "\nProduce → visible in MySQL at a steady %.0f orders/s for %d s (%s): **p50 %.0f ms, "
+        "p99 %.0f ms**, max %.0f ms over %zu messages; stream RSS %ld MB\n",
+        o.rate, o.latency_seconds, latency_settings[k]->label.c_str(),
+        percentile(l->delays_ms, 0.5), percentile(l->delays_ms, 0.99),
+        percentile(l->delays_ms, 1.0), l->delays_ms.size(), l->rss / 1024);
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

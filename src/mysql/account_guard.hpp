@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "mysql/connection.hpp"
@@ -37,8 +38,21 @@ void claim_order_ids(Connection& conn, std::vector<int64_t> ids);
 // order refused, or the raw archive off); a row holding anything is left as it is.
 void release_unwritten_claims(Connection& conn, const std::vector<int64_t>& ids);
 
-// Reads the stored accounts of `ids` from walmart_order_raw (one row per order, lines or not) and
-// walmart_order (covers a raw archive that is off), in statements of at most 1,000 ids.
+// What the tables hold of some ids: which are stored at all (in walmart_order_raw or
+// walmart_order, with or without an account), and the accounts of those stored with one.
+struct StoredIds {
+  std::unordered_set<int64_t> present;
+  StoredAccounts accounts;
+};
+
+// Reads which of `ids` are stored, and under which account, from walmart_order_raw (one row per
+// order, lines or not) and walmart_order (covers a raw archive that is off): one statement of
+// primary-key lookups per 999 ids. The writer asks it twice: once before its transaction, to
+// split a batch into ids stored nowhere (written by plain INSERTs) and known ones, and inside the
+// transaction for the ids it has claimed (then no other writer can change the answer).
+StoredIds read_stored_ids(Connection& conn, const std::vector<int64_t>& ids);
+
+// read_stored_ids(conn, ids).accounts.
 StoredAccounts read_stored_accounts(Connection& conn, const std::vector<int64_t>& ids);
 
 // Pure: why an order for `incoming` must not be written, or nullopt when it may. An order without

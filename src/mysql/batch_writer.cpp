@@ -14,6 +14,7 @@
 #include "common/sha256.hpp"
 #include "common/stop_signal.hpp"
 #include "mysql/account_guard.hpp"
+#include "mysql/bench_switches.hpp"
 #include "mysql/mysql_error.hpp"
 #include "mysql/offset_fence.hpp"
 #include "mysql/sink_sql.hpp"
@@ -27,6 +28,17 @@ using T = ParamType;
 constexpr size_t kMaxStatementBytesCap = 16u << 20;
 // Room left in a packet for everything that is not the record itself (SQL, other columns).
 constexpr size_t kPacketReserve = 64u << 10;
+
+// Thrown inside an attempt when an id read as new turns out to be stored by another writer (the
+// plain INSERT's duplicate key, or the claim's locked read). Not an EtlError: no handler of
+// errors may take it for one; write() rolls back and writes the batch the upsert way.
+struct NewIdTaken {
+  int64_t purchase_order_id = 0;
+};
+
+bool is_duplicate_key(const EtlError& e) noexcept {
+  return e.error().code == ER_DUP_ENTRY || e.error().code == ER_DUP_ENTRY_WITH_KEY_NAME;
+}
 
 }  // namespace
 
@@ -48,8 +60,10 @@ BatchWriter::BatchWriter(config::MysqlConfig cfg, BatchWriterOptions options)
       delete_charges_(sql::delete_charges(), 1),
       delete_stale_lines_(sql::delete_stale_lines(), 2),
       upsert_lines_(sql::upsert_order_lines(dialect_), sql::kOrderLineParams),
+      insert_lines_(sql::insert_order_lines(), sql::kOrderLineParams),
       insert_charges_(sql::insert_charges(), sql::kChargeParams),
       upsert_raw_(sql::upsert_raw(dialect_), sql::kRawParams),
+      insert_raw_(sql::insert_raw(), sql::kRawParams),
       upsert_dead_letters_(sql::upsert_dead_letters(dialect_), sql::kDeadLetterParams),
       tables_(options_.raw_archive),
       dead_letter_params_({T::text, T::int32, T::text, T::int32, T::int64, T::text, T::int64,
@@ -126,8 +140,8 @@ void BatchWriter::connect() {
 }
 
 void BatchWriter::drop_connection() noexcept {
-  for (TableStatement* s : {&delete_charges_, &delete_stale_lines_, &upsert_lines_,
-                            &insert_charges_, &upsert_raw_, &upsert_dead_letters_}) {
+  for (TableStatement* s : {&delete_charges_, &delete_stale_lines_, &upsert_lines_, &insert_lines_,
+                            &insert_charges_, &upsert_raw_, &insert_raw_, &upsert_dead_letters_}) {
     s->reset();
   }
   conn_.reset();
@@ -150,17 +164,42 @@ WriteResult BatchWriter::write(const WriteBatch& batch) {
   for (size_t i = 0; i < batch.orders.size(); ++i) {
     if (last[key(i)] == i) selected.push_back(i);
   }
-  tables_.clear();
-  for (size_t i : selected) tables_.add(batch.orders[i]);
 
+  bool split = false;
+  size_t fresh = 0;  // selected[0, fresh): ids stored nowhere when the batch was read
+  bool fell_back = false;
   Backoff backoff(options_.backoff_initial, options_.backoff_max);
   for (int attempt_no = 0;; ++attempt_no) {
     commit_in_doubt_ = false;
     try {
       if (!conn_) connect();
-      WriteResult r = attempt(batch, selected, attempt_no);
+      if (!split) {
+        // Once per batch: a retry reuses the split (an id stored meanwhile falls back below, one
+        // deleted meanwhile is written the upsert way, which handles it).
+        fresh = split_new_orders(batch, selected);
+        tables_.clear();
+        for (size_t i : selected) tables_.add(batch.orders[i]);
+        split = true;
+        if (options_.after_split) options_.after_split();
+      }
+      WriteResult r;
+      try {
+        r = attempt(batch, selected, fresh, attempt_no);
+      } catch (const NewIdTaken& taken) {
+        // Another writer stored an id between the read and this INSERT: write the whole batch
+        // the upsert way, which claims every id first and so can neither lose nor double a row.
+        spdlog::debug(
+            "mysql: an order of this batch read as new (id {}, 0 = found by its key) was stored "
+            "by another writer meanwhile; writing the batch the upsert way",
+            taken.purchase_order_id);
+        conn_->rollback();
+        fresh = 0;
+        fell_back = true;
+        r = attempt(batch, selected, fresh, attempt_no);
+      }
       r.retries = static_cast<unsigned>(attempt_no);
       r.superseded = batch.orders.size() - selected.size();
+      r.fell_back = fell_back;
       return r;
     } catch (const EtlError& e) {
       const Error& err = e.error();
@@ -194,10 +233,36 @@ WriteResult BatchWriter::write(const WriteBatch& batch) {
   }
 }
 
+size_t BatchWriter::split_new_orders(const WriteBatch& batch, std::vector<size_t>& selected) {
+  auto by_id = [&](size_t x, size_t y) {
+    const int64_t a = batch.orders[x].order.purchase_order_id;
+    const int64_t b = batch.orders[y].order.purchase_order_id;
+    return a != b ? a < b : x < y;
+  };
+  // Ascending ids: every writer then locks the ids of its statements in one order.
+  std::sort(selected.begin(), selected.end(), by_id);
+  split_accounts_.clear();
+  if (selected.empty() || bench::skipped(bench::Skip::new_order_path)) return 0;
+  std::vector<int64_t> ids;
+  ids.reserve(selected.size());
+  for (size_t i : selected) {
+    const int64_t id = batch.orders[i].order.purchase_order_id;
+    if (ids.empty() || ids.back() != id) ids.push_back(id);
+  }
+  StoredIds stored = read_stored_ids(*conn_, ids);
+  split_accounts_ = std::move(stored.accounts);
+  const auto known_from = std::stable_partition(selected.begin(), selected.end(), [&](size_t i) {
+    return stored.present.count(batch.orders[i].order.purchase_order_id) == 0;
+  });
+  return static_cast<size_t>(known_from - selected.begin());
+}
+
 WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size_t>& selected,
-                                 int attempt_no) {
+                                 size_t fresh, int attempt_no) {
   Connection& c = *conn_;
   WriteResult result;
+  fresh_ = fresh;
+  const bool archive = options_.raw_archive != config::RawArchive::off;
   std::vector<DeadLetter> own_letters;  // for orders the server refuses
 
   // An order that cannot fit in one packet would make the server drop the connection: refuse it
@@ -210,29 +275,55 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   for (const auto& o : batch.orders) {
     if (o.origin.account) first_brought.emplace(o.order.purchase_order_id, *o.origin.account);
   }
+  // New ids are claimed by their archive row's plain INSERT, the first statement that writes
+  // them; without an archive they are claimed like known ids (and their bare rows released).
   std::vector<int64_t> claimed_ids;
+  std::vector<int64_t> new_claimed_ids;
   for (size_t k = 0; k < selected.size(); ++k) {
     const auto& o = batch.orders[selected[k]];
-    if (o.origin.account && tables_.order_bytes(k) <= packet_room)
-      claimed_ids.push_back(o.order.purchase_order_id);
+    if (!o.origin.account || tables_.order_bytes(k) > packet_room) continue;
+    if (k >= fresh || !archive) claimed_ids.push_back(o.order.purchase_order_id);
+    if (k < fresh && !archive) new_claimed_ids.push_back(o.order.purchase_order_id);
   }
+  if (bench::skipped(bench::Skip::claim)) claimed_ids.clear();
   std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
   // In the transaction: lock the ids, then read who holds them - a decision no concurrent writer
   // can change before this transaction ends.
   auto decide = [&] {
     result.rejected.clear();
     runs.clear();
-    StoredAccounts stored;
+    // An id the read before the transaction found under an account keeps it: no writer changes
+    // a stored account (another account's order is refused, the same account's writes the same
+    // name). Read again, under the claim's locks, are only the ids stored without an account or
+    // not at all then: another writer may have set theirs since.
+    StoredAccounts stored = split_accounts_;
     if (!claimed_ids.empty()) {
       claim_order_ids(c, claimed_ids);
-      stored = read_stored_accounts(c, claimed_ids);
+      std::vector<int64_t> unsettled;
+      for (int64_t id : claimed_ids) {
+        if (stored.count(id) == 0) unsettled.push_back(id);
+      }
+      if (!unsettled.empty() && !bench::skipped(bench::Skip::guard_select)) {
+        StoredIds held = read_stored_ids(c, unsettled);
+        for (int64_t id : new_claimed_ids) {
+          if (held.present.count(id) != 0) throw NewIdTaken{id};
+        }
+        for (auto& [id, account] : held.accounts) stored.emplace(id, std::move(account));
+      }
     }
     for (const auto& [id, account] : first_brought) stored.emplace(id, account);
     size_t run_start = 0;
     for (size_t k = 0; k < selected.size(); ++k) {
       const auto& o = batch.orders[selected[k]];
       auto conflict = account_conflict(stored, o.order.purchase_order_id, o.origin.account);
-      if (tables_.order_bytes(k) <= packet_room && !conflict) continue;
+      if (tables_.order_bytes(k) <= packet_room && !conflict) {
+        // A run is all new or all known.
+        if (k == fresh && run_start < k) {
+          runs.emplace_back(run_start, k);
+          run_start = k;
+        }
+        continue;
+      }
       if (run_start < k) runs.emplace_back(run_start, k);
       run_start = k + 1;
       if (conflict) {
@@ -253,7 +344,7 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   // The offsets first: claiming their rows fences out any other writer of these partitions.
   auto begin_fenced = [&] {
     c.begin();
-    result.fenced = advance_offsets(c, batch.offsets);
+    if (!bench::skipped(bench::Skip::fence)) result.fenced = advance_offsets(c, batch.offsets);
     if (result.fenced.empty()) {
       decide();
       return true;
@@ -274,6 +365,10 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     for (auto [a, b] : runs) isolate(batch, selected, a, b, 0, result.rejected);
   }
 
+  // In batch order, whatever order the ids were written in.
+  std::sort(
+      result.rejected.begin(), result.rejected.end(),
+      [](const RejectedOrder& x, const RejectedOrder& y) { return x.batch_index < y.batch_index; });
   std::vector<bool> refused(batch.orders.size(), false);
   for (const auto& r : result.rejected) {
     const auto& o = batch.orders[r.batch_index];
@@ -294,18 +389,23 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   for (size_t k = 0; k < selected.size(); ++k) {
     if (refused[selected[k]]) continue;
     ++result.orders;
+    if (k < fresh) ++result.new_orders;
     result.rows += tables_.line_row(k + 1) - tables_.line_row(k);
     result.charges += tables_.charge_row(k + 1) - tables_.charge_row(k);
   }
 
   // The bare rows of claims no order filled: orders refused, or no raw archive at all.
   std::vector<int64_t> unwritten;
-  if (options_.raw_archive == config::RawArchive::off) {
+  if (!archive) {
     unwritten = claimed_ids;
-  } else {
-    for (const auto& r : result.rejected) unwritten.push_back(r.purchase_order_id);
+  } else if (!claimed_ids.empty()) {
+    std::sort(claimed_ids.begin(), claimed_ids.end());
+    for (const auto& r : result.rejected) {
+      if (std::binary_search(claimed_ids.begin(), claimed_ids.end(), r.purchase_order_id))
+        unwritten.push_back(r.purchase_order_id);
+    }
   }
-  if (!claimed_ids.empty() && !unwritten.empty()) release_unwritten_claims(c, unwritten);
+  if (!unwritten.empty()) release_unwritten_claims(c, unwritten);
 
   std::vector<const DeadLetter*> letters;
   letters.reserve(batch.dead_letters.size() + own_letters.size());
@@ -339,20 +439,48 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
 
 void BatchWriter::write_orders(size_t a, size_t b) {
   if (a >= b) return;
+  if (b <= fresh_) {
+    write_new_orders(a, b);
+    return;
+  }
   Connection& c = *conn_;
   const WritePath p = active_path_;
   const size_t bytes = statement_bytes_;
   // Charges are replaced as a set; lines the new version no longer has are deleted; then upserts.
-  delete_charges_.execute(c, p, tables_.ids, a, b - a, bytes);
-  delete_stale_lines_.execute(c, p, tables_.line_sets, a, b - a, bytes);
+  if (!bench::skipped(bench::Skip::delete_charges))
+    delete_charges_.execute(c, p, tables_.ids, a, b - a, bytes);
+  if (!bench::skipped(bench::Skip::delete_lines))
+    delete_stale_lines_.execute(c, p, tables_.line_sets, a, b - a, bytes);
   const size_t la = tables_.line_row(a);
   const size_t lb = tables_.line_row(b);
-  upsert_lines_.execute(c, p, tables_.lines, la, lb - la, bytes);
+  (bench::skipped(bench::Skip::upsert_lines) ? insert_lines_ : upsert_lines_)
+      .execute(c, p, tables_.lines, la, lb - la, bytes);
   const size_t ca = tables_.charge_row(a);
   const size_t cb = tables_.charge_row(b);
   insert_charges_.execute(c, p, tables_.charges, ca, cb - ca, bytes);
   if (options_.raw_archive != config::RawArchive::off)
     upsert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
+}
+
+void BatchWriter::write_new_orders(size_t a, size_t b) {
+  Connection& c = *conn_;
+  const WritePath p = active_path_;
+  const size_t bytes = statement_bytes_;
+  try {
+    // The archive row first: it claims the id (account_guard.hpp). A concurrent writer of the
+    // same id waits here for this transaction, or this one for it and then fails on the key.
+    if (options_.raw_archive != config::RawArchive::off)
+      insert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
+    const size_t la = tables_.line_row(a);
+    const size_t lb = tables_.line_row(b);
+    insert_lines_.execute(c, p, tables_.lines, la, lb - la, bytes);
+    const size_t ca = tables_.charge_row(a);
+    const size_t cb = tables_.charge_row(b);
+    insert_charges_.execute(c, p, tables_.charges, ca, cb - ca, bytes);
+  } catch (const EtlError& e) {
+    if (!is_duplicate_key(e)) throw;
+    throw NewIdTaken{};
+  }
 }
 
 void BatchWriter::isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a,

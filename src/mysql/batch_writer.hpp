@@ -7,6 +7,13 @@
 //    upserted and rows of lines it no longer has are deleted; its charges are replaced as a set;
 //    its walmart_order_raw row is upserted. Within a batch, only the last occurrence of an order
 //    is written. Re-writing identical data changes nothing but load_time.
+//  - An order stored nowhere yet costs plain INSERTs: one read before the transaction
+//    (read_stored_ids) splits the batch into new ids and known ones. New ids go into every table
+//    by multi-row INSERT, archive row first (it is their claim, account_guard.hpp), with no DELETE
+//    and no ON DUPLICATE KEY; known ids take the upsert way above. If another writer stores one of
+//    the new ids between that read and the INSERT, the INSERT fails on the duplicate key (or, with
+//    the archive off, the claim's locked read finds it): the attempt is rolled back and the whole
+//    batch is written the upsert way, so no row is lost or doubled (WriteResult::fell_back).
 //  - Dead letters are idempotent on (source, record_index); offsets are fenced per
 //    (consumer_group, topic, partition) (offset_fence.hpp): the transaction first moves each
 //    partition's stored offset from the value the caller expects; if any partition holds
@@ -37,6 +44,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "mysql/account_guard.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/offset_fence.hpp"
 #include "mysql/order_tables.hpp"
@@ -59,6 +67,9 @@ struct BatchWriterOptions {
   // Test hook, called after the order statements of an attempt and before its COMMIT, with the
   // attempt number (0-based). Lets tests kill the server mid-transaction.
   std::function<void(int attempt)> before_commit;
+  // Test hook, called after the read that splits a batch into new and known ids and before its
+  // transaction begins. Lets tests store one of the "new" ids from another connection meanwhile.
+  std::function<void()> after_split;
 };
 
 // An order the server refused (it is in the dead letter now).
@@ -85,6 +96,10 @@ struct WriteResult {
   std::vector<FencedPartition> fenced;
   unsigned retries = 0;  // attempts that failed retriably before the successful one
   std::vector<RejectedOrder> rejected;
+  size_t new_orders = 0;  // of `orders`, those written by plain INSERTs (stored nowhere before)
+  // True when an id read as new was stored by another writer before this one's INSERT: the batch
+  // was then rolled back and written the upsert way (new_orders is 0).
+  bool fell_back = false;
 };
 
 class BatchWriter {
@@ -111,8 +126,14 @@ class BatchWriter {
  private:
   void connect();
   void drop_connection() noexcept;
-  WriteResult attempt(const WriteBatch& batch, const std::vector<size_t>& selected, int attempt_no);
+  // Reorders `selected`: the ids stored nowhere first, then the known ones, each by ascending id.
+  // Returns how many are new.
+  size_t split_new_orders(const WriteBatch& batch, std::vector<size_t>& selected);
+  WriteResult attempt(const WriteBatch& batch, const std::vector<size_t>& selected, size_t fresh,
+                      int attempt_no);
+  // Orders [a, b) of tables_: by plain INSERTs when b <= fresh_, else the upsert way.
   void write_orders(size_t a, size_t b);
+  void write_new_orders(size_t a, size_t b);
   void isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a, size_t b,
                int depth, std::vector<RejectedOrder>& rejected);
   void write_dead_letters(const std::vector<const DeadLetter*>& letters);
@@ -125,12 +146,17 @@ class BatchWriter {
   size_t statement_bytes_ = 0;
   size_t max_packet_ = 0;
   bool commit_in_doubt_ = false;
+  size_t fresh_ = 0;  // orders [0, fresh_) of tables_ are new in the current attempt
+  // The accounts the read before the transaction found (ids stored with one), for the guard.
+  StoredAccounts split_accounts_;
 
   TableStatement delete_charges_;
   TableStatement delete_stale_lines_;
   TableStatement upsert_lines_;
+  TableStatement insert_lines_;
   TableStatement insert_charges_;
   TableStatement upsert_raw_;
+  TableStatement insert_raw_;
   TableStatement upsert_dead_letters_;
 
   OrderTables tables_;

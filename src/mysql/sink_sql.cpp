@@ -144,6 +144,16 @@ StatementShape upsert_order_lines(const ServerDialect& d) {
           placeholders(kOrderLineParams, "UTC_TIMESTAMP()"), ", ", std::move(update)};
 }
 
+StatementShape insert_order_lines() {
+  return {"INSERT INTO walmart_order " + column_list(kOrderColumns, "load_time") + " VALUES ",
+          placeholders(kOrderLineParams, "UTC_TIMESTAMP()"), ", ", ""};
+}
+
+StatementShape insert_raw() {
+  return {"INSERT INTO walmart_order_raw " + column_list(kRawColumns, "load_time") + " VALUES ",
+          placeholders(kRawParams, "UTC_TIMESTAMP()"), ", ", ""};
+}
+
 StatementShape insert_charges() {
   return {
       "INSERT INTO walmart_order_charge " + column_list(kChargeColumns, "load_time") + " VALUES ",

@@ -22,6 +22,10 @@ inline constexpr size_t kDeadLetterParams = 13;
 // INSERT walmart_order ... ON DUPLICATE KEY UPDATE every column
 StatementShape upsert_order_lines(const ServerDialect& dialect);
 StatementShape insert_charges();  // INSERT walmart_order_charge (after delete_charges)
+// Plain INSERTs for orders stored nowhere yet: no ON DUPLICATE KEY, so a row another writer
+// stored meanwhile fails the statement (1062) instead of being overwritten.
+StatementShape insert_order_lines();
+StatementShape insert_raw();
 // INSERT walmart_order_raw ... ON DUPLICATE KEY UPDATE
 StatementShape upsert_raw(const ServerDialect& dialect);
 StatementShape delete_charges();      // params: purchaseOrderId
