@@ -1,13 +1,13 @@
 #pragma once
 // The outcome of a fetch over several accounts: one block per account (its own summary, or why
 // it stopped before any window), then one line per account and the verdict. Pure: the runner
-// (fetch_accounts.hpp) fills the outcomes; the CLI prints describe() and exits with exit_code().
+// (accounts.hpp) fills the outcomes; the CLI prints describe() and exits with exit_code().
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "pipeline/fetch/fetch_job.hpp"
+#include "pipeline/fetch/fetch_result.hpp"
 
 namespace etl::pipeline {
 
