@@ -25,6 +25,7 @@ enum class ErrorCause {
   unreachable,     // no server answers (every Kafka broker down)
   not_found,       // the topic or partition does not exist
   client_failed,   // the client instance is unusable (a librdkafka fatal error): stop
+  too_many_results,  // the query matches more than the server returns for one query: narrow it
 };
 
 std::string_view to_string(ErrorClass c) noexcept;

@@ -218,8 +218,7 @@ void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& 
 
 void FetchRun::handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r,
                               bool first_page, std::vector<OrderWindow>& children) {
-  if (first_page && r.http_status == 400 && r.api &&
-      r.api->field == walmart::start_param(filter_)) {
+  if (first_page && r.error.cause == ErrorCause::too_many_results) {
     auto decision = planner_.after_refusal(w);
     if (decision.action == WindowPlanner::Action::split) {
       spdlog::debug(
