@@ -1,27 +1,22 @@
-// Why one file of this size: it is the shell of `fetch` - worker threads, the producer and its
-// delivery reports, the watermark, dead letters of oversized orders - around the pure decisions
-// that live elsewhere (range_plan: each type's range; window_plan: which window next; walmart/
-// pace_policy: how fast; report: the verdict and the summary). What remains is the threading
-// that ties them together, and its members share one run's state.
+// The shell of one fetch run: worker threads and wiring, the watermarks. The decisions are the
+// pure cores' (range_plan, window_plan, window_reader, fetch_result); Kafka is OrderSink's.
 
 #include "pipeline/fetch/fetch_job.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
-#include "common/utc_time.hpp"
 #include "mysql/watermark_store.hpp"
 #include "pipeline/fetch/dedup.hpp"
 #include "pipeline/fetch/order_sink.hpp"
+#include "pipeline/fetch/progress_line.hpp"
 #include "pipeline/fetch/range_plan.hpp"
 #include "pipeline/fetch/window_plan.hpp"
 #include "pipeline/fetch/window_queue.hpp"
@@ -56,8 +51,6 @@ std::string describe_range(int64_t start_ms, int64_t end_ms, bool open_end) {
                      open_end ? fmt::format("now ({})", walmart::format_api_time(end_ms))
                               : walmart::format_api_time(end_ms));
 }
-
-bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
 
 class FetchRun final : public OrderSink::Listener {
  public:
@@ -149,7 +142,7 @@ class FetchRun final : public OrderSink::Listener {
     }
     throw EtlError(ErrorClass::fatal, ErrorOrigin::internal, 0, "unknown ship node type " + name);
   }
-  void progress_loop(std::atomic<bool>& done, std::chrono::steady_clock::time_point started);
+  [[nodiscard]] std::string progress_text(std::chrono::steady_clock::time_point started) const;
 };
 
 void FetchRun::abort(const std::string& reason) {
@@ -339,32 +332,23 @@ void FetchRun::worker() {
   }
 }
 
-void FetchRun::progress_loop(std::atomic<bool>& done,
-                             std::chrono::steady_clock::time_point started) {
-  while (!done.load()) {
-    uint64_t finished = 0;
-    uint64_t total = 0;
-    uint64_t orders = 0;
-    uint64_t retries = 0;
-    uint64_t throttled = 0;
-    for (const auto& t : types_) {
-      const auto& c = t->counters;
-      finished += c.windows_done + c.windows_failed + c.windows_skipped;
-      total += c.windows_total - c.windows_split;
-      orders += c.orders;
-      retries += c.retries;
-      throttled += c.throttled;
-    }
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "\r\033[K%s",
-                 format_progress(finished, total, orders, elapsed, retries, throttled).c_str());
-    std::fflush(stderr);
-    for (int i = 0; i < 10 && !done.load(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+std::string FetchRun::progress_text(std::chrono::steady_clock::time_point started) const {
+  uint64_t finished = 0;
+  uint64_t total = 0;
+  uint64_t orders = 0;
+  uint64_t retries = 0;
+  uint64_t throttled = 0;
+  for (const auto& t : types_) {
+    const auto& c = t->counters;
+    finished += c.windows_done + c.windows_failed + c.windows_skipped;
+    total += c.windows_total - c.windows_split;
+    orders += c.orders;
+    retries += c.retries;
+    throttled += c.throttled;
   }
-  std::fprintf(stderr, "\r\033[K");
-  std::fflush(stderr);
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return format_progress(finished, total, orders, elapsed, retries, throttled);
 }
 
 FetchResult FetchRun::run() {
@@ -401,30 +385,23 @@ FetchResult FetchRun::run() {
   }
 
   if (!request_.dry_run) {
-    OrderSink::Settings sink;
-    sink.kafka = &cfg_.kafka;
-    sink.mysql = &cfg_.mysql;
-    sink.flush_timeout = cfg_.fetch.produce_flush_timeout;
-    sink.account = account_.name;
-    sink.run_id = run_id_;
-    for (const auto& t : types_) sink.lanes.push_back(t->counters.type());
-    sink_ = std::make_unique<OrderSink>(std::move(sink), *this);
+    std::vector<std::string> lanes;
+    for (const auto& t : types_) lanes.push_back(t->counters.type());
+    sink_ = std::make_unique<OrderSink>(
+        OrderSink::Settings{&cfg_.kafka, &cfg_.mysql, cfg_.fetch.produce_flush_timeout,
+                            account_.name, run_id_, std::move(lanes)},
+        *this);
   }
 
   queue_.push(std::move(windows));
-  std::atomic<bool> workers_done{false};
-  std::thread progress;
-  if (request_.progress && stderr_is_terminal()) {
-    progress = std::thread([&] { progress_loop(workers_done, started); });
-  }
+  ProgressLine progress(request_.progress, [&] { return progress_text(started); });
   std::vector<std::thread> workers;
   const int n = std::max(1, cfg_.fetch.concurrency);
   workers.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) workers.emplace_back([this] { worker(); });
   for (auto& w : workers) w.join();
-  workers_done = true;
   workers_finished_ = true;
-  if (progress.joinable()) progress.join();
+  progress.stop();
 
   if (sink_) {
     OrderSink::Finish finished = sink_->finish();
