@@ -92,8 +92,8 @@ struct Runner {
       spdlog::error("fetch: account '{}' failed: {}", account, *outcome.error);
     } else {
       spdlog::info("fetch: account '{}' {}: {} orders in {:.1f} s", account,
-                   outcome.result->complete() ? "complete" : "INCOMPLETE",
-                   outcome.result->orders(), outcome.result->elapsed_s);
+                   outcome.result->complete() ? "complete" : "INCOMPLETE", outcome.result->orders(),
+                   outcome.result->elapsed_s);
     }
     return outcome;
   }

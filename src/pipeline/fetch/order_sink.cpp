@@ -28,7 +28,6 @@ struct OrderSink::Pending {
   mysql::DeadLetter letter;
 };
 
-
 OrderSink::OrderSink(Settings settings, Listener& listener)
     : settings_(std::move(settings)), listener_(listener) {
   const config::KafkaConfig& kafka_cfg = *settings_.kafka;

@@ -100,8 +100,7 @@ class OrderSink {
   uint64_t written_ = 0;
   std::vector<std::string> written_ids_;  // the first few
 
-  void keep(size_t lane, std::string_view purchase_order_id, std::string payload,
-            const Error& why);
+  void keep(size_t lane, std::string_view purchase_order_id, std::string payload, const Error& why);
 };
 
 }  // namespace etl::pipeline

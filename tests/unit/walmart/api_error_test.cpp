@@ -84,8 +84,7 @@ TEST(ApiError, ARefusalNamingTheQuerysStartDateIsTooManyResults) {
   EXPECT_EQ(classify_http_status(400, end, "GET", target).cause, ErrorCause::unspecified);
   EXPECT_EQ(classify_http_status(403, created, "GET", target).cause, ErrorCause::authentication);
   EXPECT_EQ(classify_http_status(400, std::nullopt, "GET", target).cause, ErrorCause::unspecified);
-  EXPECT_EQ(classify_http_status(400, created, "GET", "/v3/orders").cause,
-            ErrorCause::unspecified);
+  EXPECT_EQ(classify_http_status(400, created, "GET", "/v3/orders").cause, ErrorCause::unspecified);
   // A parameter whose name merely ends like the field does not count.
   EXPECT_EQ(classify_http_status(400, created, "GET", "/v3/orders?xcreatedStartDate=1").cause,
             ErrorCause::unspecified);

@@ -12,8 +12,8 @@
 #include "common/utc_time.hpp"
 #include "mysql/schema.hpp"
 #include "mysql/watermark_store.hpp"
-#include "pipeline/fetch/fetch_job.hpp"
 #include "pipeline/fetch/fetch_command.hpp"
+#include "pipeline/fetch/fetch_job.hpp"
 #include "support/fetch/fetch_test_support.hpp"
 #include "support/test_env.hpp"
 

@@ -112,7 +112,7 @@ TEST(WindowReader, MoreOrdersThanOneQueryReturnsSplitsAndStillProducesTheFirstPa
   WindowReader r(p, window(), DateFilter::created, 200);
   const ReadStep s = r.on_answer(page(200, 25000, "?cursor=1"), false);
   EXPECT_EQ(s.action, Action::split);
-  EXPECT_TRUE(s.produce);  // the parts read these orders again; de-duplication drops them
+  EXPECT_TRUE(s.produce);            // the parts read these orders again; de-duplication drops them
   EXPECT_EQ(s.children.size(), 4u);  // 25000 / (0.8 x 10000), rounded up
   EXPECT_EQ(s.children.front().start_ms, kStart);
   EXPECT_EQ(s.children.back().end_ms, window().end_ms);
@@ -139,8 +139,7 @@ TEST(WindowReader, AFirstWindowWithPagesEnoughForIdleWorkersIsSplitForThem) {
 TEST(WindowReader, ARefusalAsTooManyOrdersOnTheFirstPageHalvesTheWindow) {
   const auto p = planner();
   WindowReader r(p, window(), DateFilter::created, 200);
-  const ReadStep s =
-      r.on_answer(failed(ErrorClass::fatal, ErrorCause::too_many_results), false);
+  const ReadStep s = r.on_answer(failed(ErrorClass::fatal, ErrorCause::too_many_results), false);
   EXPECT_EQ(s.action, Action::split);
   EXPECT_FALSE(s.produce);
   ASSERT_EQ(s.children.size(), 2u);
@@ -151,8 +150,7 @@ TEST(WindowReader, ARefusalAsTooManyOrdersOnTheFirstPageHalvesTheWindow) {
 TEST(WindowReader, ARefusalOfAWindowTooNarrowToHalveFailsItAndTheType) {
   const auto p = planner();
   WindowReader r(p, window(100'000), DateFilter::created, 200);
-  const ReadStep s =
-      r.on_answer(failed(ErrorClass::fatal, ErrorCause::too_many_results), false);
+  const ReadStep s = r.on_answer(failed(ErrorClass::fatal, ErrorCause::too_many_results), false);
   EXPECT_EQ(s.action, Action::fail);
   EXPECT_EQ(s.scope, FailureScope::ship_node_type);
   EXPECT_NE(s.reason.find("the answer"), std::string::npos);
@@ -162,8 +160,7 @@ TEST(WindowReader, ARefusalOnACursorPageIsNoReasonToSplit) {
   const auto p = planner();
   WindowReader r(p, window(), DateFilter::created, 200);
   ASSERT_EQ(r.on_answer(page(200, 450, "?cursor=1"), false).action, Action::get);
-  const ReadStep s =
-      r.on_answer(failed(ErrorClass::fatal, ErrorCause::too_many_results), false);
+  const ReadStep s = r.on_answer(failed(ErrorClass::fatal, ErrorCause::too_many_results), false);
   EXPECT_EQ(s.action, Action::fail);
   EXPECT_FALSE(s.produce);
   EXPECT_EQ(s.scope, FailureScope::ship_node_type);
