@@ -63,7 +63,7 @@ MessageAccount account_of_message(std::optional<std::string_view> header,
 }
 
 std::string resolve_load_account(std::string_view flag, const config::WalmartConfig& cfg) {
-  const std::string chosen = flag.empty() ? cfg.implied_account() : std::string(flag);
+  std::string chosen = flag.empty() ? cfg.implied_account() : std::string(flag);
   if (chosen.empty()) {
     throw ConfigError(fmt::format(
         "load: say which seller account these orders belong to with --account NAME (or set "

@@ -135,7 +135,7 @@ struct Runner {
     if (command.on_report) command.on_report(cycle, run, summary(run));
   }
 
-  int follow(FetchRequest request) const {
+  int follow(const FetchRequest& request) const {
     std::map<std::string, FetchRequest> requests;
     for (const auto& a : accounts) requests[a] = request;
     Backoff backoff(cfg.fetch.backoff_initial,
