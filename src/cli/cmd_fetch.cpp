@@ -1,6 +1,6 @@
-// walmart-etl fetch: Walmart orders -> Kafka. Options only; the work is pipeline::run_fetch
-// (one run) and pipeline::run_follow (--follow), or for several accounts
-// pipeline::run_fetch_accounts / run_follow_accounts. See pipeline/fetch_job.hpp for the semantics.
+// walmart-etl fetch: Walmart orders -> Kafka. Options only; the work is
+// pipeline::run_fetch_command (once or --follow, one account or several). See
+// pipeline/fetch/fetch_command.hpp and fetch_job.hpp for the semantics.
 
 #include <spdlog/spdlog.h>
 
@@ -16,9 +16,7 @@
 #include "common/error.hpp"
 #include "common/utc_time.hpp"
 #include "pipeline/account_resolution.hpp"
-#include "pipeline/fetch/accounts.hpp"
-#include "pipeline/fetch/fetch_job.hpp"
-#include "pipeline/fetch/follow.hpp"
+#include "pipeline/fetch/fetch_command.hpp"
 
 namespace etl::cli {
 
@@ -73,7 +71,6 @@ pipeline::FetchRequest to_request(const FetchFlags& f) {
   }
   if (!f.start.empty()) r.start_day_ms = day_ms(f.start, "--start");
   if (!f.end.empty()) r.end_day_ms = day_ms(f.end, "--end");
-  if (f.accounts.size() == 1) r.account = f.accounts[0];
   for (const auto& t : f.ship_node_types) {
     if (std::find(kShipNodeTypes.begin(), kShipNodeTypes.end(), t) == kShipNodeTypes.end()) {
       throw ConfigError(
@@ -91,14 +88,6 @@ pipeline::FetchRequest to_request(const FetchFlags& f) {
 }
 
 void print_text(const std::string& text) {
-  std::fputs(text.c_str(), stdout);
-  std::fflush(stdout);
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
-}
-
-void print_result(const pipeline::FetchResult& result) {
-  const std::string text = result.describe();
   std::fputs(text.c_str(), stdout);
   std::fflush(stdout);
   std::istringstream lines(text);
@@ -164,53 +153,19 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
                 "No live progress line (it is shown only on a terminal anyway)");
   cmd->callback([&ctx, f] {
     ctx.action = [&ctx, f] {
-      const pipeline::FetchRequest request = to_request(*f);
-      pipeline::FetchAccountsRequest which;
-      which.accounts = f->accounts;
-      which.all = f->all_accounts;
-      if (!f->shard.empty()) which.shard = pipeline::parse_shard(f->shard);
+      pipeline::FetchCommand command;
+      command.request = to_request(*f);
+      command.accounts.accounts = f->accounts;
+      command.accounts.all = f->all_accounts;
+      if (!f->shard.empty()) command.accounts.shard = pipeline::parse_shard(f->shard);
+      command.follow = f->follow;
+      if (f->follow) command.interval = pipeline::parse_interval(f->interval);
+      command.on_report = [](int, const pipeline::AccountsRun&, const std::string& summary) {
+        if (!summary.empty()) print_text(summary);
+      };
       const config::Config cfg = ctx.load_config();
       ctx.start_logging(cfg, "fetch");
-      if (which.all || which.shard || which.accounts.size() > 1) {
-        const std::vector<std::string> accounts =
-            pipeline::select_fetch_accounts(cfg.walmart_token, which);
-        if (accounts.empty()) {
-          std::printf(
-              "fetch --shard %s: none of the %zu configured account(s) is in this shard; "
-              "nothing to do\n",
-              f->shard.c_str(), cfg.walmart_token.accounts.size());
-          spdlog::info("fetch --shard {}: no account in this shard", f->shard);
-          return static_cast<int>(ExitCode::ok);
-        }
-        if (f->follow) {
-          pipeline::AccountsFollowOptions options;
-          options.interval = pipeline::parse_interval(f->interval);
-          options.on_cycle = [](int, const pipeline::AccountsRun& run) {
-            print_text(run.describe());
-          };
-          return pipeline::run_follow_accounts(cfg, request, accounts, options);
-        }
-        const pipeline::AccountsRun run = pipeline::run_fetch_accounts(cfg, request, accounts);
-        print_text(run.describe());
-        return run.exit_code();
-      }
-      // One account: its own requests_per_minute applies as in a run of several.
-      std::string single = f->accounts.empty() ? cfg.walmart_token.default_account : f->accounts[0];
-      if (single.empty() && cfg.walmart_token.accounts.size() == 1) {
-        single = cfg.walmart_token.accounts.begin()->first;
-      }
-      const config::Config account_cfg = pipeline::config_for_account(cfg, single);
-      if (f->follow) {
-        pipeline::FollowOptions options;
-        options.interval = pipeline::parse_interval(f->interval);
-        options.on_cycle = [](const pipeline::FollowCycle& cycle) {
-          if (cycle.result) print_result(*cycle.result);
-        };
-        return pipeline::run_follow(account_cfg, request, options);
-      }
-      const pipeline::FetchResult result = pipeline::run_fetch(account_cfg, request);
-      print_result(result);
-      return static_cast<int>(result.complete() ? ExitCode::ok : ExitCode::failure);
+      return pipeline::run_fetch_command(cfg, command);
     };
   });
 }

@@ -21,10 +21,11 @@ enum class ErrorOrigin { config, usage, mysql, kafka, http, walmart_api, json, i
 // its native codes, so the layers above never read a native code.
 enum class ErrorCause {
   unspecified,
-  authentication,  // credentials refused: HTTP 401/403, an OAuth client refused, SASL, TLS login
-  unreachable,     // no server answers (every Kafka broker down)
-  not_found,       // the topic or partition does not exist
-  client_failed,   // the client instance is unusable (a librdkafka fatal error): stop
+  authentication,    // credentials refused: HTTP 401/403, an OAuth client refused, SASL, TLS login
+  unreachable,       // no server answers (every Kafka broker down)
+  not_found,         // the topic or partition does not exist
+  client_failed,     // the client instance is unusable (a librdkafka fatal error): stop
+  too_many_results,  // the query matches more than the server returns for one query: narrow it
 };
 
 std::string_view to_string(ErrorClass c) noexcept;

@@ -85,6 +85,14 @@ struct WalmartConfig {
   std::string default_account;  // empty: the only account, if exactly one is configured
   std::map<std::string, WalmartAccount> accounts;
   std::chrono::seconds token_refresh_margin{120};
+
+  // The account a command works for when none is named: default_account, else the only
+  // configured account; empty when neither (the caller says what to do about it). The one place
+  // this rule is written.
+  [[nodiscard]] std::string implied_account() const {
+    if (!default_account.empty()) return default_account;
+    return accounts.size() == 1 ? accounts.begin()->first : std::string();
+  }
 };
 
 struct FetchConfig {

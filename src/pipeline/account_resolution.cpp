@@ -63,14 +63,8 @@ MessageAccount account_of_message(std::optional<std::string_view> header,
 }
 
 std::string resolve_load_account(std::string_view flag, const config::WalmartConfig& cfg) {
-  std::string chosen;
-  if (!flag.empty()) {
-    chosen = flag;
-  } else if (!cfg.default_account.empty()) {
-    chosen = cfg.default_account;
-  } else if (cfg.accounts.size() == 1) {
-    chosen = cfg.accounts.begin()->first;
-  } else {
+  std::string chosen = flag.empty() ? cfg.implied_account() : std::string(flag);
+  if (chosen.empty()) {
     throw ConfigError(fmt::format(
         "load: say which seller account these orders belong to with --account NAME (or set "
         "walmart_token.default_account); configured accounts: {}",
@@ -103,10 +97,8 @@ std::vector<std::string> select_fetch_accounts(const config::WalmartConfig& cfg,
       }
       chosen.insert(name);
     }
-  } else if (!cfg.default_account.empty()) {
-    chosen.insert(cfg.default_account);
-  } else if (cfg.accounts.size() == 1) {
-    chosen.insert(cfg.accounts.begin()->first);
+  } else if (const std::string implied = cfg.implied_account(); !implied.empty()) {
+    chosen.insert(implied);
   } else {
     throw ConfigError(fmt::format(
         "several Walmart accounts are configured ({}): choose with --account NAME (repeatable), "

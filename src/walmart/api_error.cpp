@@ -92,8 +92,30 @@ std::optional<ApiErrorInfo> parse_api_error(std::string_view body) {
   return info;
 }
 
+namespace {
+// Whether the query of `target` has a parameter named `name`.
+bool has_query_param(std::string_view target, std::string_view name) {
+  const size_t query = target.find('?');
+  if (query == std::string_view::npos || name.empty()) return false;
+  for (size_t at = query + 1; at < target.size();) {
+    const size_t end = std::min(target.find('&', at), target.size());
+    const std::string_view param = target.substr(at, end - at);
+    if (param.substr(0, param.find('=')) == name) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+bool refuses_too_many_orders(long status, const std::optional<ApiErrorInfo>& api,
+                             std::string_view target) {
+  return status == 400 && api &&
+         (api->field == "createdStartDate" || api->field == "lastModifiedStartDate") &&
+         has_query_param(target, api->field);
+}
+}  // namespace
+
 Error classify_http_status(long status, const std::optional<ApiErrorInfo>& api,
-                           std::string_view context) {
+                           std::string_view context, std::string_view target) {
   const std::string detail = api ? api->describe() : std::string("no Walmart error body");
   ErrorClass cls = ErrorClass::fatal;
   std::string what;
@@ -112,10 +134,14 @@ Error classify_http_status(long status, const std::optional<ApiErrorInfo>& api,
   } else {
     what = fmt::format("unexpected HTTP status {}", status);
   }
-  return Error{
-      cls, ErrorOrigin::walmart_api, static_cast<int>(status),
-      fmt::format("{}: {}: {}", context, what, detail),
-      status == 401 || status == 403 ? ErrorCause::authentication : ErrorCause::unspecified};
+  ErrorCause cause = ErrorCause::unspecified;
+  if (status == 401 || status == 403) {
+    cause = ErrorCause::authentication;
+  } else if (refuses_too_many_orders(status, api, target)) {
+    cause = ErrorCause::too_many_results;
+  }
+  return Error{cls, ErrorOrigin::walmart_api, static_cast<int>(status),
+               fmt::format("{}: {}: {}", context, what, detail), cause};
 }
 
 }  // namespace etl::walmart

@@ -32,7 +32,11 @@ std::optional<ApiErrorInfo> parse_api_error(std::string_view body);
 //   401                -> fatal here; the callers refresh the token and retry once first
 //   400, 403, other 4xx-> fatal, with the API's code and description
 // The message names `context` and the API error (never a token or query string).
+// `target` is the request's path and query. GET /v3/orders refuses a query that matches more
+// orders than it returns for one query (10,000) with a 400 naming the query's start date
+// (createdStartDate or lastModifiedStartDate); such an answer gets cause too_many_results, so the
+// caller can narrow the query without reading the status.
 Error classify_http_status(long status, const std::optional<ApiErrorInfo>& api,
-                           std::string_view context);
+                           std::string_view context, std::string_view target = {});
 
 }  // namespace etl::walmart

@@ -11,18 +11,13 @@ namespace etl::walmart {
 AccountCredentials resolve_account(const config::WalmartConfig& cfg, std::string_view requested) {
   std::string names;
   for (const auto& [name, _] : cfg.accounts) names += (names.empty() ? "" : ", ") + name;
-  std::string chosen;
-  if (!requested.empty()) {
-    chosen = requested;
-  } else if (!cfg.default_account.empty()) {
-    chosen = cfg.default_account;
-  } else if (cfg.accounts.size() == 1) {
-    chosen = cfg.accounts.begin()->first;
-  } else if (cfg.accounts.empty()) {
+  const std::string chosen = requested.empty() ? cfg.implied_account() : std::string(requested);
+  if (chosen.empty() && cfg.accounts.empty()) {
     throw ConfigError(
         "no Walmart account is configured: set walmart_token.accounts.NAME.client_id and "
         "client_secret (or token), e.g. WALMART_ETL_WALMART_TOKEN__ACCOUNTS__MAIN__CLIENT_ID=...");
-  } else {
+  }
+  if (chosen.empty()) {
     throw ConfigError(fmt::format(
         "several Walmart accounts are configured ({}): choose one with --account NAME or "
         "walmart_token.default_account",

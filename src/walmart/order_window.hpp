@@ -54,7 +54,7 @@ std::string first_page_target(const OrderWindow& w, DateFilter filter, int limit
 std::string cursor_target(std::string_view cursor);
 
 // The query parameter that carries the window's start ("createdStartDate" or
-// "lastModifiedStartDate"); a 400 naming it on a first page is taken as "too many orders".
+// "lastModifiedStartDate"); a 400 naming it is the API's "too many orders" (api_error.hpp).
 std::string_view start_param(DateFilter filter) noexcept;
 std::string_view end_param(DateFilter filter) noexcept;
 

@@ -43,7 +43,6 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
   result.kind = PageResult::Kind::failed;
   result.page.clear();
   result.api.reset();
-  result.http_status = 0;
   result.gave_up = false;
   result.error = Error{};
 
@@ -108,7 +107,6 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
       continue;
     }
     shared_.server_clock->observe(response_);
-    result.http_status = static_cast<int>(response_.status);
 
     if (response_.status == 200) {
       if (auto perr = parser_.parse(response_.body, result.page)) {
@@ -138,7 +136,7 @@ void OrdersClient::get_page(const std::string& target, std::string_view context,
       spdlog::debug("walmart: {} - 401, refreshing the access token and retrying once", context);
       continue;
     }
-    Error e = classify_http_status(response_.status, result.api, context);
+    Error e = classify_http_status(response_.status, result.api, context, target);
     if (response_.status == 401) {
       e.message += " (again after a fresh token)";
       return fail(std::move(e));

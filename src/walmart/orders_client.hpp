@@ -12,7 +12,8 @@
 //  - 5xx, 408, transport failures (refused, reset, timeouts), truncated or malformed bodies:
 //         retried with exponential backoff and jitter up to fetch.max_retries times;
 //  - 404 CONTENT_NOT_FOUND: no orders (an empty window, not an error);
-//  - 400, 403 and other answers: fatal, with the API's error code and description.
+//  - 400, 403 and other answers: fatal, with the API's error code and description; a 400 naming
+//         the query's start date has cause too_many_results (api_error.hpp).
 
 #include <chrono>
 #include <cstdint>
@@ -44,14 +45,13 @@ struct PageResult {
   enum class Kind {
     page,       // `page` holds the answer (views into this client's buffer)
     no_orders,  // 404 CONTENT_NOT_FOUND
-    failed,     // `error` says why; `api` holds the API's error body when there was one
+    failed,     // `error` says why (class and cause); `api` holds the API's error body if any
   };
   Kind kind = Kind::failed;
   OrdersPage page;
   std::string request_time;  // "YYYY-MM-DD HH:MM:SS" UTC, when the page arrived
   Error error;
   std::optional<ApiErrorInfo> api;
-  int http_status = 0;
   bool gave_up = false;  // retriable failures exhausted fetch.max_retries
 };
 

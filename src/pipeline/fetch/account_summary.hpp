@@ -1,13 +1,14 @@
 #pragma once
 // The outcome of a fetch over several accounts: one block per account (its own summary, or why
 // it stopped before any window), then one line per account and the verdict. Pure: the runner
-// (fetch_accounts.hpp) fills the outcomes; the CLI prints describe() and exits with exit_code().
+// (fetch_command.hpp) fills the outcomes; the CLI prints describe() and exits with exit_code().
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "pipeline/fetch/fetch_job.hpp"
+#include "common/error.hpp"
+#include "pipeline/fetch/fetch_result.hpp"
 
 namespace etl::pipeline {
 
@@ -15,6 +16,7 @@ struct AccountOutcome {
   std::string account;
   std::optional<FetchResult> result;  // the account's run, when it got as far as its windows
   std::optional<std::string> error;   // else what stopped it (refused credentials, API down, ...)
+  std::optional<Error> failure{};     // and its class and cause, when it was a classified error
 
   [[nodiscard]] bool complete() const noexcept { return !error && result && result->complete(); }
 };

@@ -1,37 +1,26 @@
-// Why one file of this size: it is the shell of `fetch` - worker threads, the producer and its
-// delivery reports, the watermark, dead letters of oversized orders - around the pure decisions
-// that live elsewhere (range_plan: each type's range; window_plan: which window next; walmart/
-// pace_policy: how fast; report: the verdict and the summary). What remains is the threading
-// that ties them together, and its members share one run's state.
+// The shell of one fetch run: worker threads and wiring, the watermarks. The decisions are the
+// pure cores' (range_plan, window_plan, window_reader, fetch_result); Kafka is OrderSink's.
 
 #include "pipeline/fetch/fetch_job.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <array>
-#include <condition_variable>
-#include <cstdio>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
-#include "common/utc_time.hpp"
-#include "kafka/producer.hpp"
-#include "kafka/topic_admin.hpp"
-#include "mysql/batch_writer.hpp"
 #include "mysql/watermark_store.hpp"
-#include "mysql/write_batch.hpp"
-#include "order/message_format.hpp"
 #include "pipeline/fetch/dedup.hpp"
+#include "pipeline/fetch/order_sink.hpp"
+#include "pipeline/fetch/progress_line.hpp"
 #include "pipeline/fetch/range_plan.hpp"
 #include "pipeline/fetch/window_plan.hpp"
 #include "pipeline/fetch/window_queue.hpp"
+#include "pipeline/fetch/window_reader.hpp"
 #include "walmart/correlation_id.hpp"
 #include "walmart/credentials.hpp"
 #include "walmart/order_window.hpp"
@@ -48,24 +37,13 @@ using walmart::DateFilter;
 using walmart::OrderWindow;
 using walmart::PageResult;
 
-// Messages at least this large keep a copy of their value until Kafka answers, so that a broker
-// refusing one as too large (its topic's max.message.bytes, in the delivery report) can still
-// put it in the dead letter. No topic limit is smaller; smaller messages keep no copy.
-constexpr size_t kKeepForDeadLetterBytes = size_t{512} * 1024;
-
 struct TypeRun {
-  explicit TypeRun(std::string type) : counters(std::move(type)) {}
+  TypeRun(std::string type, size_t lane_) : counters(std::move(type)), lane(lane_) {}
   ShipNodeCounters counters;
+  size_t lane;  // its index: the OrderSink's lane
   int64_t start_ms = 0;
   int64_t end_ms = 0;
   bool open_end = false;
-  std::array<kafka::HeaderView, 3> headers{};
-};
-
-// An order Kafka refused as too large, waiting to be written to the dead letter.
-struct PendingDeadLetter {
-  TypeRun* type = nullptr;
-  mysql::DeadLetter letter;
 };
 
 std::string describe_range(int64_t start_ms, int64_t end_ms, bool open_end) {
@@ -74,9 +52,7 @@ std::string describe_range(int64_t start_ms, int64_t end_ms, bool open_end) {
                               : walmart::format_api_time(end_ms));
 }
 
-bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
-
-class FetchRun {
+class FetchRun final : public OrderSink::Listener {
  public:
   FetchRun(const config::Config& cfg, const FetchRequest& request)
       : cfg_(cfg),
@@ -101,7 +77,7 @@ class FetchRun {
                       [&](const auto& existing) { return existing->counters.type() == t; })) {
         continue;
       }
-      types_.push_back(std::make_unique<TypeRun>(t));
+      types_.push_back(std::make_unique<TypeRun>(t, types_.size()));
     }
   }
 
@@ -121,33 +97,37 @@ class FetchRun {
   FetchDedup dedup_;
   WindowQueue queue_;
   std::unique_ptr<mysql::WatermarkStore> watermarks_;
-  std::unique_ptr<kafka::Producer> producer_;
-
-  std::mutex dead_letters_mutex_;
-  std::vector<PendingDeadLetter> dead_letters_;  // guarded by dead_letters_mutex_: not written yet
-  // Written as they come (after each page), so they are not all held until the end of the run.
-  std::mutex dead_letter_writer_mutex_;  // one write at a time; guards the three below
-  std::unique_ptr<mysql::BatchWriter> dead_letter_writer_;
-  uint64_t dead_letters_written_ = 0;
-  std::vector<std::string> dead_letter_ids_;  // the first few
 
   std::atomic<bool> aborted_{false};
   std::atomic<bool> workers_finished_{false};  // reports after this (flush, purge) abort nothing
   std::mutex abort_mutex_;
   std::string abort_reason_;
+  // Last: destroyed first, so that no delivery report outlives what it counts into.
+  std::unique_ptr<OrderSink> sink_;  // none with --dry-run
 
   void plan_ranges();
   void worker();
   void fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client, PageResult& r,
-                    std::string& value, std::vector<OrderWindow>& children);
-  void handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r, bool first_page,
-                      std::vector<OrderWindow>& children);
-  void split(TypeRun& t, WindowPlanner::Decision decision, std::vector<OrderWindow>& children);
+                    std::vector<OrderWindow>& children);
+  void escalate(TypeRun& t, FailureScope scope, const std::string& reason);
   void fail_window(const OrderWindow& w, TypeRun& t, const std::string& message);
-  bool produce_page(TypeRun& t, const PageResult& r, std::string& value);
-  void keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, std::string payload,
-                        const Error& why);
-  void write_dead_letters();
+  bool produce_page(TypeRun& t, const PageResult& r);
+
+  // OrderSink::Listener: what became of each order produced.
+  void acknowledged(size_t lane) override { types_[lane]->counters.acknowledged++; }
+  void not_acknowledged(size_t lane, const Error& why) override {
+    types_[lane]->counters.delivery_failed++;
+    if (!workers_finished_) {
+      abort(fmt::format("Kafka did not acknowledge an order ({})", why.describe()));
+    }
+  }
+  void dead_lettered(size_t lane) override { types_[lane]->counters.dead_lettered++; }
+  void dead_letter_lost(size_t lane, std::string_view purchase_order_id,
+                        std::string_view why) override {
+    types_[lane]->counters.add_error(fmt::format(
+        "order {} is too large for Kafka and could not be kept in walmart_order_dead_letter: {}",
+        purchase_order_id, why));
+  }
   void abort(const std::string& reason);
   void add_counters(TypeRun& t, const walmart::RequestCounters& rc) {
     t.counters.requests += rc.requests;
@@ -162,7 +142,7 @@ class FetchRun {
     }
     throw EtlError(ErrorClass::fatal, ErrorOrigin::internal, 0, "unknown ship node type " + name);
   }
-  void progress_loop(std::atomic<bool>& done, std::chrono::steady_clock::time_point started);
+  [[nodiscard]] std::string progress_text(std::chrono::steady_clock::time_point started) const;
 };
 
 void FetchRun::abort(const std::string& reason) {
@@ -203,81 +183,47 @@ void FetchRun::plan_ranges() {
   }
 }
 
-void FetchRun::split(TypeRun& t, WindowPlanner::Decision decision,
-                     std::vector<OrderWindow>& children) {
-  t.counters.windows_split++;
-  t.counters.windows_total += decision.children.size();
-  for (auto& c : decision.children) children.push_back(std::move(c));
-}
-
 void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& message) {
   t.counters.windows_failed++;
   t.counters.add_error(fmt::format("window {}: {}", w.describe(), message));
   spdlog::error("fetch {}: window {} failed: {}", run_id_, w.describe(), message);
 }
 
-void FetchRun::handle_failure(const OrderWindow& w, TypeRun& t, const PageResult& r,
-                              bool first_page, std::vector<OrderWindow>& children) {
-  if (first_page && r.http_status == 400 && r.api &&
-      r.api->field == walmart::start_param(filter_)) {
-    auto decision = planner_.after_refusal(w);
-    if (decision.action == WindowPlanner::Action::split) {
-      spdlog::debug(
-          "fetch {}: the API refused window {} ({}); taking it for more orders than one "
-          "query may return and splitting it",
-          run_id_, w.describe(), r.api->describe());
-      split(t, std::move(decision), children);
-      return;
-    }
-  }
-  fail_window(w, t, r.error.describe());
+void FetchRun::escalate(TypeRun& t, FailureScope scope, const std::string& reason) {
   if (stop_requested()) {
     abort("stopped by a signal");
-  } else if (r.gave_up) {
-    abort(fmt::format("the Walmart API at {} kept failing: {}", cfg_.walmart_token.base_url,
-                      r.error.describe()));
-  } else if (r.error.cause == ErrorCause::authentication) {
-    abort(r.error.describe());
-  } else if (!r.error.retriable()) {
-    if (!t.counters.type_failed.exchange(true)) {
-      spdlog::error("fetch {}: skipping the other windows of {} after a fatal answer", run_id_,
-                    t.counters.type());
-    }
+    return;
+  }
+  switch (scope) {
+    case FailureScope::window:
+      break;
+    case FailureScope::ship_node_type:
+      if (!t.counters.type_failed.exchange(true)) {
+        spdlog::error("fetch {}: skipping the other windows of {} after a fatal answer", run_id_,
+                      t.counters.type());
+      }
+      break;
+    case FailureScope::run_api_down:
+      abort(fmt::format("the Walmart API at {} kept failing: {}", cfg_.walmart_token.base_url,
+                        reason));
+      break;
+    case FailureScope::run_credentials:
+      abort(reason);
+      break;
   }
 }
 
-bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value) {
+bool FetchRun::produce_page(TypeRun& t, const PageResult& r) {
   for (const auto& order : r.page.orders) {
     if (!dedup_.first_time(order.purchase_order_id)) {
       t.counters.duplicates++;
       continue;
     }
     t.counters.orders++;
-    if (!producer_) continue;  // --dry-run
-    order::build_order_message(order.json, r.request_time, value);
-    const kafka::OutgoingMessage message(cfg_.kafka.topic, order.purchase_order_id, value,
-                                         t.headers);
-    std::shared_ptr<std::string> kept;
-    if (value.size() >= kKeepForDeadLetterBytes) kept = std::make_shared<std::string>(value);
+    if (!sink_) continue;  // --dry-run
     try {
-      auto error = producer_->produce(message, [this, tr = &t,
-                                                kept](const kafka::DeliveryReport& rep) {
-        if (rep.acknowledged()) {
-          tr->counters.acknowledged++;
-        } else if (kept && rep.error->cls == ErrorClass::bad_record) {
-          keep_dead_letter(*tr, rep.key, std::move(*kept), *rep.error);  // the broker's limit
-        } else {
-          tr->counters.delivery_failed++;
-          if (!workers_finished_) {
-            abort(fmt::format("Kafka did not acknowledge an order ({})", rep.error->describe()));
-          }
-        }
-      });
-      if (error && error->cls == ErrorClass::bad_record) {
-        // Too large for the producer's message.max.bytes (or otherwise refused as a record): one
-        // order must not stop the run; it is kept whole in the dead letter instead.
-        keep_dead_letter(t, order.purchase_order_id, value, *error);
-      } else if (error) {
+      if (auto error =
+              sink_->produce(t.lane, order.purchase_order_id, order.json, r.request_time)) {
         t.counters.add_error(fmt::format("order {} not accepted by the producer: {}",
                                          order.purchase_order_id, error->describe()));
         abort(fmt::format("Kafka did not accept an order: {}", error->describe()));
@@ -288,187 +234,77 @@ bool FetchRun::produce_page(TypeRun& t, const PageResult& r, std::string& value)
       return false;
     }
   }
-  write_dead_letters();
+  if (sink_) {
+    if (auto lost = sink_->write_dead_letters()) abort(*lost);
+  }
   return true;
 }
 
-void FetchRun::keep_dead_letter(TypeRun& t, std::string_view purchase_order_id, std::string payload,
-                                const Error& why) {
-  spdlog::warn(
-      "fetch {}: order {} ({} bytes) is too large for Kafka topic {} ({}); it goes to the "
-      "dead letter and the run goes on",
-      run_id_, purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe());
-  PendingDeadLetter d;
-  d.type = &t;
-  mysql::DeadLetter& l = d.letter;
-  // One row per account and order: fetching the order again (another run, another request_time,
-  // maybe a newer version) replaces it.
-  l.origin.source = fmt::format("fetch:{}:{}", account_.name, purchase_order_id);
-  l.one_per_source = true;
-  l.origin.account = account_.name;
-  l.origin.record_index = 0;
-  l.origin.topic = cfg_.kafka.topic;
-  l.origin.key = std::string(purchase_order_id);
-  // Not a number: the payload still names it.
-  l.purchase_order_id = order::purchase_order_id_number(purchase_order_id);
-  l.error_class = std::string(to_string(ErrorClass::bad_record));
-  l.error_code = why.code;
-  l.message = fmt::format(
-      "order {} ({} bytes with request_time) is too large for Kafka topic {}: "
-      "{} (fetch run {}, ship node type {})",
-      purchase_order_id, payload.size(), cfg_.kafka.topic, why.describe(), run_id_,
-      t.counters.type());
-  l.payload = std::move(payload);
-  std::lock_guard lock(dead_letters_mutex_);
-  dead_letters_.push_back(std::move(d));
-}
-
-void FetchRun::write_dead_letters() {
-  std::lock_guard writing(dead_letter_writer_mutex_);
-  std::vector<PendingDeadLetter> pending;
-  {
-    std::lock_guard lock(dead_letters_mutex_);
-    pending.swap(dead_letters_);
-  }
-  if (pending.empty()) return;
-  mysql::WriteBatch batch;
-  for (const auto& d : pending) batch.dead_letters.push_back(d.letter);
-  try {
-    if (!dead_letter_writer_) {
-      dead_letter_writer_ =
-          std::make_unique<mysql::BatchWriter>(cfg_.mysql, mysql::BatchWriterOptions{});
-    }
-    (void)dead_letter_writer_->write(batch);
-  } catch (const EtlError& e) {
-    // Not kept anywhere: these orders count as not acknowledged, the run is incomplete and no
-    // watermark passes them.
-    for (const auto& d : pending) {
-      d.type->counters.add_error(
-          fmt::format("order {} is too large for Kafka and could not be "
-                      "kept in walmart_order_dead_letter: {}",
-                      d.letter.origin.key.value_or("?"), e.what()));
-    }
-    abort(
-        fmt::format("{} order(s) too large for Kafka could not be written to "
-                    "walmart_order_dead_letter: {}",
-                    pending.size(), e.what()));
-    return;
-  }
-  for (const auto& d : pending) {
-    d.type->counters.dead_lettered++;
-    if (dead_letter_ids_.size() < 10) dead_letter_ids_.push_back(d.letter.origin.key.value_or("?"));
-  }
-  dead_letters_written_ += pending.size();
-  spdlog::warn("fetch {}: {} order(s) too large for Kafka kept in {}.walmart_order_dead_letter",
-               run_id_, pending.size(), cfg_.mysql.database);
-}
-
 void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersClient& client,
-                            PageResult& r, std::string& value, std::vector<OrderWindow>& children) {
-  const int limit = cfg_.fetch.limit;
+                            PageResult& r, std::vector<OrderWindow>& children) {
   const std::string context = fmt::format("GET /v3/orders {}", w.describe());
-  for (int reads = 1;; ++reads) {
+  WindowReader reader(planner_, w, filter_, cfg_.fetch.limit);
+  std::string target = reader.first_target();
+  while (true) {
     walmart::RequestCounters rc;
-    client.get_page(walmart::first_page_target(w, filter_, limit), context, r, rc);
+    client.get_page(target, context, r, rc);
     add_counters(t, rc);
-    if (r.kind == PageResult::Kind::no_orders) {
-      t.counters.windows_done++;
-      return;
-    }
-    if (r.kind == PageResult::Kind::failed) {
-      handle_failure(w, t, r, true, children);
-      return;
-    }
-    const int64_t total = r.page.total_count.value_or(static_cast<int64_t>(r.page.orders.size()));
-    if (reads == 1) {
-      auto decision = planner_.after_first_page(w, total);
-      if (decision.action == WindowPlanner::Action::fail) {
-        fail_window(w, t, decision.reason);
-        return;
-      }
-      if (decision.action == WindowPlanner::Action::split) {
-        spdlog::debug("fetch {}: window {} has {} orders (cap {}, concurrency {}): {} parts",
-                      run_id_, w.describe(), total, cfg_.fetch.max_orders_per_query,
-                      cfg_.fetch.concurrency, decision.children.size());
-        // This page's orders are produced all the same: a part reads them again and the
-        // de-duplication drops them; the request is not wasted twice.
-        if (!produce_page(t, r, value)) {
-          fail_window(w, t, "stopped: Kafka is not accepting orders");
-          return;
-        }
-        t.counters.pages++;
-        t.counters.orders_received += r.page.orders.size();
-        split(t, std::move(decision), children);
-        return;
-      }
-    }
-    uint64_t received = 0;
-    uint64_t pages = 0;
-    const uint64_t max_pages = static_cast<uint64_t>(total / std::max(1, limit)) + 3;
-    std::string cursor;
-    bool cursor_gone = false;
-    while (true) {
-      ++pages;
+    PageAnswer answer;
+    answer.kind = r.kind == PageResult::Kind::page        ? PageAnswer::Kind::page
+                  : r.kind == PageResult::Kind::no_orders ? PageAnswer::Kind::no_orders
+                                                          : PageAnswer::Kind::failed;
+    answer.orders = r.page.orders.size();
+    answer.total_count = r.page.total_count;
+    if (r.page.next_cursor) answer.next_cursor = *r.page.next_cursor;
+    answer.error = r.error;
+    answer.gave_up = r.gave_up;
+    ReadStep step = reader.on_answer(answer, aborted_);
+    if (step.produce) {
       t.counters.pages++;
-      received += r.page.orders.size();
       t.counters.orders_received += r.page.orders.size();
-      if (!produce_page(t, r, value)) {
+      if (!produce_page(t, r)) {
         fail_window(w, t, "stopped: Kafka is not accepting orders");
         return;
       }
-      if (!r.page.next_cursor) break;
-      if (aborted_) {
-        fail_window(w, t, "not finished: the run was stopped");
-        return;
-      }
-      if (*r.page.next_cursor == cursor) {
-        fail_window(w, t, "the API returned the same nextCursor twice (pagination loop)");
-        return;
-      }
-      if (pages >= max_pages) {
-        fail_window(w, t,
-                    fmt::format("more than {} pages for {} orders (pagination does not end)",
-                                max_pages, total));
-        return;
-      }
-      cursor = *r.page.next_cursor;  // copied: r is reused by the next request
-      walmart::RequestCounters prc;
-      client.get_page(walmart::cursor_target(cursor), context, r, prc);
-      add_counters(t, prc);
-      if (r.kind == PageResult::Kind::no_orders) {
-        cursor_gone = true;
-        break;
-      }
-      if (r.kind == PageResult::Kind::failed) {
-        handle_failure(w, t, r, false, children);
-        return;
-      }
     }
-    if (received >= static_cast<uint64_t>(total) && !cursor_gone) {
-      t.counters.windows_done++;
-      return;
-    }
-    const std::string shortfall =
-        cursor_gone
-            ? fmt::format("a cursor page answered 404 after {} of {} orders", received, total)
-            : fmt::format("the pages held {} orders but totalCount was {}", received, total);
-    switch (WindowPlanner::after_short_read(filter_, reads)) {
-      case WindowPlanner::ShortAction::read_again:
-        spdlog::warn("fetch {}: window {}: {}; reading the window again", run_id_, w.describe(),
-                     shortfall);
-        t.counters.retries++;
+    switch (step.action) {
+      case ReadStep::Action::get:
+        if (step.read_again) {
+          spdlog::warn("fetch {}: window {}: {}; reading the window again", run_id_, w.describe(),
+                       step.reason);
+          t.counters.retries++;
+        }
+        target = std::move(step.target);
         continue;
-      case WindowPlanner::ShortAction::keep_short:
-        // Orders that moved while we paged may have shifted others past a page boundary; the
-        // watermark of this type stays at the window's start, so the next run reads it again.
-        spdlog::warn("fetch {}: window {}: {}, {} times; the watermark of {} stays at {}", run_id_,
-                     w.describe(), shortfall, reads, t.counters.type(),
-                     walmart::format_api_time(w.start_ms));
-        t.counters.add_short_window(w.start_ms);
+      case ReadStep::Action::done:
+        if (step.kept_short) {
+          // Orders that moved while we paged may have shifted others past a page boundary; the
+          // watermark of this type stays at the window's start, so the next run reads it again.
+          spdlog::warn("fetch {}: window {}: {}; the watermark of {} stays at {}", run_id_,
+                       w.describe(), step.reason, t.counters.type(),
+                       walmart::format_api_time(w.start_ms));
+          t.counters.add_short_window(w.start_ms);
+        }
         t.counters.windows_done++;
         return;
-      case WindowPlanner::ShortAction::fail:
-        fail_window(w, t, fmt::format("{}, {} times", shortfall, reads));
+      case ReadStep::Action::split:
+        if (step.produce) {
+          spdlog::debug("fetch {}: window {} has {} orders (cap {}, concurrency {}): {} parts",
+                        run_id_, w.describe(), reader.total(), cfg_.fetch.max_orders_per_query,
+                        cfg_.fetch.concurrency, step.children.size());
+        } else {
+          spdlog::debug(
+              "fetch {}: the API refused window {} ({}); taking it for more orders than one "
+              "query may return and splitting it",
+              run_id_, w.describe(), step.reason);
+        }
+        t.counters.windows_split++;
+        t.counters.windows_total += step.children.size();
+        for (auto& c : step.children) children.push_back(std::move(c));
+        return;
+      case ReadStep::Action::fail:
+        fail_window(w, t, step.reason);
+        if (answer.kind == PageAnswer::Kind::failed) escalate(t, step.scope, step.reason);
         return;
     }
   }
@@ -478,7 +314,6 @@ void FetchRun::worker() {
   walmart::OrdersClient client(
       walmart::orders_client_shared(cfg_, tokens_, limiter_, server_clock_));
   PageResult r;
-  std::string value;
   while (auto w = queue_.pop()) {
     std::vector<OrderWindow> children;
     TypeRun& t = type_of(w->ship_node_type);
@@ -487,7 +322,7 @@ void FetchRun::worker() {
         t.counters.windows_skipped++;
         if (stop_requested()) abort("stopped by a signal");
       } else {
-        fetch_window(*w, t, client, r, value, children);
+        fetch_window(*w, t, client, r, children);
       }
     } catch (const std::exception& e) {
       fail_window(*w, t, e.what());
@@ -497,32 +332,23 @@ void FetchRun::worker() {
   }
 }
 
-void FetchRun::progress_loop(std::atomic<bool>& done,
-                             std::chrono::steady_clock::time_point started) {
-  while (!done.load()) {
-    uint64_t finished = 0;
-    uint64_t total = 0;
-    uint64_t orders = 0;
-    uint64_t retries = 0;
-    uint64_t throttled = 0;
-    for (const auto& t : types_) {
-      const auto& c = t->counters;
-      finished += c.windows_done + c.windows_failed + c.windows_skipped;
-      total += c.windows_total - c.windows_split;
-      orders += c.orders;
-      retries += c.retries;
-      throttled += c.throttled;
-    }
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "\r\033[K%s",
-                 format_progress(finished, total, orders, elapsed, retries, throttled).c_str());
-    std::fflush(stderr);
-    for (int i = 0; i < 10 && !done.load(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+std::string FetchRun::progress_text(std::chrono::steady_clock::time_point started) const {
+  uint64_t finished = 0;
+  uint64_t total = 0;
+  uint64_t orders = 0;
+  uint64_t retries = 0;
+  uint64_t throttled = 0;
+  for (const auto& t : types_) {
+    const auto& c = t->counters;
+    finished += c.windows_done + c.windows_failed + c.windows_skipped;
+    total += c.windows_total - c.windows_split;
+    orders += c.orders;
+    retries += c.retries;
+    throttled += c.throttled;
   }
-  std::fprintf(stderr, "\r\033[K");
-  std::fflush(stderr);
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return format_progress(finished, total, orders, elapsed, retries, throttled);
 }
 
 FetchResult FetchRun::run() {
@@ -540,9 +366,6 @@ FetchResult FetchRun::run() {
 
   std::vector<TypeRange> ranges;
   for (auto& t : types_) {
-    t->headers = {kafka::HeaderView{order::kHeaderAccount, account_.name},
-                  kafka::HeaderView{order::kHeaderShipNodeType, t->counters.type()},
-                  kafka::HeaderView{order::kHeaderRunId, run_id_}};
     ranges.push_back(TypeRange{t->counters.type(), t->start_ms, t->end_ms, t->open_end});
   }
   std::vector<OrderWindow> windows = planner_.initial(ranges);
@@ -562,46 +385,31 @@ FetchResult FetchRun::run() {
   }
 
   if (!request_.dry_run) {
-    kafka::AdminClient admin(cfg_.kafka);
-    const auto topic =
-        admin.ensure_topic(kafka::topic_spec_from(cfg_.kafka),
-                           std::min<std::chrono::milliseconds>(std::chrono::seconds(30),
-                                                               cfg_.fetch.produce_flush_timeout));
-    spdlog::info("fetch {}: Kafka topic {} {} ({} partitions){}", run_id_, cfg_.kafka.topic,
-                 kafka::to_string(topic.outcome), topic.partitions,
-                 topic.note.empty() ? "" : ": " + topic.note);
-    kafka::ProducerOptions options;
-    options.client.client_id = "walmart-etl-fetch";
-    options.queue_full_timeout = cfg_.fetch.produce_flush_timeout;
-    producer_ = std::make_unique<kafka::Producer>(cfg_.kafka, std::move(options));
+    std::vector<std::string> lanes;
+    for (const auto& t : types_) lanes.push_back(t->counters.type());
+    sink_ = std::make_unique<OrderSink>(
+        OrderSink::Settings{&cfg_.kafka, &cfg_.mysql, cfg_.fetch.produce_flush_timeout,
+                            account_.name, run_id_, std::move(lanes)},
+        *this);
   }
 
   queue_.push(std::move(windows));
-  std::atomic<bool> workers_done{false};
-  std::thread progress;
-  if (request_.progress && stderr_is_terminal()) {
-    progress = std::thread([&] { progress_loop(workers_done, started); });
-  }
+  ProgressLine progress(request_.progress, [&] { return progress_text(started); });
   std::vector<std::thread> workers;
   const int n = std::max(1, cfg_.fetch.concurrency);
   workers.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) workers.emplace_back([this] { worker(); });
   for (auto& w : workers) w.join();
-  workers_done = true;
   workers_finished_ = true;
-  if (progress.joinable()) progress.join();
+  progress.stop();
 
-  if (producer_) {
-    const kafka::FlushResult flushed = producer_->flush(cfg_.fetch.produce_flush_timeout);
-    result.kafka = fmt::format("topic {}: {}", cfg_.kafka.topic, flushed.describe());
-    result.undelivered = flushed.undelivered + flushed.counters.failed;
-    // Anything still queued is dropped now, so that its reports fire while types_ is alive.
-    producer_->purge_undelivered();
-    write_dead_letters();
-    std::lock_guard lock(dead_letter_writer_mutex_);
-    result.dead_letters = dead_letters_written_;
-    result.dead_letter_ids = dead_letter_ids_;
-    dead_letter_writer_.reset();
+  if (sink_) {
+    OrderSink::Finish finished = sink_->finish();
+    result.kafka = std::move(finished.kafka);
+    result.undelivered = finished.undelivered;
+    result.dead_letters = finished.dead_letters;
+    result.dead_letter_ids = std::move(finished.dead_letter_ids);
+    if (finished.lost) abort(*finished.lost);
   }
 
   for (auto& t : types_) {
@@ -632,23 +440,6 @@ FetchResult FetchRun::run() {
 }
 
 }  // namespace
-
-void validate_fetch_request(const FetchRequest& request) {
-  switch (request.mode) {
-    case FetchMode::date_range:
-      if (!request.start_day_ms) throw ConfigError("fetch: --start YYYY-MM-DD is required");
-      if (request.end_day_ms && *request.end_day_ms < *request.start_day_ms) {
-        throw ConfigError("fetch: --end is before --start");
-      }
-      break;
-    case FetchMode::last_hours:
-      if (request.last_hours <= 0) throw ConfigError("fetch: --last-hours must be at least 1");
-      break;
-    case FetchMode::since_last:
-      if (request.end_day_ms) throw ConfigError("fetch: --end cannot be used with --since-last");
-      break;
-  }
-}
 
 FetchResult run_fetch(const config::Config& cfg, const FetchRequest& request) {
   validate_fetch_request(request);

@@ -26,51 +26,11 @@
 // acknowledged. A failed window never hides: it is counted, named in the errors and makes the
 // run incomplete.
 
-#include <chrono>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "config/config.hpp"
-#include "pipeline/fetch/stats.hpp"
+#include "pipeline/fetch/fetch_request.hpp"
+#include "pipeline/fetch/fetch_result.hpp"
 
 namespace etl::pipeline {
-
-enum class FetchMode { date_range, last_hours, since_last };
-
-struct FetchRequest {
-  FetchMode mode = FetchMode::date_range;
-  std::optional<int64_t> start_day_ms;       // --start: 00:00:00 UTC of that day
-  std::optional<int64_t> end_day_ms;         // --end: 00:00:00 UTC of the last day (inclusive)
-  int last_hours = 0;                        // --last-hours
-  std::string account;                       // --account; empty: the default account
-  std::vector<std::string> ship_node_types;  // --ship-node-type; empty: fetch.ship_node_types
-  bool dry_run = false;                      // fetch and count, produce nothing, move no watermark
-  bool progress = false;                     // a live progress line on stderr
-};
-
-// Checks the combination of options; throws ConfigError (exit 2) naming the problem.
-void validate_fetch_request(const FetchRequest& request);
-
-struct FetchResult {
-  std::string run_id;
-  std::string account;
-  std::string filter;  // "created" or "lastModified"
-  bool dry_run = false;
-  std::vector<ShipNodeSummary> types;
-  std::string kafka;          // the producer's flush summary ("all 1200 messages acknowledged")
-  uint64_t undelivered = 0;   // orders Kafka did not acknowledge (all types)
-  uint64_t dead_letters = 0;  // orders too large for Kafka, kept in walmart_order_dead_letter
-  std::vector<std::string> dead_letter_ids;  // the first few of them
-  std::optional<std::string> aborted;        // why the run stopped early
-  double elapsed_s = 0;
-
-  [[nodiscard]] bool complete() const noexcept;
-  [[nodiscard]] uint64_t orders() const noexcept;
-  // The summary printed on stdout and logged: the header, the table, Kafka and the verdict.
-  [[nodiscard]] std::string describe() const;
-};
 
 // Runs one fetch. Throws ConfigError for usage problems (e.g. --since-last without a watermark
 // and without --start) and EtlError for what stops a run before any window (credentials

@@ -13,7 +13,7 @@
 #include <optional>
 #include <string>
 
-#include "pipeline/fetch/fetch_job.hpp"
+#include "pipeline/fetch/fetch_request.hpp"
 #include "pipeline/fetch/window_plan.hpp"
 
 namespace etl::pipeline {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "pipeline/fetch/accounts.hpp"
+#include "pipeline/fetch/fetch_command.hpp"
 
 namespace etl::pipeline {
 namespace {

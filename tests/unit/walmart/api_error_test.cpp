@@ -64,6 +64,30 @@ TEST(ApiError, StatusClasses) {
   EXPECT_NE(e.message.find("INVALID_REQUEST_PARAM.GMP_ORDER_API (field shipNodeType): bad value"),
             std::string::npos);
   EXPECT_NE(e.message.find("GET /v3/orders SellerFulfilled"), std::string::npos);
+  EXPECT_EQ(e.cause, ErrorCause::unspecified);
+}
+
+TEST(ApiError, ARefusalNamingTheQuerysStartDateIsTooManyResults) {
+  const std::string target =
+      "/v3/orders?limit=200&createdStartDate=2024-05-01T00:00:00Z&shipNodeType=SellerFulfilled";
+  const ApiErrorInfo created{"INVALID_REQUEST_PARAM.GMP_ORDER_API", "createdStartDate", "", "x"};
+  const Error e = classify_http_status(400, created, "GET /v3/orders", target);
+  EXPECT_EQ(e.cause, ErrorCause::too_many_results);
+  EXPECT_EQ(e.cls, ErrorClass::fatal);
+  EXPECT_EQ(e.code, 400);
+  // The other filter's start date is not this query's: a plain bad request.
+  const ApiErrorInfo modified{"INVALID_REQUEST_PARAM.GMP_ORDER_API", "lastModifiedStartDate", "",
+                              "x"};
+  EXPECT_EQ(classify_http_status(400, modified, "GET", target).cause, ErrorCause::unspecified);
+  // Another field, another status, no body, no query: not a refusal of the window.
+  const ApiErrorInfo end{"INVALID_REQUEST_PARAM.GMP_ORDER_API", "createdEndDate", "", "x"};
+  EXPECT_EQ(classify_http_status(400, end, "GET", target).cause, ErrorCause::unspecified);
+  EXPECT_EQ(classify_http_status(403, created, "GET", target).cause, ErrorCause::authentication);
+  EXPECT_EQ(classify_http_status(400, std::nullopt, "GET", target).cause, ErrorCause::unspecified);
+  EXPECT_EQ(classify_http_status(400, created, "GET", "/v3/orders").cause, ErrorCause::unspecified);
+  // A parameter whose name merely ends like the field does not count.
+  EXPECT_EQ(classify_http_status(400, created, "GET", "/v3/orders?xcreatedStartDate=1").cause,
+            ErrorCause::unspecified);
 }
 
 }  // namespace

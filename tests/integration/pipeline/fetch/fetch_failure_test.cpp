@@ -12,8 +12,8 @@
 #include "common/utc_time.hpp"
 #include "mysql/schema.hpp"
 #include "mysql/watermark_store.hpp"
+#include "pipeline/fetch/fetch_command.hpp"
 #include "pipeline/fetch/fetch_job.hpp"
-#include "pipeline/fetch/follow.hpp"
 #include "support/fetch/fetch_test_support.hpp"
 #include "support/test_env.hpp"
 
@@ -257,20 +257,23 @@ TEST_F(FetchSinceLast, FollowSurvivesKafkaAndApiOutagesWithoutMovingTheWatermark
   cfg.fetch.produce_flush_timeout = milliseconds(2000);
 
   // The outages follow the cycles: 1 fine, 2 without Kafka, 3 without the API, 4 fine again.
-  std::vector<pipeline::FollowCycle> cycles;
+  std::vector<pipeline::AccountOutcome> cycles;
   std::vector<std::optional<int64_t>> watermarks;
-  pipeline::FollowOptions follow;
+  pipeline::FetchCommand follow;
+  follow.request = since_last(day_start(etl::now_epoch_ms()) - kDayMs);
+  follow.follow = true;
   follow.interval = milliseconds(50);
   follow.max_cycles = 4;
-  follow.on_cycle = [&](const pipeline::FollowCycle& c) {
-    cycles.push_back(c);
+  follow.on_report = [&](int number, const pipeline::AccountsRun& run, const std::string&) {
+    ASSERT_EQ(run.accounts.size(), 1u);
+    cycles.push_back(run.accounts.front());
     watermarks.push_back(watermark("WFSFulfilled"));
-    if (c.number == 1) broker->set_broker_down();
-    if (c.number == 2) {
+    if (number == 1) broker->set_broker_down();
+    if (number == 2) {
       broker->set_broker_up();
       sim->stop();
     }
-    if (c.number == 3) {
+    if (number == 3) {
       auto same_port = options;
       same_port.port = sim->port();
       // The API's clock has moved on since cycle 1; Date has a 1 s resolution, so make the move
@@ -280,17 +283,16 @@ TEST_F(FetchSinceLast, FollowSurvivesKafkaAndApiOutagesWithoutMovingTheWatermark
       sim = start_simulator(same_port);
     }
   };
-  const int code =
-      pipeline::run_follow(cfg, since_last(day_start(etl::now_epoch_ms()) - kDayMs), follow);
+  const int code = pipeline::run_fetch_command(cfg, follow);
   EXPECT_EQ(code, 0);
   ASSERT_EQ(cycles.size(), 4u);
   EXPECT_TRUE(cycles[0].complete());
   EXPECT_FALSE(cycles[1].complete());  // Kafka away
   EXPECT_FALSE(cycles[2].complete());  // API away
-  ASSERT_TRUE(cycles[2].error);
-  EXPECT_TRUE(cycles[2].error->retriable());
+  ASSERT_TRUE(cycles[2].failure);
+  EXPECT_TRUE(cycles[2].failure->retriable());
   EXPECT_TRUE(cycles[3].complete())
-      << (cycles[3].result ? cycles[3].result->describe() : cycles[3].error->describe());
+      << (cycles[3].result ? cycles[3].result->describe() : *cycles[3].error);
   ASSERT_TRUE(watermarks[0]);
   EXPECT_EQ(watermarks[1], watermarks[0]) << "a cycle without Kafka moved the watermark";
   EXPECT_EQ(watermarks[2], watermarks[0]) << "a cycle without the API moved the watermark";

@@ -1,11 +1,9 @@
-// What a fetch run says when it ends: whether it is complete (the exit code) and the summary it
-// prints, one block per ship-node type.
+#include "pipeline/fetch/fetch_result.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "pipeline/fetch/fetch_job.hpp"
 #include "pipeline/fetch/window_plan.hpp"
 #include "walmart/order_window.hpp"
 

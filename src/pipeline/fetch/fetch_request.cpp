@@ -1,0 +1,24 @@
+#include "pipeline/fetch/fetch_request.hpp"
+
+#include "common/error.hpp"
+
+namespace etl::pipeline {
+
+void validate_fetch_request(const FetchRequest& request) {
+  switch (request.mode) {
+    case FetchMode::date_range:
+      if (!request.start_day_ms) throw ConfigError("fetch: --start YYYY-MM-DD is required");
+      if (request.end_day_ms && *request.end_day_ms < *request.start_day_ms) {
+        throw ConfigError("fetch: --end is before --start");
+      }
+      break;
+    case FetchMode::last_hours:
+      if (request.last_hours <= 0) throw ConfigError("fetch: --last-hours must be at least 1");
+      break;
+    case FetchMode::since_last:
+      if (request.end_day_ms) throw ConfigError("fetch: --end cannot be used with --since-last");
+      break;
+  }
+}
+
+}  // namespace etl::pipeline

@@ -1,0 +1,29 @@
+#pragma once
+// What one `walmart-etl fetch` is asked to do: the range (--start/--end, --last-hours,
+// --since-last), the ship-node types, the account and the dry-run / progress switches. Plain data
+// and its validation: no threads, no I/O, nothing of the job that carries it out.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace etl::pipeline {
+
+enum class FetchMode { date_range, last_hours, since_last };
+
+struct FetchRequest {
+  FetchMode mode = FetchMode::date_range;
+  std::optional<int64_t> start_day_ms;       // --start: 00:00:00 UTC of that day
+  std::optional<int64_t> end_day_ms;         // --end: 00:00:00 UTC of the last day (inclusive)
+  int last_hours = 0;                        // --last-hours
+  std::string account;                       // --account; empty: the default account
+  std::vector<std::string> ship_node_types;  // --ship-node-type; empty: fetch.ship_node_types
+  bool dry_run = false;                      // fetch and count, produce nothing, move no watermark
+  bool progress = false;                     // a live progress line on stderr
+};
+
+// Checks the combination of options; throws ConfigError (exit 2) naming the problem.
+void validate_fetch_request(const FetchRequest& request);
+
+}  // namespace etl::pipeline

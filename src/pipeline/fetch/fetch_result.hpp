@@ -1,0 +1,34 @@
+#pragma once
+// What one fetch run of one account ends with: the numbers of every ship-node type, what Kafka
+// acknowledged, the dead letters, why it stopped early; whether it is complete (the exit code) and
+// the summary it prints. Plain data: the run (fetch_job.cpp) fills it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/fetch/stats.hpp"
+
+namespace etl::pipeline {
+
+struct FetchResult {
+  std::string run_id;
+  std::string account;
+  std::string filter;  // "created" or "lastModified"
+  bool dry_run = false;
+  std::vector<ShipNodeSummary> types;
+  std::string kafka;          // the producer's flush summary ("all 1200 messages acknowledged")
+  uint64_t undelivered = 0;   // orders Kafka did not acknowledge (all types)
+  uint64_t dead_letters = 0;  // orders too large for Kafka, kept in walmart_order_dead_letter
+  std::vector<std::string> dead_letter_ids;  // the first few of them
+  std::optional<std::string> aborted;        // why the run stopped early
+  double elapsed_s = 0;
+
+  [[nodiscard]] bool complete() const noexcept;
+  [[nodiscard]] uint64_t orders() const noexcept;
+  // The summary printed on stdout and logged: the header, the table, Kafka and the verdict.
+  [[nodiscard]] std::string describe() const;
+};
+
+}  // namespace etl::pipeline
