@@ -8,6 +8,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "common/padded_buffer.hpp"
 #include "order/field_reader.hpp"
 #include "order/json_text.hpp"
 #include "order/order_object_parser.hpp"
@@ -74,24 +75,15 @@ std::string first_value_kind(std::string_view rest) {
 
 struct OrderMapper::Impl {
   od::parser parser;
-  std::unique_ptr<char[]> input;  // the message, followed by SIMDJSON_PADDING zero bytes
-  size_t input_capacity = 0;
-  size_t input_length = 0;
-  std::unique_ptr<char[]> scratch;  // decoded strings of the order being read
+  PaddedBuffer input{simdjson::SIMDJSON_PADDING};  // the message being mapped
+  std::unique_ptr<char[]> scratch;                 // decoded strings of the order being read
   size_t scratch_capacity = 0;
   std::vector<LineMeta> lines_meta;
   std::vector<size_t> perm;
   FieldReader reader;
 
   void load(std::string_view bytes) {
-    const size_t need = bytes.size() + simdjson::SIMDJSON_PADDING;
-    if (need > input_capacity) {
-      input_capacity = std::max(need, input_capacity + input_capacity / 2);
-      input = std::make_unique_for_overwrite<char[]>(input_capacity);
-    }
-    if (!bytes.empty()) std::memcpy(input.get(), bytes.data(), bytes.size());
-    std::memset(input.get() + bytes.size(), 0, simdjson::SIMDJSON_PADDING);
-    input_length = bytes.size();
+    input.assign(bytes);
     // Decoded strings of one order never exceed its raw bytes; +64 for the normalised id.
     const size_t scratch_need = bytes.size() + 64;
     if (scratch_need > scratch_capacity) {
@@ -110,8 +102,8 @@ struct OrderMapper::Impl {
 };
 
 Outcome OrderMapper::Impl::run(bool last_wins, MessageParseResult& r) {
-  const char* buf = input.get();
-  const size_t len = input_length;
+  const char* buf = input.data();
+  const size_t len = input.size();
   reader.begin_message(buf, last_wins);
   size_t b = 0;
   while (b < len && json_text::is_ws(buf[b])) ++b;
@@ -121,7 +113,7 @@ Outcome OrderMapper::Impl::run(bool last_wins, MessageParseResult& r) {
                           ", expected an order object or an array of order objects");
   }
   od::document doc;
-  if (auto e = parser.iterate(buf, len, input_capacity).get(doc)) {
+  if (auto e = parser.iterate(buf, len, input.capacity()).get(doc)) {
     if (e == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
       // Stage 1 checks that the last token closes the first one; say what that means here.
       return set_bad(r,
@@ -166,7 +158,7 @@ Outcome OrderMapper::Impl::trailing_check(od::document& doc, MessageParseResult&
   const char* loc = nullptr;
   if (doc.current_location().get(loc) == simdjson::SUCCESS) {
     return set_bad(r, "invalid JSON: trailing content after the JSON value at byte " +
-                          std::to_string(loc - input.get()));
+                          std::to_string(loc - input.data()));
   }
   return Outcome::ok;
 }
@@ -194,7 +186,7 @@ Outcome OrderMapper::Impl::parse_one(od::document& doc, od::object& obj, const c
 // the input; only whitespace lies between.
 const char* OrderMapper::Impl::order_end(od::document& doc, const char* begin) {
   const char* loc = nullptr;
-  const char* p = input.get() + input_length;
+  const char* p = input.data() + input.size();
   if (doc.current_location().get(loc) == simdjson::SUCCESS && loc >= begin && loc <= p) p = loc;
   while (p > begin && json_text::is_ws(p[-1])) --p;
   if (p <= begin || p[-1] != '}') return nullptr;

@@ -1,8 +1,5 @@
 #include "privacy/field_policy.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -47,24 +44,6 @@ FieldPolicies FieldPolicies::erase_all() {
 bool FieldPolicies::changes_anything() const noexcept {
   return std::any_of(policy.begin(), policy.end(),
                      [](config::FieldPolicy f) { return f != config::FieldPolicy::keep; });
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view value) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(value.data()), value.size(), digest,
-           &size) == nullptr) {
-    throw std::runtime_error("HMAC-SHA-256 failed (OpenSSL HMAC)");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(static_cast<size_t>(size) * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return out;
 }
 
 }  // namespace etl::privacy

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/sha256.hpp"
 #include "config/config.hpp"
 
 namespace etl::privacy {
@@ -44,6 +45,6 @@ struct FieldPolicies {
 
 // HMAC-SHA-256 of `value` under `key`, as 64 lower-case hex digits. Throws std::runtime_error
 // only if OpenSSL fails (it does not for these inputs).
-[[nodiscard]] std::string hmac_sha256_hex(std::string_view key, std::string_view value);
+using etl::hmac_sha256_hex;
 
 }  // namespace etl::privacy

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "common/padded_buffer.hpp"
+
 namespace etl::privacy {
 
 namespace od = simdjson::ondemand;
@@ -118,75 +120,57 @@ struct Walk {
     return true;
   }
 
-  bool postal_address(od::value v) {
+  // Calls visit(key, value) for each member of an object, in order; a value that is not an
+  // object holds no personal field and is passed over. False when the walk fails.
+  template <typename Visit>
+  bool members(od::value v, const Visit& visit) {
     od::json_type t{};
     if (auto e = v.type().get(t)) return fail(e);
     if (t != od::json_type::object) return true;
     od::object o;
     if (auto e = v.get_object().get(o)) return fail(e);
+    return members(o, visit);
+  }
+
+  template <typename Visit>
+  bool members(od::object o, const Visit& visit) {
     for (auto field : o) {
       std::string_view key;
       od::value fv;
       if (auto e = field.unescaped_key().get(key)) return fail(e);
       if (auto e = field.value().get(fv)) return fail(e);
-      bool ok = true;
-      if (key == "name") {
-        ok = record(PersonalField::recipient_name, fv);
-      } else if (key == "address1") {
-        ok = record(PersonalField::address1, fv);
-      } else if (key == "address2") {
-        ok = record(PersonalField::address2, fv);
-      } else if (key == "city") {
-        ok = record(PersonalField::city, fv);
-      } else if (key == "postalCode") {
-        ok = record(PersonalField::postal_code, fv);
-      }
-      if (!ok) return false;
+      if (!visit(key, fv)) return false;
     }
     return true;
+  }
+
+  bool postal_address(od::value v) {
+    return members(v, [this](std::string_view key, od::value fv) {
+      if (key == "name") return record(PersonalField::recipient_name, fv);
+      if (key == "address1") return record(PersonalField::address1, fv);
+      if (key == "address2") return record(PersonalField::address2, fv);
+      if (key == "city") return record(PersonalField::city, fv);
+      if (key == "postalCode") return record(PersonalField::postal_code, fv);
+      return true;
+    });
   }
 
   bool shipping_info(od::value v) {
-    od::json_type t{};
-    if (auto e = v.type().get(t)) return fail(e);
-    if (t != od::json_type::object) return true;
-    od::object o;
-    if (auto e = v.get_object().get(o)) return fail(e);
-    for (auto field : o) {
-      std::string_view key;
-      od::value fv;
-      if (auto e = field.unescaped_key().get(key)) return fail(e);
-      if (auto e = field.value().get(fv)) return fail(e);
-      bool ok = true;
-      if (key == "phone") {
-        ok = record(PersonalField::phone, fv);
-      } else if (key == "postalAddress") {
-        ok = postal_address(fv);
-      }
-      if (!ok) return false;
-    }
-    return true;
+    return members(v, [this](std::string_view key, od::value fv) {
+      if (key == "phone") return record(PersonalField::phone, fv);
+      if (key == "postalAddress") return postal_address(fv);
+      return true;
+    });
   }
 
   bool order(od::object o) {
-    for (auto field : o) {
-      std::string_view key;
-      od::value fv;
-      if (auto e = field.unescaped_key().get(key)) return fail(e);
-      if (auto e = field.value().get(fv)) return fail(e);
-      bool ok = true;
-      if (key == "customerEmailId") {
-        ok = record(PersonalField::customer_email_id, fv);
-      } else if (key == "shippingInfo") {
-        ok = shipping_info(fv);
-      } else if (key == "pickupPersons") {
-        ok = record(PersonalField::pickup_persons, fv);
-      } else if (key == "customerOrderId") {
-        ok = customer_order(fv);
-      }
-      if (!ok) return false;
-    }
-    return true;
+    return members(o, [this](std::string_view key, od::value fv) {
+      if (key == "customerEmailId") return record(PersonalField::customer_email_id, fv);
+      if (key == "shippingInfo") return shipping_info(fv);
+      if (key == "pickupPersons") return record(PersonalField::pickup_persons, fv);
+      if (key == "customerOrderId") return customer_order(fv);
+      return true;
+    });
   }
 };
 
@@ -197,19 +181,8 @@ struct Redactor::Impl {
   FieldPolicies erased = FieldPolicies::erase_all();
   ErasedCheck erased_check;
   od::parser parser;
-  std::unique_ptr<char[]> input;  // the record, then SIMDJSON_PADDING zero bytes
-  size_t input_capacity = 0;
+  PaddedBuffer input{simdjson::SIMDJSON_PADDING};  // the record being redacted
   std::vector<Splice> splices;
-
-  void load(std::string_view bytes) {
-    const size_t need = bytes.size() + simdjson::SIMDJSON_PADDING;
-    if (need > input_capacity) {
-      input_capacity = std::max(need, input_capacity + input_capacity / 2);
-      input = std::make_unique_for_overwrite<char[]>(input_capacity);
-    }
-    if (!bytes.empty()) std::memcpy(input.get(), bytes.data(), bytes.size());
-    std::memset(input.get() + bytes.size(), 0, simdjson::SIMDJSON_PADDING);
-  }
 
   // The rewrites of one order's values, by the policies that apply to it.
   void decide(Walk& w) {
@@ -250,10 +223,10 @@ bool Redactor::active() const noexcept {
 Redaction Redactor::redact(std::string_view bytes, std::string& out) {
   Impl& m = *impl_;
   Redaction r;
-  m.load(bytes);
+  m.input.assign(bytes);
   m.splices.clear();
   Walk w;
-  w.base = m.input.get();
+  w.base = m.input.data();
   const auto not_json = [&](simdjson::error_code e) {
     r.outcome = RedactOutcome::not_json;
     r.problem =
@@ -261,7 +234,7 @@ Redaction Redactor::redact(std::string_view bytes, std::string& out) {
     return r;
   };
   od::document doc;
-  if (auto e = m.parser.iterate(m.input.get(), bytes.size(), m.input_capacity).get(doc)) {
+  if (auto e = m.parser.iterate(m.input.data(), m.input.size(), m.input.capacity()).get(doc)) {
     return not_json(e);
   }
   od::json_type t{};
