@@ -35,6 +35,9 @@ struct GlobalLibraries {
 // Only a programming error (CLI11 refusing a duplicate option) or std::bad_alloc can escape the
 // set-up before the try blocks below; terminating with it is the right end for either.
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
+  // First: a SIGTERM that arrives while the libraries initialise asks for a clean stop instead of
+  // killing the process with the default action.
+  etl::install_stop_signal_handlers();
   using etl::cli::CliContext;
   GlobalLibraries libraries;
   CliContext ctx;
@@ -91,7 +94,6 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     return app.exit(e) == 0 ? 0 : static_cast<int>(etl::ExitCode::usage);
   }
 
-  etl::install_stop_signal_handlers();
   try {
     return ctx.action ? ctx.action() : static_cast<int>(etl::ExitCode::usage);
   } catch (const etl::ConfigError& e) {

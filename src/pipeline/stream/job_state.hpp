@@ -159,6 +159,9 @@ class StreamJob {
   PartitionTable table_;
   std::optional<Error> fatal_;
   std::atomic<bool> kafka_down_{false};
+  // Set when shutdown() begins: partitions the group assigns after that (inside close()) are
+  // taken without being started, and given back by the same close().
+  std::atomic<bool> stopping_{false};
   Clock::time_point kafka_down_since_{};
   bool drain_on_fatal_ = false;  // a fatal that still writes what precedes it (data loss, stop)
   std::vector<LossToRecord> losses_to_record_;

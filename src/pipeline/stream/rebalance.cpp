@@ -78,6 +78,12 @@ std::optional<OffsetRange> StreamJob::offset_range(int32_t partition) {
 }
 
 void StreamJob::on_assigned(kafka::TopicPartitions& parts) {
+  if (stopping_.load()) {
+    // A join that completed during close(): the workers have stopped and nothing is polled any
+    // more, so nothing is read from these partitions; close() revokes them right after.
+    spdlog::info("stream: assigned while stopping, not started: {}", kafka::describe(parts));
+    return;
+  }
   std::vector<int32_t> ids;
   for (const auto& tp : parts) {
     if (tp.topic == topic_) ids.push_back(tp.partition);
@@ -263,7 +269,7 @@ void StreamJob::release(const kafka::TopicPartitions& parts, ReleaseMode mode) {
   if (mode == ReleaseMode::finish) {
     std::vector<int32_t> ids;
     for (const auto& [w, list] : by_worker) ids.insert(ids.end(), list.begin(), list.end());
-    commit_to_kafka(ids);
+    if (!ids.empty()) commit_to_kafka(ids);  // an empty list would mean every partition
   }
   for (const auto& tp : parts) {
     if (tp.topic != topic_) continue;

@@ -177,6 +177,7 @@ int StreamJob::shutdown(bool write_pending) {
   // From the signal (or now, on a fatal error): the watchdog ends the process at
   // stream.shutdown_timeout_s + kShutdownGrace after this moment whatever still runs.
   const auto asked_at = watchdog_.arm();
+  stopping_.store(true);
   health_.set(HealthCondition::stopping,
               write_pending ? "writing what is pending, leaving the group" : "leaving the group");
   spdlog::info("stream: stopping: {}",

@@ -17,7 +17,7 @@
 // report "all brokers down" here: its idle bootstrap connection is closed, not down).
 
 #include <gtest/gtest.h>
-#include <signal.h>
+#include <csignal>
 
 #include <array>
 #include <future>
@@ -49,6 +49,14 @@ TEST(RealKafkaShutdown, SigtermAtRandomMomentsOfStartupNeverAborts) {
     auto stream = w->start("stream-" + std::to_string(i), {"stream"});
     std::this_thread::sleep_for(delay);
     const int code = stream->stop(30s);
+    // A signal that arrives before main() has installed its handler (the dynamic loader and
+    // static initialisers run first, slow on a loaded machine) ends the process by the default
+    // action, 128 + SIGTERM, before it has said or done anything: nothing to test there.
+    if (code == 128 + SIGTERM && stream->err().empty()) {
+      std::printf("run %d: SIGTERM after %lld ms arrived before main()\n", i,
+                  static_cast<long long>(delay.count()));
+      continue;
+    }
     EXPECT_EQ(code, 0) << "run " << i << ", SIGTERM after " << delay.count() << " ms\n"
                        << stream->describe();
     EXPECT_EQ(stream->err().find("Assertion"), std::string::npos)
