@@ -38,28 +38,6 @@ HttpOptions with_report_room(HttpOptions o) {
 
 }  // namespace
 
-std::optional<int64_t> MemoryReconDownloadLedger::last_download_ms(const std::string& account,
-                                                                   const std::string& date) {
-  const std::lock_guard lock(mutex_);
-  const auto it = last_.find({account, date});
-  if (it == last_.end()) return std::nullopt;
-  return it->second;
-}
-
-void MemoryReconDownloadLedger::record_download(const std::string& account, const std::string& date,
-                                                int64_t at_ms) {
-  const std::lock_guard lock(mutex_);
-  last_[{account, date}] = at_ms;
-}
-
-std::optional<int64_t> recon_download_deferred_until(std::optional<int64_t> last_ms,
-                                                     int64_t now_ms) noexcept {
-  if (!last_ms) return std::nullopt;
-  const int64_t allowed = *last_ms + kReconMinDownloadIntervalMs;
-  if (now_ms >= allowed) return std::nullopt;
-  return allowed;
-}
-
 std::string content_disposition_filename(std::string_view value) {
   const size_t at = value.find("filename=");
   if (at == std::string_view::npos) return "";
@@ -74,7 +52,7 @@ std::string content_disposition_filename(std::string_view value) {
 }
 
 ReconClient::ReconClient(OrdersClientShared shared, std::string account,
-                         ReconDownloadLedger& ledger)
+                         recon::DownloadLedger& ledger)
     : shared_(std::move(shared)),
       account_(std::move(account)),
       ledger_(ledger),
@@ -227,8 +205,8 @@ ReconDownloadResult ReconClient::download(const std::string& report_date,
                       context + ": a report date is digits, as the list gives it"};
     return out;
   }
-  if (auto until = recon_download_deferred_until(ledger_.last_download_ms(account_, report_date),
-                                                 now_epoch_ms())) {
+  if (auto until = recon::download_deferred_until(ledger_.last_download_ms(account_, report_date),
+                                                  now_epoch_ms())) {
     out.kind = ReconDownloadResult::Kind::deferred;
     out.deferred_until_ms = *until;
     return out;

@@ -14,10 +14,10 @@
 //
 // Walmart asks not to download a report more often than once every two hours: reports are
 // regenerated periodically, and a client that polls faster only loads the service. download()
-// asks a ReconDownloadLedger when the report was last downloaded and refuses (kind `deferred`,
+// asks a recon::DownloadLedger when the report was last downloaded and refuses (kind `deferred`,
 // with the time it may be downloaded again) before sending anything; after a download it records
-// the time. The ledger is an interface: fetch keeps it in MySQL so that the rule holds across
-// runs and processes (docs/architecture.md, "Reconciliation reports").
+// the time. fetch keeps the ledger in MySQL (mysql/recon_fetch_store.hpp), so that the rule holds
+// across runs and processes.
 
 #include <chrono>
 #include <cstdint>
@@ -29,39 +29,11 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "recon/download_ledger.hpp"
 #include "walmart/api_error.hpp"
 #include "walmart/orders_client.hpp"
 
 namespace etl::walmart {
-
-inline constexpr int64_t kReconMinDownloadIntervalMs = 2 * 3'600'000;
-
-// When each (account, report date) was last downloaded, in epoch milliseconds.
-class ReconDownloadLedger {
- public:
-  virtual ~ReconDownloadLedger() = default;
-  virtual std::optional<int64_t> last_download_ms(const std::string& account,
-                                                  const std::string& report_date) = 0;
-  virtual void record_download(const std::string& account, const std::string& report_date,
-                               int64_t at_ms) = 0;
-};
-
-// A ledger that lives as long as the process (tests; a single run).
-class MemoryReconDownloadLedger final : public ReconDownloadLedger {
- public:
-  std::optional<int64_t> last_download_ms(const std::string& account,
-                                          const std::string& report_date) override;
-  void record_download(const std::string& account, const std::string& report_date,
-                       int64_t at_ms) override;
-
- private:
-  std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, int64_t> last_;
-};
-
-// Pure: when a report last downloaded at `last_ms` may be downloaded again (nullopt: now).
-std::optional<int64_t> recon_download_deferred_until(std::optional<int64_t> last_ms,
-                                                     int64_t now_ms) noexcept;
 
 struct ReconListResult {
   bool ok = false;
@@ -83,7 +55,7 @@ class ReconClient {
  public:
   // `shared` as for the orders client (same base URL, tokens, limiter, retries); `account` names
   // the ledger's entries.
-  ReconClient(OrdersClientShared shared, std::string account, ReconDownloadLedger& ledger);
+  ReconClient(OrdersClientShared shared, std::string account, recon::DownloadLedger& ledger);
 
   ReconListResult list_reports(RequestCounters& counters);
   ReconDownloadResult download(const std::string& report_date, RequestCounters& counters);
@@ -98,7 +70,7 @@ class ReconClient {
 
   OrdersClientShared shared_;
   std::string account_;
-  ReconDownloadLedger& ledger_;
+  recon::DownloadLedger& ledger_;
   HttpClient http_;
   HttpResponse response_;
 };

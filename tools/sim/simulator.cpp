@@ -393,7 +393,7 @@ struct Simulator::Impl {
                        [this](const httplib::Request& r, Seller* s) { return handle_one(r, s); });
                });
     // The reconciliation report: the list of report dates and one report's zip (recon_routes.hpp).
-    const auto recon = [this](ReconReply r) {
+    const auto recon = [](ReconReply r) {
       return Reply{r.status, std::move(r.body), std::move(r.content_type),
                    std::move(r.content_disposition)};
     };

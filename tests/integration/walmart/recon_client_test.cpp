@@ -50,7 +50,7 @@ struct Fixture {
   RateLimiter limiter{0};
   ServerClock clock;
   OrdersClientShared shared;
-  MemoryReconDownloadLedger ledger;
+  recon::MemoryDownloadLedger ledger;
 };
 
 TEST(ReconClient, ListsAndDownloadsAReadableReport) {
@@ -83,13 +83,14 @@ TEST(ReconClient, AReportIsNotDownloadedTwiceWithinTwoHours) {
   EXPECT_EQ(again.kind, ReconDownloadResult::Kind::deferred);
   EXPECT_EQ(f.simulator->request_count(), requests);  // nothing was sent
   const int64_t last = *f.ledger.last_download_ms("main", "12122026");
-  EXPECT_EQ(again.deferred_until_ms, last + kReconMinDownloadIntervalMs);
+  EXPECT_EQ(again.deferred_until_ms, last + recon::kMinDownloadIntervalMs);
   // Another date, and the same date two hours later, are downloaded.
   EXPECT_EQ(client.download("11282026", counters).kind, ReconDownloadResult::Kind::downloaded);
-  f.ledger.record_download("main", "12122026", now_epoch_ms() - kReconMinDownloadIntervalMs - 1);
+  f.ledger.record_download("main", "12122026", now_epoch_ms() - recon::kMinDownloadIntervalMs - 1);
   EXPECT_EQ(client.download("12122026", counters).kind, ReconDownloadResult::Kind::downloaded);
-  EXPECT_EQ(recon_download_deferred_until(std::nullopt, 5), std::nullopt);
-  EXPECT_EQ(recon_download_deferred_until(1000, 1000 + kReconMinDownloadIntervalMs), std::nullopt);
+  EXPECT_EQ(recon::download_deferred_until(std::nullopt, 5), std::nullopt);
+  EXPECT_EQ(recon::download_deferred_until(1000, 1000 + recon::kMinDownloadIntervalMs),
+            std::nullopt);
 }
 
 TEST(ReconClient, AnUnknownDateIsNotFound) {
