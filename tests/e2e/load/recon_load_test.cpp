@@ -6,12 +6,18 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/utc_time.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
+#include "recon/decimal_text.hpp"
+#include "recon/report_file.hpp"
 #include "recon/zip_archive.hpp"
 #include "support/mysql/sink_test_support.hpp"
 #include "support/recon/recon_sample.hpp"
 #include "support/test_env.hpp"
+#include "tools/sim/simulator.hpp"
+#include "walmart/credentials.hpp"
+#include "walmart/recon_client.hpp"
 
 namespace etl {
 namespace {
@@ -128,6 +134,72 @@ TEST_F(ReconLoadE2E, ReportDateOptionAndRefusals) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(q("SELECT CONCAT(problem, ' ', report_date IS NULL) FROM walmart_recon_dead_letter"),
             "unreadable 1");
+}
+
+// The simulator's report, downloaded by the client and loaded by the binary, equals what the
+// simulator rendered; a day later Walmart (the simulator) regenerates it, and loading the new
+// download replaces the date's rows: one row more, the sum moved by exactly that row.
+TEST_F(ReconLoadE2E, TheSimulatorsReportDownloadedThenRegenerated) {
+  walmart::sim::SimulatorOptions o;
+  o.port = 0;
+  o.orders_per_day = 40;
+  o.days = 60;
+  o.now_ms = 20799 * kDayMs + 9 * 3'600'000;  // 2026-12-12 09:00 UTC: the report is out
+  o.time_scale = 0;
+  o.requests_per_minute = 0;
+  walmart::sim::Simulator sim(o);
+  sim.start();
+  config::WalmartConfig wcfg;
+  wcfg.base_url = sim.base_url();
+  wcfg.accounts["main"] = config::WalmartAccount{o.client_id, o.client_secret, ""};
+  walmart::TokenProvider tokens(wcfg, walmart::resolve_account(wcfg, ""), walmart::HttpOptions{},
+                                walmart::TokenRetryPolicy{});
+  walmart::RateLimiter limiter(0);
+  walmart::ServerClock clock;
+  walmart::OrdersClientShared shared;
+  shared.base_url = wcfg.base_url;
+  shared.service_name = "Walmart Marketplace";
+  shared.tokens = &tokens;
+  shared.limiter = &limiter;
+  shared.server_clock = &clock;
+  recon::MemoryDownloadLedger ledger;
+  walmart::ReconClient client(shared, "main", ledger);
+  walmart::RequestCounters counters;
+
+  const auto download_and_load = [&]() {
+    const walmart::ReconDownloadResult d = client.download("12122026", counters);
+    EXPECT_EQ(d.kind, walmart::ReconDownloadResult::Kind::downloaded) << d.error.describe();
+    const recon::CheckedReport checked = recon::check_report_file(d.bytes);
+    EXPECT_TRUE(checked.parsed.report);
+    const std::string path = write_file(d.file_name, d.bytes);
+    const auto r = load({"--report-date", "12122026", path});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return checked;
+  };
+  const recon::CheckedReport first = download_and_load();
+  ASSERT_TRUE(first.parsed.report);
+  const auto expect_state = [&](const recon::CheckedReport& c) {
+    const std::string total =
+        recon::format_scaled_decimal(c.parsed.report->summary.total_payable_cents, 2);
+    EXPECT_EQ(state("2026-12-12"),
+              std::to_string(c.parsed.report->rows.size()) + "|" + total + "|" + total);
+  };
+  expect_state(first);
+  EXPECT_EQ(q("SELECT file_name FROM walmart_recon_file"),
+            "10000000001_2026-12-12T08:00:00.000+0000.zip");
+
+  sim.clock().advance_sim(std::chrono::hours(24));  // the report is regenerated
+  ledger.record_download("main", "12122026", now_epoch_ms() - recon::kMinDownloadIntervalMs);
+  const recon::CheckedReport second = download_and_load();
+  ASSERT_TRUE(second.parsed.report);
+  expect_state(second);
+  EXPECT_EQ(second.parsed.report->rows.size(), first.parsed.report->rows.size() + 1);
+  EXPECT_EQ(q("SELECT CONCAT(file_name, ' ', csv_sha256 = '" + second.csv_sha256 +
+              "') FROM walmart_recon_file"),
+            "10000000001_2026-12-13T08:00:00.000+0000.zip 1");
+  EXPECT_EQ(q("SELECT CONCAT(transaction_description, ' ', amount, ' ', period_start) FROM "
+              "walmart_recon_row WHERE transaction_key LIKE '%_adj'"),
+            "Misc Invoices 1.23 2026-11-21");
 }
 
 }  // namespace
