@@ -1,3 +1,7 @@
+// Why one file of this size: it is one parser (class Parser below) whose steps - the header's
+// columns, the line-count and PaymentSummary rows, the typed detail rows, the final count and sum
+// checks - share its state; split apart they would pass that state around.
+
 #include "recon/recon_report.hpp"
 
 #include <fmt/format.h>

@@ -15,9 +15,9 @@ CheckedReport check_report_file(std::string_view bytes, uint64_t max_csv_bytes) 
     out.zipped = true;
     UnzippedReport u = unzip_report(bytes, max_csv_bytes);
     if (u.error) {
-      const bool too_large = u.error->find("inflates to more than") != std::string::npos;
-      out.parsed.issue = ReconIssue{too_large ? ReconProblem::too_large : ReconProblem::unreadable,
-                                    *u.error, std::nullopt, std::nullopt};
+      out.parsed.issue =
+          ReconIssue{u.too_large ? ReconProblem::too_large : ReconProblem::unreadable, *u.error,
+                     std::nullopt, std::nullopt};
       return out;
     }
     out.entry_name = std::move(u.entry_name);

@@ -101,7 +101,10 @@ UnzippedReport unzip_report(std::string_view zip_bytes, uint64_t max_bytes) {
     }
     if (n == 0) break;
     if (out.bytes.size() + static_cast<uint64_t>(n) > max_bytes) {
-      return failed(fmt::format("{} inflates to more than {} bytes", out.entry_name, max_bytes));
+      UnzippedReport r =
+          failed(fmt::format("{} inflates to more than {} bytes", out.entry_name, max_bytes));
+      r.too_large = true;
+      return r;
     }
     out.bytes.append(buffer.data(), static_cast<size_t>(n));
   }

@@ -20,6 +20,7 @@ struct UnzippedReport {
   std::string entry_name;
   std::string bytes;
   std::optional<std::string> error;  // set: the zip cannot be read as a report (why)
+  bool too_large = false;            // the error is that the entry inflates beyond the bound
 };
 
 UnzippedReport unzip_report(std::string_view zip_bytes, uint64_t max_bytes);

@@ -27,6 +27,7 @@ TEST(ZipArchive, InflatingBeyondTheBoundIsRefused) {
   EXPECT_LT(zip.size(), size_t{1} << 20);
   const UnzippedReport u = unzip_report(zip, size_t{1} << 20);
   ASSERT_TRUE(u.error);
+  EXPECT_TRUE(u.too_large);
   EXPECT_NE(u.error->find("inflates to more than 1048576 bytes"), std::string::npos) << *u.error;
   const CheckedReport c = check_report_file(zip, size_t{1} << 20);
   ASSERT_TRUE(c.parsed.issue);
