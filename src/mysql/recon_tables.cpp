@@ -7,6 +7,7 @@
 
 #include "common/sha256.hpp"
 #include "mysql/prepared_statement.hpp"
+#include "mysql/utf8_text.hpp"
 #include "recon/decimal_text.hpp"
 
 namespace etl::mysql {
@@ -58,6 +59,11 @@ class TextBinds {
 };
 
 Value text(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
+// Where a report came from is informational: a path longer than its column is cut (at a
+// character boundary), never a reason to refuse the report.
+Value origin(const std::string& s) {
+  return s.empty() ? Value{} : Value{std::string(cut_to_code_points(to_valid_utf8(s), 255))};
+}
 Value number(const std::optional<int64_t>& v) { return v ? Value{std::to_string(*v)} : Value{}; }
 Value decimal(const std::optional<int64_t>& v, int scale) {
   return v ? Value{recon::format_scaled_decimal(*v, scale)} : Value{};
@@ -158,8 +164,8 @@ ReconWriteCounts ReconWriter::replace_in_transaction(const ReconFileInfo& info,
   fb.add(number(s.declared_lines));
   fb.add(std::to_string(rep.rows.size()));
   fb.add(report.csv_sha256);
-  fb.add(text(info.file_name));
-  fb.add(text(info.source));
+  fb.add(origin(info.file_name));
+  fb.add(origin(info.source));
   fb.add(info.fetched_at);
   file_stmt.execute(fb.bind());
 
@@ -210,7 +216,7 @@ void ReconWriter::write_dead_letter(const ReconFileInfo& info, std::string_view 
     TextBinds b;
     b.add(info.account);
     b.add(text(info.report_date));
-    b.add(info.source.substr(0, 255));
+    b.add(origin(info.source).value_or("-"));
     b.add(sha256_hex(payload));
     b.add(std::string(recon::to_string(issue.problem)));
     b.add(issue.message);

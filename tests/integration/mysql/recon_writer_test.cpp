@@ -167,17 +167,29 @@ TEST_F(ReconWriter, AValueTheServerRefusesRollsTheWholeReportBack) {
   warnings_.clear();  // the refused statement may leave the server's note of it
 }
 
+TEST_F(ReconWriter, ALongSourcePathIsCutNotARefusal) {
+  mysql::ReconWriter w(*conn_);
+  mysql::ReconFileInfo info = info_for("2026-12-12");
+  info.source = "file:/" + std::string(300, 'd') + "/r\xC3\xA9sum\xC3\xA9.zip";  // 300+ chars
+  w.replace_report(info, recon::check_report_file(report_csv(1)));
+  EXPECT_EQ(q("SELECT CHAR_LENGTH(source) FROM walmart_recon_file"), "255");
+  const auto bad = recon::check_report_file(report_csv(1, 200012345678000, 5));
+  w.write_dead_letter(info, "bytes", *bad.parsed.issue, bad.parsed.summary);
+  EXPECT_EQ(q("SELECT CHAR_LENGTH(source) FROM walmart_recon_dead_letter"), "255");
+}
+
 TEST_F(ReconWriter, InitDbMigrateCreatesTheReconTablesOnAnOlderOds) {
   const std::string db = mysql::quote_identifier(db_.config().database);
-  for (const char* t : {"walmart_recon_row", "walmart_recon_file", "walmart_recon_dead_letter"}) {
+  for (const char* t : {"walmart_recon_row", "walmart_recon_file", "walmart_recon_dead_letter",
+                        "etl_recon_fetch"}) {
     conn_->execute("DROP TABLE " + db + "." + t);
   }
   const auto report = mysql::init_db(db_.config(), true);
   EXPECT_TRUE(report.problems.empty());
   std::vector<std::string> created = report.created;
   std::sort(created.begin(), created.end());
-  EXPECT_EQ(created, (std::vector<std::string>{"walmart_recon_dead_letter", "walmart_recon_file",
-                                               "walmart_recon_row"}));
+  EXPECT_EQ(created, (std::vector<std::string>{"etl_recon_fetch", "walmart_recon_dead_letter",
+                                               "walmart_recon_file", "walmart_recon_row"}));
 }
 
 }  // namespace
