@@ -130,6 +130,28 @@ TEST(ReconClient, FaultsAndThrottlingAreRetriedToTheSameReport) {
   EXPECT_GT(counters.retries + counters.throttled, 0u);
 }
 
+TEST(ReconClient, EachSellerGetsItsOwnReports) {
+  Fixture f;
+  config::WalmartConfig second = f.cfg;
+  second.accounts.clear();
+  second.accounts["two"] = config::WalmartAccount{"sim-client-id-2", "sim-client-secret-2", ""};
+  TokenProvider tokens2(
+      second, resolve_account(second, ""), HttpOptions{},
+      TokenRetryPolicy{4, std::chrono::milliseconds(5), std::chrono::milliseconds(20)});
+  OrdersClientShared shared2 = f.shared;
+  shared2.tokens = &tokens2;
+  ReconClient one(f.shared, "main", f.ledger);
+  ReconClient two(shared2, "two", f.ledger);
+  RequestCounters counters;
+  const ReconDownloadResult a = one.download("12122026", counters);
+  const ReconDownloadResult b = two.download("12122026", counters);
+  ASSERT_EQ(a.kind, ReconDownloadResult::Kind::downloaded) << a.error.describe();
+  ASSERT_EQ(b.kind, ReconDownloadResult::Kind::downloaded) << b.error.describe();
+  EXPECT_EQ(b.file_name.rfind("10000000002_", 0), 0u) << b.file_name;
+  EXPECT_NE(recon::check_report_file(a.bytes).csv_sha256,
+            recon::check_report_file(b.bytes).csv_sha256);
+}
+
 TEST(ReconClient, ContentDispositionNames) {
   EXPECT_EQ(content_disposition_filename("attachment; filename=a_b.zip"), "a_b.zip");
   EXPECT_EQ(content_disposition_filename("attachment; filename=\"x y.zip\"; size=3"), "x y.zip");
