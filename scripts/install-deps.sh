@@ -10,6 +10,8 @@ PACKAGES=(
   libsimdjson-dev libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The reconciliation report arrives as a zip: read (and, by the simulator, written) in memory.
+  libzip-dev
   clang clang-format clang-tidy libclang-rt-14-dev kcat gnuplot-nox procps
   # librdkafka 2.8.0, built from Debian 13's source package by scripts/build-librdkafka.sh (the
   # build calls it): apt-get source and dpkg-source, and the libraries it is built with. Debian

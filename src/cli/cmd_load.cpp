@@ -8,7 +8,10 @@
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
 #include "pipeline/account_resolution.hpp"
+#include "pipeline/data_set.hpp"
 #include "pipeline/load/load_job.hpp"
+#include "pipeline/load/recon_load.hpp"
+#include "recon/report_dates.hpp"
 
 namespace etl::cli {
 
@@ -21,6 +24,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       "pages {\"list\":{\"elements\":{\"order\":[...]}}}; the layout is detected. '-' reads "
       "stdin.\n"
       "Re-loading is safe: rows are upserted, a newer version of an order replaces the older.\n"
+      "--data recon loads reconciliation (settlement) reports instead: the zip the API serves or\n"
+      "the CSV inside it, checked (the rows' Amount must sum to the PaymentSummary's Total\n"
+      "Payable) and written to walmart_recon_file and walmart_recon_row, replacing every row of\n"
+      "the report date; a report that fails a check goes whole to walmart_recon_dead_letter.\n"
       "Exits 0 only if every record was loaded or dead-lettered.");
   struct Options {
     std::vector<std::string> inputs;
@@ -28,11 +35,24 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
     std::string path = "auto";
     std::string raw_archive;  // empty: stream.raw_archive
     std::string account;
+    std::string data = "orders";
+    std::string report_date;
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_option("inputs", opts->inputs, "JSON files to load, or - for stdin")
+  cmd->add_option("inputs", opts->inputs,
+                  "Files to load (JSON orders; with --data recon, report .zip or .csv files), "
+                  "or - for stdin")
       ->required()
       ->type_name("FILE");
+  cmd->add_option("--data", opts->data,
+                  "What the files hold: orders (default) or recon (reconciliation report zip or "
+                  "CSV files)")
+      ->check(CLI::IsMember({"orders", "recon"}));
+  cmd->add_option("--report-date", opts->report_date,
+                  "--data recon: the report date the files are written under (MMDDYYYY as the "
+                  "API lists it, or YYYY-MM-DD; default: each file's payout date, from its "
+                  "PaymentSummary row)")
+      ->type_name("DATE");
   cmd->add_option("--batch-rows", opts->batch_rows,
                   "Rows per MySQL transaction (default: the larger of stream.batch_size and 5000)")
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
@@ -53,6 +73,27 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
     ctx.action = [&ctx, opts] {
       const config::Config cfg = ctx.load_config();
       ctx.start_logging(cfg, "load");
+      if (pipeline::parse_data_set(opts->data) == pipeline::DataSet::recon) {
+        pipeline::ReconLoadOptions r;
+        r.inputs = opts->inputs;
+        r.account = pipeline::resolve_load_account(opts->account, cfg.walmart_token);
+        if (!opts->report_date.empty()) {
+          r.report_date = recon::parse_report_date(opts->report_date);
+          if (!r.report_date) {
+            throw ConfigError("load --report-date: \"" + opts->report_date +
+                              "\" is not a date (MMDDYYYY, YYYYMMDD or YYYY-MM-DD)");
+          }
+        }
+        r.max_retries = cfg.stream.max_retries;
+        r.backoff_initial = cfg.stream.retry_backoff_initial;
+        r.backoff_max = cfg.stream.retry_backoff_max;
+        std::fputs(pipeline::format_recon_summary(pipeline::run_recon_load(cfg, r)).c_str(),
+                   stdout);
+        return static_cast<int>(ExitCode::ok);
+      }
+      if (!opts->report_date.empty()) {
+        throw ConfigError("load --report-date applies to --data recon only");
+      }
       pipeline::LoadOptions o;
       o.inputs = opts->inputs;
       o.account = pipeline::resolve_load_account(opts->account, cfg.walmart_token);

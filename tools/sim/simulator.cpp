@@ -1,5 +1,6 @@
 // Why one file of this size: it is the HTTP surface of the simulator — one handler per route
-// (/v3/token, /v3/orders, /v3/orders/released, one order by id, and the /_sim/ test controls) with
+// (/v3/token, /v3/orders, /v3/orders/released, one order by id, the reconciliation report's list
+// and download, and the /_sim/ test controls) with
 // the faults, throttling and authentication each one applies — so a reader sees every route in
 // one place. The models behind it
 // (orders, queries, rendering, tokens, rate limits) are already files of their own.
@@ -27,6 +28,7 @@
 #include "tools/sim/order_render.hpp"
 #include "tools/sim/query_string.hpp"
 #include "tools/sim/rate_limiter.hpp"
+#include "tools/sim/recon_routes.hpp"
 #include "tools/sim/token_store.hpp"
 
 namespace etl::walmart::sim {
@@ -48,16 +50,26 @@ std::string http_date(int64_t epoch_ms) {
 constexpr const char* kJson = "application/json";
 
 // Throttling buckets, one per endpoint (the "other" one serves unknown routes).
-enum Endpoint : size_t { kToken = 0, kOrders, kReleased, kOrder, kOther, kEndpointCount };
+enum Endpoint : size_t {
+  kToken = 0,
+  kOrders,
+  kReleased,
+  kOrder,
+  kReconList,
+  kReconFile,
+  kOther,
+  kEndpointCount
+};
 
 // What a Walmart endpoint handler produces before faults are applied to it.
 struct Reply {
   int status = 200;
   std::string body;
   std::string content_type = kJson;
+  std::string content_disposition;  // a file download's
 };
 
-Reply error_reply(const ApiError& e) { return Reply{e.http_status, e.body(), kJson}; }
+Reply error_reply(const ApiError& e) { return Reply{e.http_status, e.body(), kJson, {}}; }
 
 bool accepts(const httplib::Request& req, bool xml_ok) {
   const std::string accept = req.get_header_value("Accept");
@@ -101,6 +113,7 @@ struct Seller {
         model(seed, o.orders_per_day, origin_ms, o.seed, static_cast<uint32_t>(k - 1)),
         tokens(o.token_ttl, seed),
         identity(cursor_identity(seed)),
+        partner_id(std::to_string(10000000000 + k)),
         buckets(make_buckets(o)) {}
   std::string client_id;
   std::string client_secret;
@@ -108,6 +121,7 @@ struct Seller {
   OrderModel model;
   TokenStore tokens;
   CursorIdentity identity;
+  std::string partner_id;  // names its reconciliation report files
   Buckets buckets;
 };
 
@@ -235,6 +249,9 @@ struct Simulator::Impl {
     res.status = reply.status;
     res.body = std::move(reply.body);
     res.set_header("Content-Type", reply.content_type);
+    if (!reply.content_disposition.empty()) {
+      res.set_header("Content-Disposition", reply.content_disposition);
+    }
   }
 
   // Announces the full Content-Length, writes `cut` bytes, then fails the provider: httplib
@@ -256,6 +273,13 @@ struct Simulator::Impl {
     if (auto e = missing_service_headers(req)) return e;
     if (seller == nullptr) return unauthorized();
     if (!accepts(req, false)) return invalid_accept_type(req.get_header_value("Accept"));
+    return std::nullopt;
+  }
+  // A file download answers application/octet-stream whatever the Accept header says.
+  static std::optional<ApiError> check_report_call(const httplib::Request& req,
+                                                   const Seller* seller) {
+    if (auto e = missing_service_headers(req)) return e;
+    if (seller == nullptr) return unauthorized();
     return std::nullopt;
   }
 
@@ -367,6 +391,27 @@ struct Simulator::Impl {
                [this](const httplib::Request& req, httplib::Response& res) {
                  serve(kOrder, req, res,
                        [this](const httplib::Request& r, Seller* s) { return handle_one(r, s); });
+               });
+    // The reconciliation report: the list of report dates and one report's zip (recon_routes.hpp).
+    const auto recon = [](ReconReply r) {
+      return Reply{r.status, std::move(r.body), std::move(r.content_type),
+                   std::move(r.content_disposition)};
+    };
+    server.Get(
+        "/v3/report/reconreport/availableReconFiles",
+        [this, recon](const httplib::Request& req, httplib::Response& res) {
+          serve(kReconList, req, res, [this, recon](const httplib::Request& r, Seller* s) {
+            if (auto e = check_order_call(r, s)) return error_reply(*e);
+            return recon(recon_file_list(s->model, clock.sim_now_ms(), normalize_keys(r.params)));
+          });
+        });
+    server.Get("/v3/report/reconreport/reconFile",
+               [this, recon](const httplib::Request& req, httplib::Response& res) {
+                 serve(kReconFile, req, res, [this, recon](const httplib::Request& r, Seller* s) {
+                   if (auto e = check_report_call(r, s)) return error_reply(*e);
+                   return recon(recon_file_download(s->model, clock.sim_now_ms(),
+                                                    normalize_keys(r.params), s->partner_id));
+                 });
                });
     install_admin_routes();
     // Unknown routes: a URI_NOT_FOUND body. The error handler also sees every other >= 400

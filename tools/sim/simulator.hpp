@@ -1,7 +1,9 @@
 #pragma once
 // A local Walmart Marketplace API for demos, tests
 // and benchmarks. Serves POST /v3/token, GET /v3/orders, /v3/orders/released and
-// /v3/orders/{purchaseOrderId} over HTTP with the documented headers, JSON shapes, pagination,
+// /v3/orders/{purchaseOrderId}, and the reconciliation report (/v3/report/reconreport/
+// availableReconFiles and reconFile, recon_routes.hpp) over HTTP with the documented headers,
+// JSON shapes, pagination,
 // errors and throttling, plus optional faults; and, outside Walmart's namespace, /_sim/clock,
 // /_sim/advance and /_sim/dump for test harnesses.
 //

@@ -2,7 +2,8 @@
 // dev-broker and MariaDB, checking its exit code and a key line of its output (the README must
 // not rot). The README command lines covered (keep this list and README.md in step):
 //   walmart-etl --help  (lists exactly the subcommands that exist)
-//   (purge and forget, as the README shows them, run in tests/e2e/privacy/privacy_test.cpp)
+//   (purge and forget, as the README shows them, run in tests/e2e/privacy/privacy_test.cpp;
+//   load --data recon in tests/e2e/load/recon_load_test.cpp)
 //   walmart-etl <command> --help  (for every command)
 //   walmart-etl check-config
 //   walmart-etl --config FILE --set stream.parallelism=2 check-config

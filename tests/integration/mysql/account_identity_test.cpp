@@ -26,7 +26,11 @@ const std::vector<std::pair<std::string, bool>> kAccountColumns = {
     {"walmart_order_charge", true},
     {"walmart_order_raw", true},
     {"etl_fetch_watermark", false},
-    {"walmart_order_dead_letter", true}};
+    {"walmart_order_dead_letter", true},
+    {"walmart_recon_file", false},
+    {"walmart_recon_row", false},
+    {"walmart_recon_dead_letter", false},
+    {"etl_recon_fetch", false}};
 
 mysql::OrderToWrite order_for(int64_t id, const std::string& account) {
   auto w = to_write(order_json(id, {LineSpec{}}), "f:" + std::to_string(id));
