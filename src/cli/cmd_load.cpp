@@ -7,10 +7,45 @@
 
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
+#include "config/data_set.hpp"
 #include "pipeline/account_resolution.hpp"
 #include "pipeline/load/load_job.hpp"
+#include "pipeline/load/load_returns.hpp"
 
 namespace etl::cli {
+
+namespace {
+
+// load --data returns: the options that apply to returns (--write-path does not: the returns
+// writer uses multi-row statements on every server), then the returns load.
+int load_returns(const config::Config& cfg, const pipeline::LoadOptions& o) {
+  pipeline::ReturnLoadOptions r;
+  r.inputs = o.inputs;
+  r.account = o.account;
+  r.batch_returns = std::min<size_t>(o.batch_rows, 1000);
+  r.writer.raw_archive = o.writer.raw_archive;
+  r.writer.max_retries = o.writer.max_retries;
+  r.writer.backoff_initial = o.writer.backoff_initial;
+  r.writer.backoff_max = o.writer.backoff_max;
+  pipeline::ReturnLoadSummary committed;
+  try {
+    std::fputs(pipeline::format_summary(pipeline::run_load_returns(cfg, r, &committed)).c_str(),
+               stdout);
+    return static_cast<int>(ExitCode::ok);
+  } catch (const EtlError&) {
+    if (committed.batches > 0) {
+      std::fputs("committed before the failure:\n", stdout);
+      std::fputs(pipeline::format_summary(committed).c_str(), stdout);
+      std::fprintf(stderr,
+                   "walmart-etl: load incomplete: %zu transaction(s) with %zu returns were "
+                   "committed before the failure; re-running the same load is safe (idempotent)\n",
+                   committed.batches, committed.returns_written);
+    }
+    throw;
+  }
+}
+
+}  // namespace
 
 void add_load_command(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand(
@@ -21,6 +56,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       "pages {\"list\":{\"elements\":{\"order\":[...]}}}; the layout is detected. '-' reads "
       "stdin.\n"
       "Re-loading is safe: rows are upserted, a newer version of an order replaces the older.\n"
+      "--data returns loads returns instead (walmart_return, _line, _charge, _tracking, _raw;\n"
+      "walmart_return_dead_letter): saved GET /v3/returns pages "
+      "{\"meta\":...,\"returnOrders\":[...]},\n"
+      "return order objects, arrays of them or NDJSON.\n"
       "Exits 0 only if every record was loaded or dead-lettered.");
   struct Options {
     std::vector<std::string> inputs;
@@ -28,11 +67,14 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
     std::string path = "auto";
     std::string raw_archive;  // empty: stream.raw_archive
     std::string account;
+    std::string data = "orders";
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("inputs", opts->inputs, "JSON files to load, or - for stdin")
       ->required()
       ->type_name("FILE");
+  cmd->add_option("--data", opts->data, "The data set the files hold: orders (default) or returns")
+      ->check(CLI::IsMember({"orders", "returns"}));
   cmd->add_option("--batch-rows", opts->batch_rows,
                   "Rows per MySQL transaction (default: the larger of stream.batch_size and 5000)")
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
@@ -71,6 +113,8 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       o.writer.backoff_initial = cfg.stream.retry_backoff_initial;
       o.writer.backoff_max = cfg.stream.retry_backoff_max;
       o.progress = isatty(STDERR_FILENO) != 0;
+      if (config::parse_data_set(opts->data) == config::DataSet::returns)
+        return load_returns(cfg, o);
       pipeline::LoadSummary committed;
       try {
         const pipeline::LoadSummary s = pipeline::run_load(cfg, o, &committed);
