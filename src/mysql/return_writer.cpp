@@ -55,10 +55,9 @@ constexpr std::string_view kHeaderColumns =
     "replacementCustomerOrderId, returnChannel, status, line_count, last_event_at, request_time, "
     "account";
 constexpr size_t kHeaderParams = 18;
-const std::vector<ParamType> kHeaderTypes{P::text, P::int64, P::text, P::text,  P::text, P::text,
-                                          P::text, P::text,  P::cents, P::text, P::text, P::text,
-                                          P::text, P::text,  P::int32, P::text, P::datetime,
-                                          P::text};
+const std::vector<ParamType> kHeaderTypes{
+    P::text, P::int64, P::text, P::text, P::text, P::text,  P::text, P::text,     P::cents,
+    P::text, P::text,  P::text, P::text, P::text, P::int32, P::text, P::datetime, P::text};
 
 constexpr std::string_view kLineColumns =
     "returnOrderId, returnOrderLineNumber, customerOrderId, salesOrderLineNumber, "
@@ -139,9 +138,10 @@ std::string describe_account(const std::optional<std::string>& a) {
 }  // namespace
 
 struct ReturnWriter::Tables {
-  TableStatement claim{{"INSERT INTO walmart_return_raw (returnOrderId, load_time) VALUES ",
-                        "(?, NULL)", ", ", " ON DUPLICATE KEY UPDATE returnOrderId = returnOrderId"},
-                       1};
+  TableStatement claim{
+      {"INSERT INTO walmart_return_raw (returnOrderId, load_time) VALUES ", "(?, NULL)", ", ",
+       " ON DUPLICATE KEY UPDATE returnOrderId = returnOrderId"},
+      1};
   TableStatement delete_header{delete_shape("walmart_return"), 1};
   TableStatement delete_lines{delete_shape("walmart_return_line"), 1};
   TableStatement delete_charges{delete_shape("walmart_return_charge"), 1};
@@ -304,10 +304,10 @@ struct ReturnWriter::Tables {
     raw.set_text(c++, archive == config::RawArchive::plain
                           ? std::optional<std::string_view>(r.raw_json)
                           : std::nullopt);
-    raw.set_text(c++, archive == config::RawArchive::compressed
-                          ? std::optional<std::string_view>(
-                                storage.emplace_back(mysql_compress(r.raw_json)))
-                          : std::nullopt);
+    raw.set_text(
+        c++, archive == config::RawArchive::compressed
+                 ? std::optional<std::string_view>(storage.emplace_back(mysql_compress(r.raw_json)))
+                 : std::nullopt);
     raw.set_text(c++, instant(h.last_event_at));
     raw.set_datetime(c++, seconds(h.request_time));
     raw.set_text(c++, view(w.origin.topic));
@@ -423,8 +423,8 @@ ReturnWriteResult ReturnWriter::write(const ReturnBatch& batch) {
   }
 }
 
-ReturnWriteResult ReturnWriter::attempt(const ReturnBatch& batch,
-                                        const std::vector<size_t>& sorted, int attempt_no) {
+ReturnWriteResult ReturnWriter::attempt(const ReturnBatch& batch, const std::vector<size_t>& sorted,
+                                        int attempt_no) {
   Connection& c = *conn_;
   Tables& t = *tables_;
   t.clear();
@@ -452,7 +452,8 @@ ReturnWriteResult ReturnWriter::attempt(const ReturnBatch& batch,
     }
     for (const Row& row : c.query("SELECT returnOrderId, account, last_event_at, request_time, "
                                   "load_time IS NULL FROM walmart_return_raw WHERE returnOrderId "
-                                  "IN (" + in + ")")) {
+                                  "IN (" +
+                                  in + ")")) {
       Stored s;
       s.account = row.at(1);
       s.bare = row.at(4) && *row.at(4) == "1";
@@ -542,9 +543,10 @@ ReturnWriteResult ReturnWriter::attempt(const ReturnBatch& batch,
     if (e.error().cls != ErrorClass::bad_record) throw;
     // Undo the statements of the set that did run (a failed statement undoes only itself).
     c.execute("ROLLBACK TO SAVEPOINT etl_returns");
-    spdlog::info("mysql: the server refused a returns row ({}); writing the batch's returns one "
-                 "at a time",
-                 e.what());
+    spdlog::info(
+        "mysql: the server refused a returns row ({}); writing the batch's returns one "
+        "at a time",
+        e.what());
     written.clear();
     for (size_t i : chosen) {
       c.execute("SAVEPOINT etl_return");

@@ -78,7 +78,7 @@ class ReturnWriter {
  private:
   struct Tables;
   void connect();
-  ReturnWriteResult attempt(const ReturnBatch& batch, const std::vector<size_t>& selected,
+  ReturnWriteResult attempt(const ReturnBatch& batch, const std::vector<size_t>& sorted,
                             int attempt_no);
 
   config::MysqlConfig cfg_;

@@ -121,8 +121,9 @@ Outcome ReturnMapper::Impl::run(bool last_wins, ReturnParseResult& r) {
   while (b < len && order::json_text::is_ws(buf[b])) ++b;
   if (b == len) return set_bad(r, "empty message: no JSON value");
   if (buf[b] != '{' && buf[b] != '[') {
-    return set_bad(r, "message is not a JSON object or array: expected a returns page, a return "
-                      "order object or an array of return orders");
+    return set_bad(r,
+                   "message is not a JSON object or array: expected a returns page, a return "
+                   "order object or an array of return orders");
   }
   bool page = false;
   if (buf[b] == '{') {
@@ -233,8 +234,8 @@ const char* ReturnMapper::Impl::object_end(od::document& doc, const char* begin)
   return p;
 }
 
-void ReturnMapper::Impl::finalize(ParsedReturn& o, ReturnDraft& d, std::string_view raw,
-                                  int index, ReturnParseResult& r) {
+void ReturnMapper::Impl::finalize(ParsedReturn& o, ReturnDraft& d, std::string_view raw, int index,
+                                  ReturnParseResult& r) {
   ReturnOutcome out;
   auto bad = [&](std::string reason) {
     out.bad = ReturnBadRecord{std::move(reason), d.id, std::string(raw)};
@@ -275,8 +276,7 @@ void ReturnMapper::Impl::finalize(ParsedReturn& o, ReturnDraft& d, std::string_v
     ReturnLineRow line = std::move(o.lines[k]);
     line.return_order_line_number = number;
     for (const detail::LineGroup& g : d.groups) {
-      if (std::find(g.line_numbers.begin(), g.line_numbers.end(), number) ==
-          g.line_numbers.end()) {
+      if (std::find(g.line_numbers.begin(), g.line_numbers.end(), number) == g.line_numbers.end()) {
         continue;
       }
       line.group_no = g.group_no;

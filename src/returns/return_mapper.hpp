@@ -36,9 +36,9 @@
 namespace etl::returns {
 
 struct ReturnBadRecord {
-  std::string reason;                           // names the field and the return
-  std::optional<std::string> return_order_id;   // when it was usable
-  std::string raw_json;                         // the return's own JSON (empty: the message)
+  std::string reason;                          // names the field and the return
+  std::optional<std::string> return_order_id;  // when it was usable
+  std::string raw_json;                        // the return's own JSON (empty: the message)
 };
 
 struct ReturnOutcome {

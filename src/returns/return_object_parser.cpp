@@ -197,8 +197,8 @@ enum ChargeKey {
   kExcessCharge
 };
 constexpr std::array<std::string_view, 7> kChargeKeys{
-    "chargeCategory", "chargeName", "chargePerUnit", "isDiscount", "isBillable", "tax",
-    "excessCharge"};
+    "chargeCategory", "chargeName", "chargePerUnit", "isDiscount",
+    "isBillable",     "tax",        "excessCharge"};
 
 Step parse_charge(FieldReader& r, od::value& v, const PathSeg& p, int index, ReturnDraft& d) {
   Step s;
@@ -589,20 +589,14 @@ enum ReturnKey {
   kReturnOrderLines,
   kRequestTime
 };
-constexpr std::array<std::string_view, 14> kReturnKeys{"returnOrderId",
-                                                       "customerEmailId",
-                                                       "customerName",
-                                                       "customerOrderId",
-                                                       "returnOrderDate",
-                                                       "returnByDate",
-                                                       "refundMode",
-                                                       "totalRefundAmount",
-                                                       "returnType",
-                                                       "replacementCustomerOrderId",
-                                                       "returnChannel",
-                                                       "returnLineGroups",
-                                                       "returnOrderLines",
-                                                       order::kRequestTimeField};
+constexpr std::array<std::string_view, 14> kReturnKeys{
+    "returnOrderId",    "customerEmailId",
+    "customerName",     "customerOrderId",
+    "returnOrderDate",  "returnByDate",
+    "refundMode",       "totalRefundAmount",
+    "returnType",       "replacementCustomerOrderId",
+    "returnChannel",    "returnLineGroups",
+    "returnOrderLines", order::kRequestTimeField};
 
 enum NameKey { kFirstName, kLastName };
 constexpr std::array<std::string_view, 2> kNameKeys{"firstName", "lastName"};

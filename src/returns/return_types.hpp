@@ -67,8 +67,8 @@ struct ReturnHeaderRow {
 // ods.walmart_return_line: one row per return order line.
 struct ReturnLineRow {
   int32_t return_order_line_number = 0;
-  OptInt sales_order_line_number;   // INT: joins recon "Customer Order line #"
-  OptInt purchase_order_id;         // BIGINT: joins walmart_order.purchaseOrderId
+  OptInt sales_order_line_number;     // INT: joins recon "Customer Order line #"
+  OptInt purchase_order_id;           // BIGINT: joins walmart_order.purchaseOrderId
   OptInt purchase_order_line_number;  // INT: joins walmart_order.lineNumber
   OptText seller_order_id;
   OptText return_reason;

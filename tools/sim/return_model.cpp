@@ -18,8 +18,8 @@ constexpr double kCancelShare = 0.12;
 constexpr double kPartialShare = 0.4;
 
 constexpr std::array<std::string_view, 8> kReasons{
-    "DAMAGED",           "DEFECTIVE",         "NO_LONGER_WANTED", "WRONG_SIZE/POOR_FIT",
-    "NOT_AS_DESCRIBED",  "INCORRECT_ITEM",    "ARRIVED_LATE",     "BOUGHT_ANOTHER_SIZE_OR_COLOR"};
+    "DAMAGED",          "DEFECTIVE",      "NO_LONGER_WANTED", "WRONG_SIZE/POOR_FIT",
+    "NOT_AS_DESCRIBED", "INCORRECT_ITEM", "ARRIVED_LATE",     "BOUGHT_ANOTHER_SIZE_OR_COLOR"};
 
 std::optional<int64_t> event_at(const LineSkeleton& l, LineStatus s) noexcept {
   for (size_t i = 0; i < l.event_count; ++i) {
@@ -289,8 +289,8 @@ void render_return(std::string& out, const ReturnSkeleton& r, int64_t now_ms) {
     w.field("status", line_status(step));
     w.field("statusTime", format_iso8601_ms(l.events[shown].at_ms));
     w.field("currentDeliveryStatus", step == ReturnStep::initiated || cancelled ? "NOT_SHIPPED"
-                                     : step == ReturnStep::in_transit       ? "IN_TRANSIT"
-                                                                            : "DELIVERED");
+                                     : step == ReturnStep::in_transit           ? "IN_TRANSIT"
+                                                                                : "DELIVERED");
     w.field("currentRefundStatus", refunded    ? "REFUND_COMPLETED"
                                    : cancelled ? "REFUND_CANCELLED"
                                                : "REFUND_PENDING");

@@ -24,9 +24,15 @@ namespace etl::walmart::sim {
 // No return event is later than this after its order's orderDate.
 inline constexpr int64_t kMaxReturnSpanMs = 45 * kDayMs;
 
-enum class ReturnStep : uint8_t { initiated, in_transit, at_return_center, refund_issued, cancelled };
-std::string_view event_tag(ReturnStep s) noexcept;      // RETURN_INITIATED, ...
-std::string_view line_status(ReturnStep s) noexcept;    // INITIATED, DELIVERED, COMPLETED
+enum class ReturnStep : uint8_t {
+  initiated,
+  in_transit,
+  at_return_center,
+  refund_issued,
+  cancelled
+};
+std::string_view event_tag(ReturnStep s) noexcept;    // RETURN_INITIATED, ...
+std::string_view line_status(ReturnStep s) noexcept;  // INITIATED, DELIVERED, COMPLETED
 std::string_view event_description(ReturnStep s) noexcept;
 
 struct ReturnEvent {
@@ -47,7 +53,7 @@ struct ReturnLineSkeleton {
 
 struct ReturnSkeleton {
   OrderSkeleton order;
-  int64_t created_ms = 0;   // returnOrderDate: every line's RETURN_INITIATED
+  int64_t created_ms = 0;  // returnOrderDate: every line's RETURN_INITIATED
   int64_t return_by_ms = 0;
   int64_t tax_rate_bp = 0;  // the tax rate of the refunded prices, in basis points
   uint8_t line_count = 0;

@@ -53,8 +53,8 @@ ReturnQueryOrError parse_return_query(const QueryParams& params) {
     const auto n = parse_decimal_u64(*v);
     if (key[0] == 'l') {
       if (!n || *n < 1 || *n > static_cast<uint64_t>(kReturnsMaxLimit)) {
-        return invalid_request_param("limit", "Invalid limit '" + *v + "': use 1 to " +
-                                                  std::to_string(kReturnsMaxLimit));
+        return invalid_request_param(
+            "limit", "Invalid limit '" + *v + "': use 1 to " + std::to_string(kReturnsMaxLimit));
       }
       q.limit = static_cast<int>(*n);
     } else {
@@ -75,8 +75,8 @@ ReturnQueryOrError parse_return_query(const QueryParams& params) {
   }
   if (const std::string* v = find_param(params, "status")) {
     if (*v != "INITIATED" && *v != "DELIVERED" && *v != "COMPLETED") {
-      return invalid_request_param("status", "Invalid status '" + *v +
-                                                 "': use INITIATED, DELIVERED or COMPLETED");
+      return invalid_request_param(
+          "status", "Invalid status '" + *v + "': use INITIATED, DELIVERED or COMPLETED");
     }
     q.status = *v;
     q.echo.emplace_back("status", *v);

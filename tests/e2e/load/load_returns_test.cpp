@@ -37,10 +37,11 @@ class LoadReturnsE2E : public ::testing::Test {
   }
   std::string q(const std::string& sql) { return etl::test::sink::scalar(*conn_, sql); }
   std::string counts() {
-    return q("SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM walmart_return), (SELECT COUNT(*) FROM "
-             "walmart_return_line), (SELECT COUNT(*) FROM walmart_return_charge), (SELECT "
-             "COUNT(*) FROM walmart_return_tracking), (SELECT COUNT(*) FROM walmart_return_raw), "
-             "(SELECT COUNT(*) FROM walmart_return_dead_letter))");
+    return q(
+        "SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM walmart_return), (SELECT COUNT(*) FROM "
+        "walmart_return_line), (SELECT COUNT(*) FROM walmart_return_charge), (SELECT "
+        "COUNT(*) FROM walmart_return_tracking), (SELECT COUNT(*) FROM walmart_return_raw), "
+        "(SELECT COUNT(*) FROM walmart_return_dead_letter))");
   }
 
   etl::test::ScopedDatabase db_;
@@ -52,16 +53,18 @@ class LoadReturnsE2E : public ::testing::Test {
 // A return order as fetch would carry it, on one line.
 std::string ret(const std::string& id, const std::string& status, const std::string& at,
                 int lines) {
-  std::string s = R"({"returnOrderId":")" + id + R"(","customerOrderId":"800","returnOrderLines":[)";
+  std::string s =
+      R"({"returnOrderId":")" + id + R"(","customerOrderId":"800","returnOrderLines":[)";
   for (int n = 1; n <= lines; ++n) {
     if (n > 1) s += ",";
-    s += R"({"returnOrderLineNumber":)" + std::to_string(n) +
-         R"(,"purchaseOrderId":"600","purchaseOrderLineNumber":)" + std::to_string(n) +
-         R"(,"item":{"sku":"SKU-)" + std::to_string(n) + R"("},"status":")" + status +
-         R"(","statusTime":")" + at +
-         R"(","refundedQty":1,"charges":[{"chargeCategory":"PRODUCT","chargePerUnit":{"currencyAmount":5.05,"currencyUnit":"USD"}}],)"
-         R"("returnTrackingDetail":[{"sequenceNo":0,"eventTag":"RETURN_INITIATED","eventTime":")" +
-         at + R"("}]})";
+    s +=
+        R"({"returnOrderLineNumber":)" + std::to_string(n) +
+        R"(,"purchaseOrderId":"600","purchaseOrderLineNumber":)" + std::to_string(n) +
+        R"(,"item":{"sku":"SKU-)" + std::to_string(n) + R"("},"status":")" + status +
+        R"(","statusTime":")" + at +
+        R"(","refundedQty":1,"charges":[{"chargeCategory":"PRODUCT","chargePerUnit":{"currencyAmount":5.05,"currencyUnit":"USD"}}],)"
+        R"("returnTrackingDetail":[{"sequenceNo":0,"eventTag":"RETURN_INITIATED","eventTime":")" +
+        at + R"("}]})";
   }
   return s + "]}";
 }
@@ -86,9 +89,9 @@ TEST_F(LoadReturnsE2E, ASavedPageLoadsEveryTable) {
 }
 
 TEST_F(LoadReturnsE2E, ArraysNdjsonNewerVersionsAndDeadLetters) {
-  const std::string array = write_file(
-      "v1.json", "[" + ret("R1", "INITIATED", "2026-11-02T00:00:00Z", 3) + ",\n" +
-                     ret("R2", "INITIATED", "2026-11-02T00:00:00Z", 1) + "]");
+  const std::string array =
+      write_file("v1.json", "[" + ret("R1", "INITIATED", "2026-11-02T00:00:00Z", 3) + ",\n" +
+                                ret("R2", "INITIATED", "2026-11-02T00:00:00Z", 1) + "]");
   auto r = load({array});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(counts(), "2/4/4/4/2/0");

@@ -51,17 +51,19 @@ mysql::ReturnToWrite to_write(returns::ParsedReturn r, std::string account = "ma
 // A return with `lines` lines, each with two events; every line's status and times from `at`.
 std::string small_return(const std::string& id, int lines, const std::string& status,
                          const std::string& at, const std::string& extra = "") {
-  std::string s = R"({"returnOrderId":")" + id + R"(","customerOrderId":"900",)" + extra +
-                  R"("totalRefundAmount":{"currencyAmount":12.34,"currencyUnit":"USD"},"returnOrderLines":[)";
+  std::string s =
+      R"({"returnOrderId":")" + id + R"(","customerOrderId":"900",)" + extra +
+      R"("totalRefundAmount":{"currencyAmount":12.34,"currencyUnit":"USD"},"returnOrderLines":[)";
   for (int n = 1; n <= lines; ++n) {
     if (n > 1) s += ",";
-    s += R"({"returnOrderLineNumber":)" + std::to_string(n) +
-         R"(,"purchaseOrderId":"700","purchaseOrderLineNumber":)" + std::to_string(n) +
-         R"(,"status":")" + status + R"(","statusTime":")" + at +
-         R"(","charges":[{"chargeCategory":"PRODUCT","chargePerUnit":{"currencyAmount":10.00,"currencyUnit":"USD"}}],)"
-         R"("returnTrackingDetail":[{"sequenceNo":0,"eventTag":"RETURN_INITIATED","eventTime":"2026-11-01T00:00:00Z"},)"
-         R"({"sequenceNo":1,"eventTag":")" +
-         status + R"(","eventTime":")" + at + R"("}]})";
+    s +=
+        R"({"returnOrderLineNumber":)" + std::to_string(n) +
+        R"(,"purchaseOrderId":"700","purchaseOrderLineNumber":)" + std::to_string(n) +
+        R"(,"status":")" + status + R"(","statusTime":")" + at +
+        R"(","charges":[{"chargeCategory":"PRODUCT","chargePerUnit":{"currencyAmount":10.00,"currencyUnit":"USD"}}],)"
+        R"("returnTrackingDetail":[{"sequenceNo":0,"eventTag":"RETURN_INITIATED","eventTime":"2026-11-01T00:00:00Z"},)"
+        R"({"sequenceNo":1,"eventTag":")" +
+        status + R"(","eventTime":")" + at + R"("}]})";
   }
   return s + "]}";
 }
@@ -79,10 +81,11 @@ class ReturnWriterTest : public ::testing::Test {
   }
   std::string q(const std::string& sql) { return scalar(*conn_, sql); }
   std::string counts() {
-    return q("SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM walmart_return), (SELECT COUNT(*) FROM "
-             "walmart_return_line), (SELECT COUNT(*) FROM walmart_return_charge), (SELECT "
-             "COUNT(*) FROM walmart_return_tracking), (SELECT COUNT(*) FROM walmart_return_raw), "
-             "(SELECT COUNT(*) FROM walmart_return_dead_letter))");
+    return q(
+        "SELECT CONCAT_WS('/', (SELECT COUNT(*) FROM walmart_return), (SELECT COUNT(*) FROM "
+        "walmart_return_line), (SELECT COUNT(*) FROM walmart_return_charge), (SELECT "
+        "COUNT(*) FROM walmart_return_tracking), (SELECT COUNT(*) FROM walmart_return_raw), "
+        "(SELECT COUNT(*) FROM walmart_return_dead_letter))");
   }
 
   etl::test::ScopedDatabase db_;
@@ -100,21 +103,25 @@ TEST_F(ReturnWriterTest, WritesEveryTableOfAPageExactly) {
   EXPECT_EQ(res.events, 7u);
   EXPECT_EQ(counts(), "2/3/3/7/2/0");
   const std::string a = "'300000000000000101'";
-  EXPECT_EQ(q("SELECT CONCAT_WS('|', totalRefundAmount, currency, returnOrderDate, status, "
-              "last_event_at, line_count, customerOrderId, account) FROM walmart_return WHERE "
-              "returnOrderId = " + a),
-            "53.12|USD|2026-11-02 10:00:00.000|MIXED|2026-11-05 16:45:10.250|2|500000000000101|main");
-  EXPECT_EQ(q("SELECT CONCAT_WS('|', purchaseOrderId, purchaseOrderLineNumber, customerOrderId, "
-              "salesOrderLineNumber, quantity, refundedQty, lineTotal, isKeepIt, lastItem, "
-              "statusTime, carrierName, itemWeight) FROM walmart_return_line WHERE returnOrderId = " +
-              a + " AND returnOrderLineNumber = 1"),
-            "400000000000101|1|500000000000101|1|1.00|1.00|31.70|0|1|2026-11-05 16:45:10.250|UPS");
+  EXPECT_EQ(
+      q("SELECT CONCAT_WS('|', totalRefundAmount, currency, returnOrderDate, status, "
+        "last_event_at, line_count, customerOrderId, account) FROM walmart_return WHERE "
+        "returnOrderId = " +
+        a),
+      "53.12|USD|2026-11-02 10:00:00.000|MIXED|2026-11-05 16:45:10.250|2|500000000000101|main");
+  EXPECT_EQ(
+      q("SELECT CONCAT_WS('|', purchaseOrderId, purchaseOrderLineNumber, customerOrderId, "
+        "salesOrderLineNumber, quantity, refundedQty, lineTotal, isKeepIt, lastItem, "
+        "statusTime, carrierName, itemWeight) FROM walmart_return_line WHERE returnOrderId = " +
+        a + " AND returnOrderLineNumber = 1"),
+      "400000000000101|1|500000000000101|1|1.00|1.00|31.70|0|1|2026-11-05 16:45:10.250|UPS");
   EXPECT_EQ(q("SELECT CONCAT_WS('|', chargePerUnit, taxPerUnit, excessTax, taxNames, isBillable) "
               "FROM walmart_return_charge WHERE returnOrderId = " +
               a + " AND returnOrderLineNumber = 2"),
             "9.99|0.72|0.00|Tax1,Tax2|1");
   EXPECT_EQ(q("SELECT GROUP_CONCAT(eventTag ORDER BY sequenceNo) FROM walmart_return_tracking "
-              "WHERE returnOrderId = " + a + " AND returnOrderLineNumber = 2"),
+              "WHERE returnOrderId = " +
+              a + " AND returnOrderLineNumber = 2"),
             "RETURN_INITIATED,RETURN_IN_TRANSIT");
   // Refunds per order line, the data-model query: exact to the cent.
   EXPECT_EQ(q("SELECT SUM((c.chargePerUnit + COALESCE(c.taxPerUnit, 0)) * l.refundedQty) FROM "
@@ -130,7 +137,8 @@ TEST_F(ReturnWriterTest, WritesEveryTableOfAPageExactly) {
             "2");
   for (const char* t : {"walmart_return", "walmart_return_line", "walmart_return_charge",
                         "walmart_return_tracking", "walmart_return_raw"}) {
-    EXPECT_EQ(q(std::string("SELECT COUNT(*) FROM ") + t + " WHERE account IS NULL OR account <> "
+    EXPECT_EQ(q(std::string("SELECT COUNT(*) FROM ") + t +
+                " WHERE account IS NULL OR account <> "
                 "'main' OR load_time IS NULL"),
               "0")
         << t;
@@ -143,13 +151,15 @@ TEST_F(ReturnWriterTest, WritesEveryTableOfAPageExactly) {
 TEST_F(ReturnWriterTest, ANewerVersionReplacesEveryTableAnOlderOneIsRefused) {
   auto w = writer();
   mysql::ReturnBatch v1;
-  v1.returns.push_back(to_write(parse(small_return("R1", 3, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
+  v1.returns.push_back(
+      to_write(parse(small_return("R1", 3, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
   w.write(v1);
   EXPECT_EQ(counts(), "1/3/3/6/1/0");
 
   // The newer version has fewer lines: every table holds exactly the new set.
   mysql::ReturnBatch v2;
-  v2.returns.push_back(to_write(parse(small_return("R1", 2, "COMPLETED", "2026-11-04T00:00:00Z"))[0]));
+  v2.returns.push_back(
+      to_write(parse(small_return("R1", 2, "COMPLETED", "2026-11-04T00:00:00Z"))[0]));
   const auto r2 = w.write(v2);
   EXPECT_EQ(r2.returns, 1u);
   EXPECT_EQ(counts(), "1/2/2/4/1/0");
@@ -165,15 +175,18 @@ TEST_F(ReturnWriterTest, ANewerVersionReplacesEveryTableAnOlderOneIsRefused) {
 
   // Same event time, later request_time: newer (fetched later).
   mysql::ReturnBatch v4;
-  v4.returns.push_back(to_write(parse(small_return(
-      "R1", 1, "COMPLETED", "2026-11-04T00:00:00Z", R"("request_time":"2026-11-05 00:00:00",)"))[0]));
+  v4.returns.push_back(
+      to_write(parse(small_return("R1", 1, "COMPLETED", "2026-11-04T00:00:00Z",
+                                  R"("request_time":"2026-11-05 00:00:00",)"))[0]));
   EXPECT_EQ(w.write(v4).returns, 1u);
   EXPECT_EQ(counts(), "1/1/1/2/1/0");
 
   // Within one batch the newest version wins whatever the order of arrival.
   mysql::ReturnBatch mixed;
-  mixed.returns.push_back(to_write(parse(small_return("R2", 2, "COMPLETED", "2026-11-09T00:00:00Z"))[0]));
-  mixed.returns.push_back(to_write(parse(small_return("R2", 3, "INITIATED", "2026-11-08T00:00:00Z"))[0]));
+  mixed.returns.push_back(
+      to_write(parse(small_return("R2", 2, "COMPLETED", "2026-11-09T00:00:00Z"))[0]));
+  mixed.returns.push_back(
+      to_write(parse(small_return("R2", 3, "INITIATED", "2026-11-08T00:00:00Z"))[0]));
   const auto rm = w.write(mixed);
   EXPECT_EQ(rm.returns, 1u);
   EXPECT_EQ(rm.superseded, 1u);
@@ -183,18 +196,21 @@ TEST_F(ReturnWriterTest, ANewerVersionReplacesEveryTableAnOlderOneIsRefused) {
 TEST_F(ReturnWriterTest, AnotherAccountsReturnIsADeadLetterAndStaysUntouched) {
   auto w = writer();
   mysql::ReturnBatch b;
-  b.returns.push_back(to_write(parse(small_return("R1", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0], "brand-a"));
+  b.returns.push_back(
+      to_write(parse(small_return("R1", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0], "brand-a"));
   w.write(b);
   mysql::ReturnBatch other;
   other.returns.push_back(to_write(
       parse(small_return("R1", 2, "COMPLETED", "2026-11-05T00:00:00Z"))[0], "brand-b", "g.json:1"));
-  other.returns.push_back(to_write(parse(small_return("R3", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0], "brand-b"));
+  other.returns.push_back(
+      to_write(parse(small_return("R3", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0], "brand-b"));
   const auto r = w.write(other);
   EXPECT_EQ(r.conflicts, 1u);
   EXPECT_EQ(r.returns, 1u);
   EXPECT_EQ(counts(), "2/2/2/4/2/1");
-  EXPECT_EQ(q("SELECT CONCAT_WS('|', account, status) FROM walmart_return WHERE returnOrderId = 'R1'"),
-            "brand-a|INITIATED");
+  EXPECT_EQ(
+      q("SELECT CONCAT_WS('|', account, status) FROM walmart_return WHERE returnOrderId = 'R1'"),
+      "brand-a|INITIATED");
   EXPECT_THAT(q("SELECT error_message FROM walmart_return_dead_letter WHERE returnOrderId = 'R1' "
                 "AND account = 'brand-b' AND source = 'g.json:1'"),
               ::testing::HasSubstr("belongs to account 'brand-a'"));
@@ -216,7 +232,8 @@ TEST_F(ReturnWriterTest, DeadLettersOffsetsAndTheFence) {
   d.payload = "{not json";
   d.message = "invalid JSON";
   b.dead_letters.push_back(d);
-  b.returns.push_back(to_write(parse(small_return("R1", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
+  b.returns.push_back(
+      to_write(parse(small_return("R1", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
   b.offsets.push_back({"g-returns", "walmart_return_raw", 0, 6, std::nullopt});
   const auto r = w.write(b);
   EXPECT_TRUE(r.fenced.empty());
@@ -229,7 +246,8 @@ TEST_F(ReturnWriterTest, DeadLettersOffsetsAndTheFence) {
             "5|R9|{not json|1");
   // A second writer that believes the partition is still new is refused, writing nothing.
   mysql::ReturnBatch stale;
-  stale.returns.push_back(to_write(parse(small_return("R2", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
+  stale.returns.push_back(
+      to_write(parse(small_return("R2", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
   stale.offsets.push_back({"g-returns", "walmart_return_raw", 0, 7, std::nullopt});
   const auto f = w.write(stale);
   ASSERT_EQ(f.fenced.size(), 1u);
@@ -243,7 +261,8 @@ TEST_F(ReturnWriterTest, AValueTheServerRefusesSendsThatReturnAloneToTheDeadLett
   auto bad = parse(small_return("R1", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0];
   bad.lines[0].sku = std::string("\xff\xfe", 2);  // not UTF-8: the server refuses the row
   b.returns.push_back(to_write(std::move(bad)));
-  b.returns.push_back(to_write(parse(small_return("R2", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
+  b.returns.push_back(
+      to_write(parse(small_return("R2", 1, "INITIATED", "2026-11-02T00:00:00Z"))[0]));
   const auto r = w.write(b);
   EXPECT_EQ(r.refused, 1u);
   EXPECT_EQ(r.returns, 1u);
@@ -268,7 +287,8 @@ TEST_F(ReturnWriterTest, PlainAndOffArchives) {
   off.raw_archive = config::RawArchive::off;
   auto w2 = writer(off);
   mysql::ReturnBatch b2;
-  b2.returns.push_back(to_write(parse(small_return("R1", 1, "COMPLETED", "2026-11-03T00:00:00Z"))[0]));
+  b2.returns.push_back(
+      to_write(parse(small_return("R1", 1, "COMPLETED", "2026-11-03T00:00:00Z"))[0]));
   w2.write(b2);
   // The claim (account, version) stays; no payload.
   EXPECT_EQ(q("SELECT CONCAT_WS('|', account, last_event_at, payload IS NULL AND payload_zlib IS "

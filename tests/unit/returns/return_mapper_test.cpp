@@ -145,7 +145,7 @@ TEST(ReturnMapperPage, EveryColumnOfASavedPage) {
   ASSERT_TRUE(r.returns[1].ok);
   const ParsedReturn& b = *r.returns[1].ok;
   EXPECT_EQ(b.header.return_order_date, ms("2026-11-04T09:15:00Z"));  // "+0000" zone
-  EXPECT_EQ(b.header.total_refund_amount, 1500);                        // a string amount
+  EXPECT_EQ(b.header.total_refund_amount, 1500);                      // a string amount
   EXPECT_EQ(b.header.status, "COMPLETED");
   EXPECT_EQ(b.lines[0].return_reason, "WRONG_SIZE/POOR_FIT");
   EXPECT_FALSE(b.charges[0].tax_per_unit);
@@ -169,15 +169,15 @@ TEST(ReturnMapperShapes, OneReturnAnArrayAndEmptyPages) {
   EXPECT_TRUE(arr.returns[1].ok->lines.empty());
   EXPECT_EQ(arr.returns[1].ok->raw_json, R"({"returnOrderId":"R2"})");
 
-  for (const char* empty : {"[]", R"({"meta":{"totalCount":0},"returnOrders":[]})",
-                            R"({"returnOrders":null})"}) {
+  for (const char* empty :
+       {"[]", R"({"meta":{"totalCount":0},"returnOrders":[]})", R"({"returnOrders":null})"}) {
     const ReturnParseResult r = m.parse_message(empty);
     EXPECT_FALSE(r.bad) << empty;
     EXPECT_TRUE(r.returns.empty()) << empty;
   }
   // A single line object where a list is expected counts as a one-element list.
-  const ParsedReturn single = only(m.parse_message(
-      R"({"returnOrderId":77,"returnOrderLines":{"returnOrderLineNumber":"3"}})"));
+  const ParsedReturn single = only(
+      m.parse_message(R"({"returnOrderId":77,"returnOrderLines":{"returnOrderLineNumber":"3"}})"));
   EXPECT_EQ(single.return_order_id, "77");
   ASSERT_EQ(single.lines.size(), 1u);
   EXPECT_EQ(single.lines[0].return_order_line_number, 3);
@@ -185,12 +185,12 @@ TEST(ReturnMapperShapes, OneReturnAnArrayAndEmptyPages) {
 
 TEST(ReturnMapperFields, WrongTypesBecomeNullWithAWarningNamingThePath) {
   ReturnMapper m;
-  const ParsedReturn o = only(m.parse_message(one_return(
-      R"("customerOrderId":"abc","returnOrderDate":"yesterday","customerName":"Alex",)"
-      R"("totalRefundAmount":{"currencyAmount":"x","currencyUnit":"USD"},)",
-      R"("purchaseOrderId":1.5,"isKeepIt":"maybe","statusTime":{"t":1},"quantity":[1],)"
-      R"("charges":[7,null,{"chargePerUnit":{"currencyAmount":true}}],)"
-      R"("returnTrackingDetail":"none",)")));
+  const ParsedReturn o = only(m.parse_message(
+      one_return(R"("customerOrderId":"abc","returnOrderDate":"yesterday","customerName":"Alex",)"
+                 R"("totalRefundAmount":{"currencyAmount":"x","currencyUnit":"USD"},)",
+                 R"("purchaseOrderId":1.5,"isKeepIt":"maybe","statusTime":{"t":1},"quantity":[1],)"
+                 R"("charges":[7,null,{"chargePerUnit":{"currencyAmount":true}}],)"
+                 R"("returnTrackingDetail":"none",)")));
   EXPECT_FALSE(o.header.customer_order_id);
   EXPECT_TRUE(warned(o, "customerOrderId"));
   EXPECT_FALSE(o.header.return_order_date);

@@ -57,7 +57,8 @@ TEST(SimReturns, ConsistentWithTheOrdersAndTheirLifecycle) {
       EXPECT_TRUE(delivered);
       EXPECT_LE(l.quantity, ol.quantity);
       partial = partial || l.quantity < ol.quantity;
-      for (size_t e = 1; e < l.event_count; ++e) EXPECT_GT(l.events[e].at_ms, l.events[e - 1].at_ms);
+      for (size_t e = 1; e < l.event_count; ++e)
+        EXPECT_GT(l.events[e].at_ms, l.events[e - 1].at_ms);
       EXPECT_LE(l.events[l.event_count - 1].at_ms - r.order.order_date_ms, kMaxReturnSpanMs);
       steps.insert(std::string(event_tag(l.events[l.shown(kNow)].step)));
     }
@@ -75,9 +76,9 @@ TEST(SimReturns, ConsistentWithTheOrdersAndTheirLifecycle) {
 TEST(SimReturns, FiltersLimitsAndRefusals) {
   EXPECT_EQ(parse_ok("").limit, 10);
   EXPECT_EQ(parse_ok("limit=200").limit, 200);
-  for (const char* bad : {"limit=201", "limit=0", "limit=x", "status=OPEN",
-                          "returnLastModifiedStartDate=2026-11-01T00:00:00Z",
-                          "returnCreationStartDate=11/01/2026"}) {
+  for (const char* bad :
+       {"limit=201", "limit=0", "limit=x", "status=OPEN",
+        "returnLastModifiedStartDate=2026-11-01T00:00:00Z", "returnCreationStartDate=11/01/2026"}) {
     ReturnQueryOrError r = parse_return_query(parse_query_string(bad));
     ASSERT_TRUE(std::holds_alternative<ApiError>(r)) << bad;
     EXPECT_EQ(std::get<ApiError>(r).http_status, 400) << bad;
@@ -118,8 +119,7 @@ TEST(SimReturns, OffsetCursorsWithOrWithoutTheFiltersResent) {
   const std::string filters =
       "returnLastModifiedStartDate=2026-10-01T00:00:00Z&returnLastModifiedEndDate=2026-11-20T00:00:"
       "00Z";
-  const ReturnPage whole =
-      find_return_page(m, kSeed, parse_ok(filters + "&limit=200"), kNow);
+  const ReturnPage whole = find_return_page(m, kSeed, parse_ok(filters + "&limit=200"), kNow);
   ASSERT_GT(whole.total_count, 30);
   for (bool resend : {false, true}) {
     std::vector<std::string> ids;
@@ -152,11 +152,12 @@ TEST(SimReturns, RendersTheDocumentedShape) {
   ASSERT_FALSE(all.empty());
   std::string out;
   render_return_page(out, parse_ok("limit=1"), ReturnPage{5, {all[0]}, "?limit=1&offset=1"}, kNow);
-  EXPECT_EQ(out.rfind("{\"meta\":{\"totalCount\":5,\"limit\":1,\"nextCursor\":\"?limit=1&offset=1\"},"
-                      "\"returnOrders\":[{\"returnOrderId\":\"" +
-                          all[0].return_order_id() + "\"",
-                      0),
-            0u)
+  EXPECT_EQ(
+      out.rfind("{\"meta\":{\"totalCount\":5,\"limit\":1,\"nextCursor\":\"?limit=1&offset=1\"},"
+                "\"returnOrders\":[{\"returnOrderId\":\"" +
+                    all[0].return_order_id() + "\"",
+                0),
+      0u)
       << out;
   EXPECT_NE(out.find("\"purchaseOrderId\":\"" + std::to_string(all[0].order.purchase_order_id)),
             std::string::npos);
