@@ -17,7 +17,7 @@ using OptInt = std::optional<int64_t>;
 using OptText = std::optional<std::string>;
 using OptCents = std::optional<int64_t>;  // DECIMAL(10,2) as hundredths, exact
 using OptMs = std::optional<int64_t>;     // a UTC instant as epoch milliseconds: DATETIME(3)
-using OptBool = std::optional<bool>;      // TINYINT(1)
+using OptBool = std::optional<bool>;      // TINYINT: 1 or 0
 using order::ConversionWarning;
 
 // VARCHAR widths in characters, as the sql/walmart_return*.sql files declare them.

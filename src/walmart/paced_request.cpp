@@ -141,7 +141,7 @@ void paced_get(const PacedShared& shared, HttpClient& http, HttpResponse& respon
       }
       const auto verdict =
           shared.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait,
-                                     token_count_of(response), until_ms.has_value());
+                                    token_count_of(response), until_ms.has_value());
       if (verdict == PacePolicy::Verdict::slowed) ++counters.slowdowns;
       if (++throttles > max_throttles) {
         e.message = fmt::format("{} (still throttled after {} attempts)", e.message, throttles);

@@ -19,8 +19,9 @@ QueryPairs split_query(std::string_view q) {
     const std::string_view part = q.substr(0, amp);
     if (!part.empty()) {
       const size_t eq = part.find('=');
-      out.emplace_back(std::string(part.substr(0, eq)),
-                       eq == std::string_view::npos ? std::string() : std::string(part.substr(eq + 1)));
+      out.emplace_back(std::string(part.substr(0, eq)), eq == std::string_view::npos
+                                                            ? std::string()
+                                                            : std::string(part.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
@@ -49,7 +50,7 @@ std::string returns_target(const QueryPairs& filters) {
   char sep = '?';
   for (const auto& [k, v] : filters) {
     t += sep;
-    t += k + "=" + encode_query_value(v);
+    t.append(k).append("=").append(encode_query_value(v));
     sep = '&';
   }
   return t;
@@ -63,13 +64,13 @@ std::string next_returns_target(std::string_view cursor, const QueryPairs& filte
   for (const auto& [k, v] : from_cursor) {
     named.insert(k);
     t += sep;
-    t += k + "=" + v;
+    t.append(k).append("=").append(v);
     sep = '&';
   }
   for (const auto& [k, v] : filters) {
     if (named.count(k) != 0) continue;
     t += sep;
-    t += k + "=" + encode_query_value(v);
+    t.append(k).append("=").append(encode_query_value(v));
     sep = '&';
   }
   return t;

@@ -15,8 +15,8 @@ Error json_error(std::string what) {
 }
 
 std::string_view trim_right(std::string_view s) noexcept {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' ||
-                        s.back() == '\t')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
     s.remove_suffix(1);
   }
   return s;
@@ -99,8 +99,9 @@ std::optional<Error> ReturnsPageParser::parse(const std::string& body, ReturnsPa
       return json_error(fmt::format("return order [{}] of the page: {}", i, what));
     };
     ondemand::document doc;
-    if (auto e = parser_.iterate(padded_string_view(raw.data(), raw.size(), body.capacity() - offset))
-                     .get(doc)) {
+    if (auto e =
+            parser_.iterate(padded_string_view(raw.data(), raw.size(), body.capacity() - offset))
+                .get(doc)) {
       return bad(error_message(e));
     }
     ondemand::object o;

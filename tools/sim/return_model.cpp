@@ -143,13 +143,13 @@ std::optional<ReturnSkeleton> return_of(const OrderSkeleton& o, uint64_t seed) n
     const int64_t t0 = ret.created_ms;
     rl.events[0] = {ReturnStep::initiated, t0};
     if (cancel) {
-      rl.events[1] = {ReturnStep::cancelled, t0 + r.between(7200, 2 * 86400) * kSecondMs};
+      rl.events[1] = {ReturnStep::cancelled, t0 + r.between(7200, int64_t{2} * 86400) * kSecondMs};
       rl.event_count = 2;
       continue;
     }
-    const int64_t t1 = t0 + r.between(6 * 3600, 30 * 3600) * kSecondMs;
-    const int64_t t2 = t1 + r.between(86400, 4 * 86400) * kSecondMs;
-    int64_t t3 = t2 + r.between(3600, 2 * 86400) * kSecondMs;
+    const int64_t t1 = t0 + r.between(int64_t{6} * 3600, int64_t{30} * 3600) * kSecondMs;
+    const int64_t t2 = t1 + r.between(86400, int64_t{4} * 86400) * kSecondMs;
+    int64_t t3 = t2 + r.between(3600, int64_t{2} * 86400) * kSecondMs;
     if (refund_at[k]) t3 = std::max(t3, *refund_at[k]);
     rl.events[1] = {ReturnStep::in_transit, t1};
     rl.events[2] = {ReturnStep::at_return_center, t2};

@@ -136,9 +136,10 @@ TEST(ReturnsClient, CursorTargets) {
             "/v3/returns?returnLastModifiedStartDate=2026-12-01T00:00:00.000%2B0000&"
             "returnLastModifiedEndDate=2026-12-02T00:00:00.000Z&limit=200");
   // A cursor without the filters: they are sent again; the cursor's own values win.
-  EXPECT_EQ(next_returns_target("?sellerId=151&limit=200&offset=200", filters),
-            "/v3/returns?sellerId=151&limit=200&offset=200&returnLastModifiedStartDate=2026-12-01T00:"
-            "00:00.000%2B0000&returnLastModifiedEndDate=2026-12-02T00:00:00.000Z");
+  EXPECT_EQ(
+      next_returns_target("?sellerId=151&limit=200&offset=200", filters),
+      "/v3/returns?sellerId=151&limit=200&offset=200&returnLastModifiedStartDate=2026-12-01T00:"
+      "00:00.000%2B0000&returnLastModifiedEndDate=2026-12-02T00:00:00.000Z");
   // A cursor that carries them: nothing is sent twice.
   EXPECT_EQ(next_returns_target("?limit=200&offset=400&returnLastModifiedStartDate=X&"
                                 "returnLastModifiedEndDate=Y",
