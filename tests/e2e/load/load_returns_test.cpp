@@ -5,10 +5,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/utc_time.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
 #include "support/mysql/sink_test_support.hpp"
 #include "support/test_env.hpp"
+#include "tools/sim/catalog.hpp"
+#include "tools/sim/return_query.hpp"
 
 using namespace etl;
 using etl::test::run_binary;
@@ -120,6 +123,47 @@ TEST_F(LoadReturnsE2E, ArraysNdjsonNewerVersionsAndDeadLetters) {
   EXPECT_EQ(q("SELECT GROUP_CONCAT(CONCAT(sku, '=', n) ORDER BY sku) FROM (SELECT sku, COUNT(*) "
               "AS n FROM walmart_return_line GROUP BY sku) x"),
             "SKU-1=2");
+}
+
+// The simulator's returns, as GET /v3/returns renders them, loaded through the binary: every line,
+// charge and tracking event lands once, and the refunds add up to the cent.
+TEST_F(LoadReturnsE2E, TheSimulatorsReturnsLoadExactly) {
+  const int64_t now = *parse_iso8601_ms("2026-11-20T12:00:00Z");
+  const walmart::sim::OrderModel model(11, 120, now - 50 * kDayMs);
+  const auto all = walmart::sim::all_returns(model, 11, now);
+  ASSERT_GT(all.size(), 50u);
+  std::string ndjson;
+  size_t lines = 0;
+  size_t events = 0;
+  int64_t refunded_cents = 0;
+  for (const auto& r : all) {
+    walmart::sim::render_return(ndjson, r, now);
+    ndjson += '\n';
+    for (size_t k = 0; k < r.line_count; ++k) {
+      const auto& l = r.lines[k];
+      const size_t shown = l.shown(now);
+      events += shown + 1;
+      if (l.events[shown].step == walmart::sim::ReturnStep::refund_issued) {
+        const auto& p = walmart::sim::products()[r.order.lines[l.order_line].product];
+        const int64_t tax = (p.unit_price_cents * r.tax_rate_bp + 5000) / 10000;
+        refunded_cents += (p.unit_price_cents + tax) * l.quantity;
+      }
+    }
+    lines += r.line_count;
+  }
+  const auto r = load({write_file("sim.ndjson", ndjson)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(counts(), std::to_string(all.size()) + "/" + std::to_string(lines) + "/" +
+                          std::to_string(lines) + "/" + std::to_string(events) + "/" +
+                          std::to_string(all.size()) + "/0");
+  EXPECT_EQ(q("SELECT CAST(SUM((c.chargePerUnit + COALESCE(c.taxPerUnit, 0)) * l.refundedQty) * "
+              "100 AS SIGNED) FROM walmart_return_line l JOIN walmart_return_charge c USING "
+              "(returnOrderId, returnOrderLineNumber)"),
+            std::to_string(refunded_cents));
+  // Every return line joins its order line.
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_return_line WHERE purchaseOrderId IS NULL OR "
+              "purchaseOrderLineNumber IS NULL OR customerOrderId IS NULL"),
+            "0");
 }
 
 TEST_F(LoadReturnsE2E, AnUnknownDataSetIsAUsageError) {
