@@ -7,13 +7,47 @@
 
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
+#include "config/data_set.hpp"
 #include "pipeline/account_resolution.hpp"
-#include "pipeline/data_set.hpp"
 #include "pipeline/load/load_job.hpp"
 #include "pipeline/load/recon_load.hpp"
 #include "recon/report_dates.hpp"
+#include "pipeline/load/load_returns.hpp"
 
 namespace etl::cli {
+
+namespace {
+
+// load --data returns: the options that apply to returns (--write-path does not: the returns
+// writer uses multi-row statements on every server), then the returns load.
+int load_returns(const config::Config& cfg, const pipeline::LoadOptions& o) {
+  pipeline::ReturnLoadOptions r;
+  r.inputs = o.inputs;
+  r.account = o.account;
+  r.batch_returns = std::min<size_t>(o.batch_rows, 1000);
+  r.writer.raw_archive = o.writer.raw_archive;
+  r.writer.max_retries = o.writer.max_retries;
+  r.writer.backoff_initial = o.writer.backoff_initial;
+  r.writer.backoff_max = o.writer.backoff_max;
+  pipeline::ReturnLoadSummary committed;
+  try {
+    std::fputs(pipeline::format_summary(pipeline::run_load_returns(cfg, r, &committed)).c_str(),
+               stdout);
+    return static_cast<int>(ExitCode::ok);
+  } catch (const EtlError&) {
+    if (committed.batches > 0) {
+      std::fputs("committed before the failure:\n", stdout);
+      std::fputs(pipeline::format_summary(committed).c_str(), stdout);
+      std::fprintf(stderr,
+                   "walmart-etl: load incomplete: %zu transaction(s) with %zu returns were "
+                   "committed before the failure; re-running the same load is safe (idempotent)\n",
+                   committed.batches, committed.returns_written);
+    }
+    throw;
+  }
+}
+
+}  // namespace
 
 void add_load_command(CLI::App& app, CliContext& ctx) {
   auto* cmd = app.add_subcommand(
@@ -24,6 +58,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       "pages {\"list\":{\"elements\":{\"order\":[...]}}}; the layout is detected. '-' reads "
       "stdin.\n"
       "Re-loading is safe: rows are upserted, a newer version of an order replaces the older.\n"
+      "--data returns loads returns instead (walmart_return, _line, _charge, _tracking, _raw;\n"
+      "walmart_return_dead_letter): saved GET /v3/returns pages "
+      "{\"meta\":...,\"returnOrders\":[...]},\n"
+      "return order objects, arrays of them or NDJSON.\n"
       "--data recon loads reconciliation (settlement) reports instead: the zip the API serves or\n"
       "the CSV inside it, checked (the rows' Amount must sum to the PaymentSummary's Total\n"
       "Payable) and written to walmart_recon_file and walmart_recon_row, replacing every row of\n"
@@ -45,9 +83,9 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       ->required()
       ->type_name("FILE");
   cmd->add_option("--data", opts->data,
-                  "What the files hold: orders (default) or recon (reconciliation report zip or "
-                  "CSV files)")
-      ->check(CLI::IsMember({"orders", "recon"}));
+                  "What the files hold: orders (default), returns (returns pages or return orders) or\n"
+                  "recon (reconciliation report zip or CSV files)")
+      ->check(CLI::IsMember({"orders", "returns", "recon"}));
   cmd->add_option("--report-date", opts->report_date,
                   "--data recon: the report date the files are written under (MMDDYYYY as the "
                   "API lists it, or YYYY-MM-DD; default: each file's payout date, from its "
@@ -73,7 +111,7 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
     ctx.action = [&ctx, opts] {
       const config::Config cfg = ctx.load_config();
       ctx.start_logging(cfg, "load");
-      if (pipeline::parse_data_set(opts->data) == pipeline::DataSet::recon) {
+      if (config::parse_data_set(opts->data) == config::DataSet::recon) {
         pipeline::ReconLoadOptions r;
         r.inputs = opts->inputs;
         r.account = pipeline::resolve_load_account(opts->account, cfg.walmart_token);
@@ -112,6 +150,9 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
       o.writer.backoff_initial = cfg.stream.retry_backoff_initial;
       o.writer.backoff_max = cfg.stream.retry_backoff_max;
       o.progress = isatty(STDERR_FILENO) != 0;
+      if (config::parse_data_set(opts->data) == config::DataSet::returns) {
+        return load_returns(cfg, o);
+      }
       pipeline::LoadSummary committed;
       try {
         const pipeline::LoadSummary s = pipeline::run_load(cfg, o, &committed);

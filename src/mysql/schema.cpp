@@ -47,6 +47,13 @@ constexpr std::string_view kRawJsonView =
     "request_time, source_topic, source_partition, source_offset, source_file, load_time, account "
     "FROM "
     "walmart_order_raw";
+// The same for the returns archive (walmart_return_raw).
+constexpr std::string_view kReturnRawJsonView =
+    "CREATE OR REPLACE VIEW walmart_return_raw_json AS SELECT returnOrderId, "
+    "COALESCE(payload, CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) COLLATE utf8mb4_unicode_ci) "
+    "AS payload, "
+    "last_event_at, request_time, source_topic, source_partition, source_offset, source_file, "
+    "load_time, account FROM walmart_return_raw";
 
 constexpr ColumnBackfill kBackfills[] = {
     {"walmart_order_dead_letter", "record_sha256", "SHA2(COALESCE(payload, ''), 256)"},
@@ -410,6 +417,11 @@ InitDbReport init_db(const config::MysqlConfig& cfg, bool migrate) {
   if (raw_ok) {
     conn.execute(kRawJsonView);
     report.views.emplace_back("walmart_order_raw_json");
+  }
+  if (std::none_of(report.problems.begin(), report.problems.end(),
+                   [](const SchemaProblem& p) { return p.table == "walmart_return_raw"; })) {
+    conn.execute(kReturnRawJsonView);
+    report.views.emplace_back("walmart_return_raw_json");
   }
   return report;
 }

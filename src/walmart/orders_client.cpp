@@ -1,24 +1,6 @@
 #include "walmart/orders_client.hpp"
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-
-#include "common/backoff.hpp"
-#include "common/stop_signal.hpp"
-#include "common/utc_time.hpp"
-#include "walmart/correlation_id.hpp"
-#include "walmart/throttle_time.hpp"
-
 namespace etl::walmart {
-
-namespace {
-std::optional<int64_t> token_count_of(const HttpResponse& response) {
-  const auto* h = response.header("x-current-token-count");
-  return h ? parse_token_count(*h) : std::nullopt;
-}
-}  // namespace
 
 OrdersClientShared orders_client_shared(const config::Config& cfg, TokenProvider& tokens,
                                         RateLimiter& limiter, ServerClock& clock) {
@@ -35,147 +17,28 @@ OrdersClientShared orders_client_shared(const config::Config& cfg, TokenProvider
   return s;
 }
 
+PacedShared paced_shared(const OrdersClientShared& s) {
+  return {s.base_url,     s.service_name, s.tokens,          s.limiter,
+          s.server_clock, s.max_retries,  s.backoff_initial, s.backoff_max};
+}
+
 OrdersClient::OrdersClient(OrdersClientShared shared)
-    : shared_(std::move(shared)), http_(shared_.http) {}
+    : shared_(std::move(shared)), paced_(paced_shared(shared_)), http_(shared_.http) {}
 
 void OrdersClient::get_page(const std::string& target, std::string_view context, PageResult& result,
                             RequestCounters& counters) {
-  result.kind = PageResult::Kind::failed;
   result.page.clear();
-  result.api.reset();
-  result.gave_up = false;
-  result.error = Error{};
-
-  HttpRequest request;
-  request.url = shared_.base_url + target;
-  Backoff error_backoff(shared_.backoff_initial, shared_.backoff_max);
-  Backoff throttle_backoff(shared_.backoff_initial, shared_.backoff_max);
-  int errors = 0;
-  int throttles = 0;
-  bool refreshed = false;
-  const int max_throttles = std::max(4 * shared_.max_retries, 4);
-
-  auto fail = [&](Error e) {
-    result.kind = PageResult::Kind::failed;
-    result.error = std::move(e);
-  };
-  // A retriable failure: back off and go round again, or give up.
-  auto retry_or_give_up = [&](Error e) -> bool {
-    if (++errors > shared_.max_retries) {
-      e.message = fmt::format("{} (gave up after {} attempts)", e.message, errors);
-      result.gave_up = true;
-      fail(std::move(e));
-      return false;
-    }
-    ++counters.retries;
-    const auto delay = error_backoff.next();
-    spdlog::debug("walmart: {} - retry {}/{} in {} ms: {}", context, errors, shared_.max_retries,
-                  delay.count(), e.describe());
-    if (wait_for_stop(delay)) {
-      fail(Error{ErrorClass::retriable, ErrorOrigin::walmart_api, 0,
-                 fmt::format("{}: stopped while retrying ({})", context, e.message)});
-      return false;
-    }
-    return true;
-  };
-
-  while (true) {
-    if (!shared_.limiter->acquire()) {
-      fail(Error{ErrorClass::retriable, ErrorOrigin::walmart_api, 0,
-                 fmt::format("{}: stopped", context)});
-      return;
-    }
-    const auto sent_at = RateLimiter::Clock::now();
-    std::shared_ptr<const AccessToken> token;
-    try {
-      token = shared_.tokens->get();
-    } catch (const EtlError& e) {
-      fail(e.error());
-      result.gave_up = e.error().retriable();
-      return;
-    }
-    request.headers = {
-        "WM_SEC.ACCESS_TOKEN: " + token->value, "WM_SVC.NAME: " + shared_.service_name,
-        "WM_QOS.CORRELATION_ID: " + new_correlation_id(), "Accept: application/json"};
-    ++counters.requests;
-    http_.perform(request, response_);
-
-    if (!response_.transport_ok()) {
-      Error e = classify_transport(response_, context);
-      if (!e.retriable()) return fail(std::move(e));
-      if (!retry_or_give_up(std::move(e))) return;
-      continue;
-    }
-    shared_.server_clock->observe(response_);
-
-    if (response_.status == 200) {
-      if (auto perr = parser_.parse(response_.body, result.page)) {
-        perr->message = fmt::format("{}: {}", context, perr->message);
-        if (!retry_or_give_up(std::move(*perr))) return;
-        continue;
-      }
-      shared_.limiter->succeeded(token_count_of(response_));
-      const auto secs =
-          std::chrono::duration_cast<std::chrono::seconds>(response_.received_at.time_since_epoch())
-              .count();
-      result.request_time = format_sql_datetime(secs);
-      result.kind = PageResult::Kind::page;
-      return;
-    }
-
-    result.api = parse_api_error(response_.body);
-    if (response_.status == 404 && result.api && result.api->base_code() == "CONTENT_NOT_FOUND") {
-      shared_.limiter->succeeded(token_count_of(response_));
-      result.kind = PageResult::Kind::no_orders;
-      return;
-    }
-    if (response_.status == 401 && !refreshed) {
-      refreshed = true;
-      ++counters.token_refreshes;
-      shared_.tokens->invalidate(*token);
-      spdlog::debug("walmart: {} - 401, refreshing the access token and retrying once", context);
-      continue;
-    }
-    Error e = classify_http_status(response_.status, result.api, context, target);
-    if (response_.status == 401) {
-      e.message += " (again after a fresh token)";
-      return fail(std::move(e));
-    }
-    if (response_.status == 429) {
-      ++counters.throttled;
-      const int64_t now = now_epoch_ms();
-      std::optional<int64_t> until_ms;
-      if (const auto* h = response_.header("x-next-replenishment-time")) {
-        until_ms = parse_replenishment_time(*h, now);
-      }
-      if (!until_ms) {
-        if (const auto* r = response_.header("retry-after")) until_ms = parse_retry_after(*r, now);
-      }
-      auto wait = throttle_backoff.next();
-      if (until_ms) {
-        // The server's time, bounded: never trust a replenishment time beyond backoff_max.
-        wait = std::clamp(std::chrono::milliseconds(*until_ms - now), std::chrono::milliseconds(1),
-                          shared_.backoff_max);
-      }
-      const auto verdict =
-          shared_.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait,
-                                     token_count_of(response_), until_ms.has_value());
-      if (verdict == PacePolicy::Verdict::slowed) ++counters.slowdowns;
-      if (++throttles > max_throttles) {
-        e.message = fmt::format("{} (still throttled after {} attempts)", e.message, throttles);
-        result.gave_up = true;
-        return fail(std::move(e));
-      }
-      spdlog::debug("walmart: {} - 429, every worker waits {} ms; pace {:.0f}/min", context,
-                    wait.count(), shared_.limiter->current_rpm());
-      continue;
-    }
-    if (e.retriable()) {
-      if (!retry_or_give_up(std::move(e))) return;
-      continue;
-    }
-    return fail(std::move(e));
-  }
+  PacedResult paced;
+  paced_get(
+      paced_, http_, response_, target, context,
+      [&](const std::string& body) { return parser_.parse(body, result.page); }, paced, counters);
+  result.kind = paced.kind == PacedResult::Kind::body        ? PageResult::Kind::page
+                : paced.kind == PacedResult::Kind::not_found ? PageResult::Kind::no_orders
+                                                             : PageResult::Kind::failed;
+  result.request_time = std::move(paced.request_time);
+  result.error = std::move(paced.error);
+  result.api = std::move(paced.api);
+  result.gave_up = paced.gave_up;
 }
 
 }  // namespace etl::walmart

@@ -2,8 +2,9 @@
 // GET /v3/orders for one worker thread: one HttpClient (keep-alive) and one page parser, sharing
 // the account's TokenProvider, the run's RateLimiter and ServerClock with the other workers.
 //
-// get_page() sends every request with WM_SEC.ACCESS_TOKEN, WM_SVC.NAME, a fresh
-// WM_QOS.CORRELATION_ID and Accept: application/json, through the rate limiter, and:
+// get_page() (through paced_request.hpp, shared with the returns client) sends every request with
+// WM_SEC.ACCESS_TOKEN, WM_SVC.NAME, a fresh WM_QOS.CORRELATION_ID and Accept: application/json,
+// through the rate limiter, and:
 //  - 401: drops the token, gets a new one and retries once; a second 401 is fatal;
 //  - 429: holds every worker until X-Next-Replenishment-Time (or Retry-After, or a backoff delay,
 //         never beyond fetch.backoff_max_ms), tells the shared pace (which slows down only when a
@@ -26,20 +27,12 @@
 #include "walmart/api_error.hpp"
 #include "walmart/http_client.hpp"
 #include "walmart/orders_page.hpp"
+#include "walmart/paced_request.hpp"
 #include "walmart/rate_limiter.hpp"
 #include "walmart/server_clock.hpp"
 #include "walmart/token_provider.hpp"
 
 namespace etl::walmart {
-
-// What one request cost; the caller adds it to its per-ship-node-type totals.
-struct RequestCounters {
-  uint64_t requests = 0;         // HTTP requests sent
-  uint64_t retries = 0;          // re-sent after a retriable failure (not counting 429s)
-  uint64_t throttled = 0;        // 429 answers
-  uint64_t slowdowns = 0;        // 429s that lowered the shared pace
-  uint64_t token_refreshes = 0;  // 401 answered by getting a new token
-};
 
 struct PageResult {
   enum class Kind {
@@ -81,6 +74,7 @@ class OrdersClient {
 
  private:
   OrdersClientShared shared_;
+  PacedShared paced_;
   HttpClient http_;
   HttpResponse response_;
   OrdersPageParser parser_;

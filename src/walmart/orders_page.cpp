@@ -75,6 +75,8 @@ std::string_view trim_right(std::string_view s) noexcept {
 
 }  // namespace
 
+simdjson::error_code validate_json_value(simdjson::ondemand::value v) { return walk(v, 1); }
+
 std::string repair_cursor(std::string_view cursor) {
   std::string out;
   out.reserve(cursor.size());

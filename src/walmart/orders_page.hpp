@@ -52,6 +52,10 @@ class OrdersPageParser {
   std::optional<Error> check_order(const std::string& body, std::string_view raw, RawOrder& out);
 };
 
+// Reads every value below v (nesting up to 64), so a malformed number, string or literal anywhere
+// is found (simdjson On-Demand does not validate what it skips).
+simdjson::error_code validate_json_value(simdjson::ondemand::value v);
+
 // "&amp;" -> "&" (some gateways HTML-escape the cursor); everything else verbatim.
 std::string repair_cursor(std::string_view cursor);
 

@@ -29,6 +29,7 @@
 #include "tools/sim/query_string.hpp"
 #include "tools/sim/rate_limiter.hpp"
 #include "tools/sim/recon_routes.hpp"
+#include "tools/sim/return_query.hpp"
 #include "tools/sim/token_store.hpp"
 
 namespace etl::walmart::sim {
@@ -55,6 +56,7 @@ enum Endpoint : size_t {
   kOrders,
   kReleased,
   kOrder,
+  kReturns,
   kReconList,
   kReconFile,
   kOther,
@@ -371,6 +373,20 @@ struct Simulator::Impl {
     return r;
   }
 
+  // GET /v3/returns (return_query.hpp has the rules).
+  Reply handle_returns(const httplib::Request& req, const Seller* seller) {
+    if (auto e = check_order_call(req, seller)) return error_reply(*e);
+    const ReturnQueryOrError parsed = parse_return_query(normalize_keys(req.params));
+    if (const auto* e = std::get_if<ApiError>(&parsed)) return error_reply(*e);
+    const auto& q = std::get<ReturnQuery>(parsed);
+    const int64_t now = clock.sim_now_ms();
+    const ReturnPage page = find_return_page(seller->model, seller->seed, q, now);
+    if (page.total_count == 0) return error_reply(orders_not_found("getReturns"));
+    Reply r;
+    render_return_page(r.body, q, page, now);
+    return r;
+  }
+
   void install_routes() {
     // /released must be registered before the {purchaseOrderId} pattern (first match wins).
     server.Post("/v3/token", [this](const httplib::Request& req, httplib::Response& res) {
@@ -413,6 +429,10 @@ struct Simulator::Impl {
                                                     normalize_keys(r.params), s->partner_id));
                  });
                });
+    server.Get("/v3/returns", [this](const httplib::Request& req, httplib::Response& res) {
+      serve(kReturns, req, res,
+            [this](const httplib::Request& r, Seller* s) { return handle_returns(r, s); });
+    });
     install_admin_routes();
     // Unknown routes: a URI_NOT_FOUND body. The error handler also sees every other >= 400
     // response; those already carry their body (or are bare on purpose, like the 503).
@@ -460,6 +480,23 @@ struct Simulator::Impl {
     return out;
   }
 
+  // The seller of ?seller=K (1-based, default 1); nullptr after answering 400 for a bad K.
+  const Seller* seller_param(const httplib::Request& req, httplib::Response& res) const {
+    const QueryParams params = normalize_keys(req.params);
+    uint64_t k = 1;
+    if (const std::string* v = find_param(params, "seller")) {
+      const auto n = parse_decimal_u64(*v);
+      if (!n || *n < 1 || *n > sellers.size()) {
+        send(res,
+             error_reply(invalid_request_param("seller", "expected a seller number from 1 to " +
+                                                             std::to_string(sellers.size()))));
+        return nullptr;
+      }
+      k = *n;
+    }
+    return sellers[k - 1].get();
+  }
+
   // Simulator-only routes (not part of Walmart's API; never throttled or faulted).
   void install_admin_routes() {
     server.Get("/_sim/clock", [this](const httplib::Request&, httplib::Response& res) {
@@ -485,6 +522,19 @@ struct Simulator::Impl {
         }
       }
       res.set_content(clock_json(), kJson);
+    });
+    // ?seller=K (1-based, default 1): that seller's returns, one JSON object per line.
+    server.Get("/_sim/returns_dump", [this](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("X-Current-Token-Count", std::to_string(TokenBucket::kUnlimitedCount));
+      const Seller* seller = seller_param(req, res);
+      if (seller == nullptr) return;
+      const int64_t now = clock.sim_now_ms();
+      std::string body;
+      for (const ReturnSkeleton& r : all_returns(seller->model, seller->seed, now)) {
+        render_return(body, r, now);
+        body.push_back('\n');
+      }
+      res.set_content(body, "application/x-ndjson");
     });
     // ?seller=K (1-based, default 1): that seller's orders.
     server.Get("/_sim/dump", [this](const httplib::Request& req, httplib::Response& res) {

@@ -1,11 +1,11 @@
 #pragma once
 // A local Walmart Marketplace API for demos, tests
 // and benchmarks. Serves POST /v3/token, GET /v3/orders, /v3/orders/released and
-// /v3/orders/{purchaseOrderId}, and the reconciliation report (/v3/report/reconreport/
-// availableReconFiles and reconFile, recon_routes.hpp) over HTTP with the documented headers,
-// JSON shapes, pagination,
-// errors and throttling, plus optional faults; and, outside Walmart's namespace, /_sim/clock,
-// /_sim/advance and /_sim/dump for test harnesses.
+// /v3/orders/{purchaseOrderId}, GET /v3/returns (return_query.hpp) and the reconciliation report
+// (/v3/report/reconreport/availableReconFiles and reconFile, recon_routes.hpp) over HTTP with the
+// documented headers, JSON shapes, pagination, errors and throttling, plus optional faults; and,
+// outside Walmart's namespace, /_sim/clock, /_sim/advance, /_sim/dump and /_sim/returns_dump for
+// test harnesses.
 //
 // Ownership: the Simulator owns its HTTP server and threads; stop() (or the destructor) stops
 // accepting, interrupts injected latency and joins every thread. start() ignores SIGPIPE for

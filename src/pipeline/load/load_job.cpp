@@ -17,6 +17,7 @@
 #include "order/order_mapper.hpp"
 #include "pipeline/load/input_reader.hpp"
 #include "pipeline/load/input_records.hpp"
+#include "pipeline/load/load_inputs.hpp"
 #include "pipeline/privacy/erasure_list.hpp"
 #include "pipeline/record_to_write.hpp"
 #include "privacy/redactor.hpp"
@@ -41,37 +42,6 @@ struct BatchStats {
   size_t bytes = 0;
   std::string last_source;  // "file:line" of the last record in the batch
 };
-
-struct Input {
-  std::string path;  // as given; "-" = stdin
-  std::string name;  // source_file: the base name, "stdin" for "-"
-};
-
-std::vector<Input> check_inputs(const std::vector<std::string>& paths) {
-  if (paths.empty()) throw ConfigError("load: no input given (FILE... or - for stdin)");
-  std::vector<Input> inputs;
-  bool stdin_seen = false;
-  for (const auto& p : paths) {
-    if (p == "-") {
-      if (stdin_seen) throw ConfigError("load: '-' (stdin) given more than once");
-      stdin_seen = true;
-      inputs.push_back({p, "stdin"});
-      continue;
-    }
-    std::error_code ec;
-    if (access(p.c_str(), R_OK) != 0) {
-      const int err = errno;
-      throw EtlError(ErrorClass::fatal, ErrorOrigin::io, err,
-                     fmt::format("load: cannot read input file {}: {}", p, std::strerror(err)));
-    }
-    if (!std::filesystem::is_regular_file(p, ec) && !std::filesystem::is_fifo(p, ec)) {
-      throw EtlError(ErrorClass::fatal, ErrorOrigin::io, 0,
-                     fmt::format("load: cannot read input file {}: not a regular file", p));
-    }
-    inputs.push_back({p, std::filesystem::path(p).filename().string()});
-  }
-  return inputs;
-}
 
 class Progress {
  public:
@@ -113,7 +83,7 @@ class Progress {
 LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
                      LoadSummary* committed) {
   const auto started = Clock::now();
-  const std::vector<Input> inputs = check_inputs(options.inputs);
+  const std::vector<LoadInput> inputs = check_load_inputs(options.inputs);
   const size_t batch_rows = std::max<size_t>(options.batch_rows, 1);
 
   mysql::BatchWriter writer(cfg.mysql, options.writer);
@@ -170,7 +140,7 @@ LoadSummary run_load(const config::Config& cfg, const LoadOptions& options,
   };
 
   bool interrupted = false;
-  for (const Input& in : inputs) {
+  for (const LoadInput& in : inputs) {
     ++done.files;
     InputReader reader(in.path);  // read as it is split: memory does not grow with the input
     RecordSplitter splitter(reader);
