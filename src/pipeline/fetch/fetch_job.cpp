@@ -18,6 +18,7 @@
 #include "pipeline/fetch/order_sink.hpp"
 #include "pipeline/fetch/progress_line.hpp"
 #include "pipeline/fetch/range_plan.hpp"
+#include "pipeline/fetch/type_tally.hpp"
 #include "pipeline/fetch/window_plan.hpp"
 #include "pipeline/fetch/window_queue.hpp"
 #include "pipeline/fetch/window_reader.hpp"
@@ -39,7 +40,7 @@ using walmart::PageResult;
 
 struct TypeRun {
   TypeRun(std::string type, size_t lane_) : counters(std::move(type)), lane(lane_) {}
-  ShipNodeCounters counters;
+  TypeTally counters;
   size_t lane;  // its index: the OrderSink's lane
   int64_t start_ms = 0;
   int64_t end_ms = 0;
@@ -114,14 +115,17 @@ class FetchRun final : public OrderSink::Listener {
   bool produce_page(TypeRun& t, const PageResult& r);
 
   // OrderSink::Listener: what became of each order produced.
-  void acknowledged(size_t lane) override { types_[lane]->counters.acknowledged++; }
-  void not_acknowledged(size_t lane, const Error& why) override {
-    types_[lane]->counters.delivery_failed++;
+  void acknowledged(size_t lane) override {
+    types_[lane]->counters.count(&FetchCounters::acknowledged);
+  }
+  void not_acknowledged(size_t /*lane*/, const Error& why) override {
     if (!workers_finished_) {
       abort(fmt::format("Kafka did not acknowledge an order ({})", why.describe()));
     }
   }
-  void dead_lettered(size_t lane) override { types_[lane]->counters.dead_lettered++; }
+  void dead_lettered(size_t lane) override {
+    types_[lane]->counters.count(&FetchCounters::dead_lettered);
+  }
   void dead_letter_lost(size_t lane, std::string_view purchase_order_id,
                         std::string_view why) override {
     types_[lane]->counters.add_error(fmt::format(
@@ -129,13 +133,6 @@ class FetchRun final : public OrderSink::Listener {
         purchase_order_id, why));
   }
   void abort(const std::string& reason);
-  void add_counters(TypeRun& t, const walmart::RequestCounters& rc) {
-    t.counters.requests += rc.requests;
-    t.counters.retries += rc.retries;
-    t.counters.throttled += rc.throttled;
-    t.counters.slowdowns += rc.slowdowns;
-    t.counters.token_refreshes += rc.token_refreshes;
-  }
   TypeRun& type_of(const std::string& name) {
     for (auto& t : types_) {
       if (t->counters.type() == name) return *t;
@@ -184,7 +181,7 @@ void FetchRun::plan_ranges() {
 }
 
 void FetchRun::fail_window(const OrderWindow& w, TypeRun& t, const std::string& message) {
-  t.counters.windows_failed++;
+  t.counters.count(&FetchCounters::windows_failed);
   t.counters.add_error(fmt::format("window {}: {}", w.describe(), message));
   spdlog::error("fetch {}: window {} failed: {}", run_id_, w.describe(), message);
 }
@@ -198,7 +195,7 @@ void FetchRun::escalate(TypeRun& t, FailureScope scope, const std::string& reaso
     case FailureScope::window:
       break;
     case FailureScope::ship_node_type:
-      if (!t.counters.type_failed.exchange(true)) {
+      if (!t.counters.failed.exchange(true)) {
         spdlog::error("fetch {}: skipping the other windows of {} after a fatal answer", run_id_,
                       t.counters.type());
       }
@@ -216,10 +213,10 @@ void FetchRun::escalate(TypeRun& t, FailureScope scope, const std::string& reaso
 bool FetchRun::produce_page(TypeRun& t, const PageResult& r) {
   for (const auto& order : r.page.orders) {
     if (!dedup_.first_time(order.purchase_order_id)) {
-      t.counters.duplicates++;
+      t.counters.count(&FetchCounters::duplicates);
       continue;
     }
-    t.counters.orders++;
+    t.counters.count(&FetchCounters::orders);
     if (!sink_) continue;  // --dry-run
     try {
       if (auto error =
@@ -246,9 +243,9 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
   WindowReader reader(planner_, w, filter_, cfg_.fetch.limit);
   std::string target = reader.first_target();
   while (true) {
-    walmart::RequestCounters rc;
-    client.get_page(target, context, r, rc);
-    add_counters(t, rc);
+    FetchCounters cost;
+    client.get_page(target, context, r, cost);
+    t.counters.add(cost);
     PageAnswer answer;
     answer.kind = r.kind == PageResult::Kind::page        ? PageAnswer::Kind::page
                   : r.kind == PageResult::Kind::no_orders ? PageAnswer::Kind::no_orders
@@ -260,8 +257,8 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
     answer.gave_up = r.gave_up;
     ReadStep step = reader.on_answer(answer, aborted_);
     if (step.produce) {
-      t.counters.pages++;
-      t.counters.orders_received += r.page.orders.size();
+      t.counters.count(&FetchCounters::pages);
+      t.counters.count(&FetchCounters::orders_received, r.page.orders.size());
       if (!produce_page(t, r)) {
         fail_window(w, t, "stopped: Kafka is not accepting orders");
         return;
@@ -272,7 +269,7 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
         if (step.read_again) {
           spdlog::warn("fetch {}: window {}: {}; reading the window again", run_id_, w.describe(),
                        step.reason);
-          t.counters.retries++;
+          t.counters.count(&FetchCounters::retries);
         }
         target = std::move(step.target);
         continue;
@@ -285,7 +282,7 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
                        walmart::format_api_time(w.start_ms));
           t.counters.add_short_window(w.start_ms);
         }
-        t.counters.windows_done++;
+        t.counters.count(&FetchCounters::windows_done);
         return;
       case ReadStep::Action::split:
         if (step.produce) {
@@ -298,8 +295,8 @@ void FetchRun::fetch_window(const OrderWindow& w, TypeRun& t, walmart::OrdersCli
               "query may return and splitting it",
               run_id_, w.describe(), step.reason);
         }
-        t.counters.windows_split++;
-        t.counters.windows_total += step.children.size();
+        t.counters.count(&FetchCounters::windows_split);
+        t.counters.count(&FetchCounters::windows_total, step.children.size());
         for (auto& c : step.children) children.push_back(std::move(c));
         return;
       case ReadStep::Action::fail:
@@ -318,8 +315,8 @@ void FetchRun::worker() {
     std::vector<OrderWindow> children;
     TypeRun& t = type_of(w->ship_node_type);
     try {
-      if (aborted_ || t.counters.type_failed || stop_requested()) {
-        t.counters.windows_skipped++;
+      if (aborted_ || t.counters.failed || stop_requested()) {
+        t.counters.count(&FetchCounters::windows_skipped);
         if (stop_requested()) abort("stopped by a signal");
       } else {
         fetch_window(*w, t, client, r, children);
@@ -333,22 +330,10 @@ void FetchRun::worker() {
 }
 
 std::string FetchRun::progress_text(std::chrono::steady_clock::time_point started) const {
-  uint64_t finished = 0;
-  uint64_t total = 0;
-  uint64_t orders = 0;
-  uint64_t retries = 0;
-  uint64_t throttled = 0;
-  for (const auto& t : types_) {
-    const auto& c = t->counters;
-    finished += c.windows_done + c.windows_failed + c.windows_skipped;
-    total += c.windows_total - c.windows_split;
-    orders += c.orders;
-    retries += c.retries;
-    throttled += c.throttled;
-  }
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return format_progress(finished, total, orders, elapsed, retries, throttled);
+  FetchCounters total;
+  for (const auto& t : types_) total += t->counters.counters();
+  return format_progress(
+      total, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
 }
 
 FetchResult FetchRun::run() {
@@ -369,7 +354,8 @@ FetchResult FetchRun::run() {
     ranges.push_back(TypeRange{t->counters.type(), t->start_ms, t->end_ms, t->open_end});
   }
   std::vector<OrderWindow> windows = planner_.initial(ranges);
-  for (const auto& w : windows) type_of(w.ship_node_type).counters.windows_total++;
+  for (const auto& w : windows)
+    type_of(w.ship_node_type).counters.count(&FetchCounters::windows_total);
 
   spdlog::info(
       "fetch {}: account '{}' at {}, {} orders, {} first window(s) (at most {} min wide), "
