@@ -36,6 +36,36 @@ void TypeTally::add_short_window(int64_t window_start_ms) {
       summary_.short_from_ms ? std::min(*summary_.short_from_ms, window_start_ms) : window_start_ms;
 }
 
+void TypeTally::window_failed(const walmart::OrderWindow& w, std::string_view reason) {
+  count(&FetchCounters::windows_failed);
+  add_error(fmt::format("window {}: {}", w.describe(), reason));
+}
+
+void TypeTally::record(const walmart::OrderWindow& w, const ReadStep& step, uint64_t page_orders) {
+  FetchCounters delta;
+  if (step.produce) {
+    delta.pages = 1;
+    delta.orders_received = page_orders;
+  }
+  switch (step.action) {
+    case ReadStep::Action::get:
+      if (step.read_again) delta.retries = 1;
+      break;
+    case ReadStep::Action::done:
+      if (step.kept_short) add_short_window(w.start_ms);
+      delta.windows_done = 1;
+      break;
+    case ReadStep::Action::split:
+      delta.windows_split = 1;
+      delta.windows_total = step.children.size();
+      break;
+    case ReadStep::Action::fail:
+      window_failed(w, step.reason);
+      break;
+  }
+  add(delta);
+}
+
 FetchCounters TypeTally::counters() const {
   std::lock_guard lock(mutex_);
   return static_cast<const FetchCounters&>(summary_);  // the numbers only

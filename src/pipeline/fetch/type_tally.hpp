@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "pipeline/fetch/stats.hpp"
+#include "pipeline/fetch/window_reader.hpp"
+#include "walmart/order_window.hpp"
 
 namespace etl::pipeline {
 
@@ -29,6 +32,12 @@ class TypeTally {
   void add_error(std::string message);
   // A lastModified window kept short: the watermark must not pass `window_start_ms`.
   void add_short_window(int64_t window_start_ms);
+  // A window given up: counted, "window W: reason" among the errors.
+  void window_failed(const walmart::OrderWindow& w, std::string_view reason);
+  // What one step of a WindowReader counts: the page just answered when it is produced (with
+  // its `page_orders` orders), a read again as a retry, a window done (and kept short: the
+  // watermark stays at its start), split (its parts join the windows) or failed (its reason).
+  void record(const walmart::OrderWindow& w, const ReadStep& step, uint64_t page_orders);
 
   [[nodiscard]] FetchCounters counters() const;
   [[nodiscard]] ShipNodeSummary summary() const;
