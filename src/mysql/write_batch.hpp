@@ -73,11 +73,6 @@ struct WriteBatch {
   std::vector<DeadLetter> dead_letters;
   std::vector<OffsetUpdate> offsets;
 
-  [[nodiscard]] size_t row_count() const noexcept {
-    size_t n = 0;
-    for (const auto& o : orders) n += o.order.lines.size();
-    return n;
-  }
   [[nodiscard]] bool empty() const noexcept {
     return orders.empty() && dead_letters.empty() && offsets.empty();
   }
