@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "order/order_types.hpp"
 
 namespace etl::mysql {
@@ -52,6 +53,23 @@ struct DeadLetter {
   // per account and order, whose payload changes with every run's request_time).
   bool one_per_source = false;
 };
+
+// A dead letter as every writer of one makes it (the mapping's bad record in record_to_write, an
+// order the server refuses in BatchWriter, an order too large for Kafka in fetch's OrderSink):
+// class bad_record, the record's raw bytes, the reason; `error_code` for a server's refusal.
+[[nodiscard]] inline DeadLetter make_dead_letter(RecordOrigin origin,
+                                                 std::optional<int64_t> purchase_order_id,
+                                                 std::string payload, std::string message,
+                                                 std::optional<int> error_code = std::nullopt) {
+  DeadLetter d;
+  d.origin = std::move(origin);
+  d.purchase_order_id = purchase_order_id;
+  d.payload = std::move(payload);
+  d.error_class = std::string(to_string(ErrorClass::bad_record));
+  d.error_code = error_code;
+  d.message = std::move(message);
+  return d;
+}
 
 // The next offset to read for one partition, stored in ods.etl_kafka_offset. The write is
 // fenced (offset_fence.hpp): it succeeds only if the row still holds `expected_stored`, the value
