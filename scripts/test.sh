@@ -14,6 +14,8 @@
 #   ETL_TEST_SERVERS=mariadb scripts/test.sh   # only these servers (mariadb, mysql or both)
 echo "== installing dependencies (Debian packages)"
 scripts/install-deps.sh
+echo "== checking that every repository path named in docs and comments exists"
+scripts/check-paths.sh
 echo "== checking the C++ formatting (.clang-format)"
 scripts/check-format.sh
 echo "== building (warnings are errors)"

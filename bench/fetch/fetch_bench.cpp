@@ -88,7 +88,7 @@ void BM_FetchEndToEnd(benchmark::State& state) {
     const auto result = pipeline::run_fetch(cfg, days(first, first + 3 * kDayMs));
     complete = complete && result.complete();
     orders += result.orders();
-    for (const auto& t : result.types) pages += t.pages;
+    pages += result.totals().pages;
     seconds += result.elapsed_s;
   }
   if (!complete) state.SkipWithError("a fetch run was incomplete");
@@ -126,10 +126,9 @@ void BM_FetchHoldsTheRateLimit(benchmark::State& state) {
   for (auto _ : state) {
     const auto result = pipeline::run_fetch(cfg, days(day, day));
     if (!result.complete()) state.SkipWithError("the rate-limited run was incomplete");
-    for (const auto& t : result.types) {
-      throttled += t.throttled;
-      requests += t.requests;
-    }
+    const pipeline::FetchCounters total = result.totals();
+    throttled += total.throttled;
+    requests += total.requests;
     seconds += result.elapsed_s;
   }
   state.counters["requests"] = benchmark::Counter(static_cast<double>(requests));

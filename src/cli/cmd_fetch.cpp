@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -15,6 +14,7 @@
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
 #include "common/utc_time.hpp"
+#include "config/config_keys.hpp"
 #include "pipeline/account_resolution.hpp"
 #include "pipeline/fetch/fetch_command.hpp"
 
@@ -37,8 +37,11 @@ struct FetchFlags {
   bool no_progress = false;
 };
 
-constexpr std::array<std::string_view, 3> kShipNodeTypes{"SellerFulfilled", "WFSFulfilled",
-                                                         "3PLFulfilled"};
+// SellerFulfilled, WFSFulfilled, 3PLFulfilled: as the configuration key declares them.
+const std::vector<std::string>& ship_node_types() {
+  static const auto choices = config::declared_choices("fetch.ship_node_types");
+  return choices;
+}
 
 int64_t day_ms(const std::string& text, const char* flag) {
   const auto secs = parse_date(text);
@@ -72,11 +75,10 @@ pipeline::FetchRequest to_request(const FetchFlags& f) {
   if (!f.start.empty()) r.start_day_ms = day_ms(f.start, "--start");
   if (!f.end.empty()) r.end_day_ms = day_ms(f.end, "--end");
   for (const auto& t : f.ship_node_types) {
-    if (std::find(kShipNodeTypes.begin(), kShipNodeTypes.end(), t) == kShipNodeTypes.end()) {
-      throw ConfigError(
-          "fetch --ship-node-type: expected SellerFulfilled, WFSFulfilled or "
-          "3PLFulfilled, got '" +
-          t + "'");
+    if (std::find(ship_node_types().begin(), ship_node_types().end(), t) ==
+        ship_node_types().end()) {
+      throw ConfigError("fetch --ship-node-type: expected " + config::or_list(ship_node_types()) +
+                        ", got '" + t + "'");
     }
   }
   r.ship_node_types = f.ship_node_types;
@@ -133,9 +135,9 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
                   "K/N: only the accounts whose name hashes (FNV-1a) to K mod N, so N processes "
                   "(0/N .. N-1/N) cover every account exactly once")
       ->type_name("K/N");
-  cmd->add_option("--ship-node-type", f->ship_node_types,
-                  "SellerFulfilled, WFSFulfilled or 3PLFulfilled; repeatable (default: "
-                  "fetch.ship_node_types)")
+  cmd->add_option(
+         "--ship-node-type", f->ship_node_types,
+         config::or_list(ship_node_types()) + "; repeatable (default: fetch.ship_node_types)")
       ->type_name("TYPE")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -1,5 +1,5 @@
 // walmart-etl load FILE... | -: JSON files of orders (or stdin) straight into MySQL ods.*, through
-// the same mapping and MySQL sink as `stream`. The work lives in pipeline/load_job.hpp.
+// the same mapping and MySQL sink as `stream`. The work lives in pipeline/load/load_job.hpp.
 
 #include <unistd.h>
 

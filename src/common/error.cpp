@@ -20,8 +20,6 @@ std::string_view to_string(ErrorOrigin o) noexcept {
   switch (o) {
     case ErrorOrigin::config:
       return "config";
-    case ErrorOrigin::usage:
-      return "usage";
     case ErrorOrigin::mysql:
       return "mysql";
     case ErrorOrigin::kafka:

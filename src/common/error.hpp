@@ -15,7 +15,7 @@ enum class ErrorClass {
   bad_record,  // this record cannot be loaded: dead-letter it and keep going
 };
 
-enum class ErrorOrigin { config, usage, mysql, kafka, http, walmart_api, json, io, internal };
+enum class ErrorOrigin { config, mysql, kafka, http, walmart_api, json, io, internal };
 
 // What a caller decides on beyond the class. Each adapter (kafka/, mysql/, walmart/) sets it from
 // its native codes, so the layers above never read a native code.

@@ -96,14 +96,14 @@ struct WalmartConfig {
 };
 
 struct FetchConfig {
-  std::vector<std::string> ship_node_types{"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
-  int limit = 200;                     // page size, 1..200
-  std::chrono::minutes window{10080};  // first windows are at most this wide (7 days)
-  int max_orders_per_query = 10000;    // the API's cap; windows above it are split
-  int requests_per_minute = 600;       // client-side token bucket; 0 = unlimited
-  int concurrency = 4;                 // windows in flight (per account)
-  int account_concurrency = 4;         // accounts fetched at the same time by one run
-  int max_retries = 6;                 // per request, for 5xx / timeouts / dropped connections
+  std::vector<std::string> ship_node_types;  // default: its declaration (config_keys.cpp)
+  int limit = 200;                           // page size, 1..200
+  std::chrono::minutes window{10080};        // first windows are at most this wide (7 days)
+  int max_orders_per_query = 10000;          // the API's cap; windows above it are split
+  int requests_per_minute = 600;             // client-side token bucket; 0 = unlimited
+  int concurrency = 4;                       // windows in flight (per account)
+  int account_concurrency = 4;               // accounts fetched at the same time by one run
+  int max_retries = 6;  // per request, for 5xx / timeouts / dropped connections
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{30000};
   std::chrono::milliseconds connect_timeout{5000};
@@ -187,6 +187,9 @@ struct PrivacyConfig {
 };
 
 struct Config {
+  // The members' initializers, then the defaults stated in the declarations (config_keys.cpp).
+  Config();
+
   KafkaConfig kafka;
   MysqlConfig mysql;
   WalmartConfig walmart_token;

@@ -1,5 +1,5 @@
 // Every configuration key, declared once: its YAML name, the member of the typed config it fills
-// (whose initializer in config.hpp is the built-in default), its range or accepted values, whether
+// (its initializer in config.hpp is the default, unless stated here), its range or choices, whether
 // it is secret, and what it means. Reading (config_loader.cpp), the environment and --set
 // overrides, check-config's masked printing, the unknown-key errors and the README table's test
 // are all derived from these lists; adding a key is a member in config.hpp and a line here.
@@ -226,9 +226,10 @@ Section walmart_section() {
 
 Section fetch_section() {
   using F = FetchConfig;
-  return Fields<F>()
-      .list("ship_node_types", &F::ship_node_types, "which fulfilment types' orders are fetched")
-      .allowed("SellerFulfilled, WFSFulfilled, 3PLFulfilled")
+  return Fields<F>("fetch")
+      .list_of("ship_node_types", &F::ship_node_types, kShipNodeTypes,
+               {std::begin(kShipNodeTypes), std::end(kShipNodeTypes)},
+               "which fulfilment types' orders are fetched")
       .integer("limit", &F::limit, 1, 200, "page size (the API's maximum is 200)")
       .duration("window_minutes", &F::window, 1, 60LL * 24 * 31,
                 "widest first window; windows are split by their totalCount")
@@ -257,20 +258,6 @@ Section fetch_section() {
       .duration("unhealthy_after_s", &F::unhealthy_after, 0, 60LL * 60 * 24 * 30,
                 "fetch --follow's /healthz is 503 while an account has not completed a cycle "
                 "for this long, seconds; 0 = never")
-      .check([](F& f) {
-        if (f.ship_node_types.empty())
-          throw ConfigError(
-              "fetch.ship_node_types: expected at least one of SellerFulfilled, WFSFulfilled, "
-              "3PLFulfilled");
-        for (size_t i = 0; i < f.ship_node_types.size(); ++i) {
-          if (std::find(std::begin(kShipNodeTypes), std::end(kShipNodeTypes),
-                        f.ship_node_types[i]) == std::end(kShipNodeTypes)) {
-            throw ConfigError("fetch.ship_node_types[" + std::to_string(i) +
-                              "]: expected SellerFulfilled, WFSFulfilled or 3PLFulfilled, got '" +
-                              f.ship_node_types[i] + "'");
-          }
-        }
-      })
       .section("fetch", &Config::fetch);
 }
 
@@ -439,7 +426,8 @@ std::vector<KeyInfo> declared_keys() {
                      .allowed = f.allowed,
                      .default_text = f.show(defaults),
                      .secret = f.secret,
-                     .description = f.description});
+                     .description = f.description,
+                     .choices = f.choices});
     }
   }
   return out;

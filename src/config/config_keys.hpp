@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace etl::config {
@@ -19,10 +20,17 @@ struct KeyInfo {
   std::string default_text{};
   bool secret = false;  // never printed, never echoed in an error
   std::string description{};
+  std::vector<std::string> choices{};  // a key of choices: the values it accepts, in order
 };
 
 // Every key in declaration order (the order check-config prints them in).
 std::vector<KeyInfo> declared_keys();
+
+// The values the key at this YAML path ("fetch.ship_node_types") accepts, as declared; empty when
+// it is not a key of choices.
+std::vector<std::string> declared_choices(std::string_view path);
+// "a, b or c", for messages naming the choices.
+std::string or_list(const std::vector<std::string>& choices);
 
 // Every key as a text table for check-config --keys: path, type and accepted values, default,
 // meaning; secrets are marked.

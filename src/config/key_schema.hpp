@@ -3,9 +3,13 @@
 // Field bound to a member of the typed config (its type and built-in default are the member's);
 // the Field knows the key's YAML name, range or accepted values, whether it is secret and what it
 // means, and from that reads it (YAML path in errors), prints it (masked) and shows its default.
+// A key whose values are choices (an enum, a list of named things) declares them here, once; so
+// may a key its default (then the member in config.hpp has no initializer: Config's constructor
+// applies the declared defaults).
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -15,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/error.hpp"
 #include "config/config.hpp"
 #include "config/config_keys.hpp"
 #include "config/yaml_section.hpp"
@@ -39,6 +44,10 @@ struct Field {
   std::vector<KeyInfo> entry_keys{};
   // Set for an optional key: false while it is unset, and then it is not printed.
   std::function<bool(const S&)> present{};
+  // The values a key of choices accepts (each entry, for a list), in their order.
+  std::vector<std::string> choices{};
+  // Set when the declaration states the default: puts it into the member.
+  std::function<void(S&)> set_default{};
 };
 
 // The keys of one top-level section of Config and the checks made once all of them are read
@@ -69,6 +78,11 @@ inline std::string quoted(const std::string& v) { return "`" + v + "`"; }
 inline std::string shown_string(const std::string& v) { return v.empty() ? "empty" : quoted(v); }
 inline std::string masked(const std::string& v) { return v.empty() ? std::string() : "***"; }
 std::string shown_list(const std::vector<std::string>& v);  // `[a, b]`
+
+using Choices = std::span<const std::string_view>;
+
+// Config's constructor: the defaults stated in the declarations (Field::set_default).
+void apply_declared_defaults(Config& c);
 
 // Declares the fields of a struct S, one call per key:
 //   Fields<MysqlConfig>().integer("port", &MysqlConfig::port, 1, 65535, "server TCP port")
@@ -163,11 +177,40 @@ class Fields {
                 .show = [m](const S& s) { return shown_list(s.*m); }});
   }
 
+  // A list of at least one entry, each one of `choices`; `by_default` is the built-in value.
+  Fields& list_of(const std::string& name, std::vector<std::string> S::*m, Choices choices,
+                  std::vector<std::string> by_default, const std::string& description) {
+    std::vector<std::string> names(choices.begin(), choices.end());
+    std::string allowed;
+    for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + n;
+    add({.name = name,
+         .type = "list of strings",
+         .allowed = allowed,
+         .description = description,
+         .read = [m, name](YamlSection& y, S& s) { y.string_list(name, s.*m); },
+         .print = [m](YAML::Emitter& out, const S& s) { out << YAML::Flow << s.*m; },
+         .show = [m](const S& s) { return shown_list(s.*m); },
+         .choices = names,
+         .set_default = [m, by_default = std::move(by_default)](S& s) { s.*m = by_default; }});
+    return check([m, path = section_name_ + "." + name, names, allowed](S& s) {
+      const auto& v = s.*m;
+      if (v.empty()) throw ConfigError(path + ": expected at least one of " + allowed);
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (std::find(names.begin(), names.end(), v[i]) == names.end()) {
+          throw ConfigError(path + "[" + std::to_string(i) + "]: expected " + or_list(names) +
+                            ", got '" + v[i] + "'");
+        }
+      }
+    });
+  }
+
   template <class E>
   Fields& one_of(const std::string& name, E S::*m, EnumNames<E> names,
                  const std::string& description) {
+    std::vector<std::string> choices;
+    for (const auto& n : names) choices.emplace_back(n.first);
     std::string allowed;
-    for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + std::string(n.first);
+    for (const auto& n : choices) allowed += (allowed.empty() ? "" : ", ") + n;
     return add(
         {.name = name,
          .type = "one of",
@@ -176,7 +219,8 @@ class Fields {
          .read = [m, name, names](YamlSection& y, S& s) { y.enumeration(name, s.*m, names); },
          .print = [m, names](YAML::Emitter& out,
                              const S& s) { out << std::string(name_of(names, s.*m)); },
-         .show = [m, names](const S& s) { return quoted(std::string(name_of(names, s.*m))); }});
+         .show = [m, names](const S& s) { return quoted(std::string(name_of(names, s.*m))); },
+         .choices = std::move(choices)});
   }
 
   // A key with its own reading and printing (a map of free-form or named entries).
@@ -197,7 +241,7 @@ class Fields {
     return *this;
   }
 
-  // The fields and checks as a section of Config.
+  // The fields and checks as a section of Config. `name` must be the one given to the constructor.
   Section section(const std::string& name, S Config::*section) {
     Section out{.name = name, .fields = {}, .checks = {}};
     for (auto& f : fields) {
@@ -216,7 +260,12 @@ class Fields {
                                       [section, present = f.present](const Config& c) {
                                         return present(c.*section);
                                       })
-                                : std::function<bool(const Config&)>()});
+                                : std::function<bool(const Config&)>(),
+           .choices = f.choices,
+           .set_default = f.set_default
+                              ? std::function<void(Config&)>(
+                                    [section, set = f.set_default](Config& c) { set(c.*section); })
+                              : std::function<void(Config&)>()});
     }
     for (auto& c : checks) {
       out.checks.emplace_back(
@@ -227,6 +276,12 @@ class Fields {
 
   std::vector<Field<S>> fields;
   std::vector<std::function<void(S&)>> checks;
+
+  // `section_name`: the YAML section, for the messages of the checks the declarations add.
+  explicit Fields(std::string section_name = {}) : section_name_(std::move(section_name)) {}
+
+ private:
+  std::string section_name_;
 };
 
 }  // namespace etl::config::schema

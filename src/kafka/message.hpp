@@ -24,7 +24,6 @@ class Message {
   [[nodiscard]] bool is_partition_eof() const noexcept {
     return msg_->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
   }
-  [[nodiscard]] rd_kafka_resp_err_t error_code() const noexcept { return msg_->err; }
   [[nodiscard]] Error error() const;  // the classified error (only meaningful if is_error())
 
   [[nodiscard]] std::string_view topic() const noexcept;
@@ -47,8 +46,6 @@ class Message {
   [[nodiscard]] std::vector<std::pair<std::string_view, std::string_view>> headers() const;
   // Producer/broker timestamp in epoch ms, -1 if none.
   [[nodiscard]] int64_t timestamp_ms() const noexcept;
-
-  [[nodiscard]] const rd_kafka_message_t* native() const noexcept { return msg_.get(); }
 
  private:
   MessagePtr msg_;

@@ -373,18 +373,14 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   for (const auto& r : result.rejected) {
     const auto& o = batch.orders[r.batch_index];
     refused[r.batch_index] = true;
-    DeadLetter d;
-    d.origin = o.origin;
-    d.purchase_order_id = o.order.purchase_order_id;
-    d.payload = std::string(o.order.raw_json);
-    d.error_class = std::string(to_string(ErrorClass::bad_record));
-    if (r.account_conflict) {
-      d.message = r.message;
-    } else {
-      d.error_code = r.error_code;
-      d.message = fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message);
-    }
-    own_letters.push_back(std::move(d));
+    own_letters.push_back(
+        r.account_conflict
+            ? make_dead_letter(o.origin, o.order.purchase_order_id, std::string(o.order.raw_json),
+                               r.message)
+            : make_dead_letter(
+                  o.origin, o.order.purchase_order_id, std::string(o.order.raw_json),
+                  fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message),
+                  r.error_code));
   }
   for (size_t k = 0; k < selected.size(); ++k) {
     if (refused[selected[k]]) continue;

@@ -41,15 +41,12 @@ class TableStatement {
 
   void reset() noexcept;
 
-  // Largest k for the portable path: a power of two with k * params_per_tuple <= 65,535.
-  [[nodiscard]] size_t max_tuples() const noexcept { return max_tuples_; }
-
  private:
   PreparedStatement& statement(Connection& conn, size_t tuples);  // tuples == 0: the bulk form
 
   StatementShape shape_;
   size_t params_per_tuple_;
-  size_t max_tuples_;
+  size_t max_tuples_;  // the portable path: a power of two with k * params_per_tuple <= 65,535
   std::map<size_t, std::unique_ptr<PreparedStatement>> prepared_;
   std::vector<MYSQL_BIND> binds_;
 };

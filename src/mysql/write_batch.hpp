@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "order/order_types.hpp"
 
 namespace etl::mysql {
@@ -53,6 +54,23 @@ struct DeadLetter {
   bool one_per_source = false;
 };
 
+// A dead letter as every writer of one makes it (the mapping's bad record in record_to_write, an
+// order the server refuses in BatchWriter, an order too large for Kafka in fetch's OrderSink):
+// class bad_record, the record's raw bytes, the reason; `error_code` for a server's refusal.
+[[nodiscard]] inline DeadLetter make_dead_letter(RecordOrigin origin,
+                                                 std::optional<int64_t> purchase_order_id,
+                                                 std::string payload, std::string message,
+                                                 std::optional<int> error_code = std::nullopt) {
+  DeadLetter d;
+  d.origin = std::move(origin);
+  d.purchase_order_id = purchase_order_id;
+  d.payload = std::move(payload);
+  d.error_class = std::string(to_string(ErrorClass::bad_record));
+  d.error_code = error_code;
+  d.message = std::move(message);
+  return d;
+}
+
 // The next offset to read for one partition, stored in ods.etl_kafka_offset. The write is
 // fenced (offset_fence.hpp): it succeeds only if the row still holds `expected_stored`, the value
 // the writer started the partition from or last committed (absent: no row yet). Anything else
@@ -73,11 +91,6 @@ struct WriteBatch {
   std::vector<DeadLetter> dead_letters;
   std::vector<OffsetUpdate> offsets;
 
-  [[nodiscard]] size_t row_count() const noexcept {
-    size_t n = 0;
-    for (const auto& o : orders) n += o.order.lines.size();
-    return n;
-  }
   [[nodiscard]] bool empty() const noexcept {
     return orders.empty() && dead_letters.empty() && offsets.empty();
   }

@@ -6,7 +6,7 @@
 // Input: an order object, or a JSON array of order objects. Each order may carry a top-level
 // "request_time": "YYYY-MM-DD HH:MM:SS" (UTC).
 //
-// Behaviour the callers rely on (tests in tests/order pin each point):
+// Behaviour the callers rely on (tests in tests/unit/order pin each point):
 // - Any key order is accepted. Duplicate keys: the LAST occurrence wins (as in MySQL's JSON type,
 //   Python's json and most JSON libraries); earlier occurrences are still validated.
 // - The whole message is bad (MessageParseResult::bad, no orders) when: it is not valid JSON

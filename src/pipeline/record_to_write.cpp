@@ -41,13 +41,10 @@ RecordToWrite record_to_write(order::OrderMapper& mapper, RecordInput in) {
     }
   }
   if (bad) {
-    mysql::DeadLetter d;
-    d.origin = origin;
-    d.origin.record_index = origin.record_index + out.indexes++;
-    d.purchase_order_id = bad->purchase_order_id;
-    d.payload = std::string(in.bytes);
-    d.error_class = std::string(to_string(ErrorClass::bad_record));
-    d.message = std::move(bad->reason);
+    mysql::RecordOrigin at = origin;
+    at.record_index = origin.record_index + out.indexes++;
+    mysql::DeadLetter d = mysql::make_dead_letter(std::move(at), bad->purchase_order_id,
+                                                  std::string(in.bytes), std::move(bad->reason));
     out.bytes += d.payload.size();
     out.dead_letter = std::move(d);
   }

@@ -29,6 +29,7 @@
 #include "walmart/orders_page.hpp"
 #include "walmart/paced_request.hpp"
 #include "walmart/rate_limiter.hpp"
+#include "walmart/request_counters.hpp"
 #include "walmart/server_clock.hpp"
 #include "walmart/token_provider.hpp"
 
@@ -68,7 +69,8 @@ class OrdersClient {
   explicit OrdersClient(OrdersClientShared shared);
 
   // Fetches base_url + target ("/v3/orders?..."); `context` names the window in messages.
-  // `result` is reused; its page views stay valid until the next call.
+  // `result` is reused; its page views stay valid until the next call. What the request cost is
+  // added to `counters`.
   void get_page(const std::string& target, std::string_view context, PageResult& result,
                 RequestCounters& counters);
 

@@ -52,15 +52,10 @@ void FetchMetrics::record(const AccountOutcome& outcome, double now_epoch_s) {
   }
   if (!outcome.result) return;
   const FetchResult& r = *outcome.result;
-  uint64_t n_requests = 0;
-  uint64_t n_throttled = 0;
-  for (const auto& t : r.types) {
-    n_requests += t.requests;
-    n_throttled += t.throttled;
-  }
-  if (!r.dry_run) orders.with(label).inc(r.orders());
-  requests.with(label).inc(n_requests);
-  throttled.with(label).inc(n_throttled);
+  const FetchCounters total = r.totals();
+  if (!r.dry_run) orders.with(label).inc(total.orders);
+  requests.with(label).inc(total.requests);
+  throttled.with(label).inc(total.throttled);
   dead_letters.with(label).inc(r.dead_letters);
 }
 

@@ -1,5 +1,7 @@
 #include "pipeline/fetch/fetch_request.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 
 namespace etl::pipeline {
@@ -19,6 +21,16 @@ void validate_fetch_request(const FetchRequest& request) {
       if (request.end_day_ms) throw ConfigError("fetch: --end cannot be used with --since-last");
       break;
   }
+}
+
+std::vector<std::string> ship_node_types_to_fetch(const FetchRequest& request,
+                                                  const std::vector<std::string>& configured) {
+  const auto& named = request.ship_node_types.empty() ? configured : request.ship_node_types;
+  std::vector<std::string> out;
+  for (const auto& t : named) {
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
 }
 
 }  // namespace etl::pipeline

@@ -26,4 +26,9 @@ struct FetchRequest {
 // Checks the combination of options; throws ConfigError (exit 2) naming the problem.
 void validate_fetch_request(const FetchRequest& request);
 
+// The ship-node types a run fetches: the request's, else the configured ones; each once, in the
+// order first named.
+[[nodiscard]] std::vector<std::string> ship_node_types_to_fetch(
+    const FetchRequest& request, const std::vector<std::string>& configured);
+
 }  // namespace etl::pipeline

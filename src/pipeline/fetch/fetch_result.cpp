@@ -15,10 +15,16 @@ bool FetchResult::complete() const noexcept {
                      [&](const ShipNodeSummary& t) { return t.complete(dry_run); });
 }
 
-uint64_t FetchResult::orders() const noexcept {
-  uint64_t n = 0;
-  for (const auto& t : types) n += t.orders;
-  return n;
+FetchCounters FetchResult::totals() const noexcept { return sum_counters(types); }
+
+uint64_t FetchResult::orders() const noexcept { return totals().orders; }
+
+std::optional<int64_t> watermark_to_store(const FetchRequest& request,
+                                          const ShipNodeSummary& type) noexcept {
+  if (request.mode != FetchMode::since_last || request.dry_run || !type.complete(false)) {
+    return std::nullopt;
+  }
+  return type.short_from_ms ? std::min(type.range_end_ms, *type.short_from_ms) : type.range_end_ms;
 }
 
 std::string FetchResult::describe() const {
@@ -30,26 +36,17 @@ std::string FetchResult::describe() const {
                     walmart::format_api_time(t.range_end_ms));
   }
   out += format_summary_table(types, dry_run);
-  uint64_t requests = 0;
-  uint64_t windows = 0;
-  uint64_t splits = 0;
-  uint64_t slowdowns = 0;
-  uint64_t throttled = 0;
-  for (const auto& t : types) {
-    requests += t.requests;
-    windows += t.windows_total;
-    splits += t.windows_split;
-    slowdowns += t.slowdowns;
-    throttled += t.throttled;
-  }
+  const FetchCounters total = totals();
   out += fmt::format(
       "requests: {} for {} orders ({:.1f} orders/request), {} window(s) asked for "
       "({} split){}\n",
-      requests, orders(),
-      requests > 0 ? static_cast<double>(orders()) / static_cast<double>(requests) : 0.0, windows,
-      splits,
-      throttled > 0 ? fmt::format("; {} 429(s), {} slowed the pace", throttled, slowdowns)
-                    : std::string());
+      total.requests, total.orders,
+      total.requests > 0 ? static_cast<double>(total.orders) / static_cast<double>(total.requests)
+                         : 0.0,
+      total.windows_total, total.windows_split,
+      total.throttled > 0
+          ? fmt::format("; {} 429(s), {} slowed the pace", total.throttled, total.slowdowns)
+          : std::string());
   if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
   if (dead_letters > 0) {
     std::string ids;
@@ -91,16 +88,13 @@ std::string FetchResult::describe() const {
     return out;
   }
   std::vector<std::string> why;
-  uint64_t failed = 0;
-  uint64_t skipped = 0;
-  uint64_t not_acked = 0;
-  for (const auto& t : types) {
-    failed += t.windows_failed;
-    skipped += t.windows_skipped;
-    not_acked += t.not_acknowledged;
+  const uint64_t not_acked = total.not_acknowledged();
+  if (total.windows_failed > 0) {
+    why.push_back(fmt::format("{} window(s) failed", total.windows_failed));
   }
-  if (failed > 0) why.push_back(fmt::format("{} window(s) failed", failed));
-  if (skipped > 0) why.push_back(fmt::format("{} window(s) not fetched", skipped));
+  if (total.windows_skipped > 0) {
+    why.push_back(fmt::format("{} window(s) not fetched", total.windows_skipped));
+  }
   if (!dry_run && (not_acked > 0 || undelivered > 0)) {
     why.push_back(
         fmt::format("{} order(s) not acknowledged by Kafka", std::max(not_acked, undelivered)));

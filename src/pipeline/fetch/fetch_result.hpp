@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/fetch/fetch_request.hpp"
 #include "pipeline/fetch/stats.hpp"
 
 namespace etl::pipeline {
@@ -27,8 +28,16 @@ struct FetchResult {
 
   [[nodiscard]] bool complete() const noexcept;
   [[nodiscard]] uint64_t orders() const noexcept;
+  // The counters of every ship-node type, summed.
+  [[nodiscard]] FetchCounters totals() const noexcept;
   // The summary printed on stdout and logged: the header, the table, Kafka and the verdict.
   [[nodiscard]] std::string describe() const;
 };
+
+// The watermark a finished ship-node type stores: only with --since-last, not in a dry run, and
+// only when the type is complete (every window fetched, every order acknowledged); the end of its
+// range, or the start of its earliest short window (the next run reads that again).
+[[nodiscard]] std::optional<int64_t> watermark_to_store(const FetchRequest& request,
+                                                        const ShipNodeSummary& type) noexcept;
 
 }  // namespace etl::pipeline

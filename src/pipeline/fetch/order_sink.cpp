@@ -83,27 +83,26 @@ void OrderSink::keep(size_t lane, std::string_view purchase_order_id, std::strin
       "fetch {}: order {} ({} bytes) is too large for Kafka topic {} ({}); it goes to the "
       "dead letter and the run goes on",
       settings_.run_id, purchase_order_id, payload.size(), topic, why.describe());
-  Pending d;
-  d.lane = lane;
-  mysql::DeadLetter& l = d.letter;
-  // One row per account and order: fetching the order again (another run, another request_time,
-  // maybe a newer version) replaces it.
-  l.origin.source = fmt::format("fetch:{}:{}", settings_.account, purchase_order_id);
-  l.one_per_source = true;
-  l.origin.account = settings_.account;
-  l.origin.record_index = 0;
-  l.origin.topic = topic;
-  l.origin.key = std::string(purchase_order_id);
-  // Not a number: the payload still names it.
-  l.purchase_order_id = order::purchase_order_id_number(purchase_order_id);
-  l.error_class = std::string(to_string(ErrorClass::bad_record));
-  l.error_code = why.code;
-  l.message = fmt::format(
+  mysql::RecordOrigin origin;
+  origin.source = fmt::format("fetch:{}:{}", settings_.account, purchase_order_id);
+  origin.account = settings_.account;
+  origin.record_index = 0;
+  origin.topic = topic;
+  origin.key = std::string(purchase_order_id);
+  std::string message = fmt::format(
       "order {} ({} bytes with request_time) is too large for Kafka topic {}: "
       "{} (fetch run {}, ship node type {})",
       purchase_order_id, payload.size(), topic, why.describe(), settings_.run_id,
       settings_.lanes.at(lane));
-  l.payload = std::move(payload);
+  Pending d;
+  d.lane = lane;
+  // purchase_order_id: not a number, the payload still names it.
+  d.letter =
+      mysql::make_dead_letter(std::move(origin), order::purchase_order_id_number(purchase_order_id),
+                              std::move(payload), std::move(message), why.code);
+  // One row per account and order: fetching the order again (another run, another request_time,
+  // maybe a newer version) replaces it.
+  d.letter.one_per_source = true;
   std::lock_guard lock(pending_mutex_);
   pending_.push_back(std::move(d));
 }

@@ -1,8 +1,11 @@
 #include "pipeline/fetch/range_plan.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "common/utc_time.hpp"
+#include "walmart/order_window.hpp"
 
 namespace etl::pipeline {
 
@@ -48,6 +51,13 @@ std::optional<TypeRange> plan_range(const FetchRequest& request, const std::stri
       break;
   }
   return r;
+}
+
+std::string describe_range(const TypeRange& range) {
+  return fmt::format("{}..{}", walmart::format_api_time(range.start_ms),
+                     range.open_end
+                         ? fmt::format("now ({})", walmart::format_api_time(range.end_ms))
+                         : walmart::format_api_time(range.end_ms));
 }
 
 }  // namespace etl::pipeline

@@ -1,6 +1,8 @@
 #pragma once
 // Which windows fetch asks the API for, decided from what the API says - a plain class: no
-// threads, no I/O, every decision a function of its arguments (the fetch job does the asking).
+// threads, no I/O, every decision a function of its arguments. WindowReader (window_reader.hpp)
+// consults it after a window's first page, after a refusal and after a short read;
+// WindowFetcher (window_fetch.hpp) does the asking.
 //
 // The aim is one request per page of orders (fetch.limit, 200) and little else:
 //  - Start wide: each ship-node type's range is one window, cut only where it is wider than
@@ -8,8 +10,9 @@
 //  - A window's first page tells how many orders match (meta.totalCount). Up to
 //    fetch.max_orders_per_query it is read page by page through nextCursor. Above, it is cut into
 //    as many equal parts as that count needs (each sized for 80% of the cap, in case orders are
-//    unevenly spread), and every part asks again. A window the API refuses as too large (a 400
-//    naming its start date) is halved the same way, down to kMinRejectedSplitMs.
+//    unevenly spread), and every part asks again. A window the API refuses as too large (the
+//    error cause too_many_results, which walmart/ gives that answer) is halved the same way,
+//    down to kMinRejectedSplitMs.
 //  - Cut only as many windows as fetch.concurrency can use: when there are fewer first windows
 //    than workers, a first window with pages enough for its share of the idle workers is split
 //    into that many parts (each costs one more first page).
@@ -70,7 +73,7 @@ class WindowPlanner {
   };
   // After a window's first page: `total` orders match.
   [[nodiscard]] Decision after_first_page(const walmart::OrderWindow& w, int64_t total) const;
-  // After the API refused the window as too large (400 on its start date).
+  // After the API refused the window as too large (cause too_many_results).
   [[nodiscard]] Decision after_refusal(const walmart::OrderWindow& w) const;
 
   enum class ShortAction {

@@ -1,7 +1,8 @@
 #pragma once
 // Reading one window of orders, page by page - a plain class: no threads, no I/O, every decision
-// a function of the answers it is given (the fetch job sends the requests, produces the orders and
-// carries the steps out). It takes every decision about one window:
+// a function of the answers it is given (WindowFetcher, window_fetch.hpp, sends the requests,
+// produces the orders and carries the steps out; TypeTally::record counts them). It takes every
+// decision about one window:
 //
 //   after a first page    paginate, split (too many orders for one query, or idle workers:
 //                         WindowPlanner), or fail (too many orders in a window too narrow to split)

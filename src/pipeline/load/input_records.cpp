@@ -45,47 +45,15 @@ size_t string_close(std::string_view s, size_t i) noexcept {
   return npos;
 }
 
-// Like string_close, s.size() if unclosed.
-size_t string_end(std::string_view s, size_t i) noexcept {
-  const size_t e = string_close(s, i);
-  return e == npos ? s.size() : e;
-}
-
-// Index of the first ',' outside strings and brackets, or s.size(). Stray closers never make the
-// depth negative, so garbage cannot swallow the rest of the array.
-size_t delimiter_at_depth0(std::string_view s) noexcept {
-  int depth = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    switch (s[i]) {
-      case '"':
-        i = string_end(s, i) - 1;
-        break;
-      case '{':
-      case '[':
-        ++depth;
-        break;
-      case '}':
-      case ']':
-        if (depth > 0) --depth;
-        break;
-      case ',':
-        if (depth == 0) return i;
-        break;
-      default:
-        break;
-    }
-  }
-  return s.size();
-}
-
-// Where the next element of a top-level array ends, s starting just after the previous delimiter:
-// at a ',' or at the array's closing bracket (']', or a '}' that closes it too: the structural scan
-// does not match bracket kinds) outside strings and nested brackets. by == 0: s ended first.
+// The one structural scan of the reader: walks s outside strings, counting bracket depth (kinds
+// are not matched), and stops at the first ',' at depth 0 (when `at_comma`) or at the first
+// closer at depth 0 (when `at_closer`; else such a stray closer is skipped, so garbage cannot
+// swallow what follows). by == 0: s ended first, or inside a string.
 struct Cut {
   size_t at;
   char by;
 };
-Cut element_cut(std::string_view s) noexcept {
+Cut structural_cut(std::string_view s, bool at_comma, bool at_closer) noexcept {
   size_t depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     switch (s[i]) {
@@ -101,11 +69,14 @@ Cut element_cut(std::string_view s) noexcept {
         break;
       case '}':
       case ']':
-        if (depth == 0) return {i, s[i]};
-        --depth;
+        if (depth > 0) {
+          --depth;
+        } else if (at_closer) {
+          return {i, s[i]};
+        }
         break;
       case ',':
-        if (depth == 0) return {i, ','};
+        if (depth == 0 && at_comma) return {i, ','};
         break;
       default:
         break;
@@ -113,6 +84,16 @@ Cut element_cut(std::string_view s) noexcept {
   }
   return {s.size(), 0};
 }
+
+// Index of the first ',' outside strings and brackets, or s.size().
+size_t delimiter_at_depth0(std::string_view s) noexcept {
+  return structural_cut(s, true, false).at;
+}
+
+// Where the next element of a top-level array ends, s starting just after the previous delimiter:
+// at a ',' or at the array's closing bracket (']', or a '}' that closes it too) outside strings
+// and nested brackets. by == 0: s ended first.
+Cut element_cut(std::string_view s) noexcept { return structural_cut(s, true, true); }
 
 // json_value_end, and whether the value ended inside s (false: it runs to the end of s, where
 // more bytes could continue it).
@@ -126,29 +107,9 @@ ValueEnd value_end(std::string_view s) noexcept {
     const size_t e = string_close(s, 0);
     return e == npos ? ValueEnd{s.size(), false} : ValueEnd{e, true};
   }
-  if (s[0] == '{' || s[0] == '[') {
-    int depth = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-      switch (s[i]) {
-        case '"': {
-          const size_t e = string_close(s, i);
-          if (e == npos) return {s.size(), false};
-          i = e - 1;
-          break;
-        }
-        case '{':
-        case '[':
-          ++depth;
-          break;
-        case '}':
-        case ']':
-          if (--depth == 0) return {i + 1, true};
-          break;
-        default:
-          break;
-      }
-    }
-    return {s.size(), false};
+  if (s[0] == '{' || s[0] == '[') {  // up to the closer that brings the depth back to 0
+    const Cut c = structural_cut(s.substr(1), false, true);
+    return c.by == 0 ? ValueEnd{s.size(), false} : ValueEnd{c.at + 2, true};
   }
   // A scalar (or garbage): up to the next delimiter; at least one byte so the caller advances.
   size_t i = 0;

@@ -2,9 +2,9 @@
 // Internal to `walmart-etl stream` (see stream_job.hpp for what the job does): the StreamJob
 // class shared by its three source files, each owning one concern:
 //   stream_job.cpp        start-up, the main loop and shutdown (exit codes, the watchdog)
-//   stream_rebalance.cpp  partition assignment: where each partition starts (stored offset,
+//   rebalance.cpp         partition assignment: where each partition starts (stored offset,
 //                         committed offset, stream.reset), retention verdicts, held partitions
-//   stream_poll.cpp       one polled message, housekeeping: gaps and re-deliveries, written
+//   poll.cpp              one polled message, housekeeping: gaps and re-deliveries, written
 //                         offsets, fences, commits to Kafka, backpressure, lag, status, idleness
 // Nothing outside these three files includes this header.
 

@@ -1,4 +1,4 @@
-// The poll loop of `walmart-etl stream` (StreamJob, see stream_job_state.hpp): one message at a
+// The poll loop of `walmart-etl stream` (StreamJob, see job_state.hpp): one message at a
 // time (gaps, re-deliveries, held partitions), then housekeeping: what the workers wrote, fenced
 // partitions, commits to Kafka, backpressure, lag, Kafka's health, the status line, idleness.
 

@@ -1,4 +1,4 @@
-// Partition assignment of `walmart-etl stream` (StreamJob, see stream_job_state.hpp): where each
+// Partition assignment of `walmart-etl stream` (StreamJob, see job_state.hpp): where each
 // assigned partition starts, retention verdicts and their record, partitions held while MySQL
 // cannot say where they start, and giving partitions back.
 

@@ -6,8 +6,8 @@
 // the stream must never abort: every run exits 0 (stopped by a signal, everything consumed was
 // written), and the rows it wrote are right. A real broker's group coordinator answers in
 // milliseconds, so random moments rarely land inside that window: this test guards the exit
-// code of every start-up phase; tests/kafka/consumer_close_test.cpp holds the coordinator back
-// (mock cluster) to land there every time.
+// code of every start-up phase; tests/integration/kafka/consumer_close_test.cpp holds the
+// coordinator back (mock cluster) to land there every time.
 //
 // SIGTERM while the broker is gone, 10 times, on private brokers of this test that it kills with
 // SIGKILL (killing the shared one would break the tests beside it): the stream runs with its

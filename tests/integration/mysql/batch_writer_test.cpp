@@ -89,7 +89,7 @@ TEST_P(BatchWriterTest, WritesLinesChargesRawAndCountsThem) {
   EXPECT_EQ(r.charges, 4u);
   EXPECT_EQ(r.retries, 0u);
 
-  // The key, the lines and one column from each group; every column is compared in tests/load.
+  // The key, the lines and one column from each group; every column is compared in tests/e2e/load.
   auto rows = conn_->query(
       "SELECT purchaseOrderId, lineNumber, sku, quantity, chargeAmount, source_file, city, "
       "request_time, orderDate_formatted, load_time IS NOT NULL FROM walmart_order "

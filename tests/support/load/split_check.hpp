@@ -1,6 +1,6 @@
 #pragma once
-// What must hold for any `load` input, however it is read (shared by tests/load and the libFuzzer
-// target fuzz/input_splitter_fuzz.cpp; no test framework inside):
+// What must hold for any `load` input, however it is read (shared by tests/unit/pipeline/load and
+// the libFuzzer target fuzz/input_splitter_fuzz.cpp; no test framework inside):
 //  - every record is the slice of the input at its offset, and its line is 1 + the newlines
 //    before that offset; offsets never go backwards;
 //  - splitting the whole input and splitting it from a source that reveals it `chunk` bytes at a

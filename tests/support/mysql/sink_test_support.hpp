@@ -1,6 +1,6 @@
 #pragma once
-// Helpers for the MySQL sink's integration tests (tests/mysql, tests/load): synthetic order JSON,
-// parsed through the real mapping, and table dumps for exact comparisons.
+// Helpers for the MySQL sink's integration tests (tests/integration/mysql, tests/e2e/load):
+// synthetic order JSON, parsed through the real mapping, and table dumps for exact comparisons.
 
 #include <cstdint>
 #include <string>

@@ -213,3 +213,44 @@ TEST(ConfigKeys, ListingShowsEachKeyOnOneLineWithItsDefault) {
 
 }  // namespace
 }  // namespace etl::config
+
+namespace etl::config {
+namespace {
+
+// A key of choices declares them once: the listing shows them, the CLI asks for them by path,
+// an entry outside them (or none at all) is refused naming the YAML path, and the default the
+// declaration states is what a Config starts with.
+TEST(KeyChoices, ShipNodeTypesAreDeclaredOnceWithTheirDefault) {
+  const std::vector<std::string> types{"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
+  EXPECT_EQ(declared_choices("fetch.ship_node_types"), types);
+  EXPECT_EQ(Config().fetch.ship_node_types, types) << "the declared default";
+  const auto keys = declared_keys();
+  const auto key = std::find_if(keys.begin(), keys.end(),
+                                [](const KeyInfo& k) { return k.path == "fetch.ship_node_types"; });
+  ASSERT_NE(key, keys.end());
+  EXPECT_EQ(key->choices, types);
+  EXPECT_EQ(key->allowed, "SellerFulfilled, WFSFulfilled, 3PLFulfilled");
+  EXPECT_EQ(key->default_text, "`[SellerFulfilled, WFSFulfilled, 3PLFulfilled]`");
+  const std::string wrong = error_of({"fetch.ship_node_types=[WFSFulfilled, Drone]"});
+  EXPECT_NE(wrong.find("fetch.ship_node_types[1]: expected SellerFulfilled, WFSFulfilled or "
+                       "3PLFulfilled, got 'Drone'"),
+            std::string::npos)
+      << wrong;
+  const std::string none = error_of({"fetch.ship_node_types=[]"});
+  EXPECT_NE(none.find("fetch.ship_node_types: expected at least one of SellerFulfilled, "
+                      "WFSFulfilled, 3PLFulfilled"),
+            std::string::npos)
+      << none;
+}
+
+TEST(KeyChoices, EnumsListTheirChoicesAndOtherKeysNone) {
+  EXPECT_EQ(declared_choices("stream.reset"), (std::vector<std::string>{"earliest", "latest"}));
+  EXPECT_TRUE(declared_choices("mysql.port").empty());
+  EXPECT_TRUE(declared_choices("no.such_key").empty());
+  EXPECT_EQ(or_list({"a"}), "a");
+  EXPECT_EQ(or_list({"a", "b"}), "a or b");
+  EXPECT_EQ(or_list({"a", "b", "c"}), "a, b or c");
+}
+
+}  // namespace
+}  // namespace etl::config

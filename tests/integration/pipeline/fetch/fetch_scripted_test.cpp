@@ -1,5 +1,5 @@
-// fetch --since-last against a scripted API (tests/fetch/scripted_api.hpp), a dev broker and
-// MariaDB, for what the simulator cannot do:
+// fetch --since-last against a scripted API (tests/support/fetch/scripted_api.hpp), a dev broker
+// and MariaDB, for what the simulator cannot do:
 //  - a position-based cursor whose data changes between pages: an order shifted past a page
 //    boundary is found by reading the short window again; a window that stays short holds the
 //    ship-node type's watermark at its start, and the summary says so;

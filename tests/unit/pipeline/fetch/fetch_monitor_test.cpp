@@ -54,6 +54,7 @@ FetchResult result_with(uint64_t orders, uint64_t requests, uint64_t throttled, 
   t.windows_done = complete ? 1 : 0;
   t.windows_failed = complete ? 0 : 1;
   t.orders = orders;
+  t.acknowledged = orders;  // Kafka took them all
   t.requests = requests;
   t.throttled = throttled;
   r.types.push_back(t);
