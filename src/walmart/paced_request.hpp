@@ -17,19 +17,11 @@
 #include "walmart/api_error.hpp"
 #include "walmart/http_client.hpp"
 #include "walmart/rate_limiter.hpp"
+#include "walmart/request_counters.hpp"
 #include "walmart/server_clock.hpp"
 #include "walmart/token_provider.hpp"
 
 namespace etl::walmart {
-
-// What one request cost; the caller adds it to its per-ship-node-type totals.
-struct RequestCounters {
-  uint64_t requests = 0;         // HTTP requests sent
-  uint64_t retries = 0;          // re-sent after a retriable failure (not counting 429s)
-  uint64_t throttled = 0;        // 429 answers
-  uint64_t slowdowns = 0;        // 429s that lowered the shared pace
-  uint64_t token_refreshes = 0;  // 401 answered by getting a new token
-};
 
 struct PacedShared {
   std::string base_url;

@@ -201,7 +201,7 @@ ReconDownloadResult ReconClient::download(const std::string& report_date,
   const std::string context =
       fmt::format("{}: downloading the reconciliation report {}", account_, report_date);
   if (!plain_date(report_date)) {
-    out.error = Error{ErrorClass::fatal, ErrorOrigin::usage, 0,
+    out.error = Error{ErrorClass::fatal, ErrorOrigin::config, 0,
                       context + ": a report date is digits, as the list gives it"};
     return out;
   }

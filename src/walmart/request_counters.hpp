@@ -1,5 +1,5 @@
 #pragma once
-// What requests to the orders API cost, as OrdersClient::get_page counts it. The fetch job's own
+// What requests to the Walmart API cost, as paced_get() counts them (orders and returns). The fetch job's own
 // counters (pipeline/fetch/stats.hpp) extend this one type, so a page's cost is counted straight
 // into them and summed with them.
 
