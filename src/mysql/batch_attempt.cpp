@@ -17,7 +17,6 @@
 namespace etl::mysql {
 
 using batch_writer_detail::kPacketReserve;
-using batch_writer_detail::NewIdTaken;
 
 WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size_t>& selected,
                                  size_t fresh, int attempt_no) {
@@ -37,15 +36,13 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
   for (const auto& o : batch.orders) {
     if (o.origin.account) first_brought.emplace(o.order.purchase_order_id, *o.origin.account);
   }
-  // New ids are claimed by their archive row's plain INSERT, the first statement that writes
-  // them; without an archive they are claimed like known ids (and their bare rows released).
+  // New ids are claimed by their plain INSERTs (order_writes.cpp): the archive row's, the first
+  // statement that writes them, or without an archive the lines' and a locked count of them.
   std::vector<int64_t> claimed_ids;
-  std::vector<int64_t> new_claimed_ids;
-  for (size_t k = 0; k < selected.size(); ++k) {
+  for (size_t k = fresh; k < selected.size(); ++k) {
     const auto& o = batch.orders[selected[k]];
     if (!o.origin.account || tables_.order_bytes(k) > packet_room) continue;
-    if (k >= fresh || !archive) claimed_ids.push_back(o.order.purchase_order_id);
-    if (k < fresh && !archive) new_claimed_ids.push_back(o.order.purchase_order_id);
+    claimed_ids.push_back(o.order.purchase_order_id);
   }
   if (bench::skipped(bench::Skip::claim)) claimed_ids.clear();
   std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
@@ -66,11 +63,8 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
         if (stored.count(id) == 0) unsettled.push_back(id);
       }
       if (!unsettled.empty() && !bench::skipped(bench::Skip::guard_select)) {
-        StoredIds held = read_stored_ids(c, unsettled);
-        for (int64_t id : new_claimed_ids) {
-          if (held.present.count(id) != 0) throw NewIdTaken{id};
-        }
-        for (auto& [id, account] : held.accounts) stored.emplace(id, std::move(account));
+        for (auto& [id, account] : read_stored_accounts(c, unsettled))
+          stored.emplace(id, std::move(account));
       }
     }
     for (const auto& [id, account] : first_brought) stored.emplace(id, account);
@@ -156,7 +150,8 @@ WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size
     result.charges += tables_.charge_row(k + 1) - tables_.charge_row(k);
   }
 
-  // The bare rows of claims no order filled: orders refused, or no raw archive at all.
+  // The bare rows of claims no order filled: orders refused, or no raw archive at all (known ids
+  // only: new ones are not claimed by a bare row).
   std::vector<int64_t> unwritten;
   if (!archive) {
     unwritten = claimed_ids;

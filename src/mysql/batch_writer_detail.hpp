@@ -16,8 +16,9 @@ namespace etl::mysql::batch_writer_detail {
 constexpr size_t kPacketReserve = 64u << 10;
 
 // Thrown inside an attempt when an id read as new turns out to be stored by another writer (the
-// plain INSERT's duplicate key, or the claim's locked read). Not an EtlError: no handler of
-// errors may take it for one; write() rolls back and writes the batch the upsert way.
+// plain INSERT's duplicate key, or with the archive off the locked count of its lines). Not an
+// EtlError: no handler of errors may take it for one; write() rolls back and writes the batch the
+// upsert way.
 struct NewIdTaken {
   int64_t purchase_order_id = 0;
 };
