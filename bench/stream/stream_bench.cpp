@@ -22,6 +22,12 @@
 // the ceiling is measured every round, also for the order lines without the account index and
 // without the account column, and the latency step is left out unless --latency-seconds is given.
 //
+// With --restream, step 1 runs kRestream: --binary next to --binary-before (any two builds, no
+// benchmark switches needed), new orders at the defaults and with the archive off, and
+// re-streaming: a first pass stores every order, the timed second pass (another consumer group)
+// finds every id known. The ceiling is measured every round; no latency step unless
+// --latency-seconds is given.
+//
 // Every run also reports the CPU seconds of the server (mariadbd/mysqld, from /proc, when it runs
 // on this machine) and of the stream (its rusage) per 1,000 rows, and the server's counters
 // (SHOW GLOBAL STATUS before and after; the benchmark's own progress query adds about one
@@ -85,6 +91,7 @@ struct Options {
   std::map<std::string, std::string> properties;  // kafka.properties of the stream runs
   std::string binary_before;  // --binary-before: an earlier build, run next to --binary
   bool suspects = false;
+  bool restream = false;
   bool latency_given = false;
   std::string only;  // --only=A,B: only the settings whose label contains A or B
 };
@@ -153,6 +160,19 @@ const std::vector<Setting> kSuspects = {
      true},
     {"after: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", false, "",
      true},
+};
+
+// --restream: the build before next to this one on known orders (every id stored by a first
+// pass) and on new ones, at the defaults and with the archive off.
+const std::vector<Setting> kRestream = {
+    {"before: new orders (defaults)", 2, 2000, 1000, true, "compressed", true},
+    {"after: new orders (defaults)", 2, 2000, 1000, true, "compressed"},
+    {"before: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", true, "",
+     true},
+    {"after: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", false, "",
+     true},
+    {"before: new orders, archive off", 2, 2000, 1000, true, "off", true},
+    {"after: new orders, archive off", 2, 2000, 1000, true, "off"},
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -512,6 +532,8 @@ int main(int argc, char** argv) {
       o.binary_before = *v9;
     else if (a == "--suspects")
       o.suspects = true;
+    else if (a == "--restream")
+      o.restream = true;
     else if (auto v10 = value("--only"))
       o.only = *v10;
     else if (auto v6 = value("--rounds"))
@@ -524,17 +546,18 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
                    "[--latency-seconds=S] [--rounds=N] [--bootstrap=HOST:PORT] "
-                   "[--property=NAME=VALUE]... [--suspects --binary-before=PATH]\n");
+                   "[--property=NAME=VALUE]... [--suspects|--restream --binary-before=PATH]\n");
       return 2;
     }
   }
   if (o.binary.empty()) o.binary = ETL_BINARY_PATH;
-  if (o.suspects && o.binary_before.empty()) {
-    std::fprintf(stderr, "stream_bench: --suspects needs --binary-before=PATH\n");
+  if ((o.suspects || o.restream) && o.binary_before.empty()) {
+    std::fprintf(stderr, "stream_bench: --suspects and --restream need --binary-before=PATH\n");
     return 2;
   }
+  const std::vector<Setting>& list = o.suspects ? kSuspects : o.restream ? kRestream : kSettings;
   std::vector<Setting> settings;
-  for (const Setting& st : o.suspects ? kSuspects : kSettings) {
+  for (const Setting& st : list) {
     bool take = o.only.empty();
     for (size_t a = 0; !take && a <= o.only.size();) {
       const size_t comma = std::min(o.only.find(',', a), o.only.size());
@@ -543,7 +566,7 @@ int main(int argc, char** argv) {
     }
     if (take) settings.push_back(st);
   }
-  const bool latency = !o.suspects || o.latency_given;
+  const bool latency = !(o.suspects || o.restream) || o.latency_given;
   spdlog::set_level(spdlog::level::warn);
   const std::string dir =
       (std::filesystem::temp_directory_path() / fmt::format("etl-stream-bench-{}", getpid()))
@@ -719,7 +742,7 @@ int main(int argc, char** argv) {
   std::vector<std::vector<RunResult>> runs(settings.size());  // per setting, one per round
   int run_no = 0;
   for (int round = 0; round < o.rounds; ++round) {
-    if (o.suspects && round > 0) ceilings.push_back(measure_ceiling(round));
+    if ((o.suspects || o.restream) && round > 0) ceilings.push_back(measure_ceiling(round));
     for (size_t i = 0; i < settings.size(); ++i) {
       runs[i].push_back(run_backlog(o, dir, bootstraps, topic, settings[i], run_no++, expected_rows,
                                     expected_orders));
@@ -806,8 +829,8 @@ int main(int argc, char** argv) {
                  total);
     return result;
   };
-  const Setting& latency_before = o.suspects ? kSuspects[0] : kSettings[0];
-  const Setting& latency_after = o.suspects ? kSuspects[1] : kSettings[2];
+  const Setting& latency_before = o.suspects || o.restream ? list[0] : kSettings[0];
+  const Setting& latency_after = o.suspects || o.restream ? list[1] : kSettings[2];
   const Latency before = latency ? measure_latency(latency_before, topic + "-latency") : Latency{};
   const Latency after = latency ? measure_latency(latency_after, topic + "-latency2") : Latency{};
 
