@@ -9,12 +9,20 @@
 #
 #   scripts/bench-stream.sh [--kafka|--kafka-only] [ORDERS] [PARTITIONS]   # default 100000 orders, 16 partitions
 #   scripts/bench-stream.sh --suspects [ORDERS] [PARTITIONS]
+#   scripts/bench-stream.sh --restream [ORDERS] [PARTITIONS]
 #
 # --suspects measures what each statement of the writer costs the server, next to an earlier
 # build: ETL_BUILD_DIR must be a build with -DETL_BENCH_SWITCHES=ON (a benchmark build: the writer's
 # statements can be turned off, src/mysql/bench_switches.hpp), ETL_STREAM_BEFORE_BIN the earlier
 # walmart-etl (e.g. main built in another folder). Settings alternate in every round; no latency
 # run unless BENCH_LATENCY_S is set.
+#
+# --restream compares ETL_STREAM_BEFORE_BIN with this build (no benchmark switches needed) on
+# orders every one of which is stored already (a first pass stores them; the second, timed pass
+# finds every id known), and on new orders at the defaults and with the archive off; the server
+# counters per 1,000 rows (Com_delete, Com_stmt_execute, Handler_read_*) and statements per
+# transaction come with it. Alternating, BENCH_ROUNDS rounds; no latency run unless
+# BENCH_LATENCY_S is set.
 #
 # Without --kafka the orders go through the dev broker (librdkafka's mock cluster, in process).
 # With --kafka the same corpus runs twice in one go: on the dev broker, then on the local Apache
@@ -35,6 +43,7 @@ suspects=0
 if [ "${1:-}" = "--kafka" ]; then kafka=1; shift; fi
 if [ "${1:-}" = "--kafka-only" ]; then kafka=2; shift; fi
 if [ "${1:-}" = "--suspects" ]; then suspects=1; shift; fi
+if [ "${1:-}" = "--restream" ]; then suspects=2; shift; fi
 orders=${1:-100000}
 partitions=${2:-16}
 
@@ -49,10 +58,11 @@ args=(--binary="$build/src/cli/walmart-etl" --orders="$orders" --partitions="$pa
 if [ "$suspects" -eq 0 ] || [ -n "${BENCH_LATENCY_S:-}" ]; then
   args+=(--latency-seconds="${BENCH_LATENCY_S:-20}")
 fi
-if [ "$suspects" -eq 1 ]; then
-  before=${ETL_STREAM_BEFORE_BIN:?--suspects needs ETL_STREAM_BEFORE_BIN, an earlier walmart-etl}
+if [ "$suspects" -ge 1 ]; then
+  before=${ETL_STREAM_BEFORE_BIN:?--suspects and --restream need ETL_STREAM_BEFORE_BIN, an earlier walmart-etl}
   bench_require bench-stream "$before"
-  args+=(--suspects --binary-before="$before")
+  if [ "$suspects" -eq 1 ]; then args+=(--suspects); else args+=(--restream); fi
+  args+=(--binary-before="$before")
 fi
 for p in ${BENCH_PROPERTIES:-}; do args+=(--property="$p"); done
 if [ -n "${BENCH_ONLY:-}" ]; then args+=(--only="$BENCH_ONLY"); fi

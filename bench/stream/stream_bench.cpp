@@ -22,6 +22,12 @@
 // the ceiling is measured every round, also for the order lines without the account index and
 // without the account column, and the latency step is left out unless --latency-seconds is given.
 //
+// With --restream, step 1 runs kRestream: --binary next to --binary-before (any two builds, no
+// benchmark switches needed), new orders at the defaults and with the archive off, and
+// re-streaming: a first pass stores every order, the timed second pass (another consumer group)
+// finds every id known. The ceiling is measured every round; no latency step unless
+// --latency-seconds is given.
+//
 // Every run also reports the CPU seconds of the server (mariadbd/mysqld, from /proc, when it runs
 // on this machine) and of the stream (its rusage) per 1,000 rows, and the server's counters
 // (SHOW GLOBAL STATUS before and after; the benchmark's own progress query adds about one
@@ -85,6 +91,7 @@ struct Options {
   std::map<std::string, std::string> properties;  // kafka.properties of the stream runs
   std::string binary_before;  // --binary-before: an earlier build, run next to --binary
   bool suspects = false;
+  bool restream = false;
   bool latency_given = false;
   std::string only;  // --only=A,B: only the settings whose label contains A or B
 };
@@ -153,6 +160,19 @@ const std::vector<Setting> kSuspects = {
      true},
     {"after: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", false, "",
      true},
+};
+
+// --restream: the build before next to this one on known orders (every id stored by a first
+// pass) and on new ones, at the defaults and with the archive off.
+const std::vector<Setting> kRestream = {
+    {"before: new orders (defaults)", 2, 2000, 1000, true, "compressed", true},
+    {"after: new orders (defaults)", 2, 2000, 1000, true, "compressed"},
+    {"before: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", true, "",
+     true},
+    {"after: re-streaming stored orders (defaults)", 2, 2000, 1000, true, "compressed", false, "",
+     true},
+    {"before: new orders, archive off", 2, 2000, 1000, true, "off", true},
+    {"after: new orders, archive off", 2, 2000, 1000, true, "off"},
 };
 
 std::string env_or(const char* name, const std::string& fallback) {
@@ -391,6 +411,21 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
   r.label = setting.label;
   FreshDatabase db(fmt::format("etl_bench_stream_{}_{}", getpid(), run_no));
   const std::string& binary = setting.before ? o.binary_before : o.binary;
+  if (setting.before) {
+    // The build before may expect an earlier shape of the tables (it refuses any other): the
+    // database is made again, empty, and its own init-db creates them.
+    {
+      auto c = mysql::Connection::open(db.cfg, mysql::UseDatabase::none);
+      c.execute("DROP DATABASE " + mysql::quote_identifier(db.cfg.database));
+      c.execute("CREATE DATABASE " + mysql::quote_identifier(db.cfg.database));
+    }
+    const std::string init = write_config(dir, bootstraps, topic, "init", db.cfg, setting);
+    const std::string command =
+        binary + " --config " + init + " init-db > " + dir + "/init.log 2>&1";
+    if (std::system(command.c_str()) != 0)  // NOLINT(cert-env33-c): the benchmark's own binary
+      throw std::runtime_error("init-db of the build before failed: " +
+                               read_file(dir + "/init.log"));
+  }
   if (setting.restream) {
     // A first pass stores every order; the measured pass (another group) finds them all known.
     const std::string first = fmt::format("bench-{}-{}-first", getpid(), run_no);
@@ -460,7 +495,10 @@ RunResult run_backlog(const Options& o, const std::string& dir, const std::strin
     ++r.retries;
   }
   r.rows = count_rows(db.cfg, "walmart_order");
-  r.orders = count_rows(db.cfg, "walmart_order_raw");
+  // With the archive off, the orders are those with lines (every generated order has some).
+  r.orders = setting.raw_archive == "off"
+                 ? count_rows(db.cfg, "(SELECT DISTINCT purchaseOrderId FROM walmart_order) AS o")
+                 : count_rows(db.cfg, "walmart_order_raw");
   {
     auto conn = mysql::Connection::open(db.cfg);
     conn.query("ANALYZE TABLE walmart_order_raw");
@@ -512,6 +550,8 @@ int main(int argc, char** argv) {
       o.binary_before = *v9;
     else if (a == "--suspects")
       o.suspects = true;
+    else if (a == "--restream")
+      o.restream = true;
     else if (auto v10 = value("--only"))
       o.only = *v10;
     else if (auto v6 = value("--rounds"))
@@ -524,17 +564,18 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: stream_bench --binary=PATH [--orders=N] [--partitions=P] [--rate=R] "
                    "[--latency-seconds=S] [--rounds=N] [--bootstrap=HOST:PORT] "
-                   "[--property=NAME=VALUE]... [--suspects --binary-before=PATH]\n");
+                   "[--property=NAME=VALUE]... [--suspects|--restream --binary-before=PATH]\n");
       return 2;
     }
   }
   if (o.binary.empty()) o.binary = ETL_BINARY_PATH;
-  if (o.suspects && o.binary_before.empty()) {
-    std::fprintf(stderr, "stream_bench: --suspects needs --binary-before=PATH\n");
+  if ((o.suspects || o.restream) && o.binary_before.empty()) {
+    std::fprintf(stderr, "stream_bench: --suspects and --restream need --binary-before=PATH\n");
     return 2;
   }
+  const std::vector<Setting>& list = o.suspects ? kSuspects : o.restream ? kRestream : kSettings;
   std::vector<Setting> settings;
-  for (const Setting& st : o.suspects ? kSuspects : kSettings) {
+  for (const Setting& st : list) {
     bool take = o.only.empty();
     for (size_t a = 0; !take && a <= o.only.size();) {
       const size_t comma = std::min(o.only.find(',', a), o.only.size());
@@ -543,7 +584,7 @@ int main(int argc, char** argv) {
     }
     if (take) settings.push_back(st);
   }
-  const bool latency = !o.suspects || o.latency_given;
+  const bool latency = !(o.suspects || o.restream) || o.latency_given;
   spdlog::set_level(spdlog::level::warn);
   const std::string dir =
       (std::filesystem::temp_directory_path() / fmt::format("etl-stream-bench-{}", getpid()))
@@ -719,7 +760,7 @@ int main(int argc, char** argv) {
   std::vector<std::vector<RunResult>> runs(settings.size());  // per setting, one per round
   int run_no = 0;
   for (int round = 0; round < o.rounds; ++round) {
-    if (o.suspects && round > 0) ceilings.push_back(measure_ceiling(round));
+    if ((o.suspects || o.restream) && round > 0) ceilings.push_back(measure_ceiling(round));
     for (size_t i = 0; i < settings.size(); ++i) {
       runs[i].push_back(run_backlog(o, dir, bootstraps, topic, settings[i], run_no++, expected_rows,
                                     expected_orders));
@@ -806,8 +847,8 @@ int main(int argc, char** argv) {
                  total);
     return result;
   };
-  const Setting& latency_before = o.suspects ? kSuspects[0] : kSettings[0];
-  const Setting& latency_after = o.suspects ? kSuspects[1] : kSettings[2];
+  const Setting& latency_before = o.suspects || o.restream ? list[0] : kSettings[0];
+  const Setting& latency_after = o.suspects || o.restream ? list[1] : kSettings[2];
   const Latency before = latency ? measure_latency(latency_before, topic + "-latency") : Latency{};
   const Latency after = latency ? measure_latency(latency_after, topic + "-latency2") : Latency{};
 

@@ -75,6 +75,18 @@ StoredIds read_stored_ids(Connection& conn, const std::vector<int64_t>& ids) {
   return out;
 }
 
+size_t lock_order_lines(Connection& conn, const std::vector<int64_t>& ids) {
+  size_t rows = 0;
+  for_id_lists(ids, "{}", [&](const std::string& list) {
+    const auto r =
+        conn.query(fmt::format("SELECT COUNT(*) FROM walmart_order FORCE INDEX (PRIMARY) WHERE "
+                               "purchaseOrderId IN ({}) FOR UPDATE",
+                               list));
+    if (!r.empty() && !r[0].empty() && r[0][0]) rows += std::stoull(*r[0][0]);
+  });
+  return rows;
+}
+
 StoredAccounts read_stored_accounts(Connection& conn, const std::vector<int64_t>& ids) {
   return read_stored_ids(conn, ids).accounts;
 }

@@ -13,6 +13,11 @@
 // SELECT would not do: at READ COMMITTED an id not stored yet has no row to lock, so a concurrent
 // `load` and `stream` could both find it free. With the row locked, the second writer waits until
 // the first commits and then reads the first one's account.
+//
+// Ids the writer read as stored nowhere skip the claim: their plain INSERTs claim them. With the
+// raw archive on, their walmart_order_raw row's INSERT (another writer's row makes it wait, then
+// fail on the key); with it off, their lines' INSERT followed by lock_order_lines() - no bare row
+// is inserted for them, so none is deleted again.
 
 #include <cstdint>
 #include <optional>
@@ -51,6 +56,12 @@ struct StoredIds {
 // split a batch into ids stored nowhere (written by plain INSERTs) and known ones, and inside the
 // transaction for the ids it has claimed (then no other writer can change the answer).
 StoredIds read_stored_ids(Connection& conn, const std::vector<int64_t>& ids);
+
+// Locks the walmart_order rows of `ids` and counts them. A locking read waits for the rows another
+// writer has inserted and not committed yet, and then sees them: a writer that has just inserted
+// the lines of ids it read as new, with no walmart_order_raw row to claim them (the raw archive
+// off), learns from a count above what it inserted that another writer stores them too.
+size_t lock_order_lines(Connection& conn, const std::vector<int64_t>& ids);
 
 // read_stored_ids(conn, ids).accounts.
 StoredAccounts read_stored_accounts(Connection& conn, const std::vector<int64_t>& ids);

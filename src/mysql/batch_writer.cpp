@@ -1,22 +1,18 @@
 #include "mysql/batch_writer.hpp"
 
 #include <fmt/format.h>
-#include <mysqld_error.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <deque>
 #include <map>
-#include <unordered_map>
 
 #include "common/backoff.hpp"
 #include "common/error.hpp"
-#include "common/sha256.hpp"
 #include "common/stop_signal.hpp"
 #include "mysql/account_guard.hpp"
+#include "mysql/batch_writer_detail.hpp"
 #include "mysql/bench_switches.hpp"
 #include "mysql/mysql_error.hpp"
-#include "mysql/offset_fence.hpp"
 #include "mysql/sink_sql.hpp"
 
 namespace etl::mysql {
@@ -24,21 +20,9 @@ namespace etl::mysql {
 namespace {
 
 using T = ParamType;
+using batch_writer_detail::NewIdTaken;
 
 constexpr size_t kMaxStatementBytesCap = 16u << 20;
-// Room left in a packet for everything that is not the record itself (SQL, other columns).
-constexpr size_t kPacketReserve = 64u << 10;
-
-// Thrown inside an attempt when an id read as new turns out to be stored by another writer (the
-// plain INSERT's duplicate key, or the claim's locked read). Not an EtlError: no handler of
-// errors may take it for one; write() rolls back and writes the batch the upsert way.
-struct NewIdTaken {
-  int64_t purchase_order_id = 0;
-};
-
-bool is_duplicate_key(const EtlError& e) noexcept {
-  return e.error().code == ER_DUP_ENTRY || e.error().code == ER_DUP_ENTRY_WITH_KEY_NAME;
-}
 
 }  // namespace
 
@@ -255,299 +239,6 @@ size_t BatchWriter::split_new_orders(const WriteBatch& batch, std::vector<size_t
     return stored.present.count(batch.orders[i].order.purchase_order_id) == 0;
   });
   return static_cast<size_t>(known_from - selected.begin());
-}
-
-WriteResult BatchWriter::attempt(const WriteBatch& batch, const std::vector<size_t>& selected,
-                                 size_t fresh, int attempt_no) {
-  Connection& c = *conn_;
-  WriteResult result;
-  fresh_ = fresh;
-  const bool archive = options_.raw_archive != config::RawArchive::off;
-  std::vector<DeadLetter> own_letters;  // for orders the server refuses
-
-  // An order that cannot fit in one packet would make the server drop the connection: refuse it
-  // before sending anything, like the server would (1153).
-  const size_t packet_room =
-      max_packet_ > kPacketReserve ? max_packet_ - kPacketReserve : max_packet_;
-  // An order whose id is stored under another account is refused too (account_guard.hpp). An id
-  // not stored yet belongs to the first account that brings it in this batch, in message order.
-  std::unordered_map<int64_t, std::string_view> first_brought;
-  for (const auto& o : batch.orders) {
-    if (o.origin.account) first_brought.emplace(o.order.purchase_order_id, *o.origin.account);
-  }
-  // New ids are claimed by their archive row's plain INSERT, the first statement that writes
-  // them; without an archive they are claimed like known ids (and their bare rows released).
-  std::vector<int64_t> claimed_ids;
-  std::vector<int64_t> new_claimed_ids;
-  for (size_t k = 0; k < selected.size(); ++k) {
-    const auto& o = batch.orders[selected[k]];
-    if (!o.origin.account || tables_.order_bytes(k) > packet_room) continue;
-    if (k >= fresh || !archive) claimed_ids.push_back(o.order.purchase_order_id);
-    if (k < fresh && !archive) new_claimed_ids.push_back(o.order.purchase_order_id);
-  }
-  if (bench::skipped(bench::Skip::claim)) claimed_ids.clear();
-  std::vector<std::pair<size_t, size_t>> runs;  // ranges [a, b) of sendable orders
-  // In the transaction: lock the ids, then read who holds them - a decision no concurrent writer
-  // can change before this transaction ends.
-  auto decide = [&] {
-    result.rejected.clear();
-    runs.clear();
-    // An id the read before the transaction found under an account keeps it: no writer changes
-    // a stored account (another account's order is refused, the same account's writes the same
-    // name). Read again, under the claim's locks, are only the ids stored without an account or
-    // not at all then: another writer may have set theirs since.
-    StoredAccounts stored = split_accounts_;
-    if (!claimed_ids.empty()) {
-      claim_order_ids(c, claimed_ids);
-      std::vector<int64_t> unsettled;
-      for (int64_t id : claimed_ids) {
-        if (stored.count(id) == 0) unsettled.push_back(id);
-      }
-      if (!unsettled.empty() && !bench::skipped(bench::Skip::guard_select)) {
-        StoredIds held = read_stored_ids(c, unsettled);
-        for (int64_t id : new_claimed_ids) {
-          if (held.present.count(id) != 0) throw NewIdTaken{id};
-        }
-        for (auto& [id, account] : held.accounts) stored.emplace(id, std::move(account));
-      }
-    }
-    for (const auto& [id, account] : first_brought) stored.emplace(id, account);
-    size_t run_start = 0;
-    for (size_t k = 0; k < selected.size(); ++k) {
-      const auto& o = batch.orders[selected[k]];
-      auto conflict = account_conflict(stored, o.order.purchase_order_id, o.origin.account);
-      if (tables_.order_bytes(k) <= packet_room && !conflict) {
-        // A run is all new or all known.
-        if (k == fresh && run_start < k) {
-          runs.emplace_back(run_start, k);
-          run_start = k;
-        }
-        continue;
-      }
-      if (run_start < k) runs.emplace_back(run_start, k);
-      run_start = k + 1;
-      if (conflict) {
-        result.rejected.push_back({selected[k], o.order.purchase_order_id, o.origin.source,
-                                   o.origin.record_index, 0, std::move(*conflict), true});
-        continue;
-      }
-      result.rejected.push_back(
-          {selected[k], o.order.purchase_order_id, o.origin.source, o.origin.record_index,
-           ER_NET_PACKET_TOO_LARGE,
-           fmt::format(
-               "the order is about {} bytes, more than the server's max_allowed_packet ({})",
-               tables_.order_bytes(k), max_packet_)});
-    }
-    if (run_start < selected.size()) runs.emplace_back(run_start, selected.size());
-  };
-
-  // The offsets first: claiming their rows fences out any other writer of these partitions.
-  auto begin_fenced = [&] {
-    c.begin();
-    if (!bench::skipped(bench::Skip::fence)) result.fenced = advance_offsets(c, batch.offsets);
-    if (result.fenced.empty()) {
-      decide();
-      return true;
-    }
-    c.rollback();
-    result.rejected.clear();
-    return false;
-  };
-  if (!begin_fenced()) return result;
-  try {
-    for (auto [a, b] : runs) write_orders(a, b);
-  } catch (const EtlError& e) {
-    if (e.error().cls != ErrorClass::bad_record) throw;
-    // Some order holds a value the server refuses: start again and find it by bisection.
-    spdlog::info("mysql: the server refused a row ({}); isolating the order(s) at fault", e.what());
-    c.rollback();
-    if (!begin_fenced()) return result;
-    for (auto [a, b] : runs) isolate(batch, selected, a, b, 0, result.rejected);
-  }
-
-  // In batch order, whatever order the ids were written in.
-  std::sort(
-      result.rejected.begin(), result.rejected.end(),
-      [](const RejectedOrder& x, const RejectedOrder& y) { return x.batch_index < y.batch_index; });
-  std::vector<bool> refused(batch.orders.size(), false);
-  for (const auto& r : result.rejected) {
-    const auto& o = batch.orders[r.batch_index];
-    refused[r.batch_index] = true;
-    own_letters.push_back(
-        r.account_conflict
-            ? make_dead_letter(o.origin, o.order.purchase_order_id, std::string(o.order.raw_json),
-                               r.message)
-            : make_dead_letter(
-                  o.origin, o.order.purchase_order_id, std::string(o.order.raw_json),
-                  fmt::format("MySQL refused order {}: {}", r.purchase_order_id, r.message),
-                  r.error_code));
-  }
-  for (size_t k = 0; k < selected.size(); ++k) {
-    if (refused[selected[k]]) continue;
-    ++result.orders;
-    if (k < fresh) ++result.new_orders;
-    result.rows += tables_.line_row(k + 1) - tables_.line_row(k);
-    result.charges += tables_.charge_row(k + 1) - tables_.charge_row(k);
-  }
-
-  // The bare rows of claims no order filled: orders refused, or no raw archive at all.
-  std::vector<int64_t> unwritten;
-  if (!archive) {
-    unwritten = claimed_ids;
-  } else if (!claimed_ids.empty()) {
-    std::sort(claimed_ids.begin(), claimed_ids.end());
-    for (const auto& r : result.rejected) {
-      if (std::binary_search(claimed_ids.begin(), claimed_ids.end(), r.purchase_order_id))
-        unwritten.push_back(r.purchase_order_id);
-    }
-  }
-  if (!unwritten.empty()) release_unwritten_claims(c, unwritten);
-
-  std::vector<const DeadLetter*> letters;
-  letters.reserve(batch.dead_letters.size() + own_letters.size());
-  for (const auto& d : batch.dead_letters) letters.push_back(&d);
-  for (const auto& d : own_letters) letters.push_back(&d);
-  write_dead_letters(letters);
-  result.dead_letters = letters.size();
-  result.offsets = batch.offsets.size();
-
-  if (options_.before_commit) options_.before_commit(attempt_no);
-  try {
-    c.commit();
-  } catch (const EtlError& e) {
-    // The COMMIT was sent; if the connection broke before its reply, the server may have
-    // committed it. Only a reply-less failure is in doubt; an error reply means rolled back.
-    commit_in_doubt_ =
-        e.error().code > 0 && is_connection_error(static_cast<unsigned>(e.error().code));
-    throw;
-  }
-  for (const auto& r : result.rejected) {
-    if (r.account_conflict) {
-      spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: {}", r.purchase_order_id,
-                   r.source, r.record_index, r.message);
-      continue;
-    }
-    spdlog::warn("mysql: order {} ({} #{}) sent to the dead letter: mysql error {}: {}",
-                 r.purchase_order_id, r.source, r.record_index, r.error_code, r.message);
-  }
-  return result;
-}
-
-void BatchWriter::write_orders(size_t a, size_t b) {
-  if (a >= b) return;
-  if (b <= fresh_) {
-    write_new_orders(a, b);
-    return;
-  }
-  Connection& c = *conn_;
-  const WritePath p = active_path_;
-  const size_t bytes = statement_bytes_;
-  // Charges are replaced as a set; lines the new version no longer has are deleted; then upserts.
-  if (!bench::skipped(bench::Skip::delete_charges))
-    delete_charges_.execute(c, p, tables_.ids, a, b - a, bytes);
-  if (!bench::skipped(bench::Skip::delete_lines))
-    delete_stale_lines_.execute(c, p, tables_.line_sets, a, b - a, bytes);
-  const size_t la = tables_.line_row(a);
-  const size_t lb = tables_.line_row(b);
-  (bench::skipped(bench::Skip::upsert_lines) ? insert_lines_ : upsert_lines_)
-      .execute(c, p, tables_.lines, la, lb - la, bytes);
-  const size_t ca = tables_.charge_row(a);
-  const size_t cb = tables_.charge_row(b);
-  insert_charges_.execute(c, p, tables_.charges, ca, cb - ca, bytes);
-  if (options_.raw_archive != config::RawArchive::off)
-    upsert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
-}
-
-void BatchWriter::write_new_orders(size_t a, size_t b) {
-  Connection& c = *conn_;
-  const WritePath p = active_path_;
-  const size_t bytes = statement_bytes_;
-  try {
-    // The archive row first: it claims the id (account_guard.hpp). A concurrent writer of the
-    // same id waits here for this transaction, or this one for it and then fails on the key.
-    if (options_.raw_archive != config::RawArchive::off)
-      insert_raw_.execute(c, p, tables_.raw, a, b - a, bytes);
-    const size_t la = tables_.line_row(a);
-    const size_t lb = tables_.line_row(b);
-    insert_lines_.execute(c, p, tables_.lines, la, lb - la, bytes);
-    const size_t ca = tables_.charge_row(a);
-    const size_t cb = tables_.charge_row(b);
-    insert_charges_.execute(c, p, tables_.charges, ca, cb - ca, bytes);
-  } catch (const EtlError& e) {
-    if (!is_duplicate_key(e)) throw;
-    throw NewIdTaken{};
-  }
-}
-
-void BatchWriter::isolate(const WriteBatch& batch, const std::vector<size_t>& selected, size_t a,
-                          size_t b, int depth, std::vector<RejectedOrder>& rejected) {
-  Connection& c = *conn_;
-  const std::string savepoint = fmt::format("etl_isolate_{}", depth);
-  c.execute("SAVEPOINT " + savepoint);
-  try {
-    write_orders(a, b);
-    return;
-  } catch (const EtlError& e) {
-    if (e.error().cls != ErrorClass::bad_record) throw;
-    c.execute("ROLLBACK TO SAVEPOINT " + savepoint);
-    if (b - a == 1) {
-      const auto& o = batch.orders[selected[a]];
-      const auto* se = dynamic_cast<const StatementError*>(&e);
-      rejected.push_back({selected[a], o.order.purchase_order_id, o.origin.source,
-                          o.origin.record_index, e.error().code,
-                          se != nullptr ? se->server_message() : std::string(e.what())});
-      return;
-    }
-  }
-  const size_t mid = a + (b - a) / 2;
-  isolate(batch, selected, a, mid, depth + 1, rejected);
-  isolate(batch, selected, mid, b, depth + 1, rejected);
-}
-
-void BatchWriter::write_dead_letters(const std::vector<const DeadLetter*>& letters) {
-  if (letters.empty()) return;
-  // Cut to the columns' sizes so a dead letter itself can never be refused.
-  const size_t payload_room =
-      max_packet_ > 2 * kPacketReserve ? max_packet_ - 2 * kPacketReserve : max_packet_ / 2;
-  std::deque<std::string> texts;  // repaired / composed text, alive until the statement ran
-  auto valid = [&texts](std::string_view s) -> std::string_view {
-    return is_valid_utf8(s) ? s : std::string_view(texts.emplace_back(to_valid_utf8(s)));
-  };
-  ParamTable& p = dead_letter_params_;
-  p.clear();
-  for (const DeadLetter* d : letters) {
-    p.add_row();
-    p.set_text(0, cut_to_code_points(valid(d->origin.source), 255));
-    p.set_int32(1, d->origin.record_index);
-    if (d->origin.topic) p.set_text(2, cut_to_code_points(valid(*d->origin.topic), 249));
-    p.set_int32(3, d->origin.partition);
-    p.set_int64(4, d->origin.offset);
-    if (d->origin.key) p.set_text(5, std::string_view(*d->origin.key).substr(0, 1024));
-    p.set_int64(6, d->purchase_order_id);
-    std::string_view message = valid(d->message);
-    if (d->payload.size() > payload_room) {
-      message = texts.emplace_back(
-          fmt::format("{} [payload cut from {} to {} bytes to fit max_allowed_packet]", message,
-                      d->payload.size(), payload_room));
-    }
-    const std::string_view stored_payload = std::string_view(d->payload).substr(0, payload_room);
-    p.set_text(7, stored_payload);
-    p.set_text(8, cut_to_code_points(valid(d->error_class), 32));
-    p.set_int32(9, d->error_code);
-    p.set_text(10, cut_to_bytes(message, 65535));
-    p.set_text(11, texts.emplace_back(sha256_hex(
-                       d->one_per_source ? std::string_view(d->origin.source) : stored_payload)));
-    if (d->origin.account) p.set_text(12, cut_to_code_points(valid(*d->origin.account), 100));
-  }
-  try {
-    upsert_dead_letters_.execute(*conn_, active_path_, p, 0, p.rows(), statement_bytes_);
-  } catch (const EtlError& e) {
-    if (e.error().cls != ErrorClass::bad_record) throw;
-    throw EtlError(
-        ErrorClass::fatal, ErrorOrigin::mysql, e.error().code,
-        fmt::format("cannot record dead letters (is walmart_order_dead_letter as in sql/?): {}",
-                    e.error().message));
-  }
 }
 
 }  // namespace etl::mysql

@@ -12,8 +12,9 @@
 //    by multi-row INSERT, archive row first (it is their claim, account_guard.hpp), with no DELETE
 //    and no ON DUPLICATE KEY; known ids take the upsert way above. If another writer stores one of
 //    the new ids between that read and the INSERT, the INSERT fails on the duplicate key (or, with
-//    the archive off, the claim's locked read finds it): the attempt is rolled back and the whole
-//    batch is written the upsert way, so no row is lost or doubled (WriteResult::fell_back).
+//    the archive off, a locked count of the ids' lines finds more than it wrote): the attempt is
+//    rolled back and the whole batch is written the upsert way, so no row is lost or doubled
+//    (WriteResult::fell_back).
 //  - Dead letters are idempotent on (source, record_index); offsets are fenced per
 //    (consumer_group, topic, partition) (offset_fence.hpp): the transaction first moves each
 //    partition's stored offset from the value the caller expects; if any partition holds

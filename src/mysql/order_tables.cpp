@@ -38,6 +38,7 @@ OrderTables::OrderTables(config::RawArchive archive)
 
 void OrderTables::clear() {
   ids.clear();
+  order_ids_.clear();
   line_sets.clear();
   lines.clear();
   charges.clear();
@@ -72,6 +73,7 @@ void OrderTables::add(const OrderToWrite& w) {
 
   ids.add_row();
   ids.set_int64(0, o.purchase_order_id);
+  order_ids_.push_back(o.purchase_order_id);
 
   std::string& list = storage_.emplace_back();
   for (const auto& l : o.lines) {

@@ -6,6 +6,7 @@
 // Text parameters are views into the orders (their arenas) and into `storage_` here: the orders
 // must outlive the use of the tables.
 
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ class OrderTables {
   // Approximate bytes order i sends (lines + charges + raw), to refuse one that cannot fit in a
   // packet.
   [[nodiscard]] size_t order_bytes(size_t order) const noexcept;
+  [[nodiscard]] int64_t purchase_order_id(size_t order) const noexcept { return order_ids_[order]; }
 
   ParamTable ids;  // purchaseOrderId                      (delete_charges), 1 row per order
   ParamTable
@@ -46,6 +48,7 @@ class OrderTables {
 
  private:
   config::RawArchive archive_;
+  std::vector<int64_t> order_ids_;
   std::vector<size_t> line_begin_{0};
   std::vector<size_t> charge_begin_{0};
   std::deque<std::string> storage_;  // line lists, cut source files (deque: elements never move)

@@ -23,11 +23,11 @@ using test::sink::order_json;
 using test::sink::scalar;
 using test::sink::to_write;
 
-// Version `lines` of order `id`: lines 1..lines, two charges each, every line in `status`.
+// Version `lines` of order `id`: lines first_line.., two charges each, every line in `status`.
 mysql::OrderToWrite version(int64_t id, int lines, const std::string& status,
-                            const char* account = "seller-a") {
+                            const char* account = "seller-a", int first_line = 1) {
   std::vector<LineSpec> spec;
-  for (int l = 1; l <= lines; ++l) {
+  for (int l = first_line; l < first_line + lines; ++l) {
     LineSpec line;
     line.line = l;
     line.sku = "SKU" + std::to_string(l);
@@ -61,8 +61,10 @@ class NewOrders : public ::testing::TestWithParam<mysql::WritePath> {
   static long deletes(mysql::Connection& c) {
     return std::stol(*c.query("SHOW SESSION STATUS LIKE 'Com_delete'").at(0).at(1));
   }
-  // Every table holds order `id` exactly as version(id, lines, status) wrote it, once.
-  void expect_stored(int64_t id, int lines, const std::string& status) {
+  // Every table holds order `id` exactly as version(id, lines, status) wrote it, once (no
+  // archive row with the archive off).
+  void expect_stored(int64_t id, int lines, const std::string& status,
+                     config::RawArchive archive = config::RawArchive::compressed) {
     const std::string where = " WHERE purchaseOrderId = " + std::to_string(id);
     EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order" + where), std::to_string(lines)) << id;
     EXPECT_EQ(
@@ -71,8 +73,11 @@ class NewOrders : public ::testing::TestWithParam<mysql::WritePath> {
         << id;
     EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_charge" + where), std::to_string(2 * lines))
         << id;
-    EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw" + where), "1") << id;
+    EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw" + where),
+              archive == config::RawArchive::off ? "0" : "1")
+        << id;
   }
+  void two_workers_at_once(config::RawArchive archive);
 
   test::ScopedDatabase db_;
   std::optional<mysql::Connection> conn_;
@@ -108,6 +113,61 @@ TEST_P(NewOrders, NewOrdersAreInsertedWithoutAnyDeleteAndKnownOnesReplaced) {
   for (int64_t id = 105; id < 110; ++id) expect_stored(id, 3, "Created");
   expect_stored(200, 1, "Created");
   EXPECT_EQ(q("SELECT next_offset FROM etl_kafka_offset WHERE partition_id = 0"), "16");
+}
+
+// With the archive off there is no archive row to claim a new id: its lines are the claim, and no
+// bare row is inserted and deleted again. Known ids still go the upsert way.
+TEST_P(NewOrders, WithTheArchiveOffNewOrdersExecuteNoDeleteEither) {
+  auto o = options();
+  o.raw_archive = config::RawArchive::off;
+  mysql::BatchWriter w(db_.config(), o);
+  mysql::WriteBatch first;
+  for (int64_t id = 700; id < 710; ++id) first.orders.push_back(version(id, 3, "Created"));
+  const long before = deletes(w.connection());
+  const auto r = w.write(first);
+  EXPECT_EQ(deletes(w.connection()) - before, 0) << "a new order executes no DELETE";
+  EXPECT_EQ(r.new_orders, 10u);
+  EXPECT_FALSE(r.fell_back);
+  for (int64_t id = 700; id < 710; ++id) expect_stored(id, 3, "Created", config::RawArchive::off);
+
+  mysql::WriteBatch second;
+  for (int64_t id = 700; id < 703; ++id) second.orders.push_back(version(id, 2, "Shipped"));
+  second.orders.push_back(version(720, 1, "Created"));
+  const long before_second = deletes(w.connection());
+  const auto r2 = w.write(second);
+  EXPECT_GT(deletes(w.connection()) - before_second, 0) << "known orders are replaced";
+  EXPECT_EQ(r2.orders, 4u);
+  EXPECT_EQ(r2.new_orders, 1u);
+  for (int64_t id = 700; id < 703; ++id) expect_stored(id, 2, "Shipped", config::RawArchive::off);
+  for (int64_t id = 703; id < 710; ++id) expect_stored(id, 3, "Created", config::RawArchive::off);
+  expect_stored(720, 1, "Created", config::RawArchive::off);
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw"), "0") << "no claim row is left behind";
+}
+
+// With the archive off, another writer's version of a "new" id whose line numbers differ from
+// this batch's collides with nothing on the key: the locked count of the batch's lines finds it,
+// and the batch falls back to the upsert way, which deletes the other version's lines.
+TEST_P(NewOrders, WithTheArchiveOffLinesStoredMeanwhileUnderOtherNumbersAreFound) {
+  auto o = options();
+  o.raw_archive = config::RawArchive::off;
+  bool stored_meanwhile = false;
+  o.after_split = [&] {
+    if (stored_meanwhile) return;
+    stored_meanwhile = true;
+    mysql::BatchWriter other(db_.config(), o);
+    mysql::WriteBatch b;
+    b.orders.push_back(version(801, 2, "Created", "seller-a", 5));  // lines 5 and 6
+    ASSERT_EQ(other.write(b).new_orders, 1u);
+  };
+  mysql::BatchWriter w(db_.config(), o);
+  mysql::WriteBatch batch;
+  for (int64_t id = 800; id < 803; ++id) batch.orders.push_back(version(id, 2, "Shipped"));
+  const auto r = w.write(batch);
+  ASSERT_TRUE(stored_meanwhile);
+  EXPECT_TRUE(r.fell_back);
+  EXPECT_EQ(r.orders, 3u);
+  for (int64_t id = 800; id < 803; ++id) expect_stored(id, 2, "Shipped", config::RawArchive::off);
+  EXPECT_EQ(q("SELECT MAX(lineNumber) FROM walmart_order WHERE purchaseOrderId = 801"), "2");
 }
 
 // Deterministic race: another writer stores one of the batch's "new" ids between the read that
@@ -184,6 +244,17 @@ TEST_P(NewOrders, AnIdStoredMeanwhileUnderAnotherAccountIsADeadLetterAfterTheFal
 // taken, falls back and replaces the first one's version. Every order ends up as exactly one of
 // the two versions, whole, in every table; both partitions' offsets advance.
 TEST_P(NewOrders, TheSameOrdersFromTwoPartitionsWrittenByTwoWorkersAtOnce) {
+  two_workers_at_once(config::RawArchive::compressed);
+}
+
+// The same with the archive off, where the lines are the claim; worker 1's versions have other
+// line numbers than worker 0's (2-3 against 1), so only the locked count can tell.
+TEST_P(NewOrders, TheSameOrdersFromTwoWorkersAtOnceWithTheArchiveOff) {
+  two_workers_at_once(config::RawArchive::off);
+}
+
+void NewOrders::two_workers_at_once(config::RawArchive archive) {
+  const bool off = archive == config::RawArchive::off;
   constexpr int kRounds = 12;
   constexpr int64_t kOrders = 40;
   std::barrier start(2);
@@ -191,14 +262,17 @@ TEST_P(NewOrders, TheSameOrdersFromTwoPartitionsWrittenByTwoWorkersAtOnce) {
   std::string errors[2];
   auto worker = [&](int partition) {
     try {
-      mysql::BatchWriter w(db_.config(), options());
+      auto o = options();
+      o.raw_archive = archive;
+      mysql::BatchWriter w(db_.config(), o);
       std::optional<int64_t> stored;
       for (int round = 0; round < kRounds; ++round) {
         mysql::WriteBatch b;
         for (int64_t i = 0; i < kOrders; ++i) {
           // Worker 0 brings 1-line versions, worker 1 2-line versions of the same ids.
           b.orders.push_back(version(1000 + round * kOrders + i, partition + 1,
-                                     partition == 0 ? "Created" : "Shipped"));
+                                     partition == 0 ? "Created" : "Shipped", "seller-a",
+                                     off && partition == 1 ? 2 : 1));
         }
         const int64_t next = (round + 1) * kOrders;
         b.offsets.push_back({"g", "t", partition, next, stored});
@@ -224,9 +298,10 @@ TEST_P(NewOrders, TheSameOrdersFromTwoPartitionsWrittenByTwoWorkersAtOnce) {
     const std::string where = " WHERE purchaseOrderId = " + std::to_string(id);
     const std::string lines = q("SELECT COUNT(*) FROM walmart_order" + where);
     ASSERT_TRUE(lines == "1" || lines == "2") << id << ": " << lines << " lines";
-    expect_stored(id, std::stoi(lines), lines == "1" ? "Created" : "Shipped");
+    expect_stored(id, std::stoi(lines), lines == "1" ? "Created" : "Shipped", archive);
   }
-  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw"), std::to_string(kRounds * kOrders));
+  EXPECT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw"),
+            off ? "0" : std::to_string(kRounds * kOrders));
   EXPECT_EQ(q("SELECT COUNT(*) FROM etl_kafka_offset WHERE next_offset = " +
               std::to_string(kRounds * kOrders)),
             "2");
