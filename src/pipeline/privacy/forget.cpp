@@ -10,15 +10,12 @@
 #include "common/error.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
+#include "pipeline/privacy/stored_order.hpp"
 #include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
 
 namespace {
-
-// The personal columns of walmart_order (docs/data-model.md, "Personal data").
-constexpr std::string_view kPersonalColumns[] = {
-    "customerEmailId", "phone", "recipient_name", "address1", "address2", "city", "postalCode"};
 
 size_t row_count(mysql::Connection& conn) {
   const auto n = conn.query("SELECT ROW_COUNT()");
@@ -38,9 +35,9 @@ Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id) {
   Counts c;
   std::string set;
   std::string any;
-  for (const auto col : kPersonalColumns) {
-    set += fmt::format("{}{} = NULL", set.empty() ? "" : ", ", col);
-    any += fmt::format("{}{} IS NOT NULL", any.empty() ? "" : " OR ", col);
+  for (const auto& col : kPersonalColumns) {
+    set += fmt::format("{}{} = NULL", set.empty() ? "" : ", ", col.column);
+    any += fmt::format("{}{} IS NOT NULL", any.empty() ? "" : " OR ", col.column);
   }
   conn.execute(
       fmt::format("UPDATE walmart_order SET {} WHERE customerOrderId = {} AND ({})", set, id, any));
@@ -55,12 +52,8 @@ Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id) {
            like))) {
     if (!row.at(1)) continue;
     if (redactor.redact(*row.at(1), out).outcome != privacy::RedactOutcome::redacted) continue;
-    const std::string json = conn.quote(out);
     // The archive keeps its format: the column that held the JSON holds it again.
-    conn.execute(fmt::format(
-        "UPDATE walmart_order_raw SET payload = IF(payload IS NULL, NULL, {0}), payload_zlib = "
-        "IF(payload_zlib IS NULL, NULL, COMPRESS({0})) WHERE purchaseOrderId = {1}",
-        json, *row.at(0)));
+    rewrite_archive(conn, *row.at(0), out);
     ++c.archive;
   }
 
@@ -75,20 +68,9 @@ Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id) {
       continue;
     }
     if (r.outcome != privacy::RedactOutcome::redacted) continue;
-    const std::string payload = conn.quote(out);
     conn.begin();
     try {
-      // record_sha256 is SHA2(payload): a redacted twin of this record (the same source and
-      // index, written after the erasure) already holds the new value of the unique key.
-      conn.execute(fmt::format(
-          "DELETE t FROM walmart_order_dead_letter t JOIN walmart_order_dead_letter d ON "
-          "d.id = {0} AND t.source = d.source AND t.record_index = d.record_index AND "
-          "t.record_sha256 = SHA2({1}, 256) AND t.id <> d.id",
-          dl, payload));
-      conn.execute(
-          fmt::format("UPDATE walmart_order_dead_letter SET payload = {0}, record_sha256 "
-                      "= SHA2({0}, 256) WHERE id = {1}",
-                      payload, dl));
+      rewrite_dead_letter(conn, dl, out);
       conn.commit();
     } catch (const EtlError&) {
       conn.rollback();
