@@ -369,6 +369,8 @@ Section privacy_section() {
                "purge deletes walmart_order_raw rows not written for this many days; 0 = never")
       .integer("dead_letter_retention_days", &P::dead_letter_retention_days, 0, 36500,
                "purge deletes dead letters older than this many days; 0 = never")
+      .boolean("apply_before_kafka", &P::apply_before_kafka,
+               "fetch applies the policies to each order before producing it to Kafka")
       .check([](P& p) { resolve_hash_secret(p); })
       .section("privacy", &Config::privacy);
 }
