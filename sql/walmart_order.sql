@@ -4,6 +4,7 @@
 -- Primary key (purchaseOrderId, lineNumber): two lines of one order never merge, even with one SKU.
 -- purchaseOrderId is issued by Walmart for the whole marketplace, so the account is not part of the
 -- key; the writer refuses an order whose id is already stored under another account (dead letter).
+-- ix_walmart_order_customer_order: walmart-etl forget finds a buyer's orders by customerOrderId.
 CREATE TABLE IF NOT EXISTS walmart_order (
   purchaseOrderId BIGINT NOT NULL,
   customerOrderId BIGINT NULL,
@@ -59,5 +60,6 @@ CREATE TABLE IF NOT EXISTS walmart_order (
   load_time DATETIME NULL DEFAULT CURRENT_TIMESTAMP,
   account VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
   PRIMARY KEY (purchaseOrderId, lineNumber),
-  KEY ix_walmart_order_account_date (account, orderDate_formatted)
+  KEY ix_walmart_order_account_date (account, orderDate_formatted),
+  KEY ix_walmart_order_customer_order (customerOrderId)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -39,5 +39,6 @@ void add_stream_command(CLI::App& app, CliContext& ctx);
 void add_load_command(CLI::App& app, CliContext& ctx);
 void add_purge_command(CLI::App& app, CliContext& ctx);
 void add_forget_command(CLI::App& app, CliContext& ctx);
+void add_privacy_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace etl::cli

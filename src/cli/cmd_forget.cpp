@@ -15,6 +15,7 @@ void add_forget_command(CLI::App& app, CliContext& ctx) {
     std::vector<std::string> ids;
     std::string file;
     int settle_s = 10;
+    bool scan_archive = false;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -32,6 +33,9 @@ void add_forget_command(CLI::App& app, CliContext& ctx) {
                   "Seconds before the second erasure pass (0: none); longer than a stream batch "
                   "takes from parsing to commit")
       ->check(CLI::Range(0, 3600));
+  cmd->add_flag("--scan-archive", opts->scan_archive,
+                "Also search the text of every archive entry for the id (finds orders without "
+                "lines; reads the whole archive)");
   cmd->callback([&ctx, opts] {
     ctx.action = [&ctx, opts] {
       pipeline::ForgetOptions o;
@@ -53,6 +57,7 @@ void add_forget_command(CLI::App& app, CliContext& ctx) {
         throw ConfigError("forget: give --customer-order-id ID (repeatable) or --file FILE");
       }
       o.settle = std::chrono::seconds(opts->settle_s);
+      o.scan_archive = opts->scan_archive;
       const config::Config cfg = ctx.load_config();
       ctx.start_logging(cfg, "forget");
       const pipeline::ForgetReport r = pipeline::run_forget(cfg.mysql, o);

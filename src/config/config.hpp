@@ -184,6 +184,9 @@ struct PrivacyConfig {
   // this many days are deleted; 0 keeps them forever.
   int raw_retention_days = 0;
   int dead_letter_retention_days = 0;
+  // fetch applies the policies to each order before producing it, so Kafka holds no clear value
+  // of a field whose policy is hash or drop (off: Kafka holds the orders as received).
+  bool apply_before_kafka = false;
 };
 
 struct Config {

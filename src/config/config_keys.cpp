@@ -2,7 +2,8 @@
 // (its initializer in config.hpp is the default, unless stated here), its range or choices, whether
 // it is secret, and what it means. Reading (config_loader.cpp), the environment and --set
 // overrides, check-config's masked printing, the unknown-key errors and the README table's test
-// are all derived from these lists; adding a key is a member in config.hpp and a line here.
+// are all derived from these lists; adding a key is a member in config.hpp and a line here (the
+// privacy section's lines are in privacy_keys.cpp).
 
 #include <algorithm>
 #include <iterator>
@@ -13,7 +14,6 @@
 #include "config/config_loader.hpp"
 #include "config/config_text.hpp"
 #include "config/key_schema.hpp"
-#include "config/privacy_key.hpp"
 
 namespace etl::config {
 
@@ -35,8 +35,6 @@ constexpr std::pair<std::string_view, RawArchive> kRawArchives[] = {
     {"compressed", RawArchive::compressed}, {"plain", RawArchive::plain}, {"off", RawArchive::off}};
 constexpr std::pair<std::string_view, DataLossPolicy> kDataLossPolicies[] = {
     {"continue", DataLossPolicy::continue_from_earliest}, {"stop", DataLossPolicy::stop}};
-constexpr std::pair<std::string_view, FieldPolicy> kFieldPolicies[] = {
-    {"keep", FieldPolicy::keep}, {"hash", FieldPolicy::hash}, {"drop", FieldPolicy::drop}};
 constexpr std::string_view kShipNodeTypes[] = {"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
 constexpr std::string_view kLogLevels[] = {"trace",   "debug", "info",     "warn",
                                            "warning", "error", "critical", "off"};
@@ -328,36 +326,6 @@ Section logging_section() {
         }
       })
       .section("logging", &Config::logging);
-}
-
-Section privacy_section() {
-  using P = PrivacyConfig;
-  const auto policy = [](const std::string& name, FieldPolicy P::*m, const std::string& path) {
-    return Fields<P>()
-        .one_of(name, m, EnumNames<FieldPolicy>(kFieldPolicies),
-                path + ": keep, hash (HMAC-SHA-256, hex) or drop (NULL) everywhere it is written")
-        .fields.back();
-  };
-  return Fields<P>()
-      .add(policy("customer_email_id", &P::customer_email_id, "customerEmailId"))
-      .add(policy("phone", &P::phone, "shippingInfo.phone"))
-      .add(policy("recipient_name", &P::recipient_name, "shippingInfo.postalAddress.name"))
-      .add(policy("address1", &P::address1, "shippingInfo.postalAddress.address1"))
-      .add(policy("address2", &P::address2, "shippingInfo.postalAddress.address2"))
-      .add(policy("city", &P::city, "shippingInfo.postalAddress.city"))
-      .add(policy("postal_code", &P::postal_code, "shippingInfo.postalAddress.postalCode"))
-      .add(policy("pickup_persons", &P::pickup_persons, "pickupPersons"))
-      .secret("hash_secret", &P::hash_secret,
-              "HMAC key of the hash policy, at least 32 bytes; required when a policy is hash")
-      .string("hash_secret_env", &P::hash_secret_env, "environment variable holding hash_secret")
-      .string("hash_secret_file", &P::hash_secret_file,
-              "file holding hash_secret (relative: under $CREDENTIALS_DIRECTORY)")
-      .integer("raw_retention_days", &P::raw_retention_days, 0, 36500,
-               "purge deletes walmart_order_raw rows not written for this many days; 0 = never")
-      .integer("dead_letter_retention_days", &P::dead_letter_retention_days, 0, 36500,
-               "purge deletes dead letters older than this many days; 0 = never")
-      .check([](P& p) { resolve_hash_secret(p); })
-      .section("privacy", &Config::privacy);
 }
 
 }  // namespace

@@ -60,6 +60,8 @@ struct Section {
 
 // Every section, in the order they are read and printed (config_keys.cpp).
 const std::vector<Section>& sections();
+// The keys of the privacy section (privacy_keys.cpp).
+Section privacy_section();
 // The keys of each entry of walmart_token.accounts (config_keys.cpp).
 const std::vector<Field<WalmartAccount>>& account_fields();
 

@@ -28,7 +28,8 @@ struct Found {
   PersonalField field;
   size_t begin = 0;
   size_t end = 0;
-  std::string hashed;  // the decoded string, or the JSON text of any other value
+  std::string hashed;    // the decoded string, or the JSON text of any other value
+  bool is_hash = false;  // a string that already is what `hash` writes: left as it is
 };
 
 struct Splice {
@@ -100,7 +101,8 @@ struct Walk {
       }
     }
     const auto begin = static_cast<size_t>(text.data() - base);
-    found.push_back({f, begin, begin + text.size(), std::move(hashed)});
+    const bool is_hash = t == od::json_type::string && looks_hashed(hashed);
+    found.push_back({f, begin, begin + text.size(), std::move(hashed), is_hash});
     return true;
   }
 
@@ -176,6 +178,12 @@ struct Walk {
 
 }  // namespace
 
+bool looks_hashed(std::string_view text) noexcept {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 struct Redactor::Impl {
   FieldPolicies policies;
   FieldPolicies erased = FieldPolicies::erase_all();
@@ -197,6 +205,7 @@ struct Redactor::Impl {
           splices.push_back({f.begin, f.end, "null"});
           break;
         case config::FieldPolicy::hash:
+          if (f.is_hash) break;  // hashed before (fetch, an earlier write, privacy apply)
           splices.push_back({f.begin, f.end, '"' + hmac_sha256_hex(p.hash_key, f.hashed) + '"'});
           break;
       }

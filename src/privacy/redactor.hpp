@@ -11,6 +11,14 @@
 // escapes resolved, so "\u00e9" and "é" hash alike), any other value's JSON text as written
 // (pickupPersons: the whole list). A null stays null; a missing field stays missing.
 //
+// Idempotent: redacting redacted bytes changes nothing. `drop` leaves a null as it is, and `hash`
+// leaves a string that already is what it writes - exactly 64 lower-case hex digits
+// (looks_hashed) - as it is, so a value hashed by fetch (privacy.apply_before_kafka), by an
+// earlier write or by `privacy apply` is never hashed twice. The price: a clear value of exactly
+// that form would be kept as received; none of the personal fields has it (an email has an '@',
+// a name or address has letters beyond a-f or spaces, a phone or postal code is far shorter, and
+// pickupPersons is a list, never a string).
+//
 // Not thread-safe (it owns a simdjson parser and a padded buffer): one per thread, like the
 // mapper. Pure: no I/O, never throws for its input.
 
@@ -38,6 +46,9 @@ struct Redaction {
 // Tells, from an order's customerOrderId (its text: a string's content or a number as written),
 // whether the buyer's data was erased (walmart-etl forget): then every field is dropped whatever
 // the policies say.
+// True when `text` is what `hash` writes: 64 characters, each 0-9 or a-f.
+[[nodiscard]] bool looks_hashed(std::string_view text) noexcept;
+
 using ErasedCheck = std::function<bool(std::string_view customer_order_id)>;
 
 class Redactor {

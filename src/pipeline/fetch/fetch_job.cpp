@@ -196,7 +196,7 @@ FetchResult FetchRun::run() {
     for (const auto& t : types_) lanes.push_back(t->tally.type());
     sink_ = std::make_unique<OrderSink>(
         OrderSink::Settings{&cfg_.kafka, &cfg_.mysql, cfg_.fetch.produce_flush_timeout,
-                            account_.name, run_id_, std::move(lanes)},
+                            account_.name, run_id_, std::move(lanes), &cfg_.privacy},
         *this);
   }
 

@@ -11,6 +11,7 @@
 #include "mysql/batch_writer.hpp"
 #include "mysql/write_batch.hpp"
 #include "order/message_format.hpp"
+#include "privacy/redactor_pool.hpp"
 
 namespace etl::pipeline {
 
@@ -42,6 +43,11 @@ OrderSink::OrderSink(Settings settings, Listener& listener)
   options.client.client_id = "walmart-etl-fetch";
   options.queue_full_timeout = settings_.flush_timeout;
   producer_ = std::make_unique<kafka::Producer>(kafka_cfg, std::move(options));
+  if (settings_.privacy != nullptr && settings_.privacy->apply_before_kafka) {
+    auto pool =
+        std::make_unique<privacy::RedactorPool>(privacy::FieldPolicies::from(*settings_.privacy));
+    if (pool->active()) redactors_ = std::move(pool);
+  }
 }
 
 OrderSink::~OrderSink() = default;
@@ -50,6 +56,14 @@ std::optional<Error> OrderSink::produce(size_t lane, std::string_view purchase_o
                                         std::string_view order_json,
                                         std::string_view request_time) {
   thread_local std::string value;  // one buffer per worker thread, reused for every order
+  thread_local std::string redacted;
+  // privacy.apply_before_kafka: the same redaction the writers apply (they leave what is
+  // redacted already as it is). An order that does not parse is produced as received: the
+  // stream dead-letters it and redacts nothing of it either.
+  if (redactors_ &&
+      redactors_->redact(order_json, redacted).outcome == privacy::RedactOutcome::redacted) {
+    order_json = redacted;
+  }
   order::build_order_message(order_json, request_time, value);
   const std::array<kafka::HeaderView, 3> headers{
       kafka::HeaderView{order::kHeaderAccount, settings_.account},

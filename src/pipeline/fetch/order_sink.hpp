@@ -26,6 +26,9 @@
 namespace etl::kafka {
 class Producer;
 }
+namespace etl::privacy {
+class RedactorPool;
+}
 namespace etl::mysql {
 class BatchWriter;
 struct DeadLetter;
@@ -56,6 +59,8 @@ class OrderSink {
     std::string account;
     std::string run_id;
     std::vector<std::string> lanes;  // the ship-node types, in lane order
+    // With apply_before_kafka set, every order is redacted by its policies before it is produced.
+    const config::PrivacyConfig* privacy = nullptr;
   };
 
   // Makes sure the topic exists (logged) and creates the producer. Throws EtlError.
@@ -92,6 +97,7 @@ class OrderSink {
   Settings settings_;
   Listener& listener_;
   std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<privacy::RedactorPool> redactors_;  // privacy.apply_before_kafka only
 
   std::mutex pending_mutex_;
   std::vector<Pending> pending_;  // guarded by pending_mutex_: not written yet

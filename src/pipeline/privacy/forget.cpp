@@ -10,15 +10,12 @@
 #include "common/error.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
+#include "pipeline/privacy/stored_order.hpp"
 #include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
 
 namespace {
-
-// The personal columns of walmart_order (docs/data-model.md, "Personal data").
-constexpr std::string_view kPersonalColumns[] = {
-    "customerEmailId", "phone", "recipient_name", "address1", "address2", "city", "postalCode"};
 
 size_t row_count(mysql::Connection& conn) {
   const auto n = conn.query("SELECT ROW_COUNT()");
@@ -34,36 +31,52 @@ struct Counts {
 };
 
 // One erasure pass for one id: every table, each change its own short transaction (autocommit).
-Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id) {
+Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id, bool scan_archive) {
   Counts c;
   std::string set;
   std::string any;
-  for (const auto col : kPersonalColumns) {
-    set += fmt::format("{}{} = NULL", set.empty() ? "" : ", ", col);
-    any += fmt::format("{}{} IS NOT NULL", any.empty() ? "" : " OR ", col);
+  for (const auto& col : kPersonalColumns) {
+    set += fmt::format("{}{} = NULL", set.empty() ? "" : ", ", col.column);
+    any += fmt::format("{}{} IS NOT NULL", any.empty() ? "" : " OR ", col.column);
   }
+  // The buyer's lines and orders, through ix_walmart_order_customer_order.
   conn.execute(
       fmt::format("UPDATE walmart_order SET {} WHERE customerOrderId = {} AND ({})", set, id, any));
   c.rows = row_count(conn);
-
-  // The id's digits are in every JSON that names it (as a string or a number); the redactor then
-  // decides by the order's customerOrderId exactly.
-  const std::string like = fmt::format("'%{}%'", id);
-  std::string out;
+  std::string orders;
   for (const auto& row : conn.query(fmt::format(
-           "SELECT purchaseOrderId, payload FROM walmart_order_raw_json WHERE payload LIKE {}",
-           like))) {
-    if (!row.at(1)) continue;
-    if (redactor.redact(*row.at(1), out).outcome != privacy::RedactOutcome::redacted) continue;
-    const std::string json = conn.quote(out);
-    // The archive keeps its format: the column that held the JSON holds it again.
-    conn.execute(fmt::format(
-        "UPDATE walmart_order_raw SET payload = IF(payload IS NULL, NULL, {0}), payload_zlib = "
-        "IF(payload_zlib IS NULL, NULL, COMPRESS({0})) WHERE purchaseOrderId = {1}",
-        json, *row.at(0)));
-    ++c.archive;
+           "SELECT DISTINCT purchaseOrderId FROM walmart_order WHERE customerOrderId = {}", id))) {
+    orders += (orders.empty() ? "" : ",") + row.at(0).value_or("0");
   }
 
+  // Their archive entries by primary key; with scan_archive every entry whose JSON holds the
+  // id's digits (an order without lines has no walmart_order row to be found by). The redactor
+  // then decides by the order's customerOrderId exactly.
+  const std::string like = fmt::format("'%{}%'", id);
+  std::string archive_sql;
+  if (scan_archive) {
+    archive_sql = fmt::format(
+        "SELECT purchaseOrderId, payload FROM walmart_order_raw_json WHERE payload LIKE {}", like);
+  } else if (!orders.empty()) {
+    archive_sql = fmt::format(
+        "SELECT purchaseOrderId, COALESCE(payload, UNCOMPRESS(payload_zlib)) FROM "
+        "walmart_order_raw WHERE purchaseOrderId IN ({})",
+        orders);
+  }
+  std::string out;
+  if (!archive_sql.empty()) {
+    for (const auto& row : conn.query(archive_sql)) {
+      if (!row.at(1)) continue;
+      if (redactor.redact(*row.at(1), out).outcome != privacy::RedactOutcome::redacted) continue;
+      // The archive keeps its format: the column that held the JSON holds it again.
+      rewrite_archive(conn, *row.at(0), out);
+      ++c.archive;
+    }
+  }
+
+  // Dead letters by their text: a record that never loaded is in no other table, and one that
+  // does not parse has no field to index. The table holds failures only, for
+  // privacy.dead_letter_retention_days: small next to the archive.
   for (const auto& row : conn.query(fmt::format(
            "SELECT id, payload FROM walmart_order_dead_letter WHERE payload LIKE {}", like))) {
     const std::string& dl = row.at(0).value_or("0");
@@ -75,20 +88,9 @@ Counts erase(mysql::Connection& conn, privacy::Redactor& redactor, int64_t id) {
       continue;
     }
     if (r.outcome != privacy::RedactOutcome::redacted) continue;
-    const std::string payload = conn.quote(out);
     conn.begin();
     try {
-      // record_sha256 is SHA2(payload): a redacted twin of this record (the same source and
-      // index, written after the erasure) already holds the new value of the unique key.
-      conn.execute(fmt::format(
-          "DELETE t FROM walmart_order_dead_letter t JOIN walmart_order_dead_letter d ON "
-          "d.id = {0} AND t.source = d.source AND t.record_index = d.record_index AND "
-          "t.record_sha256 = SHA2({1}, 256) AND t.id <> d.id",
-          dl, payload));
-      conn.execute(
-          fmt::format("UPDATE walmart_order_dead_letter SET payload = {0}, record_sha256 "
-                      "= SHA2({0}, 256) WHERE id = {1}",
-                      payload, dl));
+      rewrite_dead_letter(conn, dl, out);
       conn.commit();
     } catch (const EtlError&) {
       conn.rollback();
@@ -134,8 +136,8 @@ std::vector<int64_t> read_customer_order_ids(const std::string& path) {
 ForgetReport run_forget(const config::MysqlConfig& cfg, const ForgetOptions& options) {
   mysql::Connection conn = mysql::Connection::open(cfg);
   mysql::require_schema(conn, cfg.database);
-  // Every statement scans walmart_order or the archive: at READ COMMITTED the rows it does not
-  // change are not kept locked, so writers beside it wait only on the rows it changes.
+  // At READ COMMITTED the rows a statement reads and does not change are not kept locked, so
+  // writers beside it wait only on the rows it changes.
   conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
   ForgetReport report;
   report.ids = options.customer_order_ids.size();
@@ -150,7 +152,7 @@ ForgetReport run_forget(const config::MysqlConfig& cfg, const ForgetOptions& opt
       privacy::Redactor redactor(privacy::FieldPolicies{});
       const std::string text = std::to_string(id);
       redactor.set_erased_check([&text](std::string_view v) { return v == text; });
-      const Counts c = erase(conn, redactor, id);
+      const Counts c = erase(conn, redactor, id, options.scan_archive);
       spdlog::info(
           "forget: customerOrderId {} ({} pass): {} walmart_order row(s), {} archive entr(ies), "
           "{} dead letter(s) erased, {} unparsable dead letter(s) deleted",

@@ -13,8 +13,11 @@
 //    committed after it is erased too.
 //
 // Idempotent: a second run finds nothing left to change. It logs ids and counts, never the data.
-// The archive and dead letters are found by their text (the id's digits), a scan of both tables:
-// erasure requests are rare, and no index is kept for them.
+// The buyer's orders are found through the index on walmart_order.customerOrderId, their archive
+// entries by primary key; dead letters by their text (the id's digits: a record that never loaded
+// is in no other table), a scan of that small table. An order without lines has no
+// walmart_order row: `scan_archive` also finds archive entries by their text (a scan of the
+// whole archive).
 
 #include <chrono>
 #include <cstdint>
@@ -30,6 +33,7 @@ namespace etl::pipeline {
 struct ForgetOptions {
   std::vector<int64_t> customer_order_ids;
   std::chrono::seconds settle{10};
+  bool scan_archive = false;  // also search every archive entry's text for the id
 };
 
 struct ForgetReport {

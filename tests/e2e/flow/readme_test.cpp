@@ -3,7 +3,8 @@
 // not rot). The README command lines covered (keep this list and README.md in step):
 //   walmart-etl --help  (lists exactly the subcommands that exist)
 //   (purge and forget, as the README shows them, run in tests/e2e/privacy/privacy_test.cpp;
-//   load --data recon in tests/e2e/load/recon_load_test.cpp)
+//   load --data recon in tests/e2e/load/recon_load_test.cpp;
+//    privacy apply [--dry-run] in tests/e2e/privacy/privacy_apply_test.cpp)
 //   walmart-etl <command> --help  (for every command)
 //   walmart-etl check-config
 //   walmart-etl --config FILE --set stream.parallelism=2 check-config
@@ -44,7 +45,7 @@ constexpr int64_t kDay = 86'400'000;
 
 const std::set<std::string> kCommands{"check-config", "init-db", "token",        "fetch",
                                       "stream",       "load",    "simulate-api", "dev-broker",
-                                      "purge",        "forget"};
+                                      "purge",        "forget",  "privacy"};
 
 // Names listed under "Subcommands:" in the top-level help.
 std::set<std::string> listed_subcommands(const std::string& help) {

@@ -293,6 +293,47 @@ TEST_F(PrivacyE2E, ForgetErasesEveryTableIsIdempotentAndARedeliveryStaysErased) 
   EXPECT_NE(after.find("Priya Raman"), std::string::npos);
 }
 
+TEST_F(PrivacyE2E, ForgetFindsOrdersThroughTheIndexAndOrdersWithoutLinesWithScanArchive) {
+  // An order with no lines: only in the archive.
+  std::ofstream(dir_ + "/dead.jsonl", std::ios::binary)
+      << R"({"purchaseOrderId":"3817645000777","customerOrderId":"5391200000777",)"
+      << R"("customerEmailId":"lineless.buyer@example.com","orderLines":{"orderLine":[]}})"
+      << "\n";
+  ASSERT_EQ(load(env_).exit_code, 0);
+  ASSERT_EQ(q("SELECT COUNT(*) FROM walmart_order_raw WHERE purchaseOrderId = 3817645000777"), "1");
+  // The lookup forget makes can use the index init-db creates.
+  const auto plan = conn_->query(
+      "EXPLAIN SELECT DISTINCT purchaseOrderId FROM walmart_order WHERE customerOrderId = "
+      "5391204487712");
+  std::string plan_text;
+  for (const auto& row : plan) {
+    for (const auto& v : row) plan_text += v.value_or("NULL") + " ";
+  }
+  EXPECT_NE(plan_text.find("ix_walmart_order_customer_order"), std::string::npos) << plan_text;
+
+  // Found by the index: the order with lines, its archive entry by its key.
+  const auto r =
+      run_binary({"forget", "--customer-order-id", "5391204487712", "--settle-s", "0"}, env_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 walmart_order row(s), 1 archive entr(ies)"), std::string::npos) << r.out;
+
+  // Without lines there is nothing to find it by but the archive's text.
+  const auto plain =
+      run_binary({"forget", "--customer-order-id", "5391200000777", "--settle-s", "0"}, env_);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(plain.out.find("0 walmart_order row(s), 0 archive entr(ies)"), std::string::npos)
+      << plain.out;
+  EXPECT_NE(everything().find("lineless.buyer@example.com"), std::string::npos);
+  const auto scan = run_binary(
+      {"forget", "--customer-order-id", "5391200000777", "--settle-s", "0", "--scan-archive"},
+      env_);
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_NE(scan.out.find("0 walmart_order row(s), 1 archive entr(ies)"), std::string::npos)
+      << scan.out;
+  EXPECT_EQ(everything().find("lineless.buyer@example.com"), std::string::npos);
+  EXPECT_NE(everything().find("Priya Raman"), std::string::npos) << "another buyer keeps theirs";
+}
+
 TEST_F(PrivacyE2E, ForgetRefusesWhatIsNotAnId) {
   const auto r = run_binary({"forget", "--customer-order-id", "12ab"}, env_);
   EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -474,6 +474,14 @@ std::string write_config(const std::string& dir, const StreamSettings& s) {
       << "logging:\n"
       << "  dir: \"" << (s.log_dir.empty() ? dir + "/logs" : s.log_dir) << "\"\n"
       << "  level: " << s.log_level << "\n";
+  if (!s.privacy_hash_secret.empty()) {
+    out << "privacy:\n";
+    for (const char* field : {"customer_email_id", "phone", "recipient_name", "address1",
+                              "address2", "city", "postal_code", "pickup_persons"}) {
+      out << "  " << field << ": hash\n";
+    }
+    out << "  hash_secret: \"" << s.privacy_hash_secret << "\"\n";
+  }
   return path;
 }
 

@@ -133,6 +133,8 @@ struct StreamSettings {
   std::string on_data_loss = "continue";
   int shutdown_timeout_s = 30;
   std::string default_account;  // stream.default_account
+  // Non-empty: the privacy section hashes every personal field under this key.
+  std::string privacy_hash_secret;
   std::string log_dir;
   std::string log_level = "info";  // logging.level
 };

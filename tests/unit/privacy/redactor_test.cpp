@@ -214,5 +214,48 @@ TEST(Redactor, AnErasedBuyerLosesEveryFieldWhateverThePolicy) {
   EXPECT_EQ(out, R"({"customerEmailId":null,"customerOrderId":5281956426648})");
 }
 
+TEST(Redactor, IsIdempotentAHashIsNeverHashedAgain) {
+  Redactor r(all(FieldPolicy::hash));
+  std::string once;
+  ASSERT_EQ(r.redact(order(kClear), once).outcome, RedactOutcome::redacted);
+  std::string twice = "untouched";
+  EXPECT_EQ(r.redact(once, twice).outcome, RedactOutcome::unchanged)
+      << "every value already is a hash: nothing to rewrite";
+  EXPECT_EQ(twice, "untouched");
+  // Half converted (an email hashed by fetch, the rest clear): only the clear values change.
+  auto half = kClear;
+  half["EMAIL"] = quoted_hash("jane.doe@example.com");
+  std::string out;
+  const Redaction res = r.redact(order(half), out);
+  ASSERT_EQ(res.outcome, RedactOutcome::redacted);
+  EXPECT_EQ(res.values, 7u);
+  EXPECT_EQ(out, once);
+  // Dropped values stay dropped under hash too (null stays null).
+  Redactor dropper(all(FieldPolicy::drop));
+  std::string dropped;
+  ASSERT_EQ(dropper.redact(order(kClear), dropped).outcome, RedactOutcome::redacted);
+  EXPECT_EQ(dropper.redact(dropped, out).outcome, RedactOutcome::unchanged);
+  EXPECT_EQ(r.redact(dropped, out).outcome, RedactOutcome::unchanged);
+}
+
+TEST(Redactor, WhatLooksHashedIsExactly64LowerCaseHexDigits) {
+  EXPECT_TRUE(looks_hashed(hmac_sha256_hex(kKey, "x")));
+  EXPECT_TRUE(looks_hashed(std::string(64, '0')));
+  EXPECT_FALSE(looks_hashed(std::string(63, 'a')));
+  EXPECT_FALSE(looks_hashed(std::string(65, 'a')));
+  std::string upper(63, 'a');
+  upper += 'A';
+  EXPECT_FALSE(looks_hashed(upper)) << "upper-case hex is not what hash writes";
+  EXPECT_FALSE(looks_hashed(std::string(63, 'a') + "g"));
+  EXPECT_FALSE(looks_hashed("jane.doe@example.com"));
+  // A number of 64 digits is not a hash (hash writes a JSON string): it is hashed.
+  Redactor r(all(FieldPolicy::hash));
+  std::string out;
+  const std::string digits(64, '7');
+  ASSERT_EQ(r.redact(R"({"shippingInfo":{"phone":)" + digits + "}}", out).outcome,
+            RedactOutcome::redacted);
+  EXPECT_EQ(out, R"({"shippingInfo":{"phone":)" + quoted_hash(digits) + "}}");
+}
+
 }  // namespace
 }  // namespace etl::privacy
