@@ -10,9 +10,9 @@
 #include "config/data_set.hpp"
 #include "pipeline/account_resolution.hpp"
 #include "pipeline/load/load_job.hpp"
+#include "pipeline/load/load_returns.hpp"
 #include "pipeline/load/recon_load.hpp"
 #include "recon/report_dates.hpp"
-#include "pipeline/load/load_returns.hpp"
 
 namespace etl::cli {
 
@@ -82,9 +82,10 @@ void add_load_command(CLI::App& app, CliContext& ctx) {
                   "or - for stdin")
       ->required()
       ->type_name("FILE");
-  cmd->add_option("--data", opts->data,
-                  "What the files hold: orders (default), returns (returns pages or return orders) or\n"
-                  "recon (reconciliation report zip or CSV files)")
+  cmd->add_option(
+         "--data", opts->data,
+         "What the files hold: orders (default), returns (returns pages or return orders) or\n"
+         "recon (reconciliation report zip or CSV files)")
       ->check(CLI::IsMember({"orders", "returns", "recon"}));
   cmd->add_option("--report-date", opts->report_date,
                   "--data recon: the report date the files are written under (MMDDYYYY as the "

@@ -1,7 +1,7 @@
 #pragma once
-// What requests to the Walmart API cost, as paced_get() counts them (orders and returns). The fetch job's own
-// counters (pipeline/fetch/stats.hpp) extend this one type, so a page's cost is counted straight
-// into them and summed with them.
+// What requests to the Walmart API cost, as paced_get() counts them (orders and returns). The fetch
+// job's own counters (pipeline/fetch/stats.hpp) extend this one type, so a page's cost is counted
+// straight into them and summed with them.
 
 #include <cstdint>
 

@@ -17,9 +17,9 @@
 // report "all brokers down" here: its idle bootstrap connection is closed, not down).
 
 #include <gtest/gtest.h>
-#include <csignal>
 
 #include <array>
+#include <csignal>
 #include <future>
 #include <random>
 #include <thread>
