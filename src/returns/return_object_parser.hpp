@@ -48,4 +48,14 @@ struct ReturnDraft {
 // obj: the return order object; depth: its nesting depth in the message.
 Step parse_return_object(FieldReader& r, od::object& obj, int depth, ReturnDraft& d);
 
+// The objects inside it, each read where its file says.
+// returnOrderLines (return_line_parser.cpp): the lines with their items, charges and taxes.
+Step parse_lines(FieldReader& r, od::value& v, const PathSeg& p, ReturnDraft& d);
+// An element of returnTrackingDetail (return_tracking_parser.cpp); index: its place in the list.
+Step parse_event(FieldReader& r, od::value& v, const PathSeg& p, int index, ReturnDraft& d);
+// currentTrackingStatuses (return_tracking_parser.cpp).
+Step parse_current_statuses(FieldReader& r, od::value& v, const PathSeg& p, ReturnDraft& d);
+// An element of returnLineGroups (return_group_parser.cpp).
+Step parse_group(FieldReader& r, od::value& v, const PathSeg& p, ReturnDraft& d);
+
 }  // namespace etl::returns::detail
