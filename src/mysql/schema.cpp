@@ -43,17 +43,14 @@ struct ColumnBackfill {
 constexpr std::string_view kRawJsonView =
     "CREATE OR REPLACE VIEW walmart_order_raw_json AS SELECT purchaseOrderId, "
     "COALESCE(payload, CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) COLLATE utf8mb4_unicode_ci) "
-    "AS payload, "
-    "request_time, source_topic, source_partition, source_offset, source_file, load_time, account "
-    "FROM "
-    "walmart_order_raw";
+    "AS payload, request_time, source_topic, source_partition, source_offset, source_file, "
+    "load_time, account FROM walmart_order_raw";
 // The same for the returns archive (walmart_return_raw).
 constexpr std::string_view kReturnRawJsonView =
     "CREATE OR REPLACE VIEW walmart_return_raw_json AS SELECT returnOrderId, "
     "COALESCE(payload, CONVERT(UNCOMPRESS(payload_zlib) USING utf8mb4) COLLATE utf8mb4_unicode_ci) "
-    "AS payload, "
-    "last_event_at, request_time, source_topic, source_partition, source_offset, source_file, "
-    "load_time, account FROM walmart_return_raw";
+    "AS payload, last_event_at, request_time, source_topic, source_partition, source_offset, "
+    "source_file, load_time, account FROM walmart_return_raw";
 
 constexpr ColumnBackfill kBackfills[] = {
     {"walmart_order_dead_letter", "record_sha256", "SHA2(COALESCE(payload, ''), 256)"},
