@@ -21,6 +21,10 @@ enum class GroupProtocol { classic, consumer };
 struct KafkaConfig {
   std::vector<std::string> bootstrap_servers{"localhost:29092", "localhost:39092"};
   std::string topic = "walmart_order_raw";
+  // The topics of the other data sets (docs/architecture.md, "Data sets"): one message per return
+  // order (key returnOrderId), and the settlement reports in chunks (key "account|report date").
+  std::string returns_topic = "walmart_return_raw";
+  std::string recon_topic = "walmart_recon_raw";
   std::string consumer_group = "walmart-etl-stream";
   int topic_partitions = 3;
   int replication_factor = 1;
@@ -96,6 +100,8 @@ struct WalmartConfig {
 };
 
 struct FetchConfig {
+  // The data sets fetch moves (orders, returns, recon); default: its declaration (orders).
+  std::vector<std::string> data;
   std::vector<std::string> ship_node_types;  // default: its declaration (config_keys.cpp)
   int limit = 200;                           // page size, 1..200
   std::chrono::minutes window{10080};        // first windows are at most this wide (7 days)

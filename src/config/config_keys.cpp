@@ -35,6 +35,7 @@ constexpr std::pair<std::string_view, RawArchive> kRawArchives[] = {
     {"compressed", RawArchive::compressed}, {"plain", RawArchive::plain}, {"off", RawArchive::off}};
 constexpr std::pair<std::string_view, DataLossPolicy> kDataLossPolicies[] = {
     {"continue", DataLossPolicy::continue_from_earliest}, {"stop", DataLossPolicy::stop}};
+constexpr std::string_view kDataSets[] = {"orders", "returns", "recon"};
 constexpr std::string_view kShipNodeTypes[] = {"SellerFulfilled", "WFSFulfilled", "3PLFulfilled"};
 constexpr std::string_view kLogLevels[] = {"trace",   "debug", "info",     "warn",
                                            "warning", "error", "critical", "off"};
@@ -58,6 +59,10 @@ Section kafka_section() {
   return Fields<K>()
       .list("bootstrap_servers", &K::bootstrap_servers, "brokers, host:port")
       .string("topic", &K::topic, "one message per order, key = purchaseOrderId")
+      .string("returns_topic", &K::returns_topic,
+              "one message per return order, key = returnOrderId (fetch/stream --data returns)")
+      .string("recon_topic", &K::recon_topic,
+              "settlement reports in chunks, key = account|report date (--data recon)")
       .string("consumer_group", &K::consumer_group, "the stream's consumer group")
       .integer("topic_partitions", &K::topic_partitions, 1, 10000,
                "partitions when fetch creates the topic")
@@ -70,6 +75,8 @@ Section kafka_section() {
         if (k.bootstrap_servers.empty())
           throw ConfigError("kafka.bootstrap_servers: expected at least one host:port");
         if (k.topic.empty()) throw ConfigError("kafka.topic: must not be empty");
+        if (k.returns_topic.empty()) throw ConfigError("kafka.returns_topic: must not be empty");
+        if (k.recon_topic.empty()) throw ConfigError("kafka.recon_topic: must not be empty");
         if (k.consumer_group.empty()) throw ConfigError("kafka.consumer_group: must not be empty");
       })
       .section("kafka", &Config::kafka);
@@ -225,6 +232,8 @@ Section walmart_section() {
 Section fetch_section() {
   using F = FetchConfig;
   return Fields<F>("fetch")
+      .list_of("data", &F::data, kDataSets, {"orders"},
+               "the data sets fetch moves: orders, returns, recon (fetch --data)")
       .list_of("ship_node_types", &F::ship_node_types, kShipNodeTypes,
                {std::begin(kShipNodeTypes), std::end(kShipNodeTypes)},
                "which fulfilment types' orders are fetched")
