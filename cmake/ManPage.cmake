@@ -101,7 +101,7 @@ and
 .I /etc/walmart-etl/env
 The secrets, as WALMART_ETL_<SECTION>__<KEY>=value lines (mode 0600), read by the units.
 .TP
-.I walmart-etl-stream.service, walmart-etl-fetch.service, walmart-etl-fetch-shard@.service, walmart-etl-purge.service, walmart-etl-purge.timer
+.I walmart-etl-stream.service, walmart-etl-stream-returns.service, walmart-etl-fetch.service, walmart-etl-fetch-shard@.service, walmart-etl-purge.service, walmart-etl-purge.timer
 The systemd units (none is enabled or started by the package); logs:
 .BR \"journalctl -u walmart-etl-stream\" .
 .TP

@@ -77,6 +77,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/config.production.yml DESTINATION ${E
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/env DESTINATION ${ETL_CONF_DIR}
   PERMISSIONS OWNER_READ OWNER_WRITE)
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-stream.service
+  ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-stream-returns.service
   ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-fetch.service
   ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-fetch-shard@.service
   ${PROJECT_SOURCE_DIR}/deploy/walmart-etl-purge.service

@@ -149,12 +149,12 @@ with_env walmart-etl "${config[@]}" check-config >"$work/check.out" 2>&1 ||
 
 step "systemd-analyze verify of the installed units"
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
-for unit in walmart-etl-stream.service walmart-etl-fetch.service walmart-etl-fetch-shard@.service \
+for unit in walmart-etl-stream.service walmart-etl-stream-returns.service walmart-etl-fetch.service walmart-etl-fetch-shard@.service \
   walmart-etl-purge.service walmart-etl-purge.timer; do
   [ -f "$unitdir/$unit" ] || fail "$unitdir/$unit is not installed"
 done
 # The template is verified through an instance, as systemd would load it.
-systemd-analyze verify --man=yes walmart-etl-stream.service walmart-etl-fetch.service \
+systemd-analyze verify --man=yes walmart-etl-stream.service walmart-etl-stream-returns.service walmart-etl-fetch.service \
   walmart-etl-fetch-shard@0.service walmart-etl-purge.service walmart-etl-purge.timer >"$work/verify.log" 2>&1 ||
   { cat "$work/verify.log" >&2; fail "systemd-analyze verify failed"; }
 if [ -s "$work/verify.log" ]; then

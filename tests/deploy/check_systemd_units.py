@@ -6,7 +6,7 @@ For every deploy/*.service:
   - the directives the sandbox relies on are present with their values (UMask=0077, an empty
     CapabilityBoundingSet=, PrivateDevices=, SystemCallFilter=@system-service,
     RestrictAddressFamilies=, NoNewPrivileges=);
-and the stream's unit lets the stream's own shutdown watchdog act first: its TimeoutStopSec is
+and the streams' units let the stream's own shutdown watchdog act first: each TimeoutStopSec is
 longer than stream.shutdown_timeout_s (deploy/config.production.yml, else the default in
 src/config/config.hpp) plus kShutdownGrace (src/pipeline/stream/job_state.hpp).
 
@@ -116,16 +116,16 @@ def main():
         if rating not in GOOD_ENOUGH or score > MAX_EXPOSURE:
             failures.append(f"{name}: systemd-analyze security rates it {score} {rating}, "
                             f"not OK or better")
-    stream = os.path.join(source, "deploy", "walmart-etl-stream.service")
     watchdog = shutdown_watchdog_seconds(source)
-    stop = service_settings(stream).get("TimeoutStopSec", [])
-    if not stop:
-        failures.append("walmart-etl-stream.service: no TimeoutStopSec")
-    elif seconds(stop[-1]) <= watchdog:
-        failures.append(f"walmart-etl-stream.service: TimeoutStopSec={stop[-1]} is not longer "
-                        f"than the stream's shutdown watchdog ({watchdog} s)")
-    else:
-        print(f"walmart-etl-stream.service: TimeoutStopSec={stop[-1]} > watchdog {watchdog} s")
+    for name in ("walmart-etl-stream.service", "walmart-etl-stream-returns.service"):
+        stop = service_settings(os.path.join(source, "deploy", name)).get("TimeoutStopSec", [])
+        if not stop:
+            failures.append(f"{name}: no TimeoutStopSec")
+        elif seconds(stop[-1]) <= watchdog:
+            failures.append(f"{name}: TimeoutStopSec={stop[-1]} is not longer "
+                            f"than the stream's shutdown watchdog ({watchdog} s)")
+        else:
+            print(f"{name}: TimeoutStopSec={stop[-1]} > watchdog {watchdog} s")
     for f in failures:
         print("FAIL " + f, file=sys.stderr)
     return 1 if failures else 0
