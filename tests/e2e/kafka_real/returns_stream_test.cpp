@@ -38,15 +38,19 @@ std::string scalar(const config::MysqlConfig& cfg, const std::string& sql) {
 std::vector<std::string> table_rows(const config::MysqlConfig& cfg, const std::string& table) {
   mysql::Connection c = mysql::Connection::open(cfg);
   std::string cols;
-  for (auto& r : c.query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=" +
-                         c.quote(cfg.database) + " AND TABLE_NAME=" + c.quote(table) +
-                         " ORDER BY ORDINAL_POSITION")) {
+  for (auto& r :
+       c.query("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=" +
+               c.quote(cfg.database) + " AND TABLE_NAME=" + c.quote(table) +
+               " ORDER BY ORDINAL_POSITION")) {
     const std::string& n = *r[0];
     if (n == "load_time" || n == "source_file" || n == "source_topic" || n == "source_partition" ||
         n == "source_offset" || n == "created_at" || n == "updated_at" || n == "id") {
       continue;
     }
-    cols += (cols.empty() ? "" : ", ") + std::string("QUOTE(`") + n + "`)";
+    // Binary values as hex: MySQL refuses to mix them into text.
+    const bool binary = r[1] && r[1]->find("blob") != std::string::npos;
+    cols += (cols.empty() ? "" : ", ") + std::string(binary ? "COALESCE(HEX(`" : "QUOTE(`") + n +
+            (binary ? "`), 'NULL')" : "`)");
   }
   std::vector<std::string> out;
   for (auto& r :
