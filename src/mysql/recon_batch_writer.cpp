@@ -113,10 +113,11 @@ ReconBatchResult ReconBatchWriter::attempt(const ReconBatch& batch, int attempt_
     if (r.position) {
       const std::optional<int64_t> stored = stored_position(c, r);
       if (stored && *stored > r.position->last_offset) {
-        spdlog::warn("mysql: report {}|{} read at {}/{}/{} is not written: MySQL holds a later "
-                     "version of that date (read at offset {})",
-                     r.info.account, r.info.report_date, r.position->topic,
-                     r.position->partition, r.position->last_offset, *stored);
+        spdlog::warn(
+            "mysql: report {}|{} read at {}/{}/{} is not written: MySQL holds a later "
+            "version of that date (read at offset {})",
+            r.info.account, r.info.report_date, r.position->topic, r.position->partition,
+            r.position->last_offset, *stored);
         ++result.stale;
         continue;
       }
@@ -131,9 +132,10 @@ ReconBatchResult ReconBatchWriter::attempt(const ReconBatch& batch, int attempt_
       if (e.error().cls != ErrorClass::bad_record) throw;
       // Undo the statements of this report that did run; the stored version of its date stays.
       c.execute("ROLLBACK TO SAVEPOINT etl_recon_report");
-      spdlog::error("mysql: report {}|{} is not written, MySQL refused a value of it ({}); kept "
-                    "in walmart_recon_dead_letter",
-                    r.info.account, r.info.report_date, e.server_message());
+      spdlog::error(
+          "mysql: report {}|{} is not written, MySQL refused a value of it ({}); kept "
+          "in walmart_recon_dead_letter",
+          r.info.account, r.info.report_date, e.server_message());
       tables.insert_dead_letter(
           r.info, r.payload,
           recon::ReconIssue{recon::ReconProblem::bad_value,

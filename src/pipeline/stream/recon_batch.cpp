@@ -34,6 +34,14 @@ std::string ReconPendingBatch::source_of(int32_t partition, int64_t first, int64
 }
 
 void ReconPendingBatch::add(const ReconChunkMessage& m) {
+  add_message(m);
+  const Partition& p = partitions_.at(m.partition);
+  int64_t next = p.next_offset;
+  if (const auto pending = p.assembler.min_pending_offset()) next = std::min(next, *pending);
+  next_offsets_[m.partition] = next;
+}
+
+void ReconPendingBatch::add_message(const ReconChunkMessage& m) {
   if (messages_ == 0) first_added_ = std::chrono::steady_clock::now();
   ++messages_;
   ++counters_.chunks;
@@ -60,14 +68,15 @@ void ReconPendingBatch::add(const ReconChunkMessage& m) {
       if (name == recon::kHeaderAccount && !value.empty()) info.account = value;
     }
     info.source = source_of(m.partition, m.offset, m.offset);
-    spdlog::error("stream: {} (key '{}') is not a report chunk ({}); kept in "
-                  "walmart_recon_dead_letter",
-                  info.source, key, why);
-    add_dead_letter(m.partition, std::move(info), std::string(m.value),
-                    recon::ReconIssue{recon::ReconProblem::unreadable,
-                                      "the message is not a report chunk: " + why, std::nullopt,
-                                      std::nullopt},
-                    std::nullopt);
+    spdlog::error(
+        "stream: {} (key '{}') is not a report chunk ({}); kept in "
+        "walmart_recon_dead_letter",
+        info.source, key, why);
+    add_dead_letter(
+        m.partition, std::move(info), std::string(m.value),
+        recon::ReconIssue{recon::ReconProblem::unreadable,
+                          "the message is not a report chunk: " + why, std::nullopt, std::nullopt},
+        std::nullopt);
     return;
   }
 
@@ -87,11 +96,11 @@ void ReconPendingBatch::add(const ReconChunkMessage& m) {
     // assignment logs that loss).
     if (p.started.count(key) == 0) {
       ++counters_.orphan_chunks;
-      spdlog::info("stream: {}/{}/{}: report {} (chunk {} of {}) began before offset {} where "
-                   "this run started the partition: read by an earlier run, or deleted by "
-                   "retention; its remaining chunks are skipped",
-                   topic_, m.partition, m.offset, key, headers->chunk, headers->chunks,
-                   p.start_offset);
+      spdlog::info(
+          "stream: {}/{}/{}: report {} (chunk {} of {}) began before offset {} where "
+          "this run started the partition: read by an earlier run, or deleted by "
+          "retention; its remaining chunks are skipped",
+          topic_, m.partition, m.offset, key, headers->chunk, headers->chunks, p.start_offset);
       if (headers->chunk + 1 < headers->chunks) p.given_up[key] = headers->file_sha256;
       return;
     }
@@ -122,9 +131,10 @@ void ReconPendingBatch::add_complete(int32_t partition, recon::ReportAssembler::
   if (!done.headers.fetched_at.empty()) info.fetched_at = done.headers.fetched_at;
   const std::string key = recon::report_message_key(info.account, info.report_date);
   if (!digest_ok) {
-    spdlog::error("stream: report {} ({}): the joined chunks do not have the file's SHA-256; "
-                  "kept in walmart_recon_dead_letter",
-                  key, info.source);
+    spdlog::error(
+        "stream: report {} ({}): the joined chunks do not have the file's SHA-256; "
+        "kept in walmart_recon_dead_letter",
+        key, info.source);
     add_dead_letter(partition, std::move(info), std::move(done.bytes),
                     recon::ReconIssue{recon::ReconProblem::unreadable,
                                       "the joined chunks do not have the SHA-256 of the file "
@@ -136,10 +146,11 @@ void ReconPendingBatch::add_complete(int32_t partition, recon::ReportAssembler::
   }
   recon::CheckedReport report = recon::check_report_file(done.bytes);
   if (report.parsed.issue) {
-    spdlog::error("stream: report {} ({}) is not written ({}): {}; kept in "
-                  "walmart_recon_dead_letter",
-                  key, info.source, recon::to_string(report.parsed.issue->problem),
-                  report.parsed.issue->message);
+    spdlog::error(
+        "stream: report {} ({}) is not written ({}): {}; kept in "
+        "walmart_recon_dead_letter",
+        key, info.source, recon::to_string(report.parsed.issue->problem),
+        report.parsed.issue->message);
     recon::ReconIssue issue = *report.parsed.issue;
     std::optional<recon::ReconSummary> summary = report.parsed.summary;
     add_dead_letter(partition, std::move(info), std::move(done.bytes), std::move(issue),
@@ -175,6 +186,7 @@ size_t ReconPendingBatch::drop_partitions(const std::vector<int32_t>& partitions
     dropped += it->second.messages;
     counters_.dropped_reports += it->second.assembler.pending();
     partitions_.erase(it);
+    next_offsets_.erase(id);
   }
   const auto keep = [&](auto& items, std::vector<int32_t>& from) {
     std::remove_reference_t<decltype(items)> kept;
@@ -209,23 +221,21 @@ std::map<int32_t, int64_t> ReconPendingBatch::commit_offsets() const {
 const mysql::ReconBatch& ReconPendingBatch::write_batch(
     const std::map<int32_t, std::optional<int64_t>>& stored) {
   batch_.offsets.clear();
-  const std::map<int32_t, int64_t> next_offsets = commit_offsets();
-  for (const auto& [partition, next] : next_offsets) {
+  // Every partition read since the last commit is fenced, also when its offset stays (an
+  // unfinished report holds it): the fence then checks the stored value under its lock. One not
+  // read since has nothing to write.
+  for (const auto& [partition, next] : next_offsets_) {
     const auto it = stored.find(partition);
     const std::optional<int64_t> expected = it == stored.end() ? std::nullopt : it->second;
-    // Every partition read since the last commit is fenced, also when its offset stays (an
-    // unfinished report holds it): the fence then checks the stored value under its lock. One
-    // not read since needs no statement.
-    if (expected && next <= *expected && partitions_.at(partition).messages == 0) continue;
-    batch_.offsets.push_back(
-        mysql::OffsetUpdate{group_, topic_, partition, std::max(next, expected.value_or(next)),
-                            expected});
+    batch_.offsets.push_back(mysql::OffsetUpdate{
+        group_, topic_, partition, std::max(next, expected.value_or(next)), expected});
   }
   return batch_;
 }
 
 void ReconPendingBatch::committed() {
   batch_.clear();
+  next_offsets_.clear();
   report_partitions_.clear();
   letter_partitions_.clear();
   for (auto& [id, p] : partitions_) p.messages = 0;

@@ -54,12 +54,12 @@ struct ReconChunkMessage {
 
 // What the batch has seen since it was made (never reset by a commit).
 struct ReconBatchCounters {
-  size_t chunks = 0;          // messages added
-  size_t reports = 0;         // reports completed and checked (written when the batch commits)
-  size_t dead_letters = 0;    // failed checks, digest mismatches, messages that are no chunk
-  size_t abandoned = 0;       // unfinished reports given up (logged as lost)
-  size_t orphan_chunks = 0;   // reports whose chunk 0 came before this run's start offset
-  size_t dropped_reports = 0; // unfinished reports dropped with a revoked partition
+  size_t chunks = 0;           // messages added
+  size_t reports = 0;          // reports completed and checked (written when the batch commits)
+  size_t dead_letters = 0;     // failed checks, digest mismatches, messages that are no chunk
+  size_t abandoned = 0;        // unfinished reports given up (logged as lost)
+  size_t orphan_chunks = 0;    // reports whose chunk 0 came before this run's start offset
+  size_t dropped_reports = 0;  // unfinished reports dropped with a revoked partition
 };
 
 class ReconPendingBatch {
@@ -90,6 +90,10 @@ class ReconPendingBatch {
 
   // The offset each partition's next commit stores: min(next offset, first unfinished chunk).
   [[nodiscard]] std::map<int32_t, int64_t> commit_offsets() const;
+  // The same for the partitions read since the last commit: what write_batch() stores.
+  [[nodiscard]] const std::map<int32_t, int64_t>& next_offsets() const noexcept {
+    return next_offsets_;
+  }
   // Nothing to write: no report, no dead letter, no offset to move past `stored`.
   [[nodiscard]] bool empty() const noexcept {
     return batch_.reports.empty() && batch_.dead_letters.empty() && messages_ == 0;
@@ -116,6 +120,7 @@ class ReconPendingBatch {
     std::set<std::string> started;  // keys whose chunk 0 came since the partition (re)started
   };
 
+  void add_message(const ReconChunkMessage& m);
   void add_complete(int32_t partition, recon::ReportAssembler::Complete done, bool digest_ok);
   void add_dead_letter(int32_t partition, mysql::ReconFileInfo info, std::string payload,
                        recon::ReconIssue issue, std::optional<recon::ReconSummary> summary);
@@ -126,8 +131,9 @@ class ReconPendingBatch {
   uint64_t max_report_bytes_;
   std::map<int32_t, Partition> partitions_;
   mysql::ReconBatch batch_;
-  std::vector<int32_t> report_partitions_;  // batch_.reports[i] came from this partition
-  std::vector<int32_t> letter_partitions_;  // batch_.dead_letters[i] likewise
+  std::map<int32_t, int64_t> next_offsets_;  // partitions read since the last commit
+  std::vector<int32_t> report_partitions_;   // batch_.reports[i] came from this partition
+  std::vector<int32_t> letter_partitions_;   // batch_.dead_letters[i] likewise
   size_t messages_ = 0;
   uint64_t batch_bytes_ = 0;
   std::chrono::steady_clock::time_point first_added_{};

@@ -46,9 +46,10 @@ class ReconBatchWriterTest : public ::testing::Test {
   std::string q(const std::string& sql) { return scalar(*conn_, sql); }
   // "rows|sum of amount|file total" of one report date.
   std::string state(const std::string& date) {
-    return q("SELECT CONCAT(COUNT(*), '|', COALESCE(SUM(amount), 0), '|', COALESCE((SELECT "
-             "total_payable FROM walmart_recon_file WHERE report_date = '" +
-             date + "'), '-')) FROM walmart_recon_row WHERE report_date = '" + date + "'");
+    return q(
+        "SELECT CONCAT(COUNT(*), '|', COALESCE(SUM(amount), 0), '|', COALESCE((SELECT "
+        "total_payable FROM walmart_recon_file WHERE report_date = '" +
+        date + "'), '-')) FROM walmart_recon_row WHERE report_date = '" + date + "'");
   }
   static std::string expected(const mysql::ReconReportToWrite& r) {
     const std::string t =
@@ -56,9 +57,10 @@ class ReconBatchWriterTest : public ::testing::Test {
     return std::to_string(r.report.parsed.report->rows.size()) + "|" + t + "|" + t;
   }
   std::string stored_offset(int32_t partition) {
-    return q("SELECT COALESCE(MAX(next_offset), '-') FROM etl_kafka_offset WHERE consumer_group = "
-             "'g-recon' AND topic = 'walmart_recon_raw' AND partition_id = " +
-             std::to_string(partition));
+    return q(
+        "SELECT COALESCE(MAX(next_offset), '-') FROM etl_kafka_offset WHERE consumer_group = "
+        "'g-recon' AND topic = 'walmart_recon_raw' AND partition_id = " +
+        std::to_string(partition));
   }
 
   test::ScopedDatabase db_;
@@ -168,8 +170,7 @@ TEST_F(ReconBatchWriterTest, AReportTheServerRefusesIsItsDeadLetterTheRestIsWrit
   EXPECT_EQ(state("2026-11-28"), expected(b.reports[1]));
   EXPECT_EQ(stored_offset(0), "20");
   EXPECT_EQ(q("SELECT CONCAT_WS('|', report_date, problem, LENGTH(payload) = " +
-              std::to_string(b.reports[0].payload.size()) +
-              ") FROM walmart_recon_dead_letter"),
+              std::to_string(b.reports[0].payload.size()) + ") FROM walmart_recon_dead_letter"),
             "2026-12-12|bad_value|1");
 }
 
@@ -219,12 +220,11 @@ TEST_F(ReconBatchWriterTest, ALostConnectionIsRetriedOnANewOne) {
   mysql::ReconBatchWriterOptions o;
   o.before_commit = [&](int attempt) {
     if (attempt != 0) return;
-    const auto id = scalar(killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
-                                       killer.quote(db_.config().database) +
-                                       " AND ID <> CONNECTION_ID() AND ID <> " +
-                                       q("SELECT CONNECTION_ID()") + " AND USER = " +
-                                       killer.quote(db_.config().user) +
-                                       " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
+    const auto id = scalar(
+        killer, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = " +
+                    killer.quote(db_.config().database) + " AND ID <> CONNECTION_ID() AND ID <> " +
+                    q("SELECT CONNECTION_ID()") + " AND USER = " + killer.quote(db_.config().user) +
+                    " AND COMMAND <> 'Daemon' ORDER BY ID DESC LIMIT 1");
     killer.execute("KILL CONNECTION " + id);
   };
   auto w = writer(o);

@@ -60,7 +60,8 @@ struct Report {
 class ReconStream : public ::testing::Test {
  protected:
   ReconStream()
-      : broker_({1, {{topic_, 1}}}), cfg_(kafka::test::config_for(broker_)),
+      : broker_({1, {{topic_, 1}}}),
+        cfg_(kafka::test::config_for(broker_)),
         db_(etl::test::test_mysql_config()) {
     mysql::init_db(db_.config());
     conn_.emplace(mysql::Connection::open(db_.config()));
@@ -120,13 +121,16 @@ class ReconStream : public ::testing::Test {
 
   std::string q(const std::string& sql) { return scalar(*conn_, sql); }
   std::string state(const std::string& date) {
-    return q("SELECT CONCAT(COUNT(*), '|', COALESCE(SUM(amount), 0), '|', COALESCE((SELECT "
-             "total_payable FROM walmart_recon_file WHERE report_date = '" +
-             date + "'), '-')) FROM walmart_recon_row WHERE report_date = '" + date + "'");
+    return q(
+        "SELECT CONCAT(COUNT(*), '|', COALESCE(SUM(amount), 0), '|', COALESCE((SELECT "
+        "total_payable FROM walmart_recon_file WHERE report_date = '" +
+        date + "'), '-')) FROM walmart_recon_row WHERE report_date = '" + date + "'");
   }
   std::string stored_offset() {
-    return q("SELECT COALESCE(MAX(next_offset), '-') FROM etl_kafka_offset WHERE consumer_group "
-             "= '" + kGroup + "' AND topic = '" + topic_ + "' AND partition_id = 0");
+    return q(
+        "SELECT COALESCE(MAX(next_offset), '-') FROM etl_kafka_offset WHERE consumer_group "
+        "= '" +
+        kGroup + "' AND topic = '" + topic_ + "' AND partition_id = 0");
   }
 
   std::string topic_ = kafka::test::random_topic("recon");
