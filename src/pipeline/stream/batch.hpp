@@ -1,7 +1,8 @@
 #pragma once
-// A stream worker's pending batch: the messages it has parsed but not yet committed to MySQL,
-// turned into the writer's input (mysql::WriteBatch) together with the next offset of every
-// partition they cover. Rows, dead letters and offsets of one batch commit in one transaction.
+// The orders data set's pending batch (OrderStreamBatch, order_batch.hpp, holds it): the messages
+// it has parsed but not yet committed to MySQL, turned into the writer's input (mysql::WriteBatch)
+// together with the next offset of every partition they cover. Rows, dead letters and offsets of
+// one batch commit in one transaction.
 //
 // Not thread-safe: owned by one worker thread.
 
@@ -15,23 +16,10 @@
 #include "kafka/message.hpp"
 #include "mysql/write_batch.hpp"
 #include "order/order_mapper.hpp"
+#include "pipeline/stream/stream_batch.hpp"
 #include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
-
-// The literal source_file of every row the stream writes (column 9 of the data contract,
-// docs/data-model.md).
-inline constexpr const char* kStreamSourceFile = "kafka_stream";
-
-// One message of the batch, for accounting (metrics, backpressure) and for dropping partitions.
-struct PendingMessage {
-  int32_t partition = 0;
-  int64_t offset = 0;
-  int64_t timestamp_ms = -1;  // Kafka timestamp, for the produce-to-visible delay histogram
-  size_t weight = 0;
-  bool dead_letter = false;  // rejected by the mapping
-  size_t conversion_warnings = 0;
-};
 
 class PendingBatch {
  public:
@@ -88,8 +76,5 @@ class PendingBatch {
   size_t weight_ = 0;
   std::chrono::steady_clock::time_point first_added_{};
 };
-
-// "topic/partition/offset": the dead-letter source of a Kafka record.
-std::string record_source(std::string_view topic, int32_t partition, int64_t offset);
 
 }  // namespace etl::pipeline

@@ -13,20 +13,21 @@ const std::vector<double> kSecondBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05
                                          0.5,   1,      2.5,   5,    10,    30,   60};
 }  // namespace
 
-StreamMetrics::StreamMetrics()
-    : messages(registry.add_counter(
+StreamMetrics::StreamMetrics(const StreamMetricNames& names)
+    : names(names),
+      messages(registry.add_counter(
           "walmart_etl_stream_messages_total",
           "Kafka messages consumed and committed to MySQL (written or dead-lettered)")),
-      orders(registry.add_counter("walmart_etl_stream_orders_total",
-                                  "Orders written (walmart_order_raw upserts)")),
-      rows(registry.add_counter("walmart_etl_stream_rows_total", "walmart_order rows written")),
-      charges(registry.add_counter("walmart_etl_stream_charges_total",
-                                   "walmart_order_charge rows written")),
-      dead_letters(registry.add_counter_family("walmart_etl_stream_dead_letters_total",
-                                               "Messages sent to walmart_order_dead_letter, by "
-                                               "reason class (bad_record: rejected by the "
-                                               "mapping; mysql_row_error: a row MySQL refused)",
-                                               {"reason"})),
+      orders(registry.add_counter("walmart_etl_stream_" + names.records + "_total",
+                                  names.records_help)),
+      rows(registry.add_counter("walmart_etl_stream_rows_total", names.rows_help)),
+      charges(registry.add_counter("walmart_etl_stream_charges_total", names.charges_help)),
+      dead_letters(registry.add_counter_family(
+          "walmart_etl_stream_dead_letters_total",
+          "Messages sent to " + names.dead_letter_table +
+              ", by reason class (bad_record: rejected by the mapping; mysql_row_error: a row "
+              "MySQL refused)",
+          {"reason"})),
       conversion_warnings(
           registry.add_counter("walmart_etl_stream_conversion_warnings_total",
                                "Values that had to become NULL or be cut while mapping")),
@@ -64,17 +65,16 @@ StreamMetrics::StreamMetrics()
       healthy(
           registry.add_gauge("walmart_etl_stream_healthy", "1 when /healthz answers 200, else 0")),
       account_orders(registry.add_counter_family(
-          "walmart_etl_stream_account_orders_total",
-          "Per account: orders written (account \"(other)\": names beyond the first 100 not "
-          "configured)",
+          "walmart_etl_stream_account_" + names.records + "_total",
+          "Per account: " + names.records +
+              " written (account \"(other)\": names beyond the first 100 not configured)",
           {"account"})),
       account_rows(registry.add_counter_family("walmart_etl_stream_account_rows_total",
-                                               "Per account: walmart_order rows written",
-                                               {"account"})),
+                                               "Per account: " + names.rows_help, {"account"})),
       account_dead_letters(registry.add_counter_family(
           "walmart_etl_stream_account_dead_letters_total",
-          "Per account: messages and orders sent to walmart_order_dead_letter (account "
-          "\"(none)\": no account could be told)",
+          "Per account: messages and " + names.records + " sent to " + names.dead_letter_table +
+              " (account \"(none)\": no account could be told)",
           {"account"})) {
   dead_letters.with({kDeadLetterMapping});
   dead_letters.with({kDeadLetterRowError});
@@ -111,6 +111,22 @@ void StreamMetrics::count_accounts(const mysql::WriteBatch& batch, const mysql::
   for (size_t i = 0; i < batch.orders.size(); ++i) {
     if (!refused[i]) last[batch.orders[i].order.purchase_order_id] = i;
   }
+  std::vector<std::pair<std::optional<std::string>, size_t>> records;
+  std::vector<std::optional<std::string>> letters;
+  for (size_t i = 0; i < batch.orders.size(); ++i) {
+    if (refused[i]) letters.push_back(batch.orders[i].origin.account);
+  }
+  for (const auto& [id, i] : last) {
+    const auto& o = batch.orders[i];
+    records.emplace_back(o.origin.account, o.order.lines.size());
+  }
+  for (const auto& d : batch.dead_letters) letters.push_back(d.origin.account);
+  count_account_records(records, letters);
+}
+
+void StreamMetrics::count_account_records(
+    const std::vector<std::pair<std::optional<std::string>, size_t>>& records,
+    const std::vector<std::optional<std::string>>& dead_letters) {
   struct Counts {
     uint64_t orders = 0;
     uint64_t rows = 0;
@@ -128,16 +144,12 @@ void StreamMetrics::count_accounts(const mysql::WriteBatch& batch, const mysql::
     }
     return std::move(l.value);
   };
-  for (size_t i = 0; i < batch.orders.size(); ++i) {
-    if (refused[i]) ++by_account[label(batch.orders[i].origin.account)].dead_letters;
-  }
-  for (const auto& [id, i] : last) {
-    const auto& o = batch.orders[i];
-    Counts& c = by_account[label(o.origin.account)];
+  for (const auto& [account, rows] : records) {
+    Counts& c = by_account[label(account)];
     ++c.orders;
-    c.rows += o.order.lines.size();
+    c.rows += rows;
   }
-  for (const auto& d : batch.dead_letters) ++by_account[label(d.origin.account)].dead_letters;
+  for (const auto& account : dead_letters) ++by_account[label(account)].dead_letters;
   for (const auto& [account, c] : by_account) {
     if (c.orders > 0) account_orders.with({account}).inc(c.orders);
     if (c.rows > 0) account_rows.with({account}).inc(c.rows);

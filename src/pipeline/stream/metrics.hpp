@@ -4,7 +4,9 @@
 // them for /metrics. One StreamMetrics per stream run.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.hpp"
@@ -31,11 +33,22 @@ inline constexpr const char* kNoAccount = "(none)";
 // The account names of the configuration: walmart_token.accounts and stream.default_account.
 std::vector<std::string> configured_accounts(const config::Config& cfg);
 
+// What the data set-specific series are called (stream_data_set.cpp): the orders stream's names
+// are the defaults; `stream --data returns` counts returns and return lines.
+struct StreamMetricNames {
+  std::string records = "orders";  // walmart_etl_stream_<records>_total, _account_<records>_total
+  std::string records_help = "Orders written (walmart_order_raw upserts)";
+  std::string rows_help = "walmart_order rows written";
+  std::string charges_help = "walmart_order_charge rows written";
+  std::string dead_letter_table = "walmart_order_dead_letter";
+};
+
 struct StreamMetrics {
-  StreamMetrics();
+  explicit StreamMetrics(const StreamMetricNames& names = {});
   StreamMetrics(const StreamMetrics&) = delete;
   StreamMetrics& operator=(const StreamMetrics&) = delete;
 
+  const StreamMetricNames names;
   metrics::Registry registry;
 
   metrics::Counter& messages;                       // messages consumed (written or dead-lettered)
@@ -67,6 +80,11 @@ struct StreamMetrics {
   // The per-account series of a committed batch (`r` is what the writer did with `batch`): the
   // last version of each order not refused is written, its lines are the rows.
   void count_accounts(const mysql::WriteBatch& batch, const mysql::WriteResult& r);
+  // The per-account series of a committed batch of any data set: per record written, its account
+  // and its rows; per dead letter, its account (nullopt: none could be told).
+  void count_account_records(
+      const std::vector<std::pair<std::optional<std::string>, size_t>>& records,
+      const std::vector<std::optional<std::string>>& dead_letters);
 
   [[nodiscard]] uint64_t dead_letters_total() const;
   [[nodiscard]] uint64_t lost_total() const;

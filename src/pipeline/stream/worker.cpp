@@ -1,8 +1,8 @@
 // Why one file of this size: one stream worker is one thread with one MySQL connection and one
 // loop - take messages, decide when to flush (batch_size, batch_interval_ms, group commit),
 // write with retries and the offset fence, hand partitions over on a rebalance, drain on
-// shutdown. Every branch of that loop shares the worker's state; the batch itself (batch.cpp)
-// and the mapping (record_to_write.cpp) already live apart.
+// shutdown. Every branch of that loop shares the worker's state; the batch of the data set and
+// its writer (stream_batch.hpp) already live apart.
 #include "pipeline/stream/worker.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +14,7 @@
 
 #include "common/backoff.hpp"
 #include "common/utc_time.hpp"
+#include "pipeline/stream/order_batch.hpp"
 
 namespace etl::pipeline {
 
@@ -26,9 +27,19 @@ StreamWorker::StreamWorker(int id, WorkerSettings settings, StreamMetrics& metri
       settings_(std::move(settings)),
       metrics_(metrics),
       health_(health),
-      redactor_(privacy::FieldPolicies::from(settings_.privacy)),
-      batch_(settings_.consumer_group, settings_.topic, settings_.default_account) {
-  batch_.set_redactor(&redactor_);
+      redactor_(privacy::FieldPolicies::from(settings_.privacy)) {
+  StreamBatchSettings b;
+  b.mysql = settings_.mysql;
+  b.consumer_group = settings_.consumer_group;
+  b.topic = settings_.topic;
+  b.default_account = settings_.default_account;
+  b.raw_archive = settings_.raw_archive;
+  b.redactor = &redactor_;
+  if (settings_.make_batch) {
+    batch_ = settings_.make_batch(b);
+  } else {
+    batch_ = std::make_unique<OrderStreamBatch>(b);
+  }
   thread_ = std::thread([this] { run(); });
 }
 
@@ -143,12 +154,12 @@ void StreamWorker::run() noexcept {
         Error{ErrorClass::fatal, ErrorOrigin::internal, 0, fmt::format("{}: {}", name_, e.what())});
   }
   std::unique_lock lock(mutex_);
-  const size_t left = inbox_.size() + batch_.messages();
+  const size_t left = inbox_.size() + batch_->messages();
   if (left > 0 && draining_) dropped_at_shutdown_.fetch_add(left);
   inbox_.clear();
-  batch_.clear();
+  batch_->clear();
   pending_.store(0);
-  writer_.reset();  // closes the connection on this thread
+  batch_->disconnect();  // closes the connection on this thread
   stopped_ = true;
   if (release_request_ != nullptr) {
     drop_locked(release_request_->partitions);
@@ -169,9 +180,9 @@ void StreamWorker::loop() {
     }
     const auto now = Clock::now();
     const bool due =
-        !batch_.empty() && (batch_.weight() >= settings_.batch_size || flush_requested_ ||
-                            now >= batch_.first_added() + settings_.batch_interval ||
-                            ((draining_ || settings_.group_commit) && inbox_.empty()));
+        !batch_->empty() && (batch_->weight() >= settings_.batch_size || flush_requested_ ||
+                             now >= batch_->first_added() + settings_.batch_interval ||
+                             ((draining_ || settings_.group_commit) && inbox_.empty()));
     if (due) {
       flush_requested_ = false;
       const auto give_up = draining_ ? drain_deadline_ : Clock::time_point::max();
@@ -180,19 +191,19 @@ void StreamWorker::loop() {
       lock.lock();
       continue;
     }
-    if (!inbox_.empty() && batch_.weight() < settings_.batch_size) {
+    if (!inbox_.empty() && batch_->weight() < settings_.batch_size) {
       kafka::Message message = std::move(inbox_.front());
       inbox_.pop_front();
       lock.unlock();
       refresh_erasures();
-      batch_.add(message, mapper_);
+      batch_->add(message);
       lock.lock();
       continue;
     }
-    if (draining_ && inbox_.empty() && batch_.empty()) return;
-    if (batch_.empty()) flush_requested_ = false;
-    const auto wake_at =
-        batch_.empty() ? Clock::time_point::max() : batch_.first_added() + settings_.batch_interval;
+    if (draining_ && inbox_.empty() && batch_->empty()) return;
+    if (batch_->empty()) flush_requested_ = false;
+    const auto wake_at = batch_->empty() ? Clock::time_point::max()
+                                         : batch_->first_added() + settings_.batch_interval;
     auto ready = [&] {
       return abandon_ || draining_ || flush_requested_ || !inbox_.empty() ||
              (release_request_ != nullptr && !release_request_->done);
@@ -211,7 +222,7 @@ void StreamWorker::handle_release(std::unique_lock<std::mutex>& lock) {
   const size_t dropped = drop_inbox_locked(request.partitions);
   pending_.fetch_sub(std::min(dropped, pending_.load()));
   bool covered = false;
-  for (int32_t p : request.partitions) covered = covered || batch_.covers(p);
+  for (int32_t p : request.partitions) covered = covered || batch_->covers(p);
   if (covered && request.mode == ReleaseMode::finish) {
     lock.unlock();
     const bool ok = flush(FlushMode::handover, Clock::now() + settings_.handover_timeout);
@@ -223,7 +234,7 @@ void StreamWorker::handle_release(std::unique_lock<std::mutex>& lock) {
           name_);
     }
   }
-  const size_t n = batch_.drop_partitions(request.partitions);
+  const size_t n = batch_->drop_partitions(request.partitions);
   pending_.fetch_sub(std::min(n, pending_.load()));
   request.done = true;
   released_.notify_all();
@@ -245,17 +256,9 @@ size_t StreamWorker::drop_inbox_locked(const std::vector<int32_t>& partitions) {
 
 size_t StreamWorker::drop_locked(const std::vector<int32_t>& partitions) {
   size_t dropped = drop_inbox_locked(partitions);
-  if (!stopped_) dropped += batch_.drop_partitions(partitions);
+  if (!stopped_) dropped += batch_->drop_partitions(partitions);
   pending_.fetch_sub(std::min(dropped, pending_.load()));
   return dropped;
-}
-
-void StreamWorker::open_writer() {
-  if (writer_) return;
-  mysql::BatchWriterOptions options;
-  options.max_retries = 0;  // flush() retries: interruptible, with health reporting
-  options.raw_archive = settings_.raw_archive;
-  writer_.emplace(settings_.mysql, options);
 }
 
 void StreamWorker::refresh_erasures() {
@@ -263,8 +266,7 @@ void StreamWorker::refresh_erasures() {
   // transactions). When MySQL cannot be asked, the list read last stays in force: the batch cannot
   // be written then either, and `forget` erases again after it settles (forget.hpp).
   try {
-    open_writer();
-    erasures_.refresh_if_due(writer_->connection(), redactor_);
+    erasures_.refresh_if_due(batch_->connection(), redactor_);
   } catch (const EtlError& e) {
     if (e.error().cls != ErrorClass::retriable) {
       set_fatal(e.error());
@@ -272,7 +274,7 @@ void StreamWorker::refresh_erasures() {
     }
     spdlog::warn("stream: {}: cannot read the erasure list (the last one read stays): {}", name_,
                  e.error().describe());
-    writer_.reset();
+    batch_->disconnect();
   }
 }
 
@@ -282,15 +284,14 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
   int failures = 0;
   auto last_log = Clock::time_point{};
   for (;;) {
-    if (batch_.empty()) return true;
+    if (batch_->empty()) return true;
     try {
-      open_writer();
       std::map<int32_t, std::optional<int64_t>> stored;
       {
         const std::lock_guard lock(mutex_);
         stored = stored_;
       }
-      const mysql::WriteResult r = writer_->write(batch_.write_batch(stored));
+      const StreamWriteResult r = batch_->write(stored);
       if (!r.fenced.empty()) {
         if (!handle_fenced(r.fenced)) return true;
         continue;  // the other partitions' part of the batch, at once
@@ -314,15 +315,15 @@ bool StreamWorker::flush(FlushMode mode, Clock::time_point give_up_at) {
       if (failures > settings_.max_retries) {
         health_.set(HealthCondition::mysql_failing,
                     fmt::format("{} failed attempts to write a batch of {} message(s): {}",
-                                failures, batch_.messages(), e.error().describe()),
+                                failures, batch_->messages(), e.error().describe()),
                     name_);
       }
       if (failures <= settings_.max_retries + 1 || now - last_log >= std::chrono::seconds(30)) {
-        const bool in_doubt = writer_ && writer_->last_commit_in_doubt();
+        const bool in_doubt = batch_->last_commit_in_doubt();
         spdlog::warn(
             "stream: {}: writing a batch of {} message(s) failed (attempt {}): {}; {}, retrying "
             "in {} ms{}",
-            name_, batch_.messages(), failures, e.error().describe(),
+            name_, batch_->messages(), failures, e.error().describe(),
             in_doubt ? "the connection was lost waiting for the COMMIT reply, so whether it was "
                        "written is unknown: the retry's offset fence tells"
                      : "rolled back",
@@ -347,7 +348,7 @@ bool StreamWorker::wait_before_retry(std::chrono::milliseconds delay, FlushMode 
         mode == FlushMode::normal && draining ? std::min(give_up_at, drain_deadline_) : give_up_at;
     if (Clock::now() >= give_up) {
       if (mode == FlushMode::normal && draining) {
-        const size_t n = batch_.messages() + inbox_.size();
+        const size_t n = batch_->messages() + inbox_.size();
         spdlog::error(
             "stream: {}: giving up at shutdown: {} message(s) not written to MySQL; they "
             "are read again on the next start",
@@ -360,7 +361,7 @@ bool StreamWorker::wait_before_retry(std::chrono::milliseconds delay, FlushMode 
       // A hand-over while MySQL is failing: abandon the released partitions' part of the batch
       // (their offsets never moved) and keep retrying the rest.
       handle_release(lock);
-      if (batch_.empty()) return false;
+      if (batch_->empty()) return false;
       continue;
     }
     if (Clock::now() >= retry_at) return true;
@@ -387,7 +388,7 @@ bool StreamWorker::handle_fenced(const std::vector<mysql::FencedPartition>& fenc
       taken.push_back(f.partition);
     }
   }
-  size_t dropped = batch_.drop_partitions(partitions);
+  size_t dropped = batch_->drop_partitions(partitions);
   {
     const std::lock_guard lock(mutex_);
     for (const auto& f : fenced) {
@@ -401,15 +402,19 @@ bool StreamWorker::handle_fenced(const std::vector<mysql::FencedPartition>& fenc
     dropped += drop_inbox_locked(taken);
   }
   pending_.fetch_sub(std::min(dropped, pending_.load()));
-  return !batch_.empty();
+  return !batch_->empty();
 }
 
-void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point started) {
+void StreamWorker::committed(const StreamWriteResult& r, Clock::time_point started) {
   const auto now = Clock::now();
   const int64_t now_ms = now_epoch_ms();
   uint64_t mapping_letters = 0;
   uint64_t warnings = 0;
-  for (const auto& e : batch_.entries()) {
+  const auto& next = batch_->next_offsets();
+  for (const auto& e : batch_->entries()) {
+    // Only what the stored offsets now cover is committed (a batch may keep the rest for later).
+    const auto it = next.find(e.partition);
+    if (it == next.end() || e.offset >= it->second) continue;
     if (e.dead_letter) ++mapping_letters;
     warnings += e.conversion_warnings;
     if (e.timestamp_ms >= 0) {
@@ -417,27 +422,28 @@ void StreamWorker::committed(const mysql::WriteResult& r, Clock::time_point star
           static_cast<double>(std::max<int64_t>(0, now_ms - e.timestamp_ms)) / 1000.0);
     }
   }
-  const size_t messages = batch_.messages();
-  metrics_.messages.inc(messages);
-  metrics_.orders.inc(r.orders);
+  metrics_.orders.inc(r.records);
   metrics_.rows.inc(r.rows);
   metrics_.charges.inc(r.charges);
   if (mapping_letters > 0) metrics_.dead_letters.with({kDeadLetterMapping}).inc(mapping_letters);
-  if (!r.rejected.empty()) metrics_.dead_letters.with({kDeadLetterRowError}).inc(r.rejected.size());
+  if (r.row_errors > 0) metrics_.dead_letters.with({kDeadLetterRowError}).inc(r.row_errors);
   metrics_.conversion_warnings.inc(warnings);
-  metrics_.count_accounts(batch_.contents(), r);
+  batch_->count_accounts(metrics_);
   metrics_.batches.inc();
   metrics_.batch_rows.observe(static_cast<double>(r.rows));
   metrics_.batch_seconds.observe(std::chrono::duration<double>(now - started).count());
   {
     const std::lock_guard lock(mutex_);
-    for (const auto& [p, next] : batch_.next_offsets()) stored_[p] = next;
+    for (const auto& [p, offset] : next) stored_[p] = offset;
   }
+  const size_t before = batch_->messages();
+  batch_->clear();
+  const size_t messages = before - std::min(before, batch_->messages());
+  metrics_.messages.inc(messages);
   pending_.fetch_sub(std::min(messages, pending_.load()));
   spdlog::debug(
-      "stream: {}: committed {} message(s): {} orders, {} rows, {} charges, {} dead letters", name_,
-      messages, r.orders, r.rows, r.charges, r.dead_letters);
-  batch_.clear();
+      "stream: {}: committed {} message(s): {} records, {} rows, {} charges, {} dead letters",
+      name_, messages, r.records, r.rows, r.charges, r.dead_letters);
 }
 
 }  // namespace etl::pipeline

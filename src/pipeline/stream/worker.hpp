@@ -1,9 +1,10 @@
 #pragma once
-// One stream worker: a thread with its own MySQL connection (BatchWriter) and its own
-// OrderMapper. It owns the partitions the poll loop gives it (a partition belongs to exactly one
-// worker, so an order's versions are applied in offset order), parses their messages, and writes
-// them in batches: rows, charges, raw JSON, dead letters and the partitions' next offsets in one
-// transaction (exactly once into MySQL).
+// One stream worker: a thread with its own pending batch of the stream's data set and that data
+// set's MySQL writer (one connection): a StreamBatch (stream_batch.hpp), the only part that knows
+// which data set is consumed. It owns the partitions the poll loop gives it (a partition belongs to
+// exactly one worker, so a record's versions are applied in offset order), hands their messages
+// to the batch, and writes them in batches: the data set's rows, dead letters and the partitions'
+// next offsets in one transaction (exactly once into MySQL).
 //
 // Flush rule: `batch_size` rows pending, or `batch_interval` since the first pending message, or
 // an explicit flush request (--until-idle, shutdown, hand-over), or — with group_commit — the inbox
@@ -31,7 +32,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -42,17 +45,19 @@
 #include "common/error.hpp"
 #include "config/config.hpp"
 #include "kafka/message.hpp"
-#include "mysql/batch_writer.hpp"
-#include "order/order_mapper.hpp"
 #include "pipeline/privacy/erasure_list.hpp"
-#include "pipeline/stream/batch.hpp"
 #include "pipeline/stream/health.hpp"
 #include "pipeline/stream/metrics.hpp"
+#include "pipeline/stream/stream_batch.hpp"
 #include "privacy/redactor.hpp"
 
 namespace etl::pipeline {
 
+// Makes one worker's batch of the stream's data set (stream_data_set.hpp).
+using StreamBatchFactory = std::function<std::unique_ptr<StreamBatch>(const StreamBatchSettings&)>;
+
 struct WorkerSettings {
+  StreamBatchFactory make_batch;  // unset: the orders data set
   config::MysqlConfig mysql;
   std::string consumer_group;
   std::string topic;
@@ -139,13 +144,11 @@ class StreamWorker {
   size_t drop_locked(const std::vector<int32_t>& partitions);
   // Removes the not-yet-parsed messages of these partitions from the inbox; returns how many.
   size_t drop_inbox_locked(const std::vector<int32_t>& partitions);
-  void committed(const mysql::WriteResult& r, std::chrono::steady_clock::time_point started);
+  void committed(const StreamWriteResult& r, std::chrono::steady_clock::time_point started);
   // After a refused write: forgets the fenced partitions' pending messages. False if nothing is
   // left to write.
   bool handle_fenced(const std::vector<mysql::FencedPartition>& fenced);
   void set_fatal(Error e);
-  // Opens the writer's connection if it is not open.
-  void open_writer();
   // Reads the erasure list again when it is due (erasure_list.hpp).
   void refresh_erasures();
 
@@ -156,11 +159,9 @@ class StreamWorker {
   StreamHealth& health_;
 
   // Worker thread only.
-  order::OrderMapper mapper_;
   privacy::Redactor redactor_;
   ErasureList erasures_;
-  std::optional<mysql::BatchWriter> writer_;
-  PendingBatch batch_;
+  std::unique_ptr<StreamBatch> batch_;  // its writer's connection is the worker's
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;      // the worker waits on it
