@@ -9,12 +9,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "kafka/consumer.hpp"
 #include "kafka/producer.hpp"
 #include "mysql/schema.hpp"
+#include "pipeline/stream/health.hpp"
+#include "pipeline/stream/metrics.hpp"
 #include "pipeline/stream/recon_batch.hpp"
+#include "pipeline/stream/recon_stream_batch.hpp"
+#include "pipeline/stream/worker.hpp"
 #include "recon/decimal_text.hpp"
 #include "recon/zip_archive.hpp"
 #include "support/kafka/kafka_test_support.hpp"
@@ -196,6 +201,84 @@ TEST_F(ReconStream, InterleavedRegeneratedCorruptAndGappedReportsEndExact) {
   EXPECT_EQ(q("SELECT source FROM walmart_recon_file WHERE report_date = '2026-12-12'"),
             topic_ + "/0/" + std::to_string(na + b.chunks.size()) + "-" +
                 std::to_string(na + b.chunks.size() + a2.chunks.size() - 1));
+}
+
+}  // namespace
+}  // namespace etl::pipeline
+
+namespace etl::pipeline {
+namespace {
+
+// The same chunks through a StreamWorker running the recon data set's batch: the worker writes
+// what is complete, the stored offset waits at the unfinished report's first chunk while its
+// chunks count as pending, and the whole is written exactly once it arrives.
+TEST_F(ReconStream, AWorkerWithTheReconBatchHoldsTheOffsetUntilTheReportIsWhole) {
+  const Report a("2026-12-12", report_csv(6));
+  const Report b("2026-11-28", report_csv(30, 200012345679000));
+  const size_t na = a.chunks.size();
+  ASSERT_GE(b.chunks.size(), na + 2);
+  for (size_t i = 0; i < b.chunks.size(); ++i) {
+    if (i < na) produce(a, i);
+    produce(b, i);
+  }
+  flush();
+  const auto end = static_cast<int64_t>(produced_);
+
+  StreamMetrics metrics(recon_stream_metric_names());
+  StreamHealth health;
+  WorkerSettings s;
+  s.make_batch = [](const StreamBatchSettings& b) { return std::make_unique<ReconStreamBatch>(b); };
+  s.mysql = db_.config();
+  s.consumer_group = kGroup;
+  s.topic = topic_;
+  s.batch_size = 4;
+  StreamWorker worker(0, s, metrics, health);
+  worker.adopt(0, std::nullopt);
+
+  kafka::ConsumerOptions options;
+  options.client.group_id = kafka::test::random_topic("recon-worker");
+  kafka::Consumer consumer(cfg_, options);
+  consumer.assign({{topic_, 0, 0}});
+  // Everything up to a's end and some of b: a is written, the offset waits at b's first chunk.
+  const auto stop = static_cast<int64_t>(2 * na + 2);
+  int64_t next = 0;
+  const auto push_until = [&](int64_t limit) {
+    EXPECT_TRUE(kafka::test::wait_until(
+        30s, [&] { return next >= limit; },
+        [&] {
+          auto m = consumer.poll(100ms);
+          if (!m || m->is_error()) return;
+          next = m->offset() + 1;
+          worker.push(std::move(*m));
+        }));
+  };
+  push_until(stop);
+  EXPECT_TRUE(kafka::test::wait_until(
+      30s, [&] { return state("2026-12-12") == a.expected_state(); },
+      [] { std::this_thread::sleep_for(20ms); }));
+  EXPECT_TRUE(kafka::test::wait_until(
+      10s,
+      [&] {
+        return worker.written().count(0) != 0 && worker.pending() == static_cast<size_t>(stop - 1);
+      },
+      [] { std::this_thread::sleep_for(20ms); }))
+      << "b's chunks are consumed but not committed";
+  EXPECT_EQ(worker.written().at(0), 1);
+  EXPECT_EQ(stored_offset(), "1");
+  EXPECT_EQ(state("2026-11-28"), "0|0.00|-");
+
+  push_until(end);
+  EXPECT_TRUE(kafka::test::wait_until(
+      30s, [&] { return worker.written().count(0) != 0 && worker.written().at(0) == end; },
+      [] { std::this_thread::sleep_for(20ms); }));
+  EXPECT_EQ(worker.pending(), 0u);
+  EXPECT_EQ(state("2026-11-28"), b.expected_state());
+  EXPECT_EQ(state("2026-12-12"), a.expected_state());
+  EXPECT_EQ(stored_offset(), std::to_string(end));
+  EXPECT_FALSE(worker.fatal_error());
+  worker.drain(std::chrono::steady_clock::now() + 10s);
+  EXPECT_TRUE(worker.wait_stopped(std::chrono::steady_clock::now() + 10s));
+  consumer.close();
 }
 
 }  // namespace
