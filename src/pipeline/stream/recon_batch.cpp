@@ -107,6 +107,13 @@ void ReconPendingBatch::add_message(const ReconChunkMessage& m) {
   }
 
   recon::ReportAssembler::Verdict v = p.assembler.add(key, *headers, m.value, m.offset);
+  if (p.assembler.has_pending(key)) {
+    p.chunk_keys[m.offset] = key;
+  } else {
+    std::erase_if(p.chunk_keys, [&](const auto& c) { return c.second == key; });
+  }
+  // Chunks of keys whose assembly was replaced by another version or given up.
+  std::erase_if(p.chunk_keys, [&](const auto& c) { return !p.assembler.has_pending(c.second); });
   using Kind = recon::ReportAssembler::Verdict::Kind;
   if (!v.problem.empty() && v.kind != Kind::rejected) {
     ++counters_.abandoned;
@@ -247,6 +254,16 @@ uint64_t ReconPendingBatch::held_bytes() const noexcept {
   uint64_t n = batch_bytes_;
   for (const auto& [id, p] : partitions_) n += p.assembler.pending_bytes();
   return n;
+}
+
+bool ReconPendingBatch::holds(int32_t partition, int64_t offset) const {
+  const auto it = partitions_.find(partition);
+  if (it == partitions_.end()) return false;
+  const Partition& p = it->second;
+  const auto c = p.chunk_keys.find(offset);
+  if (c == p.chunk_keys.end()) return false;
+  const auto first = p.assembler.min_pending_offset();
+  return p.assembler.has_pending(c->second) && first && offset >= *first;
 }
 
 size_t ReconPendingBatch::unfinished_reports() const noexcept {

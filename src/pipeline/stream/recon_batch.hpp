@@ -102,6 +102,8 @@ class ReconPendingBatch {
   // Bytes held: the files of pending reports and dead letters plus every unfinished report.
   [[nodiscard]] uint64_t held_bytes() const noexcept;
   [[nodiscard]] size_t unfinished_reports() const noexcept;
+  // True when the message at `offset` of `partition` is a chunk of a report still unfinished.
+  [[nodiscard]] bool holds(int32_t partition, int64_t offset) const;
   [[nodiscard]] std::chrono::steady_clock::time_point first_added() const noexcept {
     return first_added_;
   }
@@ -118,6 +120,8 @@ class ReconPendingBatch {
     // Reports given up whose further chunks are skipped without another loss: key -> digest.
     std::map<std::string, std::string> given_up;
     std::set<std::string> started;  // keys whose chunk 0 came since the partition (re)started
+    // The key of every chunk taken into an assembly, by offset (forgotten once it is done).
+    std::map<int64_t, std::string> chunk_keys;
   };
 
   void add_message(const ReconChunkMessage& m);

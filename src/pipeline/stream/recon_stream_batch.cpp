@@ -54,8 +54,7 @@ size_t ReconStreamBatch::drop_partitions(const std::vector<int32_t>& partitions)
   return before - entries_.size();
 }
 
-StreamWriteResult ReconStreamBatch::write(
-    const std::map<int32_t, std::optional<int64_t>>& stored) {
+StreamWriteResult ReconStreamBatch::write(const std::map<int32_t, std::optional<int64_t>>& stored) {
   const mysql::ReconBatch& b = batch_.write_batch(stored);
   const mysql::ReconBatchResult r = writer().write(b);
   StreamWriteResult out;
@@ -69,9 +68,10 @@ StreamWriteResult ReconStreamBatch::write(
       !r.fenced.empty() && std::all_of(r.fenced.begin(), r.fenced.end(),
                                        [](const auto& f) { return f.already_written(); });
   if (all_written) {
-    spdlog::info("stream: {}: MySQL already holds this batch's offsets: an earlier attempt "
-                 "committed (its reply was lost); not writing it again",
-                 settings_.topic);
+    spdlog::info(
+        "stream: {}: MySQL already holds this batch's offsets: an earlier attempt "
+        "committed (its reply was lost); not writing it again",
+        settings_.topic);
     out = StreamWriteResult{};
     out.retries = r.retries;
   }
@@ -80,12 +80,12 @@ StreamWriteResult ReconStreamBatch::write(
 }
 
 void ReconStreamBatch::clear() {
-  // What the stored offsets now cover is committed; chunks of unfinished reports stay.
-  const auto& next = batch_.next_offsets();
-  std::erase_if(entries_, [&](const PendingMessage& e) {
-    const auto it = next.find(e.partition);
-    return it != next.end() && e.offset < it->second;
-  });
+  // Committed: everything but the chunks of unfinished reports. Messages between those chunks
+  // (other reports, written) lie above the stored offset too and are read again after a restart,
+  // but they are done: counting them as pending would let an unfinished report (whose last chunks
+  // may never come) fill stream.max_pending_messages and pause its partition for good.
+  std::erase_if(entries_,
+                [&](const PendingMessage& e) { return !batch_.holds(e.partition, e.offset); });
   batch_.committed();
 }
 

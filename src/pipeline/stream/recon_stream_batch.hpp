@@ -6,9 +6,9 @@
 //
 // Unlike orders and returns, a message added is not necessarily covered by the next write(): the
 // chunks of a report not complete yet stay held (their partition's next_offsets() stays at the
-// first of them), and stay in entries() after clear() until a later commit covers them — they
-// are consumed but not committed, so backpressure counts them. empty() is true when nothing new
-// was added since the last commit and no report or dead letter waits.
+// first of them), and stay in entries() after clear() until their report is done — they are
+// consumed but not written, so backpressure counts them (and only them). empty() is true when
+// nothing new was added since the last commit and no report or dead letter waits.
 //
 // A write whose every fenced partition already holds the batch's offsets (an earlier attempt
 // committed and its reply was lost) is taken as committed here, so the worker keeps the

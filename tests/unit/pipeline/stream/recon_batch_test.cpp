@@ -94,6 +94,9 @@ TEST(ReconBatch, AnUnfinishedReportSpansCommitsAndHoldsItsPartitionsOffset) {
   batch.add(a.message(0, 10));
   batch.add(a.message(1, 11));
   batch.add(small.message(0, 12, 1));  // another partition, complete at once
+  EXPECT_TRUE(batch.holds(0, 10));
+  EXPECT_TRUE(batch.holds(0, 11));
+  EXPECT_FALSE(batch.holds(1, 12));
   auto w = batch.write_batch(Stored{});
   ASSERT_EQ(w.offsets.size(), 2u);
   EXPECT_EQ(w.offsets[0].partition, 0);
@@ -123,6 +126,7 @@ TEST(ReconBatch, AnUnfinishedReportSpansCommitsAndHoldsItsPartitionsOffset) {
   w = batch.write_batch(Stored{{0, 10}, {1, 13}});
   ASSERT_EQ(w.reports.size(), 1u);
   EXPECT_EQ(w.reports[0].payload, a.file);
+  EXPECT_FALSE(batch.holds(0, 10));
   EXPECT_EQ(w.reports[0].info.source, "t/0/10-" + std::to_string(end - 1));
   ASSERT_TRUE(w.reports[0].position);
   EXPECT_EQ(w.reports[0].position->last_offset, end - 1);
@@ -185,6 +189,7 @@ TEST(ReconBatch, ANewVersionOfADateReplacesItsUnfinishedAssembly) {
   ReconPendingBatch batch("g", "t");
   batch.add(v1.message(0, 0));
   batch.add(v1.message(1, 1));
+  EXPECT_TRUE(batch.holds(0, 1));
   int64_t offset = 2;
   for (size_t i = 0; i < v2.chunks.size(); ++i) {
     batch.add(v2.message(i, offset++));
@@ -193,6 +198,7 @@ TEST(ReconBatch, ANewVersionOfADateReplacesItsUnfinishedAssembly) {
     }
   }
   EXPECT_EQ(batch.counters().abandoned, 1u);
+  EXPECT_FALSE(batch.holds(0, 1)) << "v1's chunks are done (given up)";
   ASSERT_EQ(batch.contents().reports.size(), 1u);
   EXPECT_EQ(batch.contents().reports[0].payload, v2.file);
 }
