@@ -5,12 +5,14 @@
 #include <string>
 
 #include "cli/cli_context.hpp"
+#include "config/data_set.hpp"
 #include "pipeline/stream/stream_job.hpp"
 
 namespace etl::cli {
 
 namespace {
 struct StreamArgs {
+  std::string data = "orders";
   std::string group;
   bool until_idle = false;
 };
@@ -24,8 +26,17 @@ void add_stream_command(CLI::App& app, CliContext& ctx) {
       "letters) exactly once: rows and the next offsets commit in one MySQL transaction, and a\n"
       "restarted or rebalanced stream resumes from the offsets stored in MySQL. Runs until\n"
       "SIGINT/SIGTERM (writes what is pending, leaves the group, exits 0). Metrics and health on\n"
-      "http://stream.metrics_bind:stream.metrics_port/metrics and /healthz.");
-  cmd->add_option("--group", args->group, "Consumer group id (default: kafka.consumer_group)")
+      "http://stream.metrics_bind:stream.metrics_port/metrics and /healthz.\n"
+      "--data returns consumes kafka.returns_topic instead and writes walmart_return (+ lines,\n"
+      "charges, tracking, raw, dead letters), in a group of its own: one stream process per\n"
+      "data set.");
+  cmd->add_option("--data", args->data,
+                  "The data set to stream: orders (default; kafka.topic) or returns\n"
+                  "(kafka.returns_topic). recon is not streamed yet")
+      ->check(CLI::IsMember({"orders", "returns", "recon"}));
+  cmd->add_option("--group", args->group,
+                  "Consumer group id, used as given (default: kafka.consumer_group for orders,\n"
+                  "kafka.consumer_group + \"-returns\" for returns)")
       ->type_name("ID");
   cmd->add_flag("--until-idle", args->until_idle,
                 "Exit 0 once every assigned partition has been read to its end and written");
@@ -34,6 +45,7 @@ void add_stream_command(CLI::App& app, CliContext& ctx) {
       const config::Config cfg = ctx.load_config();
       ctx.start_logging(cfg, "stream");
       pipeline::StreamRunOptions options;
+      options.data = config::parse_data_set(args->data).value_or(config::DataSet::orders);
       options.group = args->group;
       options.until_idle = args->until_idle;
       options.shutdown_timeout = cfg.stream.shutdown_timeout;

@@ -37,6 +37,7 @@
 #include "pipeline/stream/metrics.hpp"
 #include "pipeline/stream/partition_table.hpp"
 #include "pipeline/stream/shutdown_watchdog.hpp"
+#include "pipeline/stream/stream_data_set.hpp"
 #include "pipeline/stream/stream_job.hpp"
 #include "pipeline/stream/watermark_queries.hpp"
 #include "pipeline/stream/worker.hpp"
@@ -93,8 +94,10 @@ class StreamJob {
   StreamJob(const config::Config& cfg, const StreamRunOptions& options)
       : cfg_(cfg),
         options_(options),
-        group_(options.group.empty() ? cfg.kafka.consumer_group : options.group),
-        topic_(cfg.kafka.topic),
+        data_set_(stream_data_set(options.data, cfg)),
+        group_(stream_group(data_set_, options.group)),
+        topic_(data_set_.topic),
+        metrics_(data_set_.metric_names),
         offsets_(cfg.mysql),
         table_(std::max(1, cfg.stream.parallelism)) {}
 
@@ -138,6 +141,7 @@ class StreamJob {
 
   const config::Config& cfg_;
   StreamRunOptions options_;
+  StreamDataSet data_set_;
   std::string group_;
   std::string topic_;
 

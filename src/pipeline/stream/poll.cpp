@@ -224,11 +224,11 @@ void StreamJob::log_status() {
   const HealthReport h = health_.report();
   const std::vector<int32_t> ids = table_.ids();
   spdlog::info(
-      "stream: partitions [{}], {:.0f} msg/s, written: {} messages, {} orders, {} rows, {} "
+      "stream: partitions [{}], {:.0f} msg/s, written: {} messages, {} {}, {} rows, {} "
       "charges, {} dead letters; lag {}, pending {}; {}",
       fmt::join(ids, ","), static_cast<double>(messages - last_status_messages_) / secs, messages,
-      metrics_.orders.value(), metrics_.rows.value(), metrics_.charges.value(),
-      metrics_.dead_letters_total(), lag, pending,
+      metrics_.orders.value(), metrics_.names.records, metrics_.rows.value(),
+      metrics_.charges.value(), metrics_.dead_letters_total(), lag, pending,
       h.healthy ? "healthy" : "UNHEALTHY: " + h.reason);
   last_status_messages_ = messages;
 }

@@ -23,11 +23,11 @@ int StreamJob::run() {
     start_workers();
     start_consumer();
     spdlog::info(
-        "stream: group {} consuming {} with {} worker(s), batches of up to {} rows{}, at most {} "
-        "ms{}",
-        group_, topic_, workers_.size(), cfg_.stream.batch_size,
-        cfg_.stream.group_commit ? " (group commit)" : "", cfg_.stream.batch_interval.count(),
-        options_.until_idle ? ", until idle" : "");
+        "stream: {}: group {} consuming {} with {} worker(s), batches of up to {} rows{}, at most "
+        "{} ms{}",
+        config::to_string(data_set_.data_set), group_, topic_, workers_.size(),
+        cfg_.stream.batch_size, cfg_.stream.group_commit ? " (group commit)" : "",
+        cfg_.stream.batch_interval.count(), options_.until_idle ? ", until idle" : "");
     while (!stop_requested()) {
       std::optional<kafka::Message> m = consumer_->poll(kPollTimeout);
       if (m) handle(std::move(*m));
@@ -76,6 +76,7 @@ void StreamJob::start_workers() {
   for (int i = 0; i < n; ++i) {
     WorkerSettings s;
     s.mysql = cfg_.mysql;
+    s.make_batch = data_set_.make_batch;
     s.consumer_group = group_;
     s.topic = topic_;
     s.default_account = cfg_.stream.default_account;
@@ -228,11 +229,11 @@ int StreamJob::shutdown(bool write_pending) {
     watermarks_.reset();  // waits WatermarkQueries::kAbandonAfter at most
   }
   spdlog::info(
-      "stream: stopped; written {} messages: {} orders, {} rows, {} charges, {} dead letters, "
+      "stream: stopped; written {} messages: {} {}, {} rows, {} charges, {} dead letters, "
       "{} conversion warnings, {} lost to retention",
-      metrics_.messages.value(), metrics_.orders.value(), metrics_.rows.value(),
-      metrics_.charges.value(), metrics_.dead_letters_total(), metrics_.conversion_warnings.value(),
-      metrics_.lost_total());
+      metrics_.messages.value(), metrics_.orders.value(), metrics_.names.records,
+      metrics_.rows.value(), metrics_.charges.value(), metrics_.dead_letters_total(),
+      metrics_.conversion_warnings.value(), metrics_.lost_total());
   if (!fatal_ && (dropped > 0 || not_stopped > 0)) {
     spdlog::error(
         "stream: {} message(s){} could not be written before the shutdown deadline; they are "

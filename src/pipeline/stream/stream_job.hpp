@@ -1,5 +1,7 @@
 #pragma once
 // `walmart-etl stream`: Kafka (kafka.topic, consumer group) -> MySQL ods.*, exactly once.
+// `stream --data returns`: the same for the returns data set (kafka.returns_topic, its own group,
+// the returns tables); one process per data set, chosen in stream_data_set.hpp.
 //
 // Shape: one poll thread (this function's caller) runs the librdkafka consumer group
 // (cooperative-sticky, no auto commit), the rebalance handlers, backpressure, lag, health and the
@@ -27,11 +29,15 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "config/data_set.hpp"
 
 namespace etl::pipeline {
 
 struct StreamRunOptions {
-  std::string group;        // --group; empty: kafka.consumer_group
+  config::DataSet data = config::DataSet::orders;  // --data
+  // --group, used verbatim; empty: the data set's default (kafka.consumer_group for orders,
+  // kafka.consumer_group + "-<data set>" for the others).
+  std::string group;
   bool until_idle = false;  // --until-idle
   // How long the shutdown may take to write what is pending before giving up on it (those
   // messages are then read again on the next start) and exiting non-zero.

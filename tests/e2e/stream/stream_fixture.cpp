@@ -444,6 +444,7 @@ std::string write_config(const std::string& dir, const StreamSettings& s) {
   out << "kafka:\n"
       << "  bootstrap_servers: [\"" << s.bootstraps << "\"]\n"
       << "  topic: " << s.topic << "\n"
+      << (s.returns_topic.empty() ? "" : "  returns_topic: " + s.returns_topic + "\n")
       << "  consumer_group: " << s.group << "\n"
       << "  properties:\n"
       << "    session.timeout.ms: \"3000\"\n"

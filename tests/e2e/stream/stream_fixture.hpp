@@ -119,6 +119,7 @@ void expect_same_tables(const Tables& expected, const Tables& actual, const std:
 struct StreamSettings {
   std::string bootstraps;
   std::string topic;
+  std::string returns_topic;  // kafka.returns_topic (empty: the default)
   std::string group;
   config::MysqlConfig mysql;
   int parallelism = 1;

@@ -16,6 +16,7 @@
 #include "metrics/server.hpp"
 #include "pipeline/fetch/fetch_metrics.hpp"
 #include "pipeline/stream/metrics.hpp"
+#include "pipeline/stream/stream_data_set.hpp"
 
 namespace etl::pipeline {
 namespace {
@@ -42,8 +43,11 @@ std::set<std::string> metric_names(const std::string& text) {
 
 std::set<std::string> exposed_metrics() {
   const StreamMetrics stream;
+  // `stream --data returns` names its record series after returns.
+  const StreamMetrics returns_stream(stream_metric_names(config::DataSet::returns));
   const FetchMetrics fetch({"main"});
   std::set<std::string> out = metric_names(stream.registry.render());
+  out.merge(metric_names(returns_stream.registry.render()));
   out.merge(metric_names(fetch.registry.render()));
   out.merge(metric_names(metrics::render_server_counters({})));
   return out;
