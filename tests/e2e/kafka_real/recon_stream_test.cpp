@@ -44,9 +44,8 @@ std::string stored_report(const config::MysqlConfig& db) {
 std::string expected_report(const recon::CheckedReport& r) {
   int64_t sum = 0;
   for (const auto& row : r.parsed.report->rows) sum += row.amount_cents;
-  return std::to_string(r.parsed.report->rows.size()) + "|" +
-         recon::format_scaled_decimal(sum, 2) + "|" +
-         recon::format_scaled_decimal(r.parsed.report->summary.total_payable_cents, 2) + "|" +
+  return std::to_string(r.parsed.report->rows.size()) + "|" + recon::format_scaled_decimal(sum, 2) +
+         "|" + recon::format_scaled_decimal(r.parsed.report->summary.total_payable_cents, 2) + "|" +
          r.csv_sha256;
 }
 
@@ -116,9 +115,10 @@ TEST(RealKafkaRecon, AStreamKilledMidReportWritesItExactlyOnceAfterTheRestart) {
   ASSERT_GE(chunks1.size(), 6u) << "a report of several chunks";
 
   const std::map<std::string, std::string> env{{"WALMART_ETL_KAFKA__RECON_TOPIC", topic}};
-  const std::string offset_sql = "SELECT COALESCE(MAX(next_offset), -1) FROM etl_kafka_offset "
-                                 "WHERE consumer_group = '" +
-                                 w->group + "-recon' AND topic = '" + topic + "'";
+  const std::string offset_sql =
+      "SELECT COALESCE(MAX(next_offset), -1) FROM etl_kafka_offset "
+      "WHERE consumer_group = '" +
+      w->group + "-recon' AND topic = '" + topic + "'";
   // Half the report; the stream reads it and stores the offset of its first chunk, then dies.
   produce(chunks1, 0, chunks1.size() / 2);
   auto first = w->start("stream-recon-1", {"stream", "--data", "recon"}, env);
