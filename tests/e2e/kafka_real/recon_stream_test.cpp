@@ -55,7 +55,7 @@ TEST(RealKafkaRecon, AStreamKilledMidReportWritesItExactlyOnceAfterTheRestart) {
   o.port = 0;
   o.orders_per_day = 40;
   o.days = 60;
-  o.now_ms = 20799 * kDayMs + 9 * 3'600'000;  // 2026-12-12 09:00 UTC: the report is out
+  o.now_ms = 20799 * kDayMs + int64_t{9} * 3'600'000;  // 2026-12-12 09:00 UTC: the report is out
   o.time_scale = 0;
   o.requests_per_minute = 0;
   walmart::sim::Simulator sim(o);
@@ -104,6 +104,7 @@ TEST(RealKafkaRecon, AStreamKilledMidReportWritesItExactlyOnceAfterTheRestart) {
     for (size_t i = from; i < to; ++i) {
       const auto pairs = recon::to_message_headers(chunks[i].headers);
       std::vector<kafka::HeaderView> headers;
+      headers.reserve(pairs.size());
       for (const auto& [n, v] : pairs) headers.push_back({n, v});
       ASSERT_FALSE(producer.produce(kafka::OutgoingMessage(
           topic, recon::report_message_key("main", "2026-12-12"), chunks[i].bytes, headers, 0)));

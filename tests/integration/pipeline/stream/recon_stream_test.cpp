@@ -75,6 +75,7 @@ class ReconStream : public ::testing::Test {
   void produce(const Report& r, size_t chunk, std::optional<std::string> value = std::nullopt) {
     const auto pairs = recon::to_message_headers(r.chunks.at(chunk).headers);
     std::vector<kafka::HeaderView> headers;
+    headers.reserve(pairs.size());
     for (const auto& [n, v] : pairs) headers.push_back({n, v});
     const std::string key = r.key();
     const std::string bytes = value ? *value : std::string(r.chunks.at(chunk).bytes);
