@@ -29,14 +29,16 @@ void add_stream_command(CLI::App& app, CliContext& ctx) {
       "http://stream.metrics_bind:stream.metrics_port/metrics and /healthz.\n"
       "--data returns consumes kafka.returns_topic instead and writes walmart_return (+ lines,\n"
       "charges, tracking, raw, dead letters), in a group of its own: one stream process per\n"
-      "data set.");
+      "data set. --data recon consumes kafka.recon_topic (settlement reports in chunks) and\n"
+      "writes each report whole into walmart_recon_file and walmart_recon_row (or\n"
+      "walmart_recon_dead_letter) once its last chunk has arrived.");
   cmd->add_option("--data", args->data,
-                  "The data set to stream: orders (default; kafka.topic) or returns\n"
-                  "(kafka.returns_topic). recon is not streamed yet")
+                  "The data set to stream: orders (default; kafka.topic), returns\n"
+                  "(kafka.returns_topic) or recon (kafka.recon_topic)")
       ->check(CLI::IsMember({"orders", "returns", "recon"}));
   cmd->add_option("--group", args->group,
                   "Consumer group id, used as given (default: kafka.consumer_group for orders,\n"
-                  "kafka.consumer_group + \"-returns\" for returns)")
+                  "kafka.consumer_group + \"-returns\" / \"-recon\" for returns / recon)")
       ->type_name("ID");
   cmd->add_flag("--until-idle", args->until_idle,
                 "Exit 0 once every assigned partition has been read to its end and written");

@@ -198,6 +198,19 @@ ReconWriteCounts ReconWriter::replace_in_transaction(const ReconFileInfo& info,
 void ReconWriter::write_dead_letter(const ReconFileInfo& info, std::string_view payload,
                                     const recon::ReconIssue& issue,
                                     const std::optional<recon::ReconSummary>& summary) {
+  conn_.begin();
+  try {
+    insert_dead_letter(info, payload, issue, summary);
+    conn_.commit();
+  } catch (const EtlError&) {
+    conn_.rollback();
+    throw;
+  }
+}
+
+void ReconWriter::insert_dead_letter(const ReconFileInfo& info, std::string_view payload,
+                                     const recon::ReconIssue& issue,
+                                     const std::optional<recon::ReconSummary>& summary) {
   const ServerDialect& d = dialect_;
   std::string update;
   for (const char* c : {"report_date", "source", "problem", "error_message", "detail_sum",
@@ -205,36 +218,29 @@ void ReconWriter::write_dead_letter(const ReconFileInfo& info, std::string_view 
     update += fmt::format("{}{} = {}", update.empty() ? "" : ", ", c, d.inserted(c));
   }
   update += ", created_at = UTC_TIMESTAMP()";
-  conn_.begin();
-  try {
-    PreparedStatement stmt(
-        conn_, fmt::format("INSERT INTO walmart_recon_dead_letter (account, report_date, source, "
-                           "file_sha256, problem, error_message, detail_sum, total_payable, "
-                           "period_start, period_end, payload, created_at) VALUES "
-                           "(?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP()){} ON DUPLICATE KEY UPDATE {}",
-                           d.after_values(), update));
-    TextBinds b;
-    b.add(info.account);
-    b.add(text(info.report_date));
-    b.add(origin(info.source).value_or("-"));
-    b.add(sha256_hex(payload));
-    b.add(std::string(recon::to_string(issue.problem)));
-    b.add(issue.message);
-    b.add(decimal(issue.detail_sum_cents, 2));
-    b.add(decimal(
-        issue.total_payable_cents
-            ? issue.total_payable_cents
-            : (summary ? std::optional<int64_t>(summary->total_payable_cents) : std::nullopt),
-        2));
-    b.add(summary ? Value{summary->period_start} : Value{});
-    b.add(summary ? Value{summary->period_end} : Value{});
-    b.add(std::string(payload), MYSQL_TYPE_BLOB);
-    stmt.execute(b.bind());
-    conn_.commit();
-  } catch (const EtlError&) {
-    conn_.rollback();
-    throw;
-  }
+  PreparedStatement stmt(
+      conn_, fmt::format("INSERT INTO walmart_recon_dead_letter (account, report_date, source, "
+                         "file_sha256, problem, error_message, detail_sum, total_payable, "
+                         "period_start, period_end, payload, created_at) VALUES "
+                         "(?,?,?,?,?,?,?,?,?,?,?,UTC_TIMESTAMP()){} ON DUPLICATE KEY UPDATE {}",
+                         d.after_values(), update));
+  TextBinds b;
+  b.add(info.account);
+  b.add(text(info.report_date));
+  b.add(origin(info.source).value_or("-"));
+  b.add(sha256_hex(payload));
+  b.add(std::string(recon::to_string(issue.problem)));
+  b.add(issue.message);
+  b.add(decimal(issue.detail_sum_cents, 2));
+  b.add(
+      decimal(issue.total_payable_cents
+                  ? issue.total_payable_cents
+                  : (summary ? std::optional<int64_t>(summary->total_payable_cents) : std::nullopt),
+              2));
+  b.add(summary ? Value{summary->period_start} : Value{});
+  b.add(summary ? Value{summary->period_end} : Value{});
+  b.add(std::string(payload), MYSQL_TYPE_BLOB);
+  stmt.execute(b.bind());
 }
 
 }  // namespace etl::mysql

@@ -48,9 +48,16 @@ class ReconWriter {
                          const recon::ReconIssue& issue,
                          const std::optional<recon::ReconSummary>& summary);
 
- private:
+  // The same two writes inside a transaction the caller opened (and commits or rolls back): the
+  // stream writes a report with its partitions' offsets (recon_batch_writer.hpp). Throw as above,
+  // without rolling back.
   ReconWriteCounts replace_in_transaction(const ReconFileInfo& info,
                                           const recon::CheckedReport& report);
+  void insert_dead_letter(const ReconFileInfo& info, std::string_view payload,
+                          const recon::ReconIssue& issue,
+                          const std::optional<recon::ReconSummary>& summary);
+
+ private:
   Connection& conn_;
   ServerDialect dialect_;
 };

@@ -148,6 +148,7 @@ ReportAssembler::Verdict ReportAssembler::add(const std::string& key,
     if (!v.problem.empty()) v.problem += "; ";
     v.problem +=
         fmt::format("{}: the joined chunks do not have the file's SHA-256", describe(done.headers));
+    v.report = std::move(done);  // the joined bytes, kept whole in the dead letter
     return v;
   }
   // A report completed by the same message that gave another up is reported as complete; the
@@ -155,6 +156,12 @@ ReportAssembler::Verdict ReportAssembler::add(const std::string& key,
   v.kind = Verdict::Kind::complete;
   v.report = std::move(done);
   return v;
+}
+
+uint64_t ReportAssembler::pending_bytes() const noexcept {
+  uint64_t n = 0;
+  for (const auto& [key, p] : pending_) n += p.bytes.size();
+  return n;
 }
 
 std::optional<int64_t> ReportAssembler::min_pending_offset() const {

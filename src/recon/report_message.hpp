@@ -77,7 +77,8 @@ class ReportAssembler {
       complete,   // `report` is whole
       abandoned,  // `problem` says which report was given up (its beginning never came, a gap,
                   // another version began); the message itself may have started a new assembly
-      rejected,   // all chunks came but the bytes do not match file_sha256
+      rejected,   // all chunks came but the bytes do not match file_sha256; `report` holds the
+                  // joined bytes (for the dead letter)
     };
     Kind kind = Kind::pending;
     std::optional<Complete> report;
@@ -94,6 +95,10 @@ class ReportAssembler {
   // must not pass it, so that after a restart every chunk of that report is read again.
   [[nodiscard]] std::optional<int64_t> min_pending_offset() const;
   [[nodiscard]] size_t pending() const noexcept { return pending_.size(); }
+  // True when an unfinished report of `key` is being assembled.
+  [[nodiscard]] bool has_pending(const std::string& key) const { return pending_.count(key) != 0; }
+  // The bytes held by unfinished reports.
+  [[nodiscard]] uint64_t pending_bytes() const noexcept;
   void clear() noexcept { pending_.clear(); }  // the partition was revoked
 
  private:

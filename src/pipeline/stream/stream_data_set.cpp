@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "pipeline/stream/order_batch.hpp"
+#include "pipeline/stream/recon_stream_batch.hpp"
 #include "pipeline/stream/return_batch.hpp"
 
 namespace etl::pipeline {
@@ -37,21 +38,27 @@ StreamBatchFactory make_return_batch() {
   return [](const StreamBatchSettings& s) { return std::make_unique<ReturnStreamBatch>(s); };
 }
 
+StreamBatchFactory make_recon_batch() {
+  return [](const StreamBatchSettings& s) { return std::make_unique<ReconStreamBatch>(s); };
+}
+
 // The table: one entry per data set `stream --data` knows.
 constexpr Entry kEntries[] = {
     {config::DataSet::orders, &config::KafkaConfig::topic, order_names, make_order_batch},
     {config::DataSet::returns, &config::KafkaConfig::returns_topic, return_names,
      make_return_batch},
-    {config::DataSet::recon, &config::KafkaConfig::recon_topic, nullptr, nullptr},
+    {config::DataSet::recon, &config::KafkaConfig::recon_topic, recon_stream_metric_names,
+     make_recon_batch},
 };
 
 const Entry& entry(config::DataSet data_set) {
   for (const Entry& e : kEntries) {
     if (e.data_set != data_set) continue;
     if (e.make_batch == nullptr || e.metric_names == nullptr) {
-      throw ConfigError("stream --data " + std::string(config::to_string(data_set)) +
-                        ": not built yet (this version streams orders and returns; load --data " +
-                        std::string(config::to_string(data_set)) + " writes its files)");
+      throw ConfigError(
+          "stream --data " + std::string(config::to_string(data_set)) +
+          ": not built yet (this version streams orders, returns and recon; load --data " +
+          std::string(config::to_string(data_set)) + " writes its files)");
     }
     return e;
   }

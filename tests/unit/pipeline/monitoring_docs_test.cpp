@@ -45,9 +45,12 @@ std::set<std::string> exposed_metrics() {
   const StreamMetrics stream;
   // `stream --data returns` names its record series after returns.
   const StreamMetrics returns_stream(stream_metric_names(config::DataSet::returns));
+  // `stream --data recon` after reports.
+  const StreamMetrics recon_stream(stream_metric_names(config::DataSet::recon));
   const FetchMetrics fetch({"main"});
   std::set<std::string> out = metric_names(stream.registry.render());
   out.merge(metric_names(returns_stream.registry.render()));
+  out.merge(metric_names(recon_stream.registry.render()));
   out.merge(metric_names(fetch.registry.render()));
   out.merge(metric_names(metrics::render_server_counters({})));
   return out;
