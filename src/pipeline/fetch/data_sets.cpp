@@ -14,7 +14,7 @@ namespace {
 // the download, the chunks to kafka.recon_topic) plugs in here.
 constexpr std::array<DataSetEntry, 3> kDataSets{{
     {config::DataSet::orders, &fetch_orders},
-    {config::DataSet::returns, nullptr},
+    {config::DataSet::returns, &fetch_returns},
     {config::DataSet::recon, nullptr},
 }};
 

@@ -65,7 +65,8 @@ struct DataSetEntry {
 // Throws ConfigError (exit 2) naming the first data set whose reader is not built yet.
 void validate_data_sets(const std::vector<config::DataSet>& data_sets);
 
-// The data sets' readers (orders_fetch.cpp).
+// The data sets' readers (orders_fetch.cpp, returns_fetch.cpp).
 void fetch_orders(AccountFetch& run, FetchResult& result);
+void fetch_returns(AccountFetch& run, FetchResult& result);
 
 }  // namespace etl::pipeline
