@@ -63,8 +63,10 @@ std::vector<config::DataSet> to_data_sets(const std::vector<std::string>& values
       const std::string_view name = rest.substr(0, comma);
       const auto d = config::parse_data_set(name);
       if (!d) {
-        throw ConfigError("fetch --data: expected orders, returns or recon (comma-separated), "
-                          "got '" + std::string(name) + "'");
+        throw ConfigError(
+            "fetch --data: expected orders, returns or recon (comma-separated), "
+            "got '" +
+            std::string(name) + "'");
       }
       out.push_back(*d);
       if (comma == std::string_view::npos) break;

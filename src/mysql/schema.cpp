@@ -121,9 +121,9 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
     const std::string null_sql = want.nullable ? "NULL" : "NOT NULL";
     if (it == have.end()) {
       const std::string add_position = previous.empty() ? " FIRST" : " AFTER " + previous;
-      const std::string add = fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}{}", qualified,
-                                          want.name, column_type_sql(want), null_sql, add_position,
-                                          want.nullable ? kOnline : "");
+      const std::string add =
+          fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}{}", qualified, want.name,
+                      column_type_sql(want), null_sql, add_position, want.nullable ? kOnline : "");
       SchemaProblem p{
           table,
           fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),

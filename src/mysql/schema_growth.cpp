@@ -42,17 +42,16 @@ std::optional<std::string> add_defaulted_column(std::string_view table,
                                                 const std::string& qualified,
                                                 const ColumnInfo& want,
                                                 const std::string& position) {
-  const auto* it = std::find_if(std::begin(kDefaultedColumns), std::end(kDefaultedColumns),
-                                [&](const DefaultedColumn& c) {
-                                  return c.table == table && c.column == want.name;
-                                });
+  const auto* it = std::find_if(
+      std::begin(kDefaultedColumns), std::end(kDefaultedColumns),
+      [&](const DefaultedColumn& c) { return c.table == table && c.column == want.name; });
   if (it == std::end(kDefaultedColumns) || want.nullable) return std::nullopt;
   return fmt::format("ALTER TABLE {} ADD COLUMN {} {} NOT NULL DEFAULT {}{}", qualified, want.name,
                      column_type_sql(want), it->value, position);
 }
 
-std::optional<std::string> widen_primary_key(const std::string& qualified,
-                                             const TableShape& actual, const TableShape& expected) {
+std::optional<std::string> widen_primary_key(const std::string& qualified, const TableShape& actual,
+                                             const TableShape& expected) {
   if (actual.primary_key.empty() || actual.primary_key == expected.primary_key) return std::nullopt;
   for (const auto& c : actual.primary_key) {
     if (std::find(expected.primary_key.begin(), expected.primary_key.end(), c) ==

@@ -33,8 +33,8 @@ class WatermarkStore {
                               std::string_view ship_node_type);
 
   // Stores max(stored, watermark_ms) with the run id. Throws EtlError.
-  void advance(std::string_view account, std::string_view data_set,
-               std::string_view ship_node_type, int64_t watermark_ms, std::string_view run_id);
+  void advance(std::string_view account, std::string_view data_set, std::string_view ship_node_type,
+               int64_t watermark_ms, std::string_view run_id);
 
  private:
   Connection conn_;

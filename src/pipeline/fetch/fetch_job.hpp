@@ -28,8 +28,8 @@
 //     orders acknowledged; a window that stayed short (fewer orders than its totalCount after
 //     being read again) holds it at that window's start.
 // The run is complete (exit 0) only if every window of every data set was fetched completely and
-// every record was acknowledged. A failed window never hides: it is counted, named in the errors and makes the
-// run incomplete.
+// every record was acknowledged. A failed window never hides: it is counted, named in the errors
+// and makes the run incomplete.
 
 #include "config/config.hpp"
 #include "pipeline/fetch/fetch_request.hpp"

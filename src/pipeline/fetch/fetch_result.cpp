@@ -104,8 +104,9 @@ std::string FetchResult::describe() const {
   const double rate = elapsed_s > 0 ? static_cast<double>(n) / elapsed_s : 0.0;
   // "120 orders", or "120 orders, 14 returns" when the run fetched returns.
   std::string fetched = fmt::format("{} orders", n);
-  if (std::any_of(types.begin(), types.end(),
-                  [](const ShipNodeSummary& t) { return t.data_set == config::DataSet::returns; })) {
+  if (std::any_of(types.begin(), types.end(), [](const ShipNodeSummary& t) {
+        return t.data_set == config::DataSet::returns;
+      })) {
     fetched += fmt::format(", {} returns", totals(config::DataSet::returns).orders);
   }
   if (complete()) {
@@ -128,8 +129,8 @@ std::string FetchResult::describe() const {
   if (aborted) why.push_back(fmt::format("stopped early: {}", *aborted));
   std::string joined;
   for (const auto& w : why) joined += (joined.empty() ? "" : "; ") + w;
-  out += fmt::format("result: INCOMPLETE - {} ({} fetched in {:.1f} s)\n", joined, fetched,
-                     elapsed_s);
+  out +=
+      fmt::format("result: INCOMPLETE - {} ({} fetched in {:.1f} s)\n", joined, fetched, elapsed_s);
   return out;
 }
 

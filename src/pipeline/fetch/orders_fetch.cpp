@@ -1,10 +1,8 @@
-// The orders' part of one account's fetch run (data_sets.hpp): worker threads and wiring. Every decision is a pure core's
-// (range_plan: each type's range, window_plan: the windows, window_reader: every verdict on one
-// window, type_tally: what a step counts, fetch_result: the verdict and the watermark due); the
-// pages are read by WindowFetcher (window_fetch.cpp), the orders go to OrderSink, the watermarks
-// are RunWatermarks' (fetch_watermarks.cpp).
-
-#include "pipeline/fetch/data_sets.hpp"
+// The orders' part of one account's fetch run (data_sets.hpp): worker threads and wiring. Every
+// decision is a pure core's (range_plan: each type's range, window_plan: the windows,
+// window_reader: every verdict on one window, type_tally: what a step counts, fetch_result: the
+// verdict and the watermark due); the pages are read by WindowFetcher (window_fetch.cpp), the
+// orders go to OrderSink, the watermarks are RunWatermarks' (fetch_watermarks.cpp).
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -16,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "common/stop_signal.hpp"
+#include "pipeline/fetch/data_sets.hpp"
 #include "pipeline/fetch/dedup.hpp"
 #include "pipeline/fetch/fetch_watermarks.hpp"
 #include "pipeline/fetch/order_sink.hpp"

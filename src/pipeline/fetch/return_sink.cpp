@@ -57,8 +57,8 @@ std::optional<Error> ReturnSink::produce(std::string_view return_order_id, std::
       ++failed_;
       std::lock_guard lock(mutex_);
       if (errors_.size() < kShown) {
-        errors_.push_back(fmt::format("return {} not acknowledged by Kafka: {}", rep.key,
-                                      rep.error->describe()));
+        errors_.push_back(
+            fmt::format("return {} not acknowledged by Kafka: {}", rep.key, rep.error->describe()));
       }
     }
   });
@@ -85,8 +85,7 @@ void ReturnSink::keep(std::string_view return_order_id, std::string payload, con
   d.error_class = std::string(to_string(why.cls));
   d.error_code = why.code;
   d.message = fmt::format("return {} ({} bytes) is too large for Kafka topic {}: {} (fetch run {})",
-                          return_order_id, payload.size(), topic, why.describe(),
-                          settings_.run_id);
+                          return_order_id, payload.size(), topic, why.describe(), settings_.run_id);
   d.payload = std::move(payload);
   std::lock_guard lock(mutex_);
   pending_.push_back(std::move(d));

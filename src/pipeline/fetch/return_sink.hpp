@@ -55,10 +55,10 @@ class ReturnSink {
   std::optional<std::string> write_dead_letters();
 
   struct Finish {
-    std::string kafka;          // "topic T: all 12 messages acknowledged"
-    uint64_t acknowledged = 0;  // returns Kafka acknowledged
-    uint64_t undelivered = 0;   // without a report at the timeout, or failed
-    uint64_t dead_letters = 0;  // kept in walmart_return_dead_letter
+    std::string kafka;                         // "topic T: all 12 messages acknowledged"
+    uint64_t acknowledged = 0;                 // returns Kafka acknowledged
+    uint64_t undelivered = 0;                  // without a report at the timeout, or failed
+    uint64_t dead_letters = 0;                 // kept in walmart_return_dead_letter
     std::vector<std::string> dead_letter_ids;  // the first few
     std::vector<std::string> errors;           // the first delivery failures, with the key
     std::optional<std::string> lost;           // why dead letters could not be written

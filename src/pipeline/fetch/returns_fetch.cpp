@@ -31,7 +31,7 @@ constexpr size_t kErrorsKept = 10;
 ReturnsAnswer answer_of(const walmart::ReturnsPageResult& r) {
   ReturnsAnswer a;
   using Kind = walmart::ReturnsPageResult::Kind;
-  a.kind = r.kind == Kind::page        ? ReturnsAnswer::Kind::page
+  a.kind = r.kind == Kind::page         ? ReturnsAnswer::Kind::page
            : r.kind == Kind::no_returns ? ReturnsAnswer::Kind::no_returns
                                         : ReturnsAnswer::Kind::failed;
   a.returns = r.page.returns.size();
@@ -49,8 +49,7 @@ class ReturnsFetch {
         limiter_(run.cfg.fetch.requests_per_minute),
         client_(walmart::returns_client_shared(run.cfg, run.tokens, limiter_, run.server_clock),
                 walmart::http_options_for(run.cfg.fetch, run.cfg.walmart_token.base_url)),
-        watermarks_(run.cfg, run.request, run.account.name, run.run_id,
-                    config::DataSet::returns) {
+        watermarks_(run.cfg, run.request, run.account.name, run.run_id, config::DataSet::returns) {
     summary_.data_set = config::DataSet::returns;
   }
 
@@ -105,7 +104,8 @@ void ReturnsFetch::read(const ReturnsWindow& w) {
         summary_.windows_done++;
         if (step.kept_short) {
           summary_.windows_short++;
-          summary_.short_from_ms = std::min(summary_.short_from_ms.value_or(w.start_ms), w.start_ms);
+          summary_.short_from_ms =
+              std::min(summary_.short_from_ms.value_or(w.start_ms), w.start_ms);
           spdlog::warn("fetch {}: returns {}: {}; the returns watermark stays at {}", run_.run_id,
                        w.describe(), step.reason, walmart::format_api_time(w.start_ms));
         }
@@ -183,15 +183,16 @@ void ReturnsFetch::run(FetchResult& result) {
   summary_.range_start_ms = range.start_ms;
   summary_.range_end_ms = plan.end_ms;
   summary_.windows_total = plan.windows.size();
-  spdlog::info("fetch {}: account '{}', returns by lastModified {}..{} (closed {} s before now), "
-               "{} window(s){}",
-               run_.run_id, run_.account.name, walmart::format_api_time(range.start_ms),
-               walmart::format_api_time(plan.end_ms), kReturnsSettleMs / 1000, plan.windows.size(),
-               run_.request.dry_run ? ", dry run (nothing is produced)" : "");
+  spdlog::info(
+      "fetch {}: account '{}', returns by lastModified {}..{} (closed {} s before now), "
+      "{} window(s){}",
+      run_.run_id, run_.account.name, walmart::format_api_time(range.start_ms),
+      walmart::format_api_time(plan.end_ms), kReturnsSettleMs / 1000, plan.windows.size(),
+      run_.request.dry_run ? ", dry run (nothing is produced)" : "");
   if (!run_.request.dry_run && !plan.windows.empty()) {
-    sink_ = std::make_unique<ReturnSink>(ReturnSink::Settings{
-        &run_.cfg.kafka, &run_.cfg.mysql, run_.cfg.fetch.produce_flush_timeout,
-        run_.account.name, run_.run_id});
+    sink_ = std::make_unique<ReturnSink>(ReturnSink::Settings{&run_.cfg.kafka, &run_.cfg.mysql,
+                                                              run_.cfg.fetch.produce_flush_timeout,
+                                                              run_.account.name, run_.run_id});
   }
   for (const auto& w : plan.windows) {
     if (aborted_ || data_set_failed_ || stop_requested()) {

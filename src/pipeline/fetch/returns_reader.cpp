@@ -20,7 +20,8 @@ ReturnsStep failed(std::string reason, FailureScope scope = FailureScope::window
 }  // namespace
 
 std::string ReturnsWindow::describe() const {
-  return fmt::format("{}..{}", walmart::format_api_time(start_ms), walmart::format_api_time(end_ms));
+  return fmt::format("{}..{}", walmart::format_api_time(start_ms),
+                     walmart::format_api_time(end_ms));
 }
 
 ReturnsPlan plan_returns_windows(int64_t start_ms, int64_t end_ms, int64_t server_now_ms,
@@ -88,9 +89,8 @@ ReturnsStep ReturnsReader::on_answer(const ReturnsAnswer& answer, bool stopping)
       step.action = ReturnsStep::Action::done;
       return step;
     }
-    ReturnsStep again =
-        inconsistent(fmt::format("the pages held {} returns but totalCount was {}", received_,
-                                 total_));
+    ReturnsStep again = inconsistent(
+        fmt::format("the pages held {} returns but totalCount was {}", received_, total_));
     again.produce = step.produce;
     return again;
   }

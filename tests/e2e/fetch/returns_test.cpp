@@ -27,8 +27,9 @@ constexpr int64_t kSettleS = 120;  // kReturnsSettleMs
 
 WorldOptions sellers(int n, std::vector<std::string> faults = {}) {
   WorldOptions o;
-  o.sim_args = {"--now",  kFixedNow, "--time-scale",     "0",  "--days",    "40",
-                "--orders-per-day", "40", "--seed", "47", "--sellers", std::to_string(n)};
+  o.sim_args = {"--now",  kFixedNow, "--time-scale",     "0",
+                "--days", "40",      "--orders-per-day", "40",
+                "--seed", "47",      "--sellers",        std::to_string(n)};
   for (auto& f : faults) o.sim_args.push_back(std::move(f));
   return o;
 }
@@ -175,13 +176,14 @@ TEST(ReturnsFetchE2e, ThreeSellersEveryReturnOnceUnderItsAccountThenOnlyWhatChan
   const std::string diff = compare(got, expected);
   EXPECT_TRUE(diff.empty()) << diff;
 
-  EXPECT_EQ(scalar(w, "SELECT COUNT(*) FROM etl_fetch_watermark WHERE data_set = 'returns' AND "
-                      "ship_node_type = ''"),
+  EXPECT_EQ(scalar(w,
+                   "SELECT COUNT(*) FROM etl_fetch_watermark WHERE data_set = 'returns' AND "
+                   "ship_node_type = ''"),
             "3");
   EXPECT_EQ(scalar(w, "SELECT COUNT(*) FROM etl_fetch_watermark WHERE data_set <> 'returns'"),
             "0");  // a returns run moves no orders watermark
-  const int64_t wm1 = std::stoll(scalar(
-      w, "SELECT MIN(watermark_ms) FROM etl_fetch_watermark WHERE data_set = 'returns'"));
+  const int64_t wm1 = std::stoll(
+      scalar(w, "SELECT MIN(watermark_ms) FROM etl_fetch_watermark WHERE data_set = 'returns'"));
   // The server's clock as fetch sees it (the Date header, whole seconds, plus the time since).
   EXPECT_NEAR(static_cast<double>(wm1), static_cast<double>(now1 - kSettleS * 1000), 60'000.0);
 
@@ -189,16 +191,16 @@ TEST(ReturnsFetchE2e, ThreeSellersEveryReturnOnceUnderItsAccountThenOnlyWhatChan
   // since the watermark (minus the overlap), each in its new state.
   w.advance_sim(3 * 86'400);
   const int64_t now2 = sim_now_ms(w);
-  auto second = w.run({"fetch", "--data", "returns", "--all-accounts", "--since-last",
-                       "--no-progress"},
-                      env, 300s);
+  auto second = w.run(
+      {"fetch", "--data", "returns", "--all-accounts", "--since-last", "--no-progress"}, env, 300s);
   ASSERT_EQ(second.exit_code, 0) << describe(second);
   const auto all = read_returns(w, got.size() + 1);
   ASSERT_GT(all.size(), got.size());
   // The second run's messages: those of run ids the first run did not use (the topic is read
   // partition by partition, not in the order produced).
   std::set<std::string> first_runs;
-  for (const auto& m : got) first_runs.insert(m.headers.count("run_id") ? m.headers.at("run_id") : "");
+  for (const auto& m : got)
+    first_runs.insert(m.headers.count("run_id") ? m.headers.at("run_id") : "");
   std::vector<fetch_test::TopicMessage> fresh;
   for (const auto& m : all) {
     if (first_runs.count(m.headers.count("run_id") ? m.headers.at("run_id") : "") == 0) {
@@ -223,8 +225,8 @@ TEST(ReturnsFetchE2e, ThreeSellersEveryReturnOnceUnderItsAccountThenOnlyWhatChan
 }
 
 TEST(ReturnsFetchE2e, ThrottlingAndServerErrorsOnTheReturnsEndpointAreRetried) {
-  World w(sellers(1, {"--fail-rate", "0.15", "--throttle-rate", "0.15", "--throttle-hold-ms",
-                      "50"}));
+  World w(
+      sellers(1, {"--fail-rate", "0.15", "--throttle-rate", "0.15", "--throttle-hold-ms", "50"}));
   const auto env = returns_env(w);
   ASSERT_EQ(w.run({"init-db"}).exit_code, 0);
   const int64_t now = sim_now_ms(w);

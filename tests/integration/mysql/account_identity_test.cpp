@@ -124,7 +124,8 @@ TEST_F(AccountIdentity, MigrateMakesAnEarlierOdsExactAndKeepsEveryRow) {
   rows.orders.push_back(order_for(1, kMueller));
   rows.orders.push_back(order_for(2, "Main"));
   ASSERT_EQ(w.write(rows).orders, 2u);
-  mysql::WatermarkStore(db_.config()).advance(kMueller, "orders", "WFSFulfilled", 1714000000000, "r");
+  mysql::WatermarkStore(db_.config())
+      .advance(kMueller, "orders", "WFSFulfilled", 1714000000000, "r");
   const auto count_all = [&] {
     std::string s;
     for (const auto& [table, _] : kAccountColumns) {

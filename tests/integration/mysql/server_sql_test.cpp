@@ -186,7 +186,8 @@ TEST_F(ServerSql, EveryStatementOfTheProductLeavesNoWarning) {
   mysql::WatermarkStore marks(cfg);
   EXPECT_FALSE(marks.load("seller-a", "orders", "SellerFulfilled").has_value());
   marks.advance("seller-a", "orders", "SellerFulfilled", 1714573391000, "run-1");
-  marks.advance("seller-a", "orders", "SellerFulfilled", 1714573000000, "run-2");  // never backwards
+  marks.advance("seller-a", "orders", "SellerFulfilled", 1714573000000,
+                "run-2");  // never backwards
   EXPECT_EQ(marks.load("seller-a", "orders", "SellerFulfilled"), 1714573391000);
   mysql::OffsetStore offsets(cfg);
   EXPECT_EQ(offsets.load("g", topic, {0}).at(0), 30);

@@ -2,10 +2,11 @@
 // order named), the table behind them (every data set has an entry; one whose reader is not
 // built is refused before anything is fetched) and how the lanes of the other data sets are named.
 
+#include "pipeline/fetch/data_sets.hpp"
+
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
-#include "pipeline/fetch/data_sets.hpp"
 #include "pipeline/fetch/fetch_request.hpp"
 #include "pipeline/fetch/fetch_result.hpp"
 

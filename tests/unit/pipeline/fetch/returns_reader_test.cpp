@@ -64,8 +64,7 @@ TEST(ReturnsPlan, NothingClosedYetPlansNothingAndKeepsTheStart) {
 TEST(ReturnsReader, FirstTargetFiltersOnLastModifiedWithTheLimit) {
   const std::string t = reader(200).first_target();
   EXPECT_EQ(t.rfind("/v3/returns?", 0), 0u) << t;
-  EXPECT_NE(t.find("returnLastModifiedStartDate=2025-12-01T00:00:00.000Z"), std::string::npos)
-      << t;
+  EXPECT_NE(t.find("returnLastModifiedStartDate=2025-12-01T00:00:00.000Z"), std::string::npos) << t;
   EXPECT_NE(t.find("returnLastModifiedEndDate="), std::string::npos) << t;
   EXPECT_NE(t.find("limit=200"), std::string::npos) << t;
 }
