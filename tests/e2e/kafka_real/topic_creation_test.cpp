@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <sstream>
+
 #include "e2e/kafka_real/real_kafka.hpp"
 #include "e2e/kafka_real/real_world.hpp"
 
@@ -39,6 +42,47 @@ TEST(RealKafkaTopic, FetchCreatesTheMissingTopicWithTheConfiguredShape) {
   // Every order fetched is in the new topic once.
   EXPECT_EQ(messages_in(w->bootstrap, w->topic),
             static_cast<int64_t>(expected_orders(*w, data).size()));
+}
+
+// fetch --data returns creates its own topic (kafka.returns_topic) the same way, and every return
+// of the range arrives there once: as many messages as the simulator's returns last modified in
+// the range, none in the orders topic.
+TEST(RealKafkaTopic, FetchReturnsCreatesTheReturnsTopicAndFillsIt) {
+  const auto data = sim_data(40, 40, 7);
+  auto w = real_world(shared_kafka().bootstrap, data);
+  const std::string returns_topic = w->topic + "-returns";
+  EXPECT_THROW(topic_description(w->bootstrap, returns_topic), std::runtime_error);
+
+  auto fetch = w->run({"fetch", "--data", "returns", "--start", "2024-04-01", "--end", "2024-05-01",
+                       "--no-progress"},
+                      with_partitions(3, {{"WALMART_ETL_KAFKA__RETURNS_TOPIC", returns_topic},
+                                          {"WALMART_ETL_FETCH__WINDOW_MINUTES", "10080"}}),
+                      180s);
+  ASSERT_EQ(fetch.exit_code, 0) << e2e::describe(fetch);
+  EXPECT_NE(all_output(fetch).find("Kafka topic " + returns_topic + " created (3 partitions)"),
+            std::string::npos)
+      << e2e::describe(fetch);
+  const TopicDescription t = topic_description(w->bootstrap, returns_topic);
+  EXPECT_EQ(t.partitions, 3);
+  EXPECT_EQ(t.configs.at("max.message.bytes"), "10485760");
+
+  // The returns last modified (the newest statusTime of their lines) in the two days' range.
+  auto [status, body] = e2e::http_call("GET", w->base_url + "/_sim/returns_dump");
+  ASSERT_EQ(status, 200);
+  static const std::regex time_re(R"re("statusTime":"([^"]+)")re");
+  int64_t expected = 0;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    std::string last;
+    for (std::sregex_iterator it(line.begin(), line.end(), time_re), end; it != end; ++it) {
+      last = std::max(last, (*it)[1].str());
+    }
+    if (!last.empty() && last >= "2024-04-01" && last < "2024-05-02") ++expected;
+  }
+  ASSERT_GT(expected, 20);
+  EXPECT_EQ(messages_in(w->bootstrap, returns_topic), expected);
+  EXPECT_THROW(topic_description(w->bootstrap, w->topic), std::runtime_error)
+      << "a returns run made the orders topic";
 }
 
 TEST(RealKafkaTopic, AnExistingTopicIsLeftAsItIsAndReported) {
