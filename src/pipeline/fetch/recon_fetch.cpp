@@ -84,7 +84,8 @@ std::string ReconFetchResult::summary() const {
   return out;
 }
 
-ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequest& request) {
+ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequest& request,
+                                 walmart::TokenProvider* tokens, walmart::ServerClock* clock) {
   ReconFetchResult result;
   result.account = request.account;
   ReconFetchCounters& c = result.counters;
@@ -95,16 +96,25 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
   mysql::ReconFetchStore store(conn);
   DeliveredLedger ledger(store);
 
-  walmart::ServerClock clock;
+  const walmart::HttpOptions http =
+      walmart::http_options_for(cfg.fetch, cfg.walmart_token.base_url);
+  std::unique_ptr<walmart::ServerClock> own_clock;
+  if (clock == nullptr) {
+    own_clock = std::make_unique<walmart::ServerClock>();
+    clock = own_clock.get();
+  }
+  std::unique_ptr<walmart::TokenProvider> own_tokens;
+  if (tokens == nullptr) {
+    own_tokens = std::make_unique<walmart::TokenProvider>(
+        cfg.walmart_token, walmart::resolve_account(cfg.walmart_token, account), http,
+        walmart::TokenRetryPolicy{cfg.fetch.max_retries, cfg.fetch.backoff_initial,
+                                  cfg.fetch.backoff_max},
+        clock);
+    tokens = own_tokens.get();
+  }
   // The recon family's own limiter: reports never spend the orders' or the returns' pace.
   walmart::RateLimiter limiter(cfg.fetch.requests_per_minute);
-  const walmart::HttpOptions http = walmart::http_options_for(cfg.fetch, cfg.walmart_token.base_url);
-  walmart::TokenProvider tokens(
-      cfg.walmart_token, walmart::resolve_account(cfg.walmart_token, account), http,
-      walmart::TokenRetryPolicy{cfg.fetch.max_retries, cfg.fetch.backoff_initial,
-                                cfg.fetch.backoff_max},
-      &clock);
-  walmart::ReconClient client(walmart::recon_client_shared(cfg, tokens, limiter, clock), http,
+  walmart::ReconClient client(walmart::recon_client_shared(cfg, *tokens, limiter, *clock), http,
                               account, ledger);
 
   const walmart::ReconListResult list = client.list_reports(c.requests);
@@ -122,6 +132,13 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
   }
   spdlog::info("fetch {}: recon {}: {} report dates listed, {} fetched before, {} to fetch",
                request.run_id, account, plan.listed, plan.already_fetched, plan.to_fetch.size());
+  if (request.dry_run) {
+    for (const auto& d : plan.to_fetch) {
+      spdlog::info("fetch {}: recon {}: --dry-run: report {} would be downloaded{}", request.run_id,
+                   account, d.day, d.asked_again ? " (asked for again)" : "");
+    }
+    return result;
+  }
   if (plan.to_fetch.empty()) return result;
 
   // The topic and the producer only when there is something to send.
@@ -129,9 +146,9 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
     kafka::TopicSpec spec = kafka::topic_spec_from(cfg.kafka);
     spec.name = topic;
     kafka::AdminClient admin(cfg.kafka);
-    const auto ensured = admin.ensure_topic(
-        spec, std::min<std::chrono::milliseconds>(std::chrono::seconds(30),
-                                                  cfg.fetch.produce_flush_timeout));
+    const auto ensured =
+        admin.ensure_topic(spec, std::min<std::chrono::milliseconds>(
+                                     std::chrono::seconds(30), cfg.fetch.produce_flush_timeout));
     spdlog::info("fetch {}: Kafka topic {} {} ({} partitions){}", request.run_id, topic,
                  kafka::to_string(ensured.outcome), ensured.partitions,
                  ensured.note.empty() ? "" : ": " + ensured.note);
@@ -155,9 +172,10 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
         ++c.deferred;
         out.kind = ReconDateOutcome::Kind::deferred;
         out.deferred_until_ms = d.deferred_until_ms;
-        spdlog::info("fetch {}: recon {}: report {} deferred (downloaded under two hours ago; "
-                     "allowed from {})",
-                     request.run_id, account, date.day, format_iso8601(d.deferred_until_ms));
+        spdlog::info(
+            "fetch {}: recon {}: report {} deferred (downloaded under two hours ago; "
+            "allowed from {})",
+            request.run_id, account, date.day, format_iso8601(d.deferred_until_ms));
         result.dates.push_back(std::move(out));
         continue;
       case walmart::ReconDownloadResult::Kind::not_found:
@@ -198,16 +216,16 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
       for (size_t i = 0; i < views.size() && i < headers.size(); ++i) {
         views[i] = kafka::HeaderView{headers[i].first, headers[i].second};
       }
-      refused = producer.produce(
-          kafka::OutgoingMessage(topic, key, chunk.bytes, views),
-          [reports](const kafka::DeliveryReport& rep) {
-            if (rep.acknowledged()) {
-              ++reports->acknowledged;
-              return;
-            }
-            const std::lock_guard lock(reports->mutex);
-            if (reports->failed++ == 0) reports->first_error = rep.error->describe();
-          });
+      refused = producer.produce(kafka::OutgoingMessage(topic, key, chunk.bytes, views),
+                                 [reports](const kafka::DeliveryReport& rep) {
+                                   if (rep.acknowledged()) {
+                                     ++reports->acknowledged;
+                                     return;
+                                   }
+                                   const std::lock_guard lock(reports->mutex);
+                                   if (reports->failed++ == 0)
+                                     reports->first_error = rep.error->describe();
+                                 });
       if (refused) break;
     }
     const kafka::FlushResult flushed = producer.flush(cfg.fetch.produce_flush_timeout);
@@ -220,7 +238,7 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
           "report {} of {} ({} bytes, {} chunks) was not delivered to Kafka topic {}: {}; it is "
           "not recorded as fetched, the next run sends it again",
           date.day, account, d.bytes.size(), chunks.size(), topic,
-          refused                      ? refused->describe()
+          refused                         ? refused->describe()
           : !reports->first_error.empty() ? reports->first_error
                                           : flushed.describe());
       result.errors.push_back(out.problem);

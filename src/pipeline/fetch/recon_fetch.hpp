@@ -25,12 +25,20 @@
 #include "config/config.hpp"
 #include "walmart/request_counters.hpp"
 
+namespace etl::walmart {
+class TokenProvider;
+class ServerClock;
+}  // namespace etl::walmart
+
 namespace etl::pipeline {
 
 struct ReconFetchRequest {
   std::string account;                    // a configured account (resolved by the caller)
   std::vector<std::string> report_dates;  // days "YYYY-MM-DD" asked for again
   std::string run_id;                     // names the run in logs
+  // List and plan only: nothing is downloaded (a download would spend the date's two hours
+  // without sending the report), produced or recorded.
+  bool dry_run = false;
 };
 
 struct ReconFetchCounters {
@@ -67,9 +75,12 @@ struct ReconFetchResult {
 };
 
 // Runs one account's recon fetch with `cfg` (its fetch.requests_per_minute already the account's:
-// config_for_account). Throws EtlError for what stops it before any date: credentials refused,
-// etl_recon_fetch missing, the recon topic unavailable. A listing that fails is an error of the
-// result (nothing was downloaded).
-ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequest& request);
+// config_for_account). `tokens` and `clock`: the account's, shared with its other data sets in
+// one run; when null, the run makes its own. Throws EtlError for what stops it before any date:
+// credentials refused, etl_recon_fetch missing, the recon topic unavailable. A listing that fails
+// is an error of the result (nothing was downloaded).
+ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequest& request,
+                                 walmart::TokenProvider* tokens = nullptr,
+                                 walmart::ServerClock* clock = nullptr);
 
 }  // namespace etl::pipeline

@@ -19,7 +19,8 @@ size_t size_value(const std::map<std::string, std::string>& values, const std::s
   const auto it = values.find(name);
   if (it == values.end()) return fallback;
   size_t v = 0;
-  const auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  const auto [end, ec] =
+      std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
   if (ec != std::errc() || end != it->second.data() + it->second.size()) return fallback;
   return v;
 }

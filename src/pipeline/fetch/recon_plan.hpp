@@ -14,15 +14,15 @@
 namespace etl::pipeline {
 
 struct ReconDate {
-  std::string api_date;  // as the API lists it ("MMDDYYYY"); sent back exactly so
-  std::string day;       // "YYYY-MM-DD": the Kafka key's and the headers' form
+  std::string api_date;      // as the API lists it ("MMDDYYYY"); sent back exactly so
+  std::string day;           // "YYYY-MM-DD": the Kafka key's and the headers' form
   bool asked_again = false;  // named by --report-date
 };
 
 struct ReconDatePlan {
-  std::vector<ReconDate> to_fetch;  // oldest first, each day once
-  size_t listed = 0;                // dates the API listed
-  size_t already_fetched = 0;       // listed, in etl_recon_fetch, not asked for again
+  std::vector<ReconDate> to_fetch;      // oldest first, each day once
+  size_t listed = 0;                    // dates the API listed
+  size_t already_fetched = 0;           // listed, in etl_recon_fetch, not asked for again
   std::vector<std::string> unreadable;  // listed texts that are no date (skipped, reported)
 };
 

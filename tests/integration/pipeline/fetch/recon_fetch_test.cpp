@@ -125,8 +125,8 @@ TEST_F(ReconFetchTest, EveryListedReportReachesTheTopicWholeAndIsFetchedOnce) {
     ASSERT_NE(it, reports.end()) << d.day;
     const auto& r = it->second;
     // Split exactly when the report is larger than one chunk (the oldest period is short).
-    EXPECT_EQ(r.headers.chunks > 1, r.bytes.size() > recon_chunk_bytes(kMessageLimit, it->first,
-                                                                        r.headers));
+    EXPECT_EQ(r.headers.chunks > 1,
+              r.bytes.size() > recon_chunk_bytes(kMessageLimit, it->first, r.headers));
     EXPECT_EQ(sha256_hex(r.bytes), r.headers.file_sha256);
     EXPECT_EQ(r.bytes.size(), d.bytes);
     EXPECT_EQ(r.headers.file_name.rfind("10000000001_", 0), 0u) << r.headers.file_name;
@@ -150,8 +150,10 @@ TEST_F(ReconFetchTest, ADateAskedForAgainWithinTwoHoursIsDeferredThenSentWhenAll
   ASSERT_TRUE(first.complete()) << first.summary();
   const std::string day = first.dates.back().day;
   const std::string api = recon::to_api_report_date(day);
-  const int64_t last = std::stoll(q("SELECT last_download_ms FROM etl_recon_fetch WHERE account = "
-                                    "'main' AND report_date = '" + api + "'"));
+  const int64_t last =
+      std::stoll(q("SELECT last_download_ms FROM etl_recon_fetch WHERE account = "
+                   "'main' AND report_date = '" +
+                   api + "'"));
 
   const ReconFetchResult again = run({day});
   ASSERT_TRUE(again.complete()) << again.summary();  // deferred is no failure
@@ -196,6 +198,17 @@ TEST_F(ReconFetchTest, AReportKafkaDidNotAcknowledgeIsNotRecordedAndIsSentNextTi
   ASSERT_TRUE(next.complete()) << next.summary();
   EXPECT_EQ(next.counters.sent, failed.counters.listed);
   EXPECT_EQ(q("SELECT COUNT(*) FROM etl_recon_fetch"), std::to_string(next.counters.sent));
+}
+
+TEST_F(ReconFetchTest, ADryRunListsAndPlansOnly) {
+  ReconFetchRequest request{"main", {}, "test"};
+  request.dry_run = true;
+  const ReconFetchResult r = run_recon_fetch(cfg_, request);
+  ASSERT_TRUE(r.complete()) << r.summary();
+  EXPECT_GE(r.counters.listed, 2u);
+  EXPECT_EQ(r.counters.requests.requests, 1u);  // the list: no download
+  EXPECT_EQ(r.counters.downloaded + r.counters.sent, 0u);
+  EXPECT_EQ(q("SELECT COUNT(*) FROM etl_recon_fetch"), "0");
 }
 
 TEST_F(ReconFetchTest, AMissingTopicWithoutAutoCreationStopsBeforeAnyDownload) {
