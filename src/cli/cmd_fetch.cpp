@@ -1,4 +1,4 @@
-// walmart-etl fetch: Walmart orders -> Kafka. Options only; the work is
+// walmart-etl fetch: Walmart orders (and returns, --data) -> Kafka. Options only; the work is
 // pipeline::run_fetch_command (once or --follow, one account or several). See
 // pipeline/fetch/fetch_command.hpp and fetch_job.hpp for the semantics.
 
@@ -9,12 +9,14 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cli_context.hpp"
 #include "common/error.hpp"
 #include "common/utc_time.hpp"
 #include "config/config_keys.hpp"
+#include "config/data_set.hpp"
 #include "pipeline/account_resolution.hpp"
 #include "pipeline/fetch/fetch_command.hpp"
 
@@ -23,6 +25,7 @@ namespace etl::cli {
 namespace {
 
 struct FetchFlags {
+  std::vector<std::string> data;
   std::string start;
   std::string end;
   int last_hours = 0;
@@ -50,8 +53,30 @@ int64_t day_ms(const std::string& text, const char* flag) {
   return *secs * 1000;
 }
 
+// "orders,returns" and repeated --data: every name, checked.
+std::vector<config::DataSet> to_data_sets(const std::vector<std::string>& values) {
+  std::vector<config::DataSet> out;
+  for (const auto& value : values) {
+    std::string_view rest = value;
+    while (true) {
+      const size_t comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      const auto d = config::parse_data_set(name);
+      if (!d) {
+        throw ConfigError("fetch --data: expected orders, returns or recon (comma-separated), "
+                          "got '" + std::string(name) + "'");
+      }
+      out.push_back(*d);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
 pipeline::FetchRequest to_request(const FetchFlags& f) {
   pipeline::FetchRequest r;
+  r.data_sets = to_data_sets(f.data);
   const bool since = f.since_last || f.follow;
   if (f.last_hours != 0 && (since || !f.start.empty() || !f.end.empty())) {
     throw ConfigError(
@@ -109,6 +134,14 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
       "walmart_order_dead_letter. Exit 0 only if every window was fetched completely and every\n"
       "order was acknowledged by Kafka (or kept there); otherwise 1, saying what is missing.");
   auto f = std::make_shared<FetchFlags>();
+  cmd->add_option("--data", f->data,
+                  "What to fetch: orders, returns, recon, comma-separated or repeated (default: "
+                  "fetch.data, itself orders by default). Returns: GET /v3/returns by "
+                  "returnLastModified windows to kafka.returns_topic (key returnOrderId); each "
+                  "data set keeps its own watermark per account")
+      ->type_name("SET[,SET]")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--start", f->start,
                   "First UTC day of orders created (YYYY-MM-DD); with "
                   "--since-last/--follow: where the first run starts")

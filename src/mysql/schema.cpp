@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "common/error.hpp"
+#include "mysql/schema_growth.hpp"
 #include "mysql/table_shape.hpp"
 
 namespace etl::mysql {
@@ -68,25 +69,6 @@ bool created_by_earlier_version(std::string_view table, const std::string& key) 
                      [&](const auto& k) { return k.first == table && k.second == key; });
 }
 
-// The length of a "varchar(N)" type; nullopt for any other type.
-std::optional<long> varchar_length(const std::string& type) {
-  constexpr std::string_view kPrefix = "varchar(";
-  if (type.rfind(kPrefix, 0) != 0 || type.back() != ')') return std::nullopt;
-  const std::string digits = type.substr(kPrefix.size(), type.size() - kPrefix.size() - 1);
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stol(digits);
-}
-
-// A VARCHAR an earlier version made narrower (phone and postalCode were VARCHAR(20) before a
-// keyed hash - 64 hex digits - had to fit): widening keeps every value.
-bool widens(const ColumnInfo& have, const ColumnInfo& want) {
-  const auto h = varchar_length(have.type);
-  const auto w = varchar_length(want.type);
-  return h && w && *w > *h && have.nullable == want.nullable && have.collation == want.collation;
-}
-
 bool contains_all(const std::vector<std::string>& key, const std::vector<std::string>& columns) {
   return std::all_of(columns.begin(), columns.end(), [&](const std::string& c) {
     return std::find(key.begin(), key.end(), c) != key.end();
@@ -138,16 +120,19 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
     auto it = have.find(want.name);
     const std::string null_sql = want.nullable ? "NULL" : "NOT NULL";
     if (it == have.end()) {
+      const std::string add_position = previous.empty() ? " FIRST" : " AFTER " + previous;
       const std::string add = fmt::format("ALTER TABLE {} ADD COLUMN {} {} {}{}{}", qualified,
-                                          want.name, column_type_sql(want), null_sql,
-                                          previous.empty() ? " FIRST" : " AFTER " + previous,
+                                          want.name, column_type_sql(want), null_sql, add_position,
                                           want.nullable ? kOnline : "");
       SchemaProblem p{
           table,
           fmt::format("column {} is missing (expected {} {})", want.name, want.type, null_sql),
           add + ";",
           {}};
-      if (want.nullable) {
+      if (auto defaulted = add_defaulted_column(table, qualified, want, add_position)) {
+        p.migrate = *defaulted + ";";
+        p.statements.push_back(std::move(*defaulted));
+      } else if (want.nullable) {
         p.statements.push_back(add);
         for (const auto& b : kBackfills) {
           if (b.table == t.table && b.column == want.name) {
@@ -305,6 +290,11 @@ void compare(const TableDdl& t, const std::string& qualified, const TableShape& 
              "ADD PRIMARY KEY ({1});)",
              qualified, joined(expected.primary_key)),
          {}});
+    // A key grown by columns: rows distinct under the old one stay distinct.
+    if (auto grown = widen_primary_key(qualified, actual, expected)) {
+      problems.back().migrate = *grown + ";";
+      problems.back().statements.push_back(std::move(*grown));
+    }
   }
 }
 

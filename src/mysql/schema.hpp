@@ -26,10 +26,12 @@ struct SchemaProblem {
       what;  // "primary key is (purchaseOrderId, sku), expected (purchaseOrderId, lineNumber)"
   std::string migrate;  // SQL or steps that fix it without losing data
   // Statements `init-db --migrate` runs for it: only ones that keep every row and value (ADD
-  // COLUMN of a nullable column and filling it from existing columns, ADD of an index, the exact
-  // collation of an account column, DROP of a unique key an earlier version of walmart-etl
-  // created). Empty: a person must migrate (a changed type or primary key, a unique key someone
-  // else made that can refuse rows), following `migrate`.
+  // COLUMN of a nullable column and filling it from existing columns, ADD COLUMN of a key column
+  // with the value existing rows stand for (schema_growth.hpp), a primary key grown by columns,
+  // ADD of an index, the exact collation of an account column, DROP of a unique key an earlier
+  // version of walmart-etl created). Empty: a person must migrate (a changed type, a primary key
+  // that loses a column, a unique key someone else made that can refuse rows), following
+  // `migrate`.
   std::vector<std::string> statements;
 };
 

@@ -56,20 +56,31 @@ WatermarkStore::WatermarkStore(const config::MysqlConfig& cfg)
                                "`walmart-etl init-db` first",
                                database_, conn_.describe()));
   }
+  const auto data_set = conn_.query(
+      "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
+      "TABLE_NAME = 'etl_fetch_watermark' AND COLUMN_NAME = 'data_set'");
+  if (data_set.empty() || !data_set[0][0] || *data_set[0][0] == "0") {
+    throw EtlError(ErrorClass::fatal, ErrorOrigin::mysql, 1054,
+                   fmt::format("table {}.etl_fetch_watermark on {} is from before data sets (no "
+                               "column data_set): run `walmart-etl init-db --migrate` first",
+                               database_, conn_.describe()));
+  }
 }
 
-std::optional<int64_t> WatermarkStore::load(std::string_view account,
+std::optional<int64_t> WatermarkStore::load(std::string_view account, std::string_view data_set,
                                             std::string_view ship_node_type) {
   const std::string what =
-      fmt::format("reading the fetch watermark of {}/{} from {}.etl_fetch_watermark", account,
-                  ship_node_type, database_);
+      fmt::format("reading the fetch watermark of {}/{}/{} from {}.etl_fetch_watermark", account,
+                  data_set, ship_node_type, database_);
   StmtHandle stmt = prepare(conn_,
                             "SELECT watermark_ms FROM etl_fetch_watermark WHERE account = ? AND "
-                            "ship_node_type = ?",
+                            "data_set = ? AND ship_node_type = ?",
                             what);
   unsigned long len_a = 0;
+  unsigned long len_d = 0;
   unsigned long len_t = 0;
-  MYSQL_BIND params[2] = {string_bind(account, &len_a), string_bind(ship_node_type, &len_t)};
+  MYSQL_BIND params[3] = {string_bind(account, &len_a), string_bind(data_set, &len_d),
+                          string_bind(ship_node_type, &len_t)};
   if (mysql_stmt_bind_param(stmt.get(), params) != 0 || mysql_stmt_execute(stmt.get()) != 0) {
     throw EtlError(mysql_stmt_error_of(stmt.get(), what));
   }
@@ -88,18 +99,19 @@ std::optional<int64_t> WatermarkStore::load(std::string_view account,
   return value;
 }
 
-void WatermarkStore::advance(std::string_view account, std::string_view ship_node_type,
-                             int64_t watermark_ms, std::string_view run_id) {
+void WatermarkStore::advance(std::string_view account, std::string_view data_set,
+                             std::string_view ship_node_type, int64_t watermark_ms,
+                             std::string_view run_id) {
   const std::string what =
-      fmt::format("storing the fetch watermark of {}/{} in {}.etl_fetch_watermark", account,
-                  ship_node_type, database_);
+      fmt::format("storing the fetch watermark of {}/{}/{} in {}.etl_fetch_watermark", account,
+                  data_set, ship_node_type, database_);
   // The inserted row is `new.c` on MySQL and `VALUES(c)` on MariaDB (server_dialect.hpp); the
   // stored row's columns are qualified, since with the alias a bare name could be either.
   const ServerDialect& d = dialect_;
   const std::string new_wm = d.inserted("watermark_ms");
   const std::string sql = fmt::format(
-      "INSERT INTO etl_fetch_watermark (account, ship_node_type, watermark_ms, run_id, "
-      "updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP()){0} ON DUPLICATE KEY UPDATE "
+      "INSERT INTO etl_fetch_watermark (account, data_set, ship_node_type, watermark_ms, run_id, "
+      "updated_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP()){0} ON DUPLICATE KEY UPDATE "
       "run_id = IF({1} >= etl_fetch_watermark.watermark_ms, {2}, etl_fetch_watermark.run_id), "
       "updated_at = IF({1} >= etl_fetch_watermark.watermark_ms, {3}, "
       "etl_fetch_watermark.updated_at), "
@@ -107,11 +119,13 @@ void WatermarkStore::advance(std::string_view account, std::string_view ship_nod
       d.after_values(), new_wm, d.inserted("run_id"), d.inserted("updated_at"));
   StmtHandle stmt = prepare(conn_, sql, what);
   unsigned long len_a = 0;
+  unsigned long len_d = 0;
   unsigned long len_t = 0;
   unsigned long len_r = 0;
   int64_t wm = watermark_ms;
-  MYSQL_BIND params[4] = {string_bind(account, &len_a), string_bind(ship_node_type, &len_t),
-                          int64_bind(&wm), string_bind(run_id, &len_r)};
+  MYSQL_BIND params[5] = {string_bind(account, &len_a), string_bind(data_set, &len_d),
+                          string_bind(ship_node_type, &len_t), int64_bind(&wm),
+                          string_bind(run_id, &len_r)};
   if (mysql_stmt_bind_param(stmt.get(), params) != 0 || mysql_stmt_execute(stmt.get()) != 0) {
     throw EtlError(mysql_stmt_error_of(stmt.get(), what));
   }

@@ -1,7 +1,9 @@
 #pragma once
 // Where `fetch --since-last` resumes: table etl_fetch_watermark (sql/etl_fetch_watermark.sql),
-// one row per (account, ship_node_type) holding the end of the last range whose every order
-// Kafka acknowledged, in epoch ms (the API server's clock).
+// one row per (account, data_set, ship_node_type) holding the end of the last range whose every
+// record Kafka acknowledged, in epoch ms (the API server's clock). data_set is "orders",
+// "returns" or "recon"; ship_node_type is the orders' ship-node type and empty for the other data
+// sets (one watermark per account and data set).
 //
 // Contract: the fetch job calls advance() only after the producer's flush confirmed every order
 // of that ship-node type; advance() never moves a watermark backwards (two overlapping runs
@@ -25,12 +27,14 @@ class WatermarkStore {
   // the table is missing, or the connection's error.
   explicit WatermarkStore(const config::MysqlConfig& cfg);
 
-  // The stored watermark, nullopt when this account and type have none yet. Throws EtlError.
-  std::optional<int64_t> load(std::string_view account, std::string_view ship_node_type);
+  // The stored watermark, nullopt when this account, data set and type have none yet. Throws
+  // EtlError.
+  std::optional<int64_t> load(std::string_view account, std::string_view data_set,
+                              std::string_view ship_node_type);
 
   // Stores max(stored, watermark_ms) with the run id. Throws EtlError.
-  void advance(std::string_view account, std::string_view ship_node_type, int64_t watermark_ms,
-               std::string_view run_id);
+  void advance(std::string_view account, std::string_view data_set,
+               std::string_view ship_node_type, int64_t watermark_ms, std::string_view run_id);
 
  private:
   Connection conn_;

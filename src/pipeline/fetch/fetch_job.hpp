@@ -1,8 +1,13 @@
 #pragma once
-// `walmart-etl fetch`: Walmart orders -> Kafka, complete, throttled, nothing lost.
+// `walmart-etl fetch`: Walmart orders (and the other data sets, --data) -> Kafka, complete,
+// throttled, nothing lost.
 //
-// One run:
-//  1. resolves the account and obtains a token (refused credentials stop the run here);
+// One run of one account resolves the account and obtains its token (refused credentials stop the
+// run here), then fetches each data set asked for (--data, else fetch.data), in turn, through its
+// entry of the data-set table (data_sets.hpp): they share the token and the server's clock; each
+// has its own rate limiter, topic, producer, lanes in the summary and watermark(s). The returns'
+// part is returns_fetch.hpp's. The orders' part:
+//  1. (the token is there);
 //  2. computes the range per ship-node type:
 //       --start D [--end E]  created in [D 00:00, E 23:59:59.999] UTC (E defaults to today;
 //                            a range reaching past the server's now ends at now)
@@ -22,8 +27,8 @@
 //  5. --since-last: moves a type's watermark only when all its windows were fetched and all its
 //     orders acknowledged; a window that stayed short (fewer orders than its totalCount after
 //     being read again) holds it at that window's start.
-// The run is complete (exit 0) only if every window was fetched completely and every order was
-// acknowledged. A failed window never hides: it is counted, named in the errors and makes the
+// The run is complete (exit 0) only if every window of every data set was fetched completely and
+// every record was acknowledged. A failed window never hides: it is counted, named in the errors and makes the
 // run incomplete.
 
 #include "config/config.hpp"

@@ -1,5 +1,7 @@
 #include "pipeline/fetch/fetch_metrics.hpp"
 
+#include "config/data_set.hpp"
+
 namespace etl::pipeline {
 
 FetchMetrics::FetchMetrics(const std::vector<std::string>& names)
@@ -17,15 +19,20 @@ FetchMetrics::FetchMetrics(const std::vector<std::string>& names)
       orders(registry.add_counter_family("walmart_etl_fetch_orders_total",
                                          "Per account: orders produced to Kafka (unique per cycle)",
                                          {"account"})),
-      requests(registry.add_counter_family("walmart_etl_fetch_requests_total",
-                                           "Per account: requests to the orders API", {"account"})),
+      requests(registry.add_counter_family(
+          "walmart_etl_fetch_requests_total",
+          "Per account: requests to the Walmart API (every data set)", {"account"})),
       throttled(registry.add_counter_family("walmart_etl_fetch_throttled_total",
-                                            "Per account: 429 answers of the orders API",
+                                            "Per account: 429 answers (every data set)",
                                             {"account"})),
       dead_letters(registry.add_counter_family(
           "walmart_etl_fetch_dead_letters_total",
           "Per account: orders too large for Kafka, kept in walmart_order_dead_letter",
           {"account"})),
+      records(registry.add_counter_family(
+          "walmart_etl_fetch_records_total",
+          "Per account and data set: records produced to Kafka (orders, return orders)",
+          {"account", "data_set"})),
       accounts(registry.add_gauge("walmart_etl_fetch_accounts", "Accounts this process fetches")),
       healthy(
           registry.add_gauge("walmart_etl_fetch_healthy", "1 when /healthz answers 200, else 0")) {
@@ -37,6 +44,9 @@ FetchMetrics::FetchMetrics(const std::vector<std::string>& names)
     requests.with({a});
     throttled.with({a});
     dead_letters.with({a});
+    for (const config::DataSet d : {config::DataSet::orders, config::DataSet::returns}) {
+      records.with({a, std::string(config::to_string(d))});
+    }
   }
   accounts.set(static_cast<double>(names.size()));
   healthy.set(1);
@@ -53,7 +63,12 @@ void FetchMetrics::record(const AccountOutcome& outcome, double now_epoch_s) {
   if (!outcome.result) return;
   const FetchResult& r = *outcome.result;
   const FetchCounters total = r.totals();
-  if (!r.dry_run) orders.with(label).inc(total.orders);
+  if (!r.dry_run) {
+    orders.with(label).inc(r.orders());
+    for (const config::DataSet d : {config::DataSet::orders, config::DataSet::returns}) {
+      records.with({outcome.account, std::string(config::to_string(d))}).inc(r.totals(d).orders);
+    }
+  }
   requests.with(label).inc(total.requests);
   throttled.with(label).inc(total.throttled);
   dead_letters.with(label).inc(r.dead_letters);

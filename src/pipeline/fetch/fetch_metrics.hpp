@@ -27,6 +27,7 @@ struct FetchMetrics {
   metrics::Family<metrics::Counter>& requests;      // {account}: orders API requests
   metrics::Family<metrics::Counter>& throttled;     // {account}: 429 answers
   metrics::Family<metrics::Counter>& dead_letters;  // {account}: orders too large for Kafka
+  metrics::Family<metrics::Counter>& records;       // {account, data_set}: produced to Kafka
   metrics::Gauge& accounts;                         // accounts this process fetches
   metrics::Gauge& healthy;                          // 1 when /healthz answers 200
 

@@ -33,4 +33,24 @@ std::vector<std::string> ship_node_types_to_fetch(const FetchRequest& request,
   return out;
 }
 
+std::vector<config::DataSet> data_sets_to_fetch(const FetchRequest& request,
+                                                const std::vector<std::string>& configured) {
+  std::vector<config::DataSet> named = request.data_sets;
+  if (named.empty()) {
+    for (const auto& name : configured) {
+      const auto d = config::parse_data_set(name);
+      if (!d) {
+        throw ConfigError("fetch.data: expected orders, returns or recon, got '" + name + "'");
+      }
+      named.push_back(*d);
+    }
+  }
+  if (named.empty()) named.push_back(config::DataSet::orders);
+  std::vector<config::DataSet> out;
+  for (const auto d : named) {
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  }
+  return out;
+}
+
 }  // namespace etl::pipeline

@@ -15,9 +15,22 @@ bool FetchResult::complete() const noexcept {
                      [&](const ShipNodeSummary& t) { return t.complete(dry_run); });
 }
 
+void FetchResult::add_kafka(const std::string& summary) {
+  if (summary.empty()) return;
+  kafka += (kafka.empty() ? "" : "; ") + summary;
+}
+
 FetchCounters FetchResult::totals() const noexcept { return sum_counters(types); }
 
-uint64_t FetchResult::orders() const noexcept { return totals().orders; }
+FetchCounters FetchResult::totals(config::DataSet d) const noexcept {
+  FetchCounters total;
+  for (const auto& t : types) {
+    if (t.data_set == d) total += t;
+  }
+  return total;
+}
+
+uint64_t FetchResult::orders() const noexcept { return totals(config::DataSet::orders).orders; }
 
 std::optional<int64_t> watermark_to_store(const FetchRequest& request,
                                           const ShipNodeSummary& type) noexcept {
@@ -28,12 +41,19 @@ std::optional<int64_t> watermark_to_store(const FetchRequest& request,
 }
 
 std::string FetchResult::describe() const {
-  std::string out = fmt::format("fetch run {} - account '{}' - orders by {} date{}\n", run_id,
-                                account, filter, dry_run ? " - DRY RUN, nothing produced" : "");
+  std::string sets;
+  for (const auto& d : data_sets) {
+    sets += (sets.empty() ? "" : ", ") +
+            (d == "orders" && !filter.empty() ? fmt::format("orders by {} date", filter)
+             : d == "orders"                  ? std::string("orders")
+                                              : fmt::format("{} by lastModified date", d));
+  }
+  if (sets.empty()) sets = fmt::format("orders by {} date", filter);
+  std::string out = fmt::format("fetch run {} - account '{}' - {}{}\n", run_id, account, sets,
+                                dry_run ? " - DRY RUN, nothing produced" : "");
   for (const auto& t : types) {
-    out +=
-        fmt::format("  {}: {}..{}\n", t.ship_node_type, walmart::format_api_time(t.range_start_ms),
-                    walmart::format_api_time(t.range_end_ms));
+    out += fmt::format("  {}: {}..{}\n", t.label(), walmart::format_api_time(t.range_start_ms),
+                       walmart::format_api_time(t.range_end_ms));
   }
   out += format_summary_table(types, dry_run);
   const FetchCounters total = totals();
@@ -58,7 +78,7 @@ std::string FetchResult::describe() const {
   }
   for (const auto& t : types) {
     if (t.watermark_stored) {
-      out += fmt::format("watermark {}: {}{}\n", t.ship_node_type,
+      out += fmt::format("watermark {}: {}{}\n", t.label(),
                          walmart::format_api_time(*t.watermark_stored),
                          t.windows_short == 0
                              ? std::string()
@@ -69,7 +89,7 @@ std::string FetchResult::describe() const {
       out += fmt::format(
           "{}: {} short window(s) from {} (pages held fewer orders than "
           "totalCount)\n",
-          t.ship_node_type, t.windows_short, walmart::format_api_time(*t.short_from_ms));
+          t.label(), t.windows_short, walmart::format_api_time(*t.short_from_ms));
     }
   }
   bool header = false;
@@ -77,13 +97,19 @@ std::string FetchResult::describe() const {
     for (const auto& e : t.errors) {
       if (!header) out += "errors:\n";
       header = true;
-      out += fmt::format("  {}: {}\n", t.ship_node_type, e);
+      out += fmt::format("  {}: {}\n", t.label(), e);
     }
   }
   const uint64_t n = orders();
   const double rate = elapsed_s > 0 ? static_cast<double>(n) / elapsed_s : 0.0;
+  // "120 orders", or "120 orders, 14 returns" when the run fetched returns.
+  std::string fetched = fmt::format("{} orders", n);
+  if (std::any_of(types.begin(), types.end(),
+                  [](const ShipNodeSummary& t) { return t.data_set == config::DataSet::returns; })) {
+    fetched += fmt::format(", {} returns", totals(config::DataSet::returns).orders);
+  }
   if (complete()) {
-    out += fmt::format("result: complete - {} orders{} in {:.1f} s ({:.0f} orders/s)\n", n,
+    out += fmt::format("result: complete - {}{} in {:.1f} s ({:.0f} orders/s)\n", fetched,
                        dry_run ? " counted" : " acknowledged by Kafka", elapsed_s, rate);
     return out;
   }
@@ -102,7 +128,7 @@ std::string FetchResult::describe() const {
   if (aborted) why.push_back(fmt::format("stopped early: {}", *aborted));
   std::string joined;
   for (const auto& w : why) joined += (joined.empty() ? "" : "; ") + w;
-  out += fmt::format("result: INCOMPLETE - {} ({} orders fetched in {:.1f} s)\n", joined, n,
+  out += fmt::format("result: INCOMPLETE - {} ({} fetched in {:.1f} s)\n", joined, fetched,
                      elapsed_s);
   return out;
 }

@@ -16,20 +16,27 @@ namespace etl::pipeline {
 struct FetchResult {
   std::string run_id;
   std::string account;
-  std::string filter;  // "created" or "lastModified"
+  std::vector<std::string> data_sets;  // "orders", "returns", ... in the order fetched
+  std::string filter;                  // the orders': "created" or "lastModified"
   bool dry_run = false;
   std::vector<ShipNodeSummary> types;
-  std::string kafka;          // the producer's flush summary ("all 1200 messages acknowledged")
+  std::string kafka;  // the producers' flush summaries ("topic T: all 1200 messages acknowledged")
   uint64_t undelivered = 0;   // orders Kafka did not acknowledge (all types)
   uint64_t dead_letters = 0;  // orders too large for Kafka, kept in walmart_order_dead_letter
   std::vector<std::string> dead_letter_ids;  // the first few of them
   std::optional<std::string> aborted;        // why the run stopped early
   double elapsed_s = 0;
 
+  // Appends one producer's flush summary to `kafka`.
+  void add_kafka(const std::string& summary);
+
   [[nodiscard]] bool complete() const noexcept;
+  // The orders fetched (the orders' lanes only).
   [[nodiscard]] uint64_t orders() const noexcept;
-  // The counters of every ship-node type, summed.
+  // The counters of every lane, summed.
   [[nodiscard]] FetchCounters totals() const noexcept;
+  // The counters of the lanes of one data set, summed.
+  [[nodiscard]] FetchCounters totals(config::DataSet d) const noexcept;
   // The summary printed on stdout and logged: the header, the table, Kafka and the verdict.
   [[nodiscard]] std::string describe() const;
 };

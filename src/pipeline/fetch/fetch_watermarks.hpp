@@ -1,6 +1,8 @@
 #pragma once
-// The watermarks of one fetch run. With --since-last each ship-node type's range starts from the
-// watermark stored for the account and type (mysql::WatermarkStore, table etl_fetch_watermark),
+// The watermarks of one data set's part of a fetch run. With --since-last each lane's range (a
+// ship-node type of the orders; the other data sets have one lane, ship-node type "") starts from
+// the watermark stored for the account, data set and type (mysql::WatermarkStore, table
+// etl_fetch_watermark),
 // and a finished type stores its new one when watermark_to_store (fetch_result.hpp) says so;
 // other modes neither read nor store any. The ranges themselves are plan_range's (range_plan.hpp).
 
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "config/data_set.hpp"
 #include "pipeline/fetch/fetch_request.hpp"
 #include "pipeline/fetch/stats.hpp"
 #include "pipeline/fetch/window_plan.hpp"
@@ -24,7 +27,7 @@ class RunWatermarks {
  public:
   // `cfg` and `request` outlive this. Connects to MySQL only when a watermark is first needed.
   RunWatermarks(const config::Config& cfg, const FetchRequest& request, std::string account,
-                std::string run_id);
+                std::string run_id, config::DataSet data_set);
   ~RunWatermarks();
   RunWatermarks(const RunWatermarks&) = delete;
   RunWatermarks& operator=(const RunWatermarks&) = delete;
@@ -42,7 +45,11 @@ class RunWatermarks {
   const FetchRequest& request_;
   std::string account_;
   std::string run_id_;
+  config::DataSet data_set_;
   std::unique_ptr<mysql::WatermarkStore> store_;
+
+  // "SellerFulfilled", or the data set's name (for messages).
+  [[nodiscard]] std::string lane(const std::string& ship_node_type) const;
 };
 
 }  // namespace etl::pipeline

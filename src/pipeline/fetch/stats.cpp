@@ -29,7 +29,7 @@ std::string format_summary_table(const std::vector<ShipNodeSummary>& types, bool
                                 "duplicates", "retries", "429s", "acked", "requests");
   for (const auto& t : types) {
     out += fmt::format("{:<16} {:>11} {:>6} {:>7} {:>9} {:>10} {:>8} {:>6} {:>12} {:>9}\n",
-                       t.ship_node_type, fmt::format("{}/{}", t.windows_done, t.windows_planned()),
+                       t.label(), fmt::format("{}/{}", t.windows_done, t.windows_planned()),
                        t.windows_failed + t.windows_skipped, t.pages, t.orders, t.duplicates,
                        t.retries, t.throttled,
                        dry_run ? std::string("(dry run)") : std::to_string(t.acknowledged),

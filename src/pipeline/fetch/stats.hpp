@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/data_set.hpp"
 #include "walmart/request_counters.hpp"
 
 namespace etl::pipeline {
@@ -57,14 +58,22 @@ template <typename Range>
   return total;
 }
 
-// The final numbers of one ship-node type.
+// The final numbers of one lane of a run: a ship-node type of the orders, or another data set
+// (its counters count its records - return orders for returns - where they say "orders").
 struct ShipNodeSummary : FetchCounters {
-  std::string ship_node_type;
+  config::DataSet data_set = config::DataSet::orders;
+  std::string ship_node_type;  // orders; empty for the other data sets
   int64_t range_start_ms = 0;
   int64_t range_end_ms = 0;
   std::optional<int64_t> short_from_ms;     // the earliest start of the short windows
   std::vector<std::string> errors;          // the first few, with context
   std::optional<int64_t> watermark_stored;  // --since-last: the new watermark
+
+  // The lane's name in the summary and logs: the ship-node type, or the data set.
+  [[nodiscard]] std::string label() const {
+    return data_set == config::DataSet::orders ? ship_node_type
+                                               : std::string(config::to_string(data_set));
+  }
 
   // Every window fetched and (unless dry run) every order acknowledged.
   [[nodiscard]] bool complete(bool dry_run) const noexcept {

@@ -205,7 +205,7 @@ TEST_F(FetchCli, FollowPicksUpChangesAndStopsCleanlyOnSigterm) {
   ASSERT_TRUE(mysql::init_db(db.config()).problems.empty());
   auto watermark = [&]() -> std::optional<int64_t> {
     mysql::WatermarkStore store(db.config());
-    return store.load("main", "WFSFulfilled");
+    return store.load("main", "orders", "WFSFulfilled");
   };
   const std::string start_day = format_sql_datetime(now_epoch_ms() / 1000 - 86400).substr(0, 10);
   auto follow = background({"fetch", "--follow", "--interval", "1s", "--start", start_day}, dir_,

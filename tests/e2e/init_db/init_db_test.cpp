@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/schema.hpp"
+#include "mysql/watermark_store.hpp"
 #include "support/test_env.hpp"
 
 using namespace etl;
@@ -142,7 +143,7 @@ TEST(InitDb, CreatesEveryTableWithTheExactShapeAndIsIdempotent) {
   EXPECT_EQ(primary_key_of(conn, db.config().database, "etl_kafka_offset"),
             (std::vector<std::string>{"consumer_group", "topic", "partition_id"}));
   EXPECT_EQ(primary_key_of(conn, db.config().database, "etl_fetch_watermark"),
-            (std::vector<std::string>{"account", "ship_node_type"}));
+            (std::vector<std::string>{"account", "data_set", "ship_node_type"}));
   EXPECT_EQ(primary_key_of(conn, db.config().database, "walmart_order_dead_letter"),
             (std::vector<std::string>{"id"}));
   const auto charset = conn.query(
@@ -239,6 +240,53 @@ TEST(InitDb, MigratesThePreviousDeadLetterTableWithoutLosingRows) {
   EXPECT_NE(again.out.find("ok        " + db.config().database + ".walmart_order_dead_letter"),
             std::string::npos)
       << again.out;
+}
+
+// The watermark table from before data sets (key account, ship_node_type), with rows: init-db
+// prints the migration and refuses; --migrate adds data_set (the rows become the orders'), widens
+// the key, keeps every row and value; the store then reads them as orders and keeps a returns
+// watermark of the same account apart; a second --migrate changes nothing.
+TEST(InitDb, MigratesTheWatermarkTableToDataSetsKeepingEveryRow) {
+  etl::test::ScopedDatabase db(etl::test::test_mysql_config());
+  create_earlier_tables(
+      db.config(),
+      {"CREATE TABLE {db}.etl_fetch_watermark ("
+       "account VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, "
+       "ship_node_type VARCHAR(50) NOT NULL, watermark_ms BIGINT NOT NULL, run_id VARCHAR(64) "
+       "NULL, updated_at DATETIME NULL DEFAULT CURRENT_TIMESTAMP, "
+       "PRIMARY KEY (account, ship_node_type)) "
+       "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+       "INSERT INTO {db}.etl_fetch_watermark (account, ship_node_type, watermark_ms, run_id) "
+       "VALUES ('main', 'SellerFulfilled', 1714000000000, 'r1'), "
+       "('main', 'WFSFulfilled', 1714000001000, 'r1'), ('s2', 'SellerFulfilled', 17, 'r2')"});
+  const auto env = etl::test::mysql_env(db.config());
+  EXPECT_THROW(mysql::WatermarkStore{db.config()}, EtlError);  // names init-db --migrate
+  auto refused = run_binary({"init-db"}, env);
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("column data_set is missing"), std::string::npos) << refused.err;
+
+  auto migrated = run_binary({"init-db", "--migrate"}, env);
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.out << migrated.err;
+  EXPECT_NE(migrated.out.find("ADD COLUMN data_set"), std::string::npos) << migrated.out;
+  EXPECT_NE(migrated.out.find("ADD PRIMARY KEY (account, data_set, ship_node_type)"),
+            std::string::npos)
+      << migrated.out;
+  auto conn = mysql::Connection::open(db.config());
+  EXPECT_EQ(primary_key_of(conn, db.config().database, "etl_fetch_watermark"),
+            (std::vector<std::string>{"account", "data_set", "ship_node_type"}));
+  EXPECT_EQ(*conn.query("SELECT COUNT(*) FROM etl_fetch_watermark WHERE data_set = 'orders'")[0][0],
+            "3");
+  mysql::WatermarkStore store(db.config());
+  EXPECT_EQ(store.load("main", "orders", "WFSFulfilled"), 1714000001000);
+  EXPECT_EQ(store.load("s2", "orders", "SellerFulfilled"), 17);
+  EXPECT_EQ(store.load("main", "returns", ""), std::nullopt);
+  store.advance("main", "returns", "", 1714000009000, "r3");
+  EXPECT_EQ(store.load("main", "returns", ""), 1714000009000);
+  EXPECT_EQ(store.load("main", "orders", "SellerFulfilled"), 1714000000000);
+
+  auto again = run_binary({"init-db", "--migrate"}, env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.find("migrated"), std::string::npos) << again.out;
 }
 
 // The previous release's raw table (payload NOT NULL, no payload_zlib) with rows: --migrate allows

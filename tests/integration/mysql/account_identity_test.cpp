@@ -63,13 +63,13 @@ TEST_F(AccountIdentity, EveryAccountColumnComparesByteForByte) {
 // muller's first --since-last run must not resume from müller's watermark.
 TEST_F(AccountIdentity, MullerAndMuellerHaveTheirOwnWatermarks) {
   mysql::WatermarkStore store(db_.config());
-  store.advance(kMueller, "SellerFulfilled", 1714000000000, "run-1");
-  EXPECT_EQ(store.load(kMueller, "SellerFulfilled"), 1714000000000);
-  EXPECT_EQ(store.load("muller", "SellerFulfilled"), std::nullopt);
-  EXPECT_EQ(store.load("M\xC3\xBCller", "SellerFulfilled"), std::nullopt);
-  store.advance("muller", "SellerFulfilled", 1713000000000, "run-2");
-  EXPECT_EQ(store.load("muller", "SellerFulfilled"), 1713000000000);
-  EXPECT_EQ(store.load(kMueller, "SellerFulfilled"), 1714000000000);
+  store.advance(kMueller, "orders", "SellerFulfilled", 1714000000000, "run-1");
+  EXPECT_EQ(store.load(kMueller, "orders", "SellerFulfilled"), 1714000000000);
+  EXPECT_EQ(store.load("muller", "orders", "SellerFulfilled"), std::nullopt);
+  EXPECT_EQ(store.load("M\xC3\xBCller", "orders", "SellerFulfilled"), std::nullopt);
+  store.advance("muller", "orders", "SellerFulfilled", 1713000000000, "run-2");
+  EXPECT_EQ(store.load("muller", "orders", "SellerFulfilled"), 1713000000000);
+  EXPECT_EQ(store.load(kMueller, "orders", "SellerFulfilled"), 1714000000000);
   EXPECT_EQ(q("SELECT COUNT(*) FROM etl_fetch_watermark"), "2");
 }
 
@@ -124,7 +124,7 @@ TEST_F(AccountIdentity, MigrateMakesAnEarlierOdsExactAndKeepsEveryRow) {
   rows.orders.push_back(order_for(1, kMueller));
   rows.orders.push_back(order_for(2, "Main"));
   ASSERT_EQ(w.write(rows).orders, 2u);
-  mysql::WatermarkStore(db_.config()).advance(kMueller, "WFSFulfilled", 1714000000000, "r");
+  mysql::WatermarkStore(db_.config()).advance(kMueller, "orders", "WFSFulfilled", 1714000000000, "r");
   const auto count_all = [&] {
     std::string s;
     for (const auto& [table, _] : kAccountColumns) {

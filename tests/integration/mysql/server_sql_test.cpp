@@ -184,10 +184,10 @@ TEST_F(ServerSql, EveryStatementOfTheProductLeavesNoWarning) {
     base += 100;
   }
   mysql::WatermarkStore marks(cfg);
-  EXPECT_FALSE(marks.load("seller-a", "SellerFulfilled").has_value());
-  marks.advance("seller-a", "SellerFulfilled", 1714573391000, "run-1");
-  marks.advance("seller-a", "SellerFulfilled", 1714573000000, "run-2");  // never backwards
-  EXPECT_EQ(marks.load("seller-a", "SellerFulfilled"), 1714573391000);
+  EXPECT_FALSE(marks.load("seller-a", "orders", "SellerFulfilled").has_value());
+  marks.advance("seller-a", "orders", "SellerFulfilled", 1714573391000, "run-1");
+  marks.advance("seller-a", "orders", "SellerFulfilled", 1714573000000, "run-2");  // never backwards
+  EXPECT_EQ(marks.load("seller-a", "orders", "SellerFulfilled"), 1714573391000);
   mysql::OffsetStore offsets(cfg);
   EXPECT_EQ(offsets.load("g", topic, {0}).at(0), 30);
   EXPECT_TRUE(offsets.advance("g", topic, 0, 30, 40));
@@ -203,7 +203,7 @@ TEST_F(ServerSql, TheDocumentedQueriesAndTheDemoReportRunUnchanged) {
     auto b = sample_batch(6000000, "brand-us", 1);
     w.write(b);
     mysql::WatermarkStore marks(cfg);
-    marks.advance("brand-us", "SellerFulfilled", 1714573391000, "run-1");
+    marks.advance("brand-us", "orders", "SellerFulfilled", 1714573391000, "run-1");
   }
   WarningLog log;
   auto conn = mysql::Connection::open(cfg);

@@ -120,7 +120,7 @@ class FetchSinceLast : public ::testing::Test {
   }
   std::optional<int64_t> watermark(const std::string& type) const {
     mysql::WatermarkStore store(db_->config());
-    return store.load("main", type);
+    return store.load("main", "orders", type);
   }
   std::unique_ptr<etl::test::ScopedDatabase> db_;
 };

@@ -63,7 +63,7 @@ class FetchScripted : public ::testing::Test {
 
   std::optional<int64_t> watermark() const {
     mysql::WatermarkStore store(db_->config());
-    return store.load("main", "SellerFulfilled");
+    return store.load("main", "orders", "SellerFulfilled");
   }
 
   std::set<std::string> keys_in_kafka(size_t expected) const {
