@@ -10,12 +10,11 @@ namespace etl::pipeline {
 
 namespace {
 
-// One entry per data set, in config::DataSet's order. recon: its reader (availableReconFiles,
-// the download, the chunks to kafka.recon_topic) plugs in here.
+// One entry per data set, in config::DataSet's order.
 constexpr std::array<DataSetEntry, 3> kDataSets{{
     {config::DataSet::orders, &fetch_orders},
     {config::DataSet::returns, nullptr},
-    {config::DataSet::recon, nullptr},
+    {config::DataSet::recon, &fetch_recon},
 }};
 
 }  // namespace

@@ -65,7 +65,9 @@ struct DataSetEntry {
 // Throws ConfigError (exit 2) naming the first data set whose reader is not built yet.
 void validate_data_sets(const std::vector<config::DataSet>& data_sets);
 
-// The data sets' readers (orders_fetch.cpp).
+// The data sets' readers (orders_fetch.cpp; recon_fetch.cpp: one lane "recon", a report date
+// counted as a window and a report as an order).
 void fetch_orders(AccountFetch& run, FetchResult& result);
+void fetch_recon(AccountFetch& run, FetchResult& result);
 
 }  // namespace etl::pipeline

@@ -17,6 +17,7 @@
 #include "kafka/topic_admin.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/recon_fetch_store.hpp"
+#include "pipeline/fetch/data_sets.hpp"
 #include "pipeline/fetch/recon_plan.hpp"
 #include "recon/report_message.hpp"
 #include "walmart/credentials.hpp"
@@ -125,6 +126,7 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
   const ReconDatePlan plan =
       plan_recon_dates(list.report_dates, store.fetched_dates(account), request.report_dates);
   c.listed = plan.listed;
+  c.to_fetch = plan.to_fetch.size();
   c.already_fetched = plan.already_fetched;
   for (const auto& bad : plan.unreadable) {
     spdlog::warn("fetch {}: recon {}: the API listed \"{}\", which is no report date: skipped",
@@ -184,6 +186,7 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
         out.problem = fmt::format("the API has no report {} for {}", date.day, account);
         // A date asked for by name must exist; a listed one that vanished is only logged.
         if (date.asked_again) {
+          ++c.missing;
           result.errors.push_back(out.problem);
         } else {
           spdlog::warn("fetch {}: recon {}", request.run_id, out.problem);
@@ -233,6 +236,7 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
     out.bytes = d.bytes.size();
     if (refused || flushed.undelivered != 0 || reports->acknowledged != chunks.size()) {
       ++c.failed;
+      ++c.undelivered;
       const std::lock_guard lock(reports->mutex);
       out.problem = fmt::format(
           "report {} of {} ({} bytes, {} chunks) was not delivered to Kafka topic {}: {}; it is "
@@ -266,6 +270,57 @@ ReconFetchResult run_recon_fetch(const config::Config& cfg, const ReconFetchRequ
     result.dates.push_back(std::move(out));
   }
   return result;
+}
+
+ShipNodeSummary recon_lane(const ReconFetchResult& r, bool dry_run) {
+  const ReconFetchCounters& c = r.counters;
+  ShipNodeSummary lane;
+  lane.data_set = config::DataSet::recon;
+  static_cast<walmart::RequestCounters&>(lane) = c.requests;
+  lane.errors = r.errors;
+  lane.windows_total = c.to_fetch;
+  if (dry_run) {
+    lane.windows_done = c.to_fetch;  // planned and counted: nothing is downloaded
+  } else {
+    lane.windows_done = c.sent + c.deferred + (c.not_found - c.missing);
+    lane.windows_failed = c.failed + c.missing;
+    const uint64_t tried = r.dates.size();
+    lane.windows_skipped = c.to_fetch > tried ? c.to_fetch - tried : 0;
+  }
+  if (c.to_fetch == 0 && !r.errors.empty()) {
+    lane.windows_total = 1;  // the listing itself failed
+    lane.windows_failed = 1;
+  }
+  lane.pages = c.downloaded;
+  lane.orders_received = c.downloaded;
+  lane.orders = c.sent + c.undelivered;
+  lane.acknowledged = c.sent;
+  return lane;
+}
+
+void fetch_recon(AccountFetch& run, FetchResult& result) {
+  ReconFetchRequest request;
+  request.account = run.account.name;
+  request.report_dates = run.request.report_dates;
+  request.run_id = run.run_id;
+  request.dry_run = run.request.dry_run;
+  const ReconFetchResult r = run_recon_fetch(run.cfg, request, &run.tokens, &run.server_clock);
+  spdlog::info("fetch {}: {}", run.run_id, r.summary());
+  result.types.push_back(recon_lane(r, request.dry_run));
+  const ReconFetchCounters& c = r.counters;
+  result.undelivered += c.undelivered;
+  if (c.sent + c.undelivered > 0) {
+    result.add_kafka(fmt::format(
+        "topic {}: {} report(s) in {} chunk(s) acknowledged{}", run.cfg.kafka.recon_topic, c.sent,
+        c.chunks,
+        c.undelivered > 0 ? fmt::format(", {} report(s) not", c.undelivered) : std::string()));
+  }
+  for (const auto& d : r.dates) {
+    if (d.kind != ReconDateOutcome::Kind::deferred) continue;
+    result.notes.push_back(
+        fmt::format("recon: report {} deferred (downloaded under two hours ago); allowed from {}",
+                    d.day, format_iso8601(d.deferred_until_ms)));
+  }
 }
 
 }  // namespace etl::pipeline

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/fetch/stats.hpp"
 #include "walmart/request_counters.hpp"
 
 namespace etl::walmart {
@@ -44,13 +45,16 @@ struct ReconFetchRequest {
 struct ReconFetchCounters {
   uint64_t listed = 0;           // report dates the API listed
   uint64_t already_fetched = 0;  // listed and recorded before, not asked for again
+  uint64_t to_fetch = 0;         // dates planned (new, and asked for again)
   uint64_t downloaded = 0;
-  uint64_t deferred = 0;   // under two hours since the last download: not asked for
-  uint64_t not_found = 0;  // the API has no report for the date
-  uint64_t failed = 0;     // download failed, or a chunk was not delivered, or not recorded
-  uint64_t sent = 0;       // reports Kafka acknowledged entirely, and recorded
-  uint64_t chunks = 0;     // chunks acknowledged
-  uint64_t bytes = 0;      // of the reports sent
+  uint64_t deferred = 0;     // under two hours since the last download: not asked for
+  uint64_t not_found = 0;    // the API has no report for the date
+  uint64_t missing = 0;      // of not_found: dates asked for by name (an error)
+  uint64_t failed = 0;       // download failed, or a chunk was not delivered, or not recorded
+  uint64_t undelivered = 0;  // of failed: reports with a chunk Kafka did not acknowledge
+  uint64_t sent = 0;         // reports Kafka acknowledged entirely, and recorded
+  uint64_t chunks = 0;       // chunks acknowledged
+  uint64_t bytes = 0;        // of the reports sent
   walmart::RequestCounters requests;
 };
 
@@ -73,6 +77,10 @@ struct ReconFetchResult {
   // "recon brand-us: 5 listed, 3 fetched before; 2 sent (3 chunks, 41 KB), 1 deferred until ..."
   [[nodiscard]] std::string summary() const;
 };
+
+// The run as one lane of fetch's summary (stats.hpp): a report date planned counts as a window, a
+// report downloaded as a page, a report produced as an order (acknowledged: every chunk was).
+ShipNodeSummary recon_lane(const ReconFetchResult& r, bool dry_run);
 
 // Runs one account's recon fetch with `cfg` (its fetch.requests_per_minute already the account's:
 // config_for_account). `tokens` and `clock`: the account's, shared with its other data sets in

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
+#include "pipeline/fetch/recon_fetch.hpp"
 
 namespace etl::pipeline {
 namespace {
@@ -98,6 +99,49 @@ TEST(ReconPlan, MessageLimitIsTheSmallerOfProducerAndTopic) {
   EXPECT_EQ(recon_message_limit(k), 8000u);
   k.properties["message.max.bytes"] = "20000000";
   EXPECT_EQ(recon_message_limit(k), 10485760u);  // the topic fetch creates holds 10 MiB
+}
+
+// The recon lane of fetch's summary: complete exactly when every planned date was sent, deferred
+// or (listed but) gone; a date asked for by name that does not exist, a failed delivery or a
+// failed listing make it incomplete.
+TEST(ReconLane, CompleteOnlyWhenEveryPlannedDateWasSettled) {
+  ReconFetchResult r;
+  r.counters.to_fetch = 3;
+  r.counters.sent = 2;
+  r.counters.deferred = 1;
+  r.counters.downloaded = 2;
+  r.dates.resize(3);
+  ShipNodeSummary lane = recon_lane(r, false);
+  EXPECT_EQ(lane.data_set, config::DataSet::recon);
+  EXPECT_EQ(lane.label(), "recon");
+  EXPECT_TRUE(lane.complete(false));
+  EXPECT_EQ(lane.acknowledged, 2u);
+  EXPECT_EQ(lane.pages, 2u);
+
+  r.counters.deferred = 0;
+  r.counters.failed = 1;
+  r.counters.undelivered = 1;
+  r.errors = {"report 2026-12-12 of main was not delivered"};
+  lane = recon_lane(r, false);
+  EXPECT_FALSE(lane.complete(false));
+  EXPECT_EQ(lane.not_acknowledged(), 1u);
+
+  ReconFetchResult listing;  // the list itself failed: nothing planned
+  listing.errors = {"listing failed"};
+  EXPECT_FALSE(recon_lane(listing, false).complete(false));
+
+  ReconFetchResult missing;  // asked for by name, not there
+  missing.counters.to_fetch = 1;
+  missing.counters.not_found = 1;
+  missing.counters.missing = 1;
+  missing.dates.resize(1);
+  EXPECT_FALSE(recon_lane(missing, false).complete(false));
+  missing.counters.missing = 0;  // listed, then gone: only logged
+  EXPECT_TRUE(recon_lane(missing, false).complete(false));
+
+  ReconFetchResult planned;  // --dry-run: planned dates count as done
+  planned.counters.to_fetch = 2;
+  EXPECT_TRUE(recon_lane(planned, true).complete(true));
 }
 
 }  // namespace
