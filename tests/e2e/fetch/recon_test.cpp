@@ -26,8 +26,8 @@ namespace {
 
 WorldOptions two_sellers() {
   WorldOptions o;
-  o.sim_args = {"--now",           kFixedNow, "--time-scale", "0",  "--days", "45",
-                "--orders-per-day", "20",      "--seed",       "17", "--sellers", "2"};
+  o.sim_args = {"--now", kFixedNow, "--time-scale", "0",         "--days", "45", "--orders-per-day",
+                "20",    "--seed",  "17",           "--sellers", "2"};
   o.partitions = 3;
   return o;
 }
