@@ -64,7 +64,9 @@ struct ChunkReports {
   std::string first_error;
 };
 
-std::string kilobytes(uint64_t bytes) { return fmt::format("{:.1f} KB", bytes / 1024.0); }
+std::string kilobytes(uint64_t bytes) {
+  return fmt::format("{:.1f} KB", static_cast<double>(bytes) / 1024.0);
+}
 
 }  // namespace
 
