@@ -1,5 +1,5 @@
-// walmart-etl fetch: Walmart orders (and returns, --data) -> Kafka. Options only; the work is
-// pipeline::run_fetch_command (once or --follow, one account or several). See
+// walmart-etl fetch: Walmart orders (and returns, settlement reports: --data) -> Kafka. Options
+// only; the work is pipeline::run_fetch_command (once or --follow, one account or several). See
 // pipeline/fetch/fetch_command.hpp and fetch_job.hpp for the semantics.
 
 #include <spdlog/spdlog.h>
@@ -19,6 +19,7 @@
 #include "config/data_set.hpp"
 #include "pipeline/account_resolution.hpp"
 #include "pipeline/fetch/fetch_command.hpp"
+#include "pipeline/fetch/recon_plan.hpp"
 
 namespace etl::cli {
 
@@ -26,6 +27,7 @@ namespace {
 
 struct FetchFlags {
   std::vector<std::string> data;
+  std::vector<std::string> report_dates;
   std::string start;
   std::string end;
   int last_hours = 0;
@@ -79,6 +81,30 @@ std::vector<config::DataSet> to_data_sets(const std::vector<std::string>& values
 pipeline::FetchRequest to_request(const FetchFlags& f) {
   pipeline::FetchRequest r;
   r.data_sets = to_data_sets(f.data);
+  r.report_dates = pipeline::parse_report_date_args(f.report_dates);
+  if (!r.report_dates.empty() && !r.data_sets.empty() &&
+      std::find(r.data_sets.begin(), r.data_sets.end(), config::DataSet::recon) ==
+          r.data_sets.end()) {
+    throw ConfigError("fetch --report-date applies to --data recon only");
+  }
+  if (!r.report_dates.empty() && f.follow) {
+    throw ConfigError(
+        "fetch --report-date cannot be used with --follow: a report date is fetched again once "
+        "(every cycle would download it again every two hours)");
+  }
+  // Settlement reports have no time range: `--data recon` alone needs none of --start,
+  // --last-hours, --since-last or --follow (the mode then only stands for "no range").
+  const bool recon_only =
+      !r.data_sets.empty() &&
+      std::all_of(r.data_sets.begin(), r.data_sets.end(),
+                  [](config::DataSet d) { return d == config::DataSet::recon; });
+  if (recon_only && f.start.empty() && f.end.empty() && f.last_hours == 0 && !f.since_last &&
+      !f.follow) {
+    r.mode = pipeline::FetchMode::since_last;
+    r.dry_run = f.dry_run;
+    r.progress = !f.no_progress;
+    return r;
+  }
   const bool since = f.since_last || f.follow;
   if (f.last_hours != 0 && (since || !f.start.empty() || !f.end.empty())) {
     throw ConfigError(
@@ -134,7 +160,11 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
       "throttling headers) and produce each order to Kafka (kafka.topic, key purchaseOrderId; the\n"
       "order JSON as received plus \"request_time\"). An order too large for Kafka is kept in\n"
       "walmart_order_dead_letter. Exit 0 only if every window was fetched completely and every\n"
-      "order was acknowledged by Kafka (or kept there); otherwise 1, saying what is missing.");
+      "order was acknowledged by Kafka (or kept there); otherwise 1, saying what is missing.\n"
+      "--data recon: every settlement report date not fetched yet (etl_recon_fetch) and each\n"
+      "--report-date, the zip in chunks to kafka.recon_topic (key account|YYYY-MM-DD); a date is\n"
+      "recorded once Kafka acknowledged every chunk; one downloaded under two hours ago is\n"
+      "deferred (not an error).");
   auto f = std::make_shared<FetchFlags>();
   cmd->add_option("--data", f->data,
                   "What to fetch: orders, returns, recon, comma-separated or repeated (default: "
@@ -142,6 +172,14 @@ void add_fetch_command(CLI::App& app, CliContext& ctx) {
                   "returnLastModified windows to kafka.returns_topic (key returnOrderId); each "
                   "data set keeps its own watermark per account")
       ->type_name("SET[,SET]")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--report-date", f->report_dates,
+                  "With --data recon: fetch this settlement report date again (Walmart regenerates "
+                  "reports), whether fetched before or not: MMDDYYYY as the API lists it, YYYYMMDD "
+                  "or YYYY-MM-DD; repeatable or comma-separated. A date downloaded less than two "
+                  "hours ago is deferred (reported with the time it is allowed), not an error")
+      ->type_name("DATE[,DATE]")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--start", f->start,

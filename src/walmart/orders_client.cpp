@@ -18,8 +18,8 @@ OrdersClientShared orders_client_shared(const config::Config& cfg, TokenProvider
 }
 
 PacedShared paced_shared(const OrdersClientShared& s) {
-  return {s.base_url,     s.service_name, s.tokens,          s.limiter,
-          s.server_clock, s.max_retries,  s.backoff_initial, s.backoff_max};
+  return {s.base_url,    s.service_name,    s.tokens,      s.limiter,         s.server_clock,
+          s.max_retries, s.backoff_initial, s.backoff_max, "application/json"};
 }
 
 OrdersClient::OrdersClient(OrdersClientShared shared)

@@ -78,7 +78,7 @@ void paced_get(const PacedShared& shared, HttpClient& http, HttpResponse& respon
     }
     request.headers = {
         "WM_SEC.ACCESS_TOKEN: " + token->value, "WM_SVC.NAME: " + shared.service_name,
-        "WM_QOS.CORRELATION_ID: " + new_correlation_id(), "Accept: application/json"};
+        "WM_QOS.CORRELATION_ID: " + new_correlation_id(), "Accept: " + shared.accept};
     ++counters.requests;
     http.perform(request, response);
 

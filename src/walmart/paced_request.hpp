@@ -32,6 +32,8 @@ struct PacedShared {
   int max_retries = 6;
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{30000};
+  // The Accept header: JSON for the pages; the report download also takes the zip.
+  std::string accept = "application/json";
 };
 
 struct PacedResult {

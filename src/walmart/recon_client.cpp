@@ -2,26 +2,18 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "common/backoff.hpp"
-#include "common/stop_signal.hpp"
 #include "common/utc_time.hpp"
 #include "recon/report_file.hpp"
 #include "recon/zip_archive.hpp"
-#include "walmart/correlation_id.hpp"
-#include "walmart/throttle_time.hpp"
 
 namespace etl::walmart {
 
 namespace {
 
-std::optional<int64_t> token_count_of(const HttpResponse& response) {
-  const auto* h = response.header("x-current-token-count");
-  return h ? parse_token_count(*h) : std::nullopt;
-}
+constexpr const char* kReconAccept = "application/json, application/octet-stream";
 
 // A report date goes into a URL as given; only digits are accepted from the list, so it needs no
 // escaping (anything else is refused before it is sent).
@@ -51,116 +43,28 @@ std::string content_disposition_filename(std::string_view value) {
   return std::string(v);
 }
 
-ReconClient::ReconClient(OrdersClientShared shared, std::string account,
+PacedShared recon_client_shared(const config::Config& cfg, TokenProvider& tokens,
+                                RateLimiter& recon_limiter, ServerClock& clock) {
+  PacedShared s;
+  s.base_url = cfg.walmart_token.base_url;
+  s.service_name = cfg.walmart_token.service_name;
+  s.tokens = &tokens;
+  s.limiter = &recon_limiter;
+  s.server_clock = &clock;
+  s.max_retries = cfg.fetch.max_retries;
+  s.backoff_initial = cfg.fetch.backoff_initial;
+  s.backoff_max = cfg.fetch.backoff_max;
+  s.accept = kReconAccept;
+  return s;
+}
+
+ReconClient::ReconClient(PacedShared shared, HttpOptions http, std::string account,
                          recon::DownloadLedger& ledger)
     : shared_(std::move(shared)),
       account_(std::move(account)),
       ledger_(ledger),
-      http_(with_report_room(shared_.http)) {}
-
-ReconClient::Outcome ReconClient::get(const std::string& target, std::string_view context,
-                                      RequestCounters& counters, const BodyCheck& check,
-                                      Error& error) {
-  HttpRequest request;
-  request.url = shared_.base_url + target;
-  Backoff error_backoff(shared_.backoff_initial, shared_.backoff_max);
-  Backoff throttle_backoff(shared_.backoff_initial, shared_.backoff_max);
-  int errors = 0;
-  int throttles = 0;
-  bool refreshed = false;
-  const int max_throttles = std::max(4 * shared_.max_retries, 4);
-  const auto retry = [&](Error e) {
-    if (++errors > shared_.max_retries) {
-      e.message = fmt::format("{} (gave up after {} attempts)", e.message, errors);
-      error = std::move(e);
-      return false;
-    }
-    ++counters.retries;
-    if (wait_for_stop(error_backoff.next())) {
-      error = Error{ErrorClass::retriable, ErrorOrigin::walmart_api, 0,
-                    fmt::format("{}: stopped while retrying ({})", context, e.message)};
-      return false;
-    }
-    return true;
-  };
-  while (true) {
-    if (!shared_.limiter->acquire()) {
-      error = Error{ErrorClass::retriable, ErrorOrigin::walmart_api, 0,
-                    fmt::format("{}: stopped", context)};
-      return Outcome::failed;
-    }
-    const auto sent_at = RateLimiter::Clock::now();
-    std::shared_ptr<const AccessToken> token;
-    try {
-      token = shared_.tokens->get();
-    } catch (const EtlError& e) {
-      error = e.error();
-      return Outcome::failed;
-    }
-    request.headers = {"WM_SEC.ACCESS_TOKEN: " + token->value,
-                       "WM_SVC.NAME: " + shared_.service_name,
-                       "WM_QOS.CORRELATION_ID: " + new_correlation_id(),
-                       "Accept: application/json, application/octet-stream"};
-    ++counters.requests;
-    http_.perform(request, response_);
-    if (!response_.transport_ok()) {
-      Error e = classify_transport(response_, context);
-      if (!e.retriable() || !retry(std::move(e))) {
-        if (error.message.empty()) error = classify_transport(response_, context);
-        return Outcome::failed;
-      }
-      continue;
-    }
-    shared_.server_clock->observe(response_);
-    if (response_.status == 200) {
-      if (auto bad = check(response_.body)) {
-        bad->message = fmt::format("{}: {}", context, bad->message);
-        if (!retry(std::move(*bad))) return Outcome::failed;
-        continue;
-      }
-      shared_.limiter->succeeded(token_count_of(response_));
-      return Outcome::ok;
-    }
-    const auto api = parse_api_error(response_.body);
-    if (response_.status == 404 && api && api->base_code() == "CONTENT_NOT_FOUND") {
-      shared_.limiter->succeeded(token_count_of(response_));
-      return Outcome::not_found;
-    }
-    if (response_.status == 401 && !refreshed) {
-      refreshed = true;
-      ++counters.token_refreshes;
-      shared_.tokens->invalidate(*token);
-      continue;
-    }
-    Error e = classify_http_status(response_.status, api, context, target);
-    if (response_.status == 429) {
-      ++counters.throttled;
-      const int64_t now = now_epoch_ms();
-      std::optional<int64_t> until_ms;
-      if (const auto* h = response_.header("x-next-replenishment-time")) {
-        until_ms = parse_replenishment_time(*h, now);
-      }
-      auto wait = throttle_backoff.next();
-      if (until_ms) {
-        wait = std::clamp(std::chrono::milliseconds(*until_ms - now), std::chrono::milliseconds(1),
-                          shared_.backoff_max);
-      }
-      if (shared_.limiter->throttled(sent_at, RateLimiter::Clock::now() + wait,
-                                     token_count_of(response_),
-                                     until_ms.has_value()) == PacePolicy::Verdict::slowed) {
-        ++counters.slowdowns;
-      }
-      if (++throttles > max_throttles) {
-        e.message = fmt::format("{} (still throttled after {} attempts)", e.message, throttles);
-        error = std::move(e);
-        return Outcome::failed;
-      }
-      continue;
-    }
-    if (e.retriable() && retry(e)) continue;
-    if (error.message.empty()) error = std::move(e);
-    return Outcome::failed;
-  }
+      http_(with_report_room(std::move(http))) {
+  shared_.accept = kReconAccept;
 }
 
 ReconListResult ReconClient::list_reports(RequestCounters& counters) {
@@ -177,11 +81,16 @@ ReconListResult ReconClient::list_reports(RequestCounters& counters) {
     }
     return std::nullopt;
   };
-  const Outcome o = get("/v3/report/reconreport/availableReconFiles?reportVersion=v1", context,
-                        counters, check, out.error);
-  if (o == Outcome::failed) return out;
+  PacedResult paced;
+  paced_get(shared_, http_, response_,
+            "/v3/report/reconreport/availableReconFiles?reportVersion=v1", context, check, paced,
+            counters);
+  if (paced.kind == PacedResult::Kind::failed) {
+    out.error = std::move(paced.error);
+    return out;
+  }
   out.ok = true;
-  if (o == Outcome::not_found) return out;
+  if (paced.kind == PacedResult::Kind::not_found) return out;
   for (const auto d : dates) {
     std::string_view s;
     if (d.get_string().get(s) != simdjson::SUCCESS || !plain_date(s)) {
@@ -211,9 +120,11 @@ ReconDownloadResult ReconClient::download(const std::string& report_date,
     out.deferred_until_ms = *until;
     return out;
   }
-  const Outcome o = get(
+  PacedResult paced;
+  paced_get(
+      shared_, http_, response_,
       fmt::format("/v3/report/reconreport/reconFile?reportDate={}&reportVersion=v1", report_date),
-      context, counters,
+      context,
       [](const std::string& body) -> std::optional<Error> {
         if (!recon::looks_like_zip(body)) return std::nullopt;
         const recon::UnzippedReport u = recon::unzip_report(body, recon::kMaxReportCsvBytes);
@@ -221,9 +132,12 @@ ReconDownloadResult ReconClient::download(const std::string& report_date,
         return Error{ErrorClass::retriable, ErrorOrigin::walmart_api, 200,
                      "the zip cannot be read (" + *u.error + ")"};
       },
-      out.error);
-  if (o == Outcome::failed) return out;
-  if (o == Outcome::not_found) {
+      paced, counters);
+  if (paced.kind == PacedResult::Kind::failed) {
+    out.error = std::move(paced.error);
+    return out;
+  }
+  if (paced.kind == PacedResult::Kind::not_found) {
     out.kind = ReconDownloadResult::Kind::not_found;
     return out;
   }

@@ -1,7 +1,8 @@
 #pragma once
-// The reconciliation (settlement) report endpoints for one account, on the shared HTTP client,
-// token provider and rate limiter (the same pacing, retry and token rules as orders: see
-// orders_client.hpp):
+// The reconciliation (settlement) report endpoints for one account, through paced_get()
+// (paced_request.hpp: the same pacing, retry and token rules as orders and returns, listed in
+// orders_client.hpp), on the account's TokenProvider and the recon family's own RateLimiter (one
+// limiter per account and endpoint family: reports never spend the orders' pace):
 //   GET /v3/report/reconreport/availableReconFiles?reportVersion=v1
 //       {"availableApReportDates": ["MMDDYYYY", ...]}
 //   GET /v3/report/reconreport/reconFile?reportDate=MMDDYYYY&reportVersion=v1
@@ -21,17 +22,16 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
+#include "config/config.hpp"
 #include "recon/download_ledger.hpp"
 #include "walmart/api_error.hpp"
-#include "walmart/orders_client.hpp"
+#include "walmart/http_client.hpp"
+#include "walmart/paced_request.hpp"
 
 namespace etl::walmart {
 
@@ -53,27 +53,26 @@ struct ReconDownloadResult {
 
 class ReconClient {
  public:
-  // `shared` as for the orders client (same base URL, tokens, limiter, retries); `account` names
-  // the ledger's entries.
-  ReconClient(OrdersClientShared shared, std::string account, recon::DownloadLedger& ledger);
+  // `shared`: base URL, tokens, the recon limiter, retries (recon_client_shared()); `http` is
+  // given room for a whole report (kMaxReportCsvBytes); `account` names the ledger's entries.
+  ReconClient(PacedShared shared, HttpOptions http, std::string account,
+              recon::DownloadLedger& ledger);
 
   ReconListResult list_reports(RequestCounters& counters);
   ReconDownloadResult download(const std::string& report_date, RequestCounters& counters);
 
  private:
-  enum class Outcome { ok, not_found, failed };
-  // Checks a 200's body; an error (a truncated answer) is retried like a 5xx.
-  using BodyCheck = std::function<std::optional<Error>(const std::string& body)>;
-  // GET base_url + target with the orders rules for 401/429/5xx/transport failures.
-  Outcome get(const std::string& target, std::string_view context, RequestCounters& counters,
-              const BodyCheck& check, Error& error);
-
-  OrdersClientShared shared_;
+  PacedShared shared_;
   std::string account_;
   recon::DownloadLedger& ledger_;
   HttpClient http_;
   HttpResponse response_;
 };
+
+// The shared part for a recon client from the configuration (as returns_client_shared), with
+// Accept: application/json, application/octet-stream (the list is JSON, the report a zip).
+PacedShared recon_client_shared(const config::Config& cfg, TokenProvider& tokens,
+                                RateLimiter& recon_limiter, ServerClock& clock);
 
 // The file name of a Content-Disposition value (`attachment; filename=a.zip`, quoted or not);
 // empty when it names none.

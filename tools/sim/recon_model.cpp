@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "common/utc_time.hpp"
 #include "tools/sim/catalog.hpp"
 #include "tools/sim/order_query.hpp"
+#include "tools/sim/return_model.hpp"
 
 namespace etl::walmart::sim {
 
@@ -122,13 +124,14 @@ struct Builder {
   }
 };
 
-// The sale or refund rows of one line: `sign` +1 for a sale, -1 for a refund.
+// The sale or refund rows of one line: `sign` +1 for a sale, -1 for a refund; `tax_bp` the tax
+// rate (a refund's is its return's).
 void line_rows(Builder& b, const OrderSkeleton& o, size_t line, int64_t day, int sign,
-               int64_t quantity) {
+               int64_t quantity, int64_t tax_bp = kTaxBp) {
   const Product& p = products()[o.lines[line].product];
   const Category& cat = kCategories[o.lines[line].product % std::size(kCategories)];
   const int64_t price = p.unit_price_cents * quantity;
-  const int64_t tax = (price * kTaxBp + 5000) / 10000;
+  const int64_t tax = (price * tax_bp + 5000) / 10000;
   const int64_t commission = (price * cat.commission_percent + 50) / 100;
   const std::string iso = format_sql_datetime(day * (kDayMs / 1000));
   std::array<std::string, kColumns> c;
@@ -216,26 +219,40 @@ ReconFileRender render_recon_report(const OrderModel& model, int64_t report_day,
   const int64_t start_ms = period.start_day * kDayMs;
   const int64_t end_ms = (period.end_day + 1) * kDayMs;  // exclusive
   Builder b;
-  const uint64_t first = model.first_index_at_or_after(start_ms - kMaxLifetimeMs);
+  // An order's last event (and its return's) is at most this long after it was placed.
+  const int64_t reach = std::max(kMaxLifetimeMs, kMaxReturnSpanMs);
+  const uint64_t first = model.first_index_at_or_after(start_ms - reach);
   const auto last = model.last_index_at_or_before(end_ms - 1);
+  const auto sold_of = [](const LineSkeleton& line) -> int64_t {
+    return line.quantity - (line.partial_cancel ? 1 : 0);
+  };
   for (uint64_t i = first; last && i <= *last; ++i) {
     const OrderSkeleton o = model.skeleton(i);
     for (size_t l = 0; l < o.line_count; ++l) {
       const LineSkeleton& line = o.lines[l];
       for (size_t e = 0; e < line.event_count; ++e) {
         const LineEvent& ev = line.events[e];
-        if (ev.at_ms < start_ms || ev.at_ms >= end_ms) continue;
+        if (ev.status != LineStatus::shipped || ev.at_ms < start_ms || ev.at_ms >= end_ms) continue;
         const int64_t day = floor_div(ev.at_ms, kDayMs);
-        const int64_t sold = line.quantity - (line.partial_cancel ? 1 : 0);
-        if (ev.status == LineStatus::shipped) {
-          line_rows(b, o, l, day, +1, sold);
-          if (l == 0 && o.ship_node == ShipNodeType::seller_fulfilled && o.index % 3 == 0) {
-            label_fee_row(b, o, day);
-          }
-        } else if (ev.status == LineStatus::refund) {
-          line_rows(b, o, l, day, -1, sold);
+        line_rows(b, o, l, day, +1, sold_of(line));
+        if (l == 0 && o.ship_node == ShipNodeType::seller_fulfilled && o.index % 3 == 0) {
+          label_fee_row(b, o, day);
         }
       }
+    }
+    // Refunds follow the returns model (return_model.hpp): a returned line's units, at its
+    // return's tax rate, on the day its refund is issued; a cancelled return refunds nothing.
+    const auto ret = return_of(o, model.seed());
+    if (!ret) continue;
+    for (size_t k = 0; k < ret->line_count; ++k) {
+      const ReturnLineSkeleton& rl = ret->lines[k];
+      const ReturnEvent& done = rl.events[rl.event_count - 1];
+      if (done.step != ReturnStep::refund_issued || done.at_ms < start_ms || done.at_ms >= end_ms) {
+        continue;
+      }
+      const int64_t units = std::min<int64_t>(rl.quantity, sold_of(o.lines[rl.order_line]));
+      if (units <= 0) continue;
+      line_rows(b, o, rl.order_line, floor_div(done.at_ms, kDayMs), -1, units, ret->tax_rate_bp);
     }
   }
   // Regenerated from the next day on: a late adjustment of the seller's account, which carries

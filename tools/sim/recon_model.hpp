@@ -12,8 +12,11 @@
 // The rows of a period follow its orders: for every line shipped in the period, a sale (Product
 // Price = unit price x shipped quantity, Product tax and Product tax withheld netting to zero,
 // Commission on Product at the product's category rate); a Walmart shipping-label fee for some
-// seller-fulfilled orders when they ship; for every line refunded in the period, the reversal
-// (Product Price negative, the commission given back, the tax pair reversed). A line whose unit
+// seller-fulfilled orders when they ship; for every returned line whose refund is issued in the
+// period (the returns model, return_model.hpp: partial returns refund their units only, cancelled
+// returns nothing), the reversal (Product Price negative, the commission given back at the same
+// rate, the tax pair reversed at the return's tax rate), so that a seller's returns and
+// settlement agree. A line whose unit
 // is cancelled at shipping sells one unit fewer. The PaymentSummary's Total Payable is the sum.
 
 #include <cstdint>

@@ -10,12 +10,11 @@ namespace etl::pipeline {
 
 namespace {
 
-// One entry per data set, in config::DataSet's order. recon: its reader (availableReconFiles,
-// the download, the chunks to kafka.recon_topic) plugs in here.
+// One entry per data set, in config::DataSet's order.
 constexpr std::array<DataSetEntry, 3> kDataSets{{
     {config::DataSet::orders, &fetch_orders},
     {config::DataSet::returns, &fetch_returns},
-    {config::DataSet::recon, nullptr},
+    {config::DataSet::recon, &fetch_recon},
 }};
 
 }  // namespace
@@ -38,17 +37,6 @@ const DataSetEntry& data_set_entry(config::DataSet d) {
   }
   throw EtlError(ErrorClass::fatal, ErrorOrigin::internal, 0,
                  fmt::format("no fetch entry for data set {}", config::to_string(d)));
-}
-
-void validate_data_sets(const std::vector<config::DataSet>& data_sets) {
-  for (const auto d : data_sets) {
-    if (data_set_entry(d).fetch == nullptr) {
-      throw ConfigError(fmt::format(
-          "fetch --data {0}: fetching {0} is not built yet in this version (fetch orders and "
-          "returns; see docs/fetch.md)",
-          config::to_string(d)));
-    }
-  }
 }
 
 }  // namespace etl::pipeline

@@ -55,18 +55,16 @@ using DataSetFetch = void (*)(AccountFetch& run, FetchResult& result);
 
 struct DataSetEntry {
   config::DataSet data_set;
-  // nullptr: the reader is not built yet; validate_data_sets refuses the data set.
   DataSetFetch fetch = nullptr;
 };
 
 // The entry of `d` in the table (one per config::DataSet).
 [[nodiscard]] const DataSetEntry& data_set_entry(config::DataSet d);
 
-// Throws ConfigError (exit 2) naming the first data set whose reader is not built yet.
-void validate_data_sets(const std::vector<config::DataSet>& data_sets);
-
-// The data sets' readers (orders_fetch.cpp, returns_fetch.cpp).
+// The data sets' readers (orders_fetch.cpp, returns_fetch.cpp; recon_fetch.cpp: one lane "recon",
+// a report date counted as a window and a report as an order).
 void fetch_orders(AccountFetch& run, FetchResult& result);
 void fetch_returns(AccountFetch& run, FetchResult& result);
+void fetch_recon(AccountFetch& run, FetchResult& result);
 
 }  // namespace etl::pipeline

@@ -5,8 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
+#include "common/error.hpp"
 #include "common/stop_signal.hpp"
 #include "pipeline/fetch/data_sets.hpp"
 #include "walmart/correlation_id.hpp"
@@ -16,7 +18,10 @@ namespace etl::pipeline {
 FetchResult run_fetch(const config::Config& cfg, const FetchRequest& request) {
   validate_fetch_request(request);
   const std::vector<config::DataSet> data_sets = data_sets_to_fetch(request, cfg.fetch.data);
-  validate_data_sets(data_sets);
+  if (!request.report_dates.empty() &&
+      std::find(data_sets.begin(), data_sets.end(), config::DataSet::recon) == data_sets.end()) {
+    throw ConfigError("fetch --report-date applies to --data recon only");
+  }
   const auto started = std::chrono::steady_clock::now();
   AccountFetch run(cfg, request, walmart::new_correlation_id());
   FetchResult result;

@@ -17,6 +17,7 @@ enum class FetchMode { date_range, last_hours, since_last };
 
 struct FetchRequest {
   std::vector<config::DataSet> data_sets;  // --data; empty: fetch.data
+  std::vector<std::string> report_dates;   // --report-date (recon): days asked for again
   FetchMode mode = FetchMode::date_range;
   std::optional<int64_t> start_day_ms;       // --start: 00:00:00 UTC of that day
   std::optional<int64_t> end_day_ms;         // --end: 00:00:00 UTC of the last day (inclusive)

@@ -46,12 +46,14 @@ std::string FetchResult::describe() const {
     sets += (sets.empty() ? "" : ", ") +
             (d == "orders" && !filter.empty() ? fmt::format("orders by {} date", filter)
              : d == "orders"                  ? std::string("orders")
+             : d == "recon"                   ? std::string("recon (settlement reports)")
                                               : fmt::format("{} by lastModified date", d));
   }
   if (sets.empty()) sets = fmt::format("orders by {} date", filter);
   std::string out = fmt::format("fetch run {} - account '{}' - {}{}\n", run_id, account, sets,
                                 dry_run ? " - DRY RUN, nothing produced" : "");
   for (const auto& t : types) {
+    if (t.data_set == config::DataSet::recon) continue;  // report dates, not a time range
     out += fmt::format("  {}: {}..{}\n", t.label(), walmart::format_api_time(t.range_start_ms),
                        walmart::format_api_time(t.range_end_ms));
   }
@@ -68,6 +70,7 @@ std::string FetchResult::describe() const {
           ? fmt::format("; {} 429(s), {} slowed the pace", total.throttled, total.slowdowns)
           : std::string());
   if (!dry_run) out += fmt::format("Kafka: {}\n", kafka.empty() ? "nothing produced" : kafka);
+  for (const auto& n : notes) out += n + "\n";
   if (dead_letters > 0) {
     std::string ids;
     for (const auto& id : dead_letter_ids) ids += (ids.empty() ? "" : ", ") + id;

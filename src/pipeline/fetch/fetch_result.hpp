@@ -25,6 +25,9 @@ struct FetchResult {
   uint64_t dead_letters = 0;  // orders too large for Kafka, kept in walmart_order_dead_letter
   std::vector<std::string> dead_letter_ids;  // the first few of them
   std::optional<std::string> aborted;        // why the run stopped early
+  // What the run tells besides the table, one line each (a recon report deferred by the two-hour
+  // rule, and when it is allowed).
+  std::vector<std::string> notes;
   double elapsed_s = 0;
 
   // Appends one producer's flush summary to `kafka`.

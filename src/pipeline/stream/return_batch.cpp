@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "common/utc_time.hpp"
 #include "order/message_format.hpp"
 #include "pipeline/account_resolution.hpp"
 #include "pipeline/return_record.hpp"
@@ -49,7 +50,13 @@ void ReturnStreamBatch::add(const kafka::Message& message) {
     batch_.dead_letters.push_back(std::move(d));
     entry.dead_letter = true;
   }
+  // fetch sends when it read the page as the message's request_time header (the value is the
+  // return exactly as the API served it); a request_time inside the value wins.
+  const std::optional<std::string_view> read_at = message.header(order::kRequestTimeField);
+  const std::optional<int64_t> read_at_s =
+      read_at ? parse_sql_datetime(*read_at) : std::optional<int64_t>();
   for (auto& w : r.returns) {
+    if (!w.ret.header.request_time && read_at_s) w.ret.header.request_time = *read_at_s * 1000;
     entry.weight += std::max<size_t>(1, w.ret.lines.size());
     batch_.returns.push_back(std::move(w));
   }

@@ -156,14 +156,14 @@ TEST_F(ReconLoadE2E, TheSimulatorsReportDownloadedThenRegenerated) {
                                 walmart::TokenRetryPolicy{});
   walmart::RateLimiter limiter(0);
   walmart::ServerClock clock;
-  walmart::OrdersClientShared shared;
+  walmart::PacedShared shared;
   shared.base_url = wcfg.base_url;
   shared.service_name = "Walmart Marketplace";
   shared.tokens = &tokens;
   shared.limiter = &limiter;
   shared.server_clock = &clock;
   recon::MemoryDownloadLedger ledger;
-  walmart::ReconClient client(shared, "main", ledger);
+  walmart::ReconClient client(shared, walmart::HttpOptions{}, "main", ledger);
   walmart::RequestCounters counters;
 
   const auto download_and_load = [&]() {

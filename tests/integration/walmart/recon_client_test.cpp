@@ -49,13 +49,13 @@ struct Fixture {
   std::unique_ptr<TokenProvider> tokens;
   RateLimiter limiter{0};
   ServerClock clock;
-  OrdersClientShared shared;
+  PacedShared shared;
   recon::MemoryDownloadLedger ledger;
 };
 
 TEST(ReconClient, ListsAndDownloadsAReadableReport) {
   Fixture f;
-  ReconClient client(f.shared, "main", f.ledger);
+  ReconClient client(f.shared, HttpOptions{}, "main", f.ledger);
   RequestCounters counters;
   const ReconListResult list = client.list_reports(counters);
   ASSERT_TRUE(list.ok) << list.error.describe();
@@ -75,7 +75,7 @@ TEST(ReconClient, ListsAndDownloadsAReadableReport) {
 
 TEST(ReconClient, AReportIsNotDownloadedTwiceWithinTwoHours) {
   Fixture f;
-  ReconClient client(f.shared, "main", f.ledger);
+  ReconClient client(f.shared, HttpOptions{}, "main", f.ledger);
   RequestCounters counters;
   ASSERT_EQ(client.download("12122026", counters).kind, ReconDownloadResult::Kind::downloaded);
   const uint64_t requests = f.simulator->request_count();
@@ -95,7 +95,7 @@ TEST(ReconClient, AReportIsNotDownloadedTwiceWithinTwoHours) {
 
 TEST(ReconClient, AnUnknownDateIsNotFound) {
   Fixture f;
-  ReconClient client(f.shared, "main", f.ledger);
+  ReconClient client(f.shared, HttpOptions{}, "main", f.ledger);
   RequestCounters counters;
   EXPECT_EQ(client.download("01012020", counters).kind, ReconDownloadResult::Kind::not_found);
   EXPECT_EQ(client.download("12/12/2026", counters).kind, ReconDownloadResult::Kind::failed);
@@ -103,7 +103,7 @@ TEST(ReconClient, AnUnknownDateIsNotFound) {
 
 TEST(ReconClient, FaultsAndThrottlingAreRetriedToTheSameReport) {
   Fixture clean;
-  ReconClient plain(clean.shared, "main", clean.ledger);
+  ReconClient plain(clean.shared, HttpOptions{}, "main", clean.ledger);
   RequestCounters c0;
   const ReconDownloadResult expected = plain.download("12122026", c0);
   ASSERT_EQ(expected.kind, ReconDownloadResult::Kind::downloaded);
@@ -116,7 +116,7 @@ TEST(ReconClient, FaultsAndThrottlingAreRetriedToTheSameReport) {
   faults.throttle_hold = std::chrono::milliseconds(20);
   Fixture f(faults);
   f.shared.max_retries = 20;  // 60 % of the answers are faults: giving up must stay improbable
-  ReconClient client(f.shared, "main", f.ledger);
+  ReconClient client(f.shared, HttpOptions{}, "main", f.ledger);
   RequestCounters counters;
   for (int i = 0; i < 4; ++i) {
     const ReconListResult list = client.list_reports(counters);
@@ -130,6 +130,38 @@ TEST(ReconClient, FaultsAndThrottlingAreRetriedToTheSameReport) {
   EXPECT_GT(counters.retries + counters.throttled, 0u);
 }
 
+// 429s and 5xx answers on both recon endpoints (the shared request loop): the answer comes after
+// the retries, each 429 counted as throttled (held, not a retry), each 5xx as a retry.
+TEST(ReconClient, ThrottlingAndServerErrorsOnTheReconEndpointsAreRetried) {
+  sim::FaultOptions throttling;
+  throttling.throttle_rate = 0.5;
+  throttling.throttle_hold = std::chrono::milliseconds(20);
+  sim::FaultOptions failing;
+  failing.fail_rate = 0.5;
+  for (const sim::FaultOptions& faults : {throttling, failing}) {
+    Fixture f(faults);
+    f.shared.max_retries = 30;  // half the answers are faults: giving up must stay improbable
+    ReconClient client(f.shared, HttpOptions{}, "main", f.ledger);
+    RequestCounters counters;
+    for (int i = 0; i < 6; ++i) {
+      const ReconListResult list = client.list_reports(counters);
+      ASSERT_TRUE(list.ok) << list.error.describe();
+      EXPECT_EQ(list.report_dates.back(), "12122026");
+    }
+    const ReconDownloadResult d = client.download("12122026", counters);
+    ASSERT_EQ(d.kind, ReconDownloadResult::Kind::downloaded) << d.error.describe();
+    EXPECT_TRUE(recon::check_report_file(d.bytes).parsed.report);
+    if (faults.throttle_rate > 0) {
+      EXPECT_GT(counters.throttled, 0u);
+      EXPECT_EQ(counters.retries, 0u);
+    } else {
+      EXPECT_GT(counters.retries, 0u);
+      EXPECT_EQ(counters.throttled, 0u);
+    }
+    EXPECT_EQ(counters.requests, 7u + counters.throttled + counters.retries);
+  }
+}
+
 TEST(ReconClient, EachSellerGetsItsOwnReports) {
   Fixture f;
   config::WalmartConfig second = f.cfg;
@@ -138,10 +170,10 @@ TEST(ReconClient, EachSellerGetsItsOwnReports) {
   TokenProvider tokens2(
       second, resolve_account(second, ""), HttpOptions{},
       TokenRetryPolicy{4, std::chrono::milliseconds(5), std::chrono::milliseconds(20)});
-  OrdersClientShared shared2 = f.shared;
+  PacedShared shared2 = f.shared;
   shared2.tokens = &tokens2;
-  ReconClient one(f.shared, "main", f.ledger);
-  ReconClient two(shared2, "two", f.ledger);
+  ReconClient one(f.shared, HttpOptions{}, "main", f.ledger);
+  ReconClient two(shared2, HttpOptions{}, "two", f.ledger);
   RequestCounters counters;
   const ReconDownloadResult a = one.download("12122026", counters);
   const ReconDownloadResult b = two.download("12122026", counters);

@@ -10,6 +10,7 @@
 #include "recon/recon_report.hpp"
 #include "tools/sim/catalog.hpp"
 #include "tools/sim/recon_model.hpp"
+#include "tools/sim/return_model.hpp"
 
 namespace etl::walmart::sim {
 namespace {
@@ -96,6 +97,66 @@ TEST(SimRecon, AReportFollowsItsOrdersAndPassesTheChecks) {
   EXPECT_EQ(sold, expected);
   for (const auto& [key, net] : tax_by_key) EXPECT_EQ(net, 0) << key;
   EXPECT_GE(commission_rows, static_cast<int64_t>(expected.size()));
+}
+
+// Refunds follow the returns model: every returned line whose refund is issued in a period is
+// refunded in that period's report (its returned units at the unit price, the commission given
+// back), a cancelled return refunds nothing, and no other refund appears.
+TEST(SimRecon, AReturnedLinesRefundIsInTheReportOfThePeriodItsRefundCompletes) {
+  const OrderModel m = model();
+  const auto days = available_recon_report_days(m, kNow);
+  ASSERT_GE(days.size(), 3u);
+  int64_t refunds_seen = 0;
+  int64_t partial_seen = 0;
+  int64_t cancelled_seen = 0;
+  for (const int64_t day : days) {
+    const auto period = *recon_period_for_report_day(day);
+    const int64_t start = period.start_day * kDayMs;
+    const int64_t end = (period.end_day + 1) * kDayMs;
+    std::map<std::pair<int64_t, int64_t>, int64_t> expected;  // (PO, line) -> -price
+    const auto last = m.last_index_at_or_before(end - 1);
+    for (uint64_t i = m.first_index_at_or_after(start - kMaxReturnSpanMs); last && i <= *last;
+         ++i) {
+      const OrderSkeleton o = m.skeleton(i);
+      const auto r = return_of(o, m.seed());
+      if (!r) continue;
+      for (size_t k = 0; k < r->line_count; ++k) {
+        const ReturnLineSkeleton& rl = r->lines[k];
+        const ReturnEvent& done = rl.events[rl.event_count - 1];
+        if (done.at_ms < start || done.at_ms >= end) continue;
+        if (done.step == ReturnStep::cancelled) {
+          ++cancelled_seen;
+          continue;
+        }
+        const LineSkeleton& line = o.lines[rl.order_line];
+        const int64_t units =
+            std::min<int64_t>(rl.quantity, line.quantity - (line.partial_cancel ? 1 : 0));
+        if (rl.quantity < line.quantity) ++partial_seen;
+        expected[{static_cast<int64_t>(o.purchase_order_id), rl.order_line + 1}] =
+            -products()[line.product].unit_price_cents * units;
+      }
+    }
+    const ReconFileRender f = render_recon_report(m, day, kNow, "10000000001");
+    const recon::ReconParseResult parsed = recon::parse_recon_csv(f.csv);
+    ASSERT_TRUE(parsed.report) << parsed.issue->message;  // the PaymentSummary is the rows' sum
+    std::map<std::pair<int64_t, int64_t>, int64_t> refunded;
+    std::map<std::pair<int64_t, int64_t>, int64_t> commission_back;
+    for (const auto& row : parsed.report->rows) {
+      if (row.transaction_type != "Refund") continue;
+      const auto key = std::make_pair(*row.purchase_order_id, *row.purchase_order_line);
+      if (row.amount_type == "Product Price") refunded[key] += row.amount_cents;
+      if (row.amount_type == "Commission on Product") commission_back[key] += row.amount_cents;
+    }
+    EXPECT_EQ(refunded, expected) << recon_api_date(day);
+    for (const auto& [key, price] : refunded) {
+      EXPECT_GT(commission_back[key], 0) << "the commission of a refund is given back";
+      EXPECT_LT(commission_back[key], -price);
+    }
+    refunds_seen += static_cast<int64_t>(expected.size());
+  }
+  EXPECT_GT(refunds_seen, 5);
+  EXPECT_GT(partial_seen, 0);
+  EXPECT_GT(cancelled_seen, 0);
 }
 
 TEST(SimRecon, ARegeneratedReportHasOneMoreRow) {
