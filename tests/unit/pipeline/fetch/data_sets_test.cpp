@@ -29,8 +29,8 @@ TEST(DataSetsToFetch, TheRequestsElseTheConfiguredElseOrdersEachOnce) {
 TEST(DataSetTable, EveryDataSetHasItsEntry) {
   for (const DataSet d : {DataSet::orders, DataSet::returns, DataSet::recon}) {
     EXPECT_EQ(data_set_entry(d).data_set, d);
-  }
     EXPECT_NE(data_set_entry(d).fetch, nullptr) << config::to_string(d);
+  }
 }
 
 TEST(DataSetLanes, OrdersShowTheirTypeTheOthersTheirName) {
