@@ -5,6 +5,7 @@
 #                                             edits); env holds the secrets, mode 0600
 #   <systemd unit dir>/walmart-etl-*.service  deploy/*.service (DynamicUser=, no system user)
 #   /usr/share/walmart-etl/                   the Grafana dashboard, the alert rules, sql/*.sql,
+#                                             sql/queries/*.sql (the money queries),
 #                                             config.example.yml (every key with its default)
 #   /usr/share/man/man1/walmart-etl.1.gz      generated at build time from the commands' --help
 #   /usr/share/bash-completion/completions/walmart-etl   the same
@@ -88,6 +89,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/grafana-dashboard.json
 install(FILES ${PROJECT_SOURCE_DIR}/config/config.yml DESTINATION ${ETL_DATA_DIR}
   RENAME config.example.yml)
 install(FILES ${etl_sql_files} DESTINATION ${ETL_DATA_DIR}/sql)
+file(GLOB etl_query_files CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/sql/queries/*.sql)
+install(FILES ${etl_query_files} DESTINATION ${ETL_DATA_DIR}/sql/queries)
 install(FILES ${ETL_DOCS_OUT}/walmart-etl.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${ETL_DOCS_OUT}/walmart-etl.bash-completion
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME walmart-etl)

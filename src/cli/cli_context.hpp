@@ -40,5 +40,6 @@ void add_load_command(CLI::App& app, CliContext& ctx);
 void add_purge_command(CLI::App& app, CliContext& ctx);
 void add_forget_command(CLI::App& app, CliContext& ctx);
 void add_privacy_command(CLI::App& app, CliContext& ctx);
+void add_report_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace etl::cli

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   etl::cli::add_purge_command(app, ctx);
   etl::cli::add_forget_command(app, ctx);
   etl::cli::add_privacy_command(app, ctx);
+  etl::cli::add_report_command(app, ctx);
 
   try {
     app.parse(argc, argv);

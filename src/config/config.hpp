@@ -1,9 +1,11 @@
 #pragma once
-// The typed configuration. A member's initializer is the key's built-in default; the key itself
-// (YAML name, range, secret or not, meaning) is declared once in config_keys.cpp, from which
-// reading, overrides and printing are derived. config/config.yml, the environment
-// (WALMART_ETL_<SECTION>__<KEY>=value) and --set key.path=value override the defaults, in that
-// order. See config_loader.hpp and the README's "Configuration" section.
+// The typed configuration. Each key (YAML name, default, range or choices, secret or not,
+// meaning) is declared once in config_keys.cpp (privacy_keys.cpp for the privacy section), from
+// which reading, overrides, printing and the defaults are derived. The members here carry no
+// value of their own: `{}` only zeroes a scalar, and each struct's constructor (key_defaults.cpp)
+// applies the declared defaults, so every struct built anywhere starts from them.
+// config/config.yml, the environment (WALMART_ETL_<SECTION>__<KEY>=value) and --set key.path=value
+// override the defaults, in that order. See config_loader.hpp and the README's "Configuration".
 
 #include <chrono>
 #include <cstdint>
@@ -19,16 +21,18 @@ namespace etl::config {
 enum class GroupProtocol { classic, consumer };
 
 struct KafkaConfig {
-  std::vector<std::string> bootstrap_servers{"localhost:29092", "localhost:39092"};
-  std::string topic = "walmart_order_raw";
+  KafkaConfig();  // the declared defaults
+
+  std::vector<std::string> bootstrap_servers;
+  std::string topic;
   // The topics of the other data sets (docs/architecture.md, "Data sets"): one message per return
   // order (key returnOrderId), and the settlement reports in chunks (key "account|report date").
-  std::string returns_topic = "walmart_return_raw";
-  std::string recon_topic = "walmart_recon_raw";
-  std::string consumer_group = "walmart-etl-stream";
-  int topic_partitions = 3;
-  int replication_factor = 1;
-  GroupProtocol group_protocol = GroupProtocol::classic;
+  std::string returns_topic;
+  std::string recon_topic;
+  std::string consumer_group;
+  int topic_partitions{};
+  int replication_factor{};
+  GroupProtocol group_protocol{};
   // Passed to librdkafka as is (SASL/SSL, tuning). Our defaults are applied first, these next,
   // then the invariants the pipeline relies on (e.g. enable.auto.commit=false).
   std::map<std::string, std::string> properties;
@@ -39,32 +43,37 @@ struct KafkaConfig {
 enum class SslMode { disabled, preferred, required, verify_ca, verify_identity };
 
 struct MysqlConfig {
-  std::string host = "127.0.0.1";
-  int port = 3306;
-  std::string user = "root";
+  MysqlConfig();  // the declared defaults
+
+  std::string host;
+  int port{};
+  std::string user;
   std::string password;  // secret
-  std::string charset = "utf8mb4";
-  std::string database = "ods";
+  std::string charset;
+  std::string database;
   std::string socket;  // optional unix socket; when set, host/port are not used
-  SslMode ssl_mode = SslMode::preferred;
+  SslMode ssl_mode{};
   std::string ssl_ca;
   std::string ssl_cert;
   std::string ssl_key;
   // Client authentication plugins a server may make the client use (MARIADB_OPT_RESTRICTED_AUTH).
   // mysql_clear_password and dialog send the password as it is: only when listed here.
-  std::vector<std::string> auth_plugins{"mysql_native_password", "client_ed25519",
-                                        "caching_sha2_password"};
+  std::vector<std::string> auth_plugins;
   // MySQL's caching_sha2_password over a connection without TLS needs the server's RSA public key
   // to send the password encrypted: from this PEM file, or fetched from the server only when
   // get_server_public_key allows it (an impostor could hand out its own key).
-  bool get_server_public_key = false;
+  bool get_server_public_key{};
   std::string server_public_key;
-  std::chrono::seconds connect_timeout{10};
-  std::chrono::seconds read_timeout{60};
-  std::chrono::seconds write_timeout{60};
+  std::chrono::seconds connect_timeout{};
+  std::chrono::seconds read_timeout{};
+  std::chrono::seconds write_timeout{};
 };
 
 struct WalmartAccount {
+  WalmartAccount();  // the declared defaults
+  // An account with these credentials, every other key at its declared default.
+  WalmartAccount(std::string id, std::string secret, std::string basic_token);
+
   std::string client_id;
   std::string client_secret;  // secret
   // The original project's ready-made credential: base64(client_id:client_secret), used as
@@ -72,23 +81,25 @@ struct WalmartAccount {
   std::string token;  // secret
   // Or where each of them is read when the account is used (account_secrets.hpp): the name of an
   // environment variable, or a file (relative: under $CREDENTIALS_DIRECTORY when set).
-  std::string client_id_env{};
-  std::string client_secret_env{};
-  std::string token_env{};
-  std::string client_id_file{};
-  std::string client_secret_file{};
-  std::string token_file{};
+  std::string client_id_env;
+  std::string client_secret_env;
+  std::string token_env;
+  std::string client_id_file;
+  std::string client_secret_file;
+  std::string token_file;
   // Walmart throttles per seller: this account's own client-side limit. Unset:
   // fetch.requests_per_minute. 0 = none (the server's 429s and token counts set the pace).
-  std::optional<int> requests_per_minute = std::nullopt;
+  std::optional<int> requests_per_minute;
 };
 
 struct WalmartConfig {
-  std::string base_url = "https://marketplace.walmartapis.com";
-  std::string service_name = "Walmart Marketplace";
+  WalmartConfig();  // the declared defaults
+
+  std::string base_url;
+  std::string service_name;
   std::string default_account;  // empty: the only account, if exactly one is configured
   std::map<std::string, WalmartAccount> accounts;
-  std::chrono::seconds token_refresh_margin{120};
+  std::chrono::seconds token_refresh_margin{};
 
   // The account a command works for when none is named: default_account, else the only
   // configured account; empty when neither (the caller says what to do about it). The one place
@@ -100,31 +111,31 @@ struct WalmartConfig {
 };
 
 struct FetchConfig {
-  // The data sets fetch moves (orders, returns, recon); default: its declaration (orders).
-  std::vector<std::string> data;
-  std::vector<std::string> ship_node_types;  // default: its declaration (config_keys.cpp)
-  int limit = 200;                           // page size, 1..200
-  std::chrono::minutes window{10080};        // first windows are at most this wide (7 days)
-  int max_orders_per_query = 10000;          // the API's cap; windows above it are split
-  int requests_per_minute = 600;             // client-side token bucket; 0 = unlimited
-  int concurrency = 4;                       // windows in flight (per account)
-  int account_concurrency = 4;               // accounts fetched at the same time by one run
-  int max_retries = 6;  // per request, for 5xx / timeouts / dropped connections
-  std::chrono::milliseconds backoff_initial{500};
-  std::chrono::milliseconds backoff_max{30000};
-  std::chrono::milliseconds connect_timeout{5000};
-  std::chrono::milliseconds request_timeout{60000};
-  // A larger answer (after decompression) fails its request: 200 orders of ~50 KB, 3x headroom.
-  int max_response_mb = 32;
-  std::chrono::minutes since_last_overlap{
-      10};  // --since-last re-reads this much before the watermark
-  std::chrono::milliseconds produce_flush_timeout{60000};
+  FetchConfig();  // the declared defaults
+
+  std::vector<std::string> data;  // the data sets fetch moves (orders, returns, recon)
+  std::vector<std::string> ship_node_types;
+  int limit{};                    // page size, 1..200
+  std::chrono::minutes window{};  // first windows are at most this wide
+  int max_orders_per_query{};     // the API's cap; windows above it are split
+  int requests_per_minute{};      // client-side token bucket; 0 = unlimited
+  int concurrency{};              // windows in flight (per account)
+  int account_concurrency{};      // accounts fetched at the same time by one run
+  int max_retries{};              // per request, for 5xx / timeouts / dropped connections
+  std::chrono::milliseconds backoff_initial{};
+  std::chrono::milliseconds backoff_max{};
+  std::chrono::milliseconds connect_timeout{};
+  std::chrono::milliseconds request_timeout{};
+  int max_response_mb{};  // a larger answer (after decompression) fails its request
+  // --since-last re-reads this much before the watermark.
+  std::chrono::minutes since_last_overlap{};
+  std::chrono::milliseconds produce_flush_timeout{};
   // fetch --follow's /metrics and /healthz; port 0 disables them.
-  int metrics_port = 9109;
-  std::string metrics_bind = "127.0.0.1";
+  int metrics_port{};
+  std::string metrics_bind;
   // fetch --follow's /healthz is 503 while an account has not completed a cycle for this long;
   // 0: never.
-  std::chrono::seconds unhealthy_after{3600};
+  std::chrono::seconds unhealthy_after{};
 };
 
 enum class ResetPolicy { earliest, latest };
@@ -134,34 +145,38 @@ enum class RawArchive { compressed, plain, off };
 enum class DataLossPolicy { continue_from_earliest, stop };
 
 struct StreamConfig {
-  int batch_size = 2000;                           // most rows per MySQL transaction
-  std::chrono::milliseconds batch_interval{1000};  // longest a message waits for its batch
+  StreamConfig();  // the declared defaults
+
+  int batch_size{};                            // most rows per MySQL transaction
+  std::chrono::milliseconds batch_interval{};  // longest a message waits for its batch
   // Group commit: a worker writes whatever has arrived as soon as its previous transaction has
   // committed (one order at a time when traffic is light, batch_size under backlog). false: wait
   // for batch_size rows or batch_interval.
-  bool group_commit = true;
-  RawArchive raw_archive = RawArchive::compressed;
-  int max_retries = 3;                        // per batch at short backoff, then capped backoff
-  int parallelism = 2;                        // workers, each with its own MySQL connection
-  ResetPolicy reset = ResetPolicy::earliest;  // where a partition with no stored offset starts
-  DataLossPolicy on_data_loss = DataLossPolicy::continue_from_earliest;
-  int metrics_port = 9108;  // 0 disables the HTTP endpoint
-  std::string metrics_bind = "127.0.0.1";
-  std::chrono::milliseconds retry_backoff_initial{200};
-  std::chrono::milliseconds retry_backoff_max{30000};
-  std::chrono::seconds status_interval{10};
-  int max_pending_messages = 20000;  // per worker; consumption pauses above it
+  bool group_commit{};
+  RawArchive raw_archive{};
+  int max_retries{};    // per batch at short backoff, then capped backoff
+  int parallelism{};    // workers, each with its own MySQL connection
+  ResetPolicy reset{};  // where a partition with no stored offset starts
+  DataLossPolicy on_data_loss{};
+  int metrics_port{};  // 0 disables the HTTP endpoint
+  std::string metrics_bind;
+  std::chrono::milliseconds retry_backoff_initial{};
+  std::chrono::milliseconds retry_backoff_max{};
+  std::chrono::seconds status_interval{};
+  int max_pending_messages{};  // per worker; consumption pauses above it
   // SIGINT/SIGTERM: how long the stream may take to write what is pending before it gives up on
   // it (read again on the next start) and exits 1.
-  std::chrono::seconds shutdown_timeout{30};
+  std::chrono::seconds shutdown_timeout{};
   // The account of a message without an `account` header (older producers, other tools). Empty:
   // such a message goes to the dead letter, so no row is ever written without its seller.
   std::string default_account;
 };
 
 struct LoggingConfig {
-  std::string dir = "logs";
-  std::string level = "info";
+  LoggingConfig();  // the declared defaults
+
+  std::string dir;
+  std::string level;
 };
 
 // What is written of one personal field of an order (docs/data-model.md, "Personal data"):
@@ -169,36 +184,37 @@ struct LoggingConfig {
 enum class FieldPolicy { keep, hash, drop };
 
 struct PrivacyConfig {
+  PrivacyConfig();  // the declared defaults
+
   // One policy per personal field of the order JSON (the JSON path in the comment).
-  FieldPolicy customer_email_id = FieldPolicy::keep;  // customerEmailId
-  FieldPolicy phone = FieldPolicy::keep;              // shippingInfo.phone
-  FieldPolicy recipient_name = FieldPolicy::keep;     // shippingInfo.postalAddress.name
-  FieldPolicy address1 = FieldPolicy::keep;           // shippingInfo.postalAddress.address1
-  FieldPolicy address2 = FieldPolicy::keep;           // shippingInfo.postalAddress.address2
-  FieldPolicy city = FieldPolicy::keep;               // shippingInfo.postalAddress.city
-  FieldPolicy postal_code = FieldPolicy::keep;        // shippingInfo.postalAddress.postalCode
-  FieldPolicy pickup_persons = FieldPolicy::keep;     // pickupPersons (the whole list)
+  FieldPolicy customer_email_id{};  // customerEmailId
+  FieldPolicy phone{};              // shippingInfo.phone
+  FieldPolicy recipient_name{};     // shippingInfo.postalAddress.name
+  FieldPolicy address1{};           // shippingInfo.postalAddress.address1
+  FieldPolicy address2{};           // shippingInfo.postalAddress.address2
+  FieldPolicy city{};               // shippingInfo.postalAddress.city
+  FieldPolicy postal_code{};        // shippingInfo.postalAddress.postalCode
+  FieldPolicy pickup_persons{};     // pickupPersons (the whole list)
   // The HMAC key of `hash` (secret): given here (or WALMART_ETL_PRIVACY__HASH_SECRET), or by name -
   // the environment variable holding it, or a file (relative: under $CREDENTIALS_DIRECTORY).
   // Read when the configuration is loaded; required (at least 32 bytes) when a policy is `hash`.
   std::string hash_secret;  // secret
-  std::string hash_secret_env{};
-  std::string hash_secret_file{};
+  std::string hash_secret_env;
+  std::string hash_secret_file;
   // Not a key: the HMAC key itself, from whichever of the three gave it (privacy_key.hpp).
-  std::string resolved_key{};
+  std::string resolved_key;
   // walmart-etl purge: archive rows (by load_time) and dead letters (by created_at) older than
   // this many days are deleted; 0 keeps them forever.
-  int raw_retention_days = 0;
-  int dead_letter_retention_days = 0;
+  int raw_retention_days{};
+  int dead_letter_retention_days{};
   // fetch applies the policies to each order before producing it, so Kafka holds no clear value
   // of a field whose policy is hash or drop (off: Kafka holds the orders as received).
-  bool apply_before_kafka = false;
+  bool apply_before_kafka{};
 };
 
+// Every section at its declared defaults (their constructors); the loader fills it from the
+// file, the environment and --set.
 struct Config {
-  // The members' initializers, then the defaults stated in the declarations (config_keys.cpp).
-  Config();
-
   KafkaConfig kafka;
   MysqlConfig mysql;
   WalmartConfig walmart_token;
@@ -206,7 +222,7 @@ struct Config {
   StreamConfig stream;
   LoggingConfig logging;
   PrivacyConfig privacy;
-  std::string source_path;  // the file it was loaded from ("" = defaults only)
+  std::string source_path;  // the file it was loaded from ("" = defaults only); not a key
 };
 
 }  // namespace etl::config

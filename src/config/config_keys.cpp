@@ -1,9 +1,10 @@
-// Every configuration key, declared once: its YAML name, the member of the typed config it fills
-// (its initializer in config.hpp is the default, unless stated here), its range or choices, whether
-// it is secret, and what it means. Reading (config_loader.cpp), the environment and --set
-// overrides, check-config's masked printing, the unknown-key errors and the README table's test
-// are all derived from these lists; adding a key is a member in config.hpp and a line here (the
-// privacy section's lines are in privacy_keys.cpp).
+// Every configuration key, declared once: its YAML name, the member of the typed config it fills,
+// its default, its range or choices, whether it is secret, and what it means. The defaults live
+// here and nowhere else (config.hpp's members only start zeroed; each struct's constructor applies
+// these). Reading (config_loader.cpp), the environment and --set overrides, check-config's masked
+// printing, the unknown-key errors and the README table's test are all derived from these lists;
+// adding a key is a member in config.hpp and a line here (the walmart_token section's and its
+// accounts' lines are in walmart_keys.cpp, the privacy section's in privacy_keys.cpp).
 
 #include <algorithm>
 #include <iterator>
@@ -20,6 +21,8 @@ namespace etl::config {
 namespace schema {
 
 namespace {
+
+using namespace std::chrono_literals;
 
 constexpr std::pair<std::string_view, SslMode> kSslModes[] = {
     {"disabled", SslMode::disabled},
@@ -40,7 +43,7 @@ constexpr std::string_view kShipNodeTypes[] = {"SellerFulfilled", "WFSFulfilled"
 constexpr std::string_view kLogLevels[] = {"trace",   "debug", "info",     "warn",
                                            "warning", "error", "critical", "off"};
 
-Section kafka_section() {
+Fields<KafkaConfig> kafka() {
   using K = KafkaConfig;
   Field<K> properties{
       .name = "properties",
@@ -55,20 +58,25 @@ Section kafka_section() {
             }
             out << YAML::EndMap;
           },
-      .show = [](const K& k) { return k.properties.empty() ? quoted("{}") : quoted("{...}"); }};
+      .show = [](const K& k) { return k.properties.empty() ? quoted("{}") : quoted("{...}"); },
+      .set_default = Fields<K>::assign(&K::properties, {})};
   return Fields<K>()
-      .list("bootstrap_servers", &K::bootstrap_servers, "brokers, host:port")
-      .string("topic", &K::topic, "one message per order, key = purchaseOrderId")
-      .string("returns_topic", &K::returns_topic,
+      .list("bootstrap_servers", &K::bootstrap_servers, {"localhost:29092", "localhost:39092"},
+            "brokers, host:port")
+      .string("topic", &K::topic, "walmart_order_raw",
+              "one message per order, key = purchaseOrderId")
+      .string("returns_topic", &K::returns_topic, "walmart_return_raw",
               "one message per return order, key = returnOrderId (fetch/stream --data returns)")
-      .string("recon_topic", &K::recon_topic,
+      .string("recon_topic", &K::recon_topic, "walmart_recon_raw",
               "settlement reports in chunks, key = account|report date (--data recon)")
-      .string("consumer_group", &K::consumer_group, "the stream's consumer group")
-      .integer("topic_partitions", &K::topic_partitions, 1, 10000,
+      .string("consumer_group", &K::consumer_group, "walmart-etl-stream",
+              "the stream's consumer group")
+      .integer("topic_partitions", &K::topic_partitions, 3, {1, 10000},
                "partitions when fetch creates the topic")
-      .integer("replication_factor", &K::replication_factor, 1, 100,
+      .integer("replication_factor", &K::replication_factor, 1, {1, 100},
                "replication when fetch creates the topic")
-      .one_of("group_protocol", &K::group_protocol, EnumNames<GroupProtocol>(kGroupProtocols),
+      .one_of("group_protocol", &K::group_protocol, GroupProtocol::classic,
+              EnumNames<GroupProtocol>(kGroupProtocols),
               "the stream's group protocol; consumer is KIP-848 (Kafka >= 4.0, early access)")
       .add(std::move(properties))
       .check([](K& k) {
@@ -78,38 +86,39 @@ Section kafka_section() {
         if (k.returns_topic.empty()) throw ConfigError("kafka.returns_topic: must not be empty");
         if (k.recon_topic.empty()) throw ConfigError("kafka.recon_topic: must not be empty");
         if (k.consumer_group.empty()) throw ConfigError("kafka.consumer_group: must not be empty");
-      })
-      .section("kafka", &Config::kafka);
+      });
 }
 
-Section mysql_section() {
+Fields<MysqlConfig> mysql() {
   using M = MysqlConfig;
   return Fields<M>()
-      .string("host", &M::host, "server host name or address")
-      .integer("port", &M::port, 1, 65535, "server TCP port")
-      .string("user", &M::user, "login user")
+      .string("host", &M::host, "127.0.0.1", "server host name or address")
+      .integer("port", &M::port, 3306, {1, 65535}, "server TCP port")
+      .string("user", &M::user, "root", "login user")
       .secret("password", &M::password, "login password")
-      .string("charset", &M::charset, "the data contract stores 4-byte UTF-8")
+      .string("charset", &M::charset, "utf8mb4", "the data contract stores 4-byte UTF-8")
       .allowed("utf8mb4")
-      .string("database", &M::database, "schema holding every table")
+      .string("database", &M::database, "ods", "schema holding every table")
       .allowed("a schema name without backticks")
-      .string("socket", &M::socket, "unix socket instead of host/port")
-      .one_of("ssl_mode", &M::ssl_mode, EnumNames<SslMode>(kSslModes),
+      .string("socket", &M::socket, "", "unix socket instead of host/port")
+      .one_of("ssl_mode", &M::ssl_mode, SslMode::preferred, EnumNames<SslMode>(kSslModes),
               "TLS: what the connection requires and verifies")
-      .string("ssl_ca", &M::ssl_ca, "CA certificate file")
-      .string("ssl_cert", &M::ssl_cert, "client certificate file")
-      .string("ssl_key", &M::ssl_key, "client key file")
+      .string("ssl_ca", &M::ssl_ca, "", "CA certificate file")
+      .string("ssl_cert", &M::ssl_cert, "", "client certificate file")
+      .string("ssl_key", &M::ssl_key, "", "client key file")
       .list("auth_plugins", &M::auth_plugins,
+            {"mysql_native_password", "client_ed25519", "caching_sha2_password"},
             "client authentication plugins a server may ask for; mysql_clear_password and dialog "
             "send the password as it is")
-      .boolean("get_server_public_key", &M::get_server_public_key,
+      .boolean("get_server_public_key", &M::get_server_public_key, false,
                "without TLS, MySQL's caching_sha2_password may fetch the server's RSA key to "
                "encrypt the password (trusts whoever answers)")
-      .string("server_public_key", &M::server_public_key,
+      .string("server_public_key", &M::server_public_key, "",
               "the MySQL server's RSA public key (PEM file) for caching_sha2_password without TLS")
-      .duration("connect_timeout_s", &M::connect_timeout, 1, 3600, "connect timeout, seconds")
-      .duration("read_timeout_s", &M::read_timeout, 1, 86400, "read timeout, seconds")
-      .duration("write_timeout_s", &M::write_timeout, 1, 86400, "write timeout, seconds")
+      .duration("connect_timeout_s", &M::connect_timeout, 10s, {1, 3600},
+                "connect timeout, seconds")
+      .duration("read_timeout_s", &M::read_timeout, 60s, {1, 86400}, "read timeout, seconds")
+      .duration("write_timeout_s", &M::write_timeout, 60s, {1, 86400}, "write timeout, seconds")
       .check([](M& m) {
         if (m.database.empty() || m.database.find('`') != std::string::npos) {
           throw ConfigError("mysql.database: expected a schema name without backticks");
@@ -133,171 +142,86 @@ Section mysql_section() {
               "mysql.charset: expected utf8mb4 (the data contract stores 4-byte UTF-8), got '" +
               m.charset + "'");
         }
-      })
-      .section("mysql", &Config::mysql);
+      });
 }
 
-// walmart_token.accounts: NAME -> one account, each read with account_fields().
-Field<WalmartConfig> accounts_field() {
-  std::vector<KeyInfo> entry_keys;
-  for (const auto& f : account_fields()) {
-    entry_keys.push_back({.path = "walmart_token.accounts.NAME." + f.name,
-                          .type = f.type,
-                          .allowed = f.allowed,
-                          .default_text = "—",
-                          .secret = f.secret,
-                          .description = f.description});
-  }
-  return {
-      .name = "accounts",
-      .type = "mapping",
-      .description = "seller accounts by name",
-      .read =
-          [](YamlSection& y, WalmartConfig& w) {
-            auto accounts = y.child("accounts");
-            if (!accounts) return;
-            if (!accounts->IsMap())
-              throw ConfigError(
-                  "walmart_token.accounts: expected a mapping NAME: {client_id, client_secret} or "
-                  "NAME: {token}");
-            for (const auto& kv : *accounts) {
-              const auto name = kv.first.as<std::string>();
-              YamlSection a(kv.second, "walmart_token.accounts." + name);
-              WalmartAccount acc;
-              for (const auto& f : account_fields()) f.read(a, acc);
-              a.reject_unknown();
-              check_account_sources(name, acc);
-              w.accounts[name] = std::move(acc);
-            }
-            // Names are exact (the tables compare them byte for byte), but the environment and
-            // --set find an account ignoring letter case: two names that differ only by case
-            // could not be told apart there, and are far more likely a typo than two sellers.
-            std::map<std::string, std::string> by_lower_case;
-            for (const auto& entry : w.accounts) {
-              const auto [seen, fresh] =
-                  by_lower_case.emplace(text::lower(entry.first), entry.first);
-              if (fresh) continue;
-              std::string why = "walmart_token.accounts: '";
-              why.append(seen->second).append("' and '").append(entry.first);
-              why +=
-                  "' differ only by letter case; give two sellers two names (names differing "
-                  "by an accent or a sign are distinct)";
-              throw ConfigError(why);
-            }
-          },
-      .print =
-          [](YAML::Emitter& out, const WalmartConfig& w) {
-            out << YAML::BeginMap;
-            for (const auto& [name, a] : w.accounts) {
-              out << YAML::Key << name << YAML::Value << YAML::BeginMap;
-              for (const auto& f : account_fields()) {
-                if (f.present && !f.present(a)) continue;
-                out << YAML::Key << f.name << YAML::Value;
-                f.print(out, a);
-              }
-              out << YAML::EndMap;
-            }
-            out << YAML::EndMap;
-          },
-      .show = [](const WalmartConfig& w) { return quoted(w.accounts.empty() ? "{}" : "{...}"); },
-      .entry_keys = std::move(entry_keys)};
-}
-
-Section walmart_section() {
-  using W = WalmartConfig;
-  return Fields<W>()
-      .string("base_url", &W::base_url, "API base URL")
-      .allowed("an http:// or https:// URL")
-      .string("service_name", &W::service_name, "sent as WM_SVC.NAME")
-      .string("default_account", &W::default_account,
-              "account used without --account (the only one if empty)")
-      .allowed("one of walmart_token.accounts")
-      .duration("token_refresh_margin_s", &W::token_refresh_margin, 0, 3600,
-                "refresh the access token this long before expiry, seconds")
-      .add(accounts_field())
-      .check([](W& w) {
-        if (w.base_url.rfind("http://", 0) != 0 && w.base_url.rfind("https://", 0) != 0) {
-          throw ConfigError("walmart_token.base_url: expected an http:// or https:// URL, got '" +
-                            w.base_url + "'");
-        }
-        while (!w.base_url.empty() && w.base_url.back() == '/') w.base_url.pop_back();
-        if (!w.default_account.empty() && !w.accounts.contains(w.default_account)) {
-          throw ConfigError("walmart_token.default_account: '" + w.default_account +
-                            "' is not one of walmart_token.accounts");
-        }
-      })
-      .section("walmart_token", &Config::walmart_token);
-}
-
-Section fetch_section() {
+Fields<FetchConfig> fetch() {
   using F = FetchConfig;
   return Fields<F>("fetch")
-      .list_of("data", &F::data, kDataSets, {"orders"},
+      .list_of("data", &F::data, {"orders"}, kDataSets,
                "the data sets fetch moves: orders, returns, recon (fetch --data)")
-      .list_of("ship_node_types", &F::ship_node_types, kShipNodeTypes,
-               {std::begin(kShipNodeTypes), std::end(kShipNodeTypes)},
+      .list_of("ship_node_types", &F::ship_node_types,
+               {std::begin(kShipNodeTypes), std::end(kShipNodeTypes)}, kShipNodeTypes,
                "which fulfilment types' orders are fetched")
-      .integer("limit", &F::limit, 1, 200, "page size (the API's maximum is 200)")
-      .duration("window_minutes", &F::window, 1, 60LL * 24 * 31,
+      .integer("limit", &F::limit, 200, {1, 200}, "page size (the API's maximum is 200)")
+      .duration("window_minutes", &F::window, 7 * 24h, {1, 60LL * 24 * 31},
                 "widest first window; windows are split by their totalCount")
-      .integer("max_orders_per_query", &F::max_orders_per_query, 1, 1000000,
+      .integer("max_orders_per_query", &F::max_orders_per_query, 10000, {1, 1000000},
                "the API's per-query cap")
-      .integer("requests_per_minute", &F::requests_per_minute, 0, 1000000,
+      .integer("requests_per_minute", &F::requests_per_minute, 600, {0, 1000000},
                "client-side rate limit; 0 = none")
-      .integer("concurrency", &F::concurrency, 1, 64, "windows in flight (per account)")
-      .integer("account_concurrency", &F::account_concurrency, 1, 256,
+      .integer("concurrency", &F::concurrency, 4, {1, 64}, "windows in flight (per account)")
+      .integer("account_concurrency", &F::account_concurrency, 4, {1, 256},
                "accounts fetched at the same time by one run")
-      .integer("max_retries", &F::max_retries, 0, 1000,
+      .integer("max_retries", &F::max_retries, 6, {0, 1000},
                "per request (429, 5xx, timeouts, dropped connections)")
-      .duration("backoff_initial_ms", &F::backoff_initial, 1, 600000, "first retry backoff, ms")
-      .duration("backoff_max_ms", &F::backoff_max, 1, 3600000, "longest retry backoff, ms")
-      .duration("connect_timeout_ms", &F::connect_timeout, 1, 600000, "HTTP connect timeout, ms")
-      .duration("request_timeout_ms", &F::request_timeout, 1, 3600000, "HTTP request timeout, ms")
-      .integer("max_response_mb", &F::max_response_mb, 1, 4096,
+      .duration("backoff_initial_ms", &F::backoff_initial, 500ms, {1, 600000},
+                "first retry backoff, ms")
+      .duration("backoff_max_ms", &F::backoff_max, 30s, {1, 3600000}, "longest retry backoff, ms")
+      .duration("connect_timeout_ms", &F::connect_timeout, 5s, {1, 600000},
+                "HTTP connect timeout, ms")
+      .duration("request_timeout_ms", &F::request_timeout, 60s, {1, 3600000},
+                "HTTP request timeout, ms")
+      // 200 orders of ~50 KB, with 3x headroom.
+      .integer("max_response_mb", &F::max_response_mb, 32, {1, 4096},
                "largest answer accepted (after decompression)")
-      .duration("since_last_overlap_minutes", &F::since_last_overlap, 0, 60LL * 24 * 7,
+      .duration("since_last_overlap_minutes", &F::since_last_overlap, 10min, {0, 60LL * 24 * 7},
                 "overlap re-read by --since-last")
-      .duration("produce_flush_timeout_ms", &F::produce_flush_timeout, 1, 3600000,
+      .duration("produce_flush_timeout_ms", &F::produce_flush_timeout, 60s, {1, 3600000},
                 "wait for Kafka acknowledgements at the end, ms")
-      .integer("metrics_port", &F::metrics_port, 0, 65535,
+      .integer("metrics_port", &F::metrics_port, 9109, {0, 65535},
                "fetch --follow's /metrics and /healthz port; 0 disables them")
-      .string("metrics_bind", &F::metrics_bind, "address fetch's metrics endpoint listens on")
-      .duration("unhealthy_after_s", &F::unhealthy_after, 0, 60LL * 60 * 24 * 30,
+      .string("metrics_bind", &F::metrics_bind, "127.0.0.1",
+              "address fetch's metrics endpoint listens on")
+      .duration("unhealthy_after_s", &F::unhealthy_after, 1h, {0, 60LL * 60 * 24 * 30},
                 "fetch --follow's /healthz is 503 while an account has not completed a cycle "
-                "for this long, seconds; 0 = never")
-      .section("fetch", &Config::fetch);
+                "for this long, seconds; 0 = never");
 }
 
-Section stream_section() {
+Fields<StreamConfig> stream() {
   using S = StreamConfig;
   return Fields<S>()
-      .integer("batch_size", &S::batch_size, 1, 100000, "most rows per MySQL transaction")
-      .duration("batch_interval_ms", &S::batch_interval, 1, 3600000,
+      .integer("batch_size", &S::batch_size, 2000, {1, 100000}, "most rows per MySQL transaction")
+      .duration("batch_interval_ms", &S::batch_interval, 1s, {1, 3600000},
                 "longest a message waits for its batch, ms")
-      .boolean("group_commit", &S::group_commit,
+      .boolean("group_commit", &S::group_commit, true,
                "write what has arrived as soon as the previous transaction committed")
-      .one_of("raw_archive", &S::raw_archive, EnumNames<RawArchive>(kRawArchives),
-              "how walmart_order_raw keeps each order's JSON")
-      .integer("max_retries", &S::max_retries, 0, 1000,
+      .one_of("raw_archive", &S::raw_archive, RawArchive::compressed,
+              EnumNames<RawArchive>(kRawArchives), "how walmart_order_raw keeps each order's JSON")
+      .integer("max_retries", &S::max_retries, 3, {0, 1000},
                "quick retries per batch before the capped backoff")
-      .integer("parallelism", &S::parallelism, 1, 64, "workers (MySQL connections) per process")
-      .one_of("reset", &S::reset, EnumNames<ResetPolicy>(kResetPolicies),
+      .integer("parallelism", &S::parallelism, 2, {1, 64},
+               "workers (MySQL connections) per process")
+      .one_of("reset", &S::reset, ResetPolicy::earliest, EnumNames<ResetPolicy>(kResetPolicies),
               "start of a partition with no stored offset")
-      .one_of("on_data_loss", &S::on_data_loss, EnumNames<DataLossPolicy>(kDataLossPolicies),
+      .one_of("on_data_loss", &S::on_data_loss, DataLossPolicy::continue_from_earliest,
+              EnumNames<DataLossPolicy>(kDataLossPolicies),
               "when retention deleted unread messages")
-      .integer("metrics_port", &S::metrics_port, 0, 65535,
+      .integer("metrics_port", &S::metrics_port, 9108, {0, 65535},
                "/metrics and /healthz port; 0 disables them")
-      .string("metrics_bind", &S::metrics_bind, "address the metrics endpoint listens on")
-      .duration("retry_backoff_initial_ms", &S::retry_backoff_initial, 1, 600000,
+      .string("metrics_bind", &S::metrics_bind, "127.0.0.1",
+              "address the metrics endpoint listens on")
+      .duration("retry_backoff_initial_ms", &S::retry_backoff_initial, 200ms, {1, 600000},
                 "first MySQL retry backoff, ms")
-      .duration("retry_backoff_max_ms", &S::retry_backoff_max, 1, 3600000,
+      .duration("retry_backoff_max_ms", &S::retry_backoff_max, 30s, {1, 3600000},
                 "longest MySQL retry backoff, ms")
-      .duration("status_interval_s", &S::status_interval, 1, 3600, "status line period, seconds")
-      .integer("max_pending_messages", &S::max_pending_messages, 1, 10000000,
+      .duration("status_interval_s", &S::status_interval, 10s, {1, 3600},
+                "status line period, seconds")
+      .integer("max_pending_messages", &S::max_pending_messages, 20000, {1, 10000000},
                "per worker; consumption pauses above it")
-      .duration("shutdown_timeout_s", &S::shutdown_timeout, 1, 3600,
+      .duration("shutdown_timeout_s", &S::shutdown_timeout, 30s, {1, 3600},
                 "SIGINT/SIGTERM: longest wait for the pending batch, seconds")
-      .string("default_account", &S::default_account,
+      .string("default_account", &S::default_account, "",
               "account of a message without an account header; empty = such a message is a "
               "dead letter")
       .check([](S& s) {
@@ -315,15 +239,14 @@ Section stream_section() {
               "got " +
               std::to_string(chars));
         }
-      })
-      .section("stream", &Config::stream);
+      });
 }
 
-Section logging_section() {
+Fields<LoggingConfig> logging() {
   using L = LoggingConfig;
   return Fields<L>()
-      .string("dir", &L::dir, "logs/<command>.log; empty = console only")
-      .string("level", &L::level, "least severe level logged; -v = debug, -vv = trace")
+      .string("dir", &L::dir, "logs", "logs/<command>.log; empty = console only")
+      .string("level", &L::level, "info", "least severe level logged; -v = debug, -vv = trace")
       .allowed("trace, debug, info, warn, warning, error, critical, off")
       .check([](L& l) {
         if (std::find(std::begin(kLogLevels), std::end(kLogLevels), l.level) ==
@@ -333,8 +256,7 @@ Section logging_section() {
               "got '" +
               l.level + "'");
         }
-      })
-      .section("logging", &Config::logging);
+      });
 }
 
 }  // namespace
@@ -345,45 +267,36 @@ std::string shown_list(const std::vector<std::string>& v) {
   return quoted("[" + items + "]");
 }
 
-// An account's KEY_env / KEY_file (account_secrets.hpp): a name, not a secret; printed only when
-// set.
-Field<WalmartAccount> credential_source(const std::string& name, std::string WalmartAccount::*m,
-                                        const std::string& description) {
-  Field<WalmartAccount> f = Fields<WalmartAccount>().string(name, m, description).fields.back();
-  f.present = [m](const WalmartAccount& a) { return !(a.*m).empty(); };
-  return f;
+const Fields<KafkaConfig>& kafka_keys() {
+  static const Fields<KafkaConfig> keys = kafka();
+  return keys;
 }
-
-const std::vector<Field<WalmartAccount>>& account_fields() {
-  using A = WalmartAccount;
-  static const std::vector<Field<A>> fields =
-      Fields<A>()
-          .string("client_id", &A::client_id, "client credentials of the seller account")
-          .secret("client_secret", &A::client_secret, "client credentials of the seller account")
-          .secret("token", &A::token, "or the ready-made Basic credential, base64(id:secret)")
-          .add(credential_source("client_id_env", &A::client_id_env,
-                                 "environment variable holding client_id"))
-          .add(credential_source("client_secret_env", &A::client_secret_env,
-                                 "environment variable holding client_secret"))
-          .add(credential_source("token_env", &A::token_env, "environment variable holding token"))
-          .add(credential_source("client_id_file", &A::client_id_file,
-                                 "file holding client_id (relative: under $CREDENTIALS_DIRECTORY)"))
-          .add(credential_source(
-              "client_secret_file", &A::client_secret_file,
-              "file holding client_secret (relative: under $CREDENTIALS_DIRECTORY)"))
-          .add(credential_source("token_file", &A::token_file,
-                                 "file holding token (relative: under $CREDENTIALS_DIRECTORY)"))
-          .optional_integer("requests_per_minute", &A::requests_per_minute, 0, 1000000,
-                            "this seller's own client-side rate limit (Walmart throttles per "
-                            "seller); unset: fetch.requests_per_minute, 0 = none")
-          .fields;
-  return fields;
+const Fields<MysqlConfig>& mysql_keys() {
+  static const Fields<MysqlConfig> keys = mysql();
+  return keys;
+}
+const Fields<FetchConfig>& fetch_keys() {
+  static const Fields<FetchConfig> keys = fetch();
+  return keys;
+}
+const Fields<StreamConfig>& stream_keys() {
+  static const Fields<StreamConfig> keys = stream();
+  return keys;
+}
+const Fields<LoggingConfig>& logging_keys() {
+  static const Fields<LoggingConfig> keys = logging();
+  return keys;
 }
 
 const std::vector<Section>& sections() {
-  static const std::vector<Section> all = {kafka_section(),  mysql_section(),  walmart_section(),
-                                           fetch_section(),  stream_section(), logging_section(),
-                                           privacy_section()};
+  static const std::vector<Section> all = {
+      kafka_keys().section("kafka", &Config::kafka),
+      mysql_keys().section("mysql", &Config::mysql),
+      walmart_keys().section("walmart_token", &Config::walmart_token),
+      fetch_keys().section("fetch", &Config::fetch),
+      stream_keys().section("stream", &Config::stream),
+      logging_keys().section("logging", &Config::logging),
+      privacy_keys().section("privacy", &Config::privacy)};
   return all;
 }
 

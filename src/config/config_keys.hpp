@@ -16,7 +16,8 @@ struct KeyInfo {
   std::string type{};     // "integer", "string", "boolean", "list of strings", "one of", "mapping"
   std::string allowed{};  // "1..65535", "earliest, latest"; empty: any value of the type
   // The built-in default as the README writes it: `2000`, `[a, b]`, `{}`, "empty" for an empty
-  // string, "—" for the keys of a map's entries (no default: each entry sets its own).
+  // string, "unset" for an optional key (the keys of a map's entries: what a new entry starts
+  // with).
   std::string default_text{};
   bool secret = false;  // never printed, never echoed in an error
   std::string description{};

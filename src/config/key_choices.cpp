@@ -1,6 +1,5 @@
 // What the key declarations (config_keys.cpp) say besides how to read, print and show a key: the
-// choices a key accepts, and the defaults a declaration states (applied by Config's constructor,
-// after the members' own initializers).
+// choices a key accepts (their defaults: key_defaults.cpp).
 
 #include <string>
 #include <string_view>
@@ -11,20 +10,6 @@
 #include "config/key_schema.hpp"
 
 namespace etl::config {
-
-namespace schema {
-
-void apply_declared_defaults(Config& c) {
-  for (const auto& section : sections()) {
-    for (const auto& f : section.fields) {
-      if (f.set_default) f.set_default(c);
-    }
-  }
-}
-
-}  // namespace schema
-
-Config::Config() { schema::apply_declared_defaults(*this); }
 
 std::vector<std::string> declared_choices(std::string_view path) {
   for (const auto& section : schema::sections()) {

@@ -1,11 +1,10 @@
 #pragma once
 // The building blocks of the key declarations in config_keys.cpp. A key is declared once, as a
-// Field bound to a member of the typed config (its type and built-in default are the member's);
-// the Field knows the key's YAML name, range or accepted values, whether it is secret and what it
-// means, and from that reads it (YAML path in errors), prints it (masked) and shows its default.
-// A key whose values are choices (an enum, a list of named things) declares them here, once; so
-// may a key its default (then the member in config.hpp has no initializer: Config's constructor
-// applies the declared defaults).
+// Field bound to a member of the typed config: its YAML name, its default, its range or accepted
+// values, whether it is secret and what it means; from that it is read (YAML path in errors),
+// printed (masked) and its default shown. The members in config.hpp carry no value of their own:
+// each struct's constructor (key_defaults.cpp) applies the defaults declared here, so a struct
+// built anywhere (a test, a benchmark, a copy's source) starts from the declared defaults.
 
 #include <yaml-cpp/yaml.h>
 
@@ -16,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -46,7 +46,7 @@ struct Field {
   std::function<bool(const S&)> present{};
   // The values a key of choices accepts (each entry, for a list), in their order.
   std::vector<std::string> choices{};
-  // Set when the declaration states the default: puts it into the member.
+  // Puts the declared default into the member (every key states one; a test checks it).
   std::function<void(S&)> set_default{};
 };
 
@@ -60,9 +60,7 @@ struct Section {
 
 // Every section, in the order they are read and printed (config_keys.cpp).
 const std::vector<Section>& sections();
-// The keys of the privacy section (privacy_keys.cpp).
-Section privacy_section();
-// The keys of each entry of walmart_token.accounts (config_keys.cpp).
+// The keys of each entry of walmart_token.accounts (account_keys().fields).
 const std::vector<Field<WalmartAccount>>& account_fields();
 
 template <class E>
@@ -83,24 +81,35 @@ std::string shown_list(const std::vector<std::string>& v);  // `[a, b]`
 
 using Choices = std::span<const std::string_view>;
 
-// Config's constructor: the defaults stated in the declarations (Field::set_default).
+// The bounds of an integer key, both included.
+struct Range {
+  long long min;
+  long long max;
+};
+
+// The declared defaults of every key, put into c (what the structs' constructors do section by
+// section; the tests use it on a Config whose values were changed).
 void apply_declared_defaults(Config& c);
 
-// Declares the fields of a struct S, one call per key:
-//   Fields<MysqlConfig>().integer("port", &MysqlConfig::port, 1, 65535, "server TCP port")
+// Declares the fields of a struct S, one call per key: name, member, default, then the range or
+// choices when the key has them, then its meaning:
+//   Fields<MysqlConfig>().integer("port", &MysqlConfig::port, 3306, {1, 65535}, "server TCP port")
 template <class S>
 class Fields {
  public:
-  Fields& string(const std::string& name, std::string S::*m, const std::string& description) {
+  Fields& string(const std::string& name, std::string S::*m, std::string by_default,
+                 const std::string& description) {
     return add({.name = name,
                 .type = "string",
                 .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.string(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
-                .show = [m](const S& s) { return shown_string(s.*m); }});
+                .show = [m](const S& s) { return shown_string(s.*m); },
+                .set_default = assign(m, std::move(by_default))});
   }
 
   // A string never printed (masked as ***) and, from the environment or --set, taken literally.
+  // Its default is empty: a secret has no built-in value.
   Fields& secret(const std::string& name, std::string S::*m, const std::string& description) {
     return add({.name = name,
                 .type = "string",
@@ -108,33 +117,36 @@ class Fields {
                 .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.string(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << masked(s.*m); },
-                .show = [m](const S& s) { return (s.*m).empty() ? "empty" : quoted("***"); }});
+                .show = [m](const S& s) { return (s.*m).empty() ? "empty" : quoted("***"); },
+                .set_default = assign(m, std::string())});
   }
 
-  Fields& integer(const std::string& name, int S::*m, long long min, long long max,
+  Fields& integer(const std::string& name, int S::*m, int by_default, Range range,
                   const std::string& description) {
-    return add(
-        {.name = name,
-         .type = "integer",
-         .allowed = std::to_string(min) + ".." + std::to_string(max),
-         .description = description,
-         .read = [m, name, min, max](YamlSection& y, S& s) { y.integer(name, s.*m, min, max); },
-         .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
-         .show = [m](const S& s) { return quoted(std::to_string(s.*m)); }});
+    return add({.name = name,
+                .type = "integer",
+                .allowed = range_text(range),
+                .description = description,
+                .read = [m, name, range](YamlSection& y,
+                                         S& s) { y.integer(name, s.*m, range.min, range.max); },
+                .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
+                .show = [m](const S& s) { return quoted(std::to_string(s.*m)); },
+                .set_default = assign(m, by_default)});
   }
 
   // An integer that may stay unset (then something else decides; the description says what).
-  Fields& optional_integer(const std::string& name, std::optional<int> S::*m, long long min,
-                           long long max, const std::string& description) {
+  Fields& optional_integer(const std::string& name, std::optional<int> S::*m,
+                           std::optional<int> by_default, Range range,
+                           const std::string& description) {
     return add({.name = name,
                 .type = "integer",
-                .allowed = std::to_string(min) + ".." + std::to_string(max),
+                .allowed = range_text(range),
                 .description = description,
                 .read =
-                    [m, name, min, max](YamlSection& y, S& s) {
+                    [m, name, range](YamlSection& y, S& s) {
                       if (!y.child(name)) return;
                       int v = 0;
-                      y.integer(name, v, min, max);
+                      y.integer(name, v, range.min, range.max);
                       s.*m = v;
                     },
                 .print = [m](YAML::Emitter& out, const S& s) { out << (s.*m).value_or(0); },
@@ -142,46 +154,54 @@ class Fields {
                     [m](const S& s) {
                       return (s.*m) ? quoted(std::to_string(*(s.*m))) : std::string("unset");
                     },
-                .present = [m](const S& s) { return (s.*m).has_value(); }});
+                .present = [m](const S& s) { return (s.*m).has_value(); },
+                .set_default = assign(m, by_default)});
   }
 
-  // A std::chrono duration written as a whole number of its unit (the key's name says which).
+  // A std::chrono duration written as a whole number of its unit (the key's name says which);
+  // the default in any unit that converts exactly (30s for a key in milliseconds).
   template <class Rep, class Period>
-  Fields& duration(const std::string& name, std::chrono::duration<Rep, Period> S::*m, long long min,
-                   long long max, const std::string& description) {
-    return add(
-        {.name = name,
-         .type = "integer",
-         .allowed = std::to_string(min) + ".." + std::to_string(max),
-         .description = description,
-         .read = [m, name, min, max](YamlSection& y, S& s) { y.duration(name, s.*m, min, max); },
-         .print = [m](YAML::Emitter& out, const S& s) { out << (s.*m).count(); },
-         .show = [m](const S& s) { return quoted(std::to_string((s.*m).count())); }});
+  Fields& duration(const std::string& name, std::chrono::duration<Rep, Period> S::*m,
+                   std::type_identity_t<std::chrono::duration<Rep, Period>> by_default, Range range,
+                   const std::string& description) {
+    return add({.name = name,
+                .type = "integer",
+                .allowed = range_text(range),
+                .description = description,
+                .read = [m, name, range](YamlSection& y,
+                                         S& s) { y.duration(name, s.*m, range.min, range.max); },
+                .print = [m](YAML::Emitter& out, const S& s) { out << (s.*m).count(); },
+                .show = [m](const S& s) { return quoted(std::to_string((s.*m).count())); },
+                .set_default = assign(m, by_default)});
   }
 
-  Fields& boolean(const std::string& name, bool S::*m, const std::string& description) {
+  Fields& boolean(const std::string& name, bool S::*m, bool by_default,
+                  const std::string& description) {
     return add({.name = name,
                 .type = "boolean",
                 .allowed = "true, false",
                 .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.boolean(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << s.*m; },
-                .show = [m](const S& s) { return quoted(s.*m ? "true" : "false"); }});
+                .show = [m](const S& s) { return quoted(s.*m ? "true" : "false"); },
+                .set_default = assign(m, by_default)});
   }
 
   Fields& list(const std::string& name, std::vector<std::string> S::*m,
-               const std::string& description) {
+               std::vector<std::string> by_default, const std::string& description) {
     return add({.name = name,
                 .type = "list of strings",
                 .description = description,
                 .read = [m, name](YamlSection& y, S& s) { y.string_list(name, s.*m); },
                 .print = [m](YAML::Emitter& out, const S& s) { out << YAML::Flow << s.*m; },
-                .show = [m](const S& s) { return shown_list(s.*m); }});
+                .show = [m](const S& s) { return shown_list(s.*m); },
+                .set_default = assign(m, std::move(by_default))});
   }
 
-  // A list of at least one entry, each one of `choices`; `by_default` is the built-in value.
-  Fields& list_of(const std::string& name, std::vector<std::string> S::*m, Choices choices,
-                  std::vector<std::string> by_default, const std::string& description) {
+  // A list of at least one entry, each one of `choices`.
+  Fields& list_of(const std::string& name, std::vector<std::string> S::*m,
+                  std::vector<std::string> by_default, Choices choices,
+                  const std::string& description) {
     std::vector<std::string> names(choices.begin(), choices.end());
     std::string allowed;
     for (const auto& n : names) allowed += (allowed.empty() ? "" : ", ") + n;
@@ -193,7 +213,7 @@ class Fields {
          .print = [m](YAML::Emitter& out, const S& s) { out << YAML::Flow << s.*m; },
          .show = [m](const S& s) { return shown_list(s.*m); },
          .choices = names,
-         .set_default = [m, by_default = std::move(by_default)](S& s) { s.*m = by_default; }});
+         .set_default = assign(m, std::move(by_default))});
     return check([m, path = section_name_ + "." + name, names, allowed](S& s) {
       const auto& v = s.*m;
       if (v.empty()) throw ConfigError(path + ": expected at least one of " + allowed);
@@ -207,8 +227,8 @@ class Fields {
   }
 
   template <class E>
-  Fields& one_of(const std::string& name, E S::*m, EnumNames<E> names,
-                 const std::string& description) {
+  Fields& one_of(const std::string& name, E S::*m, std::type_identity_t<E> by_default,
+                 EnumNames<E> names, const std::string& description) {
     std::vector<std::string> choices;
     for (const auto& n : names) choices.emplace_back(n.first);
     std::string allowed;
@@ -222,10 +242,17 @@ class Fields {
          .print = [m, names](YAML::Emitter& out,
                              const S& s) { out << std::string(name_of(names, s.*m)); },
          .show = [m, names](const S& s) { return quoted(std::string(name_of(names, s.*m))); },
-         .choices = std::move(choices)});
+         .choices = std::move(choices),
+         .set_default = assign(m, by_default)});
   }
 
-  // A key with its own reading and printing (a map of free-form or named entries).
+  // The setter of a declared default, for a key declared through add().
+  template <class T>
+  static std::function<void(S&)> assign(T S::*m, T value) {
+    return [m, value = std::move(value)](S& s) { s.*m = value; };
+  }
+
+  // A key with its own reading, printing and default (a map of free-form or named entries).
   Fields& add(Field<S> f) {
     fields.push_back(std::move(f));
     return *this;
@@ -244,9 +271,9 @@ class Fields {
   }
 
   // The fields and checks as a section of Config. `name` must be the one given to the constructor.
-  Section section(const std::string& name, S Config::*section) {
+  [[nodiscard]] Section section(const std::string& name, S Config::*section) const {
     Section out{.name = name, .fields = {}, .checks = {}};
-    for (auto& f : fields) {
+    for (const auto& f : fields) {
       out.fields.push_back(
           {.name = f.name,
            .type = f.type,
@@ -269,9 +296,8 @@ class Fields {
                                     [section, set = f.set_default](Config& c) { set(c.*section); })
                               : std::function<void(Config&)>()});
     }
-    for (auto& c : checks) {
-      out.checks.emplace_back(
-          [section, check = std::move(c)](Config& cfg) { check(cfg.*section); });
+    for (const auto& c : checks) {
+      out.checks.emplace_back([section, check = c](Config& cfg) { check(cfg.*section); });
     }
     return out;
   }
@@ -283,7 +309,29 @@ class Fields {
   explicit Fields(std::string section_name = {}) : section_name_(std::move(section_name)) {}
 
  private:
+  static std::string range_text(Range r) {
+    return std::to_string(r.min) + ".." + std::to_string(r.max);
+  }
+
   std::string section_name_;
 };
+
+// The declarations of the keys each struct holds (config_keys.cpp, privacy_keys.cpp), built once.
+const Fields<KafkaConfig>& kafka_keys();
+const Fields<MysqlConfig>& mysql_keys();
+const Fields<WalmartConfig>& walmart_keys();
+const Fields<WalmartAccount>& account_keys();  // each entry of walmart_token.accounts
+const Fields<FetchConfig>& fetch_keys();
+const Fields<StreamConfig>& stream_keys();
+const Fields<LoggingConfig>& logging_keys();
+const Fields<PrivacyConfig>& privacy_keys();
+
+// Puts the default each key of `keys` declares into s.
+template <class S>
+void apply_defaults(S& s, const Fields<S>& keys) {
+  for (const auto& f : keys.fields) {
+    if (f.set_default) f.set_default(s);
+  }
+}
 
 }  // namespace etl::config::schema

@@ -1,0 +1,17 @@
+# Writes OUTPUT: a C++ file defining etl::mysql::kMoneyQueries from the SQL files in SQL_DIR
+# (sql/queries/*.sql): each file's name and its statement, comment lines dropped.
+file(GLOB sql_files "${SQL_DIR}/*.sql")
+list(SORT sql_files)
+set(body "// Generated from sql/queries/*.sql by src/mysql/embed_queries.cmake. Do not edit.\n#include \"mysql/money_queries.hpp\"\nnamespace etl::mysql {\nextern const NamedSql kMoneyQueries[];\nextern const size_t kMoneyQueryCount;\nconst NamedSql kMoneyQueries[] = {\n")
+set(count 0)
+foreach(f ${sql_files})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} text)
+  string(REGEX REPLACE "--[^\n]*\n" "" text "${text}")
+  string(STRIP "${text}" text)
+  string(APPEND body "  {\"${name}\", R\"etlsql(${text})etlsql\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\nconst size_t kMoneyQueryCount = ${count};\n}  // namespace etl::mysql\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
