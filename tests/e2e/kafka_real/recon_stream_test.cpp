@@ -67,14 +67,11 @@ TEST(RealKafkaRecon, AStreamKilledMidReportWritesItExactlyOnceAfterTheRestart) {
                                 walmart::TokenRetryPolicy{});
   walmart::RateLimiter limiter(0);
   walmart::ServerClock clock;
-  walmart::OrdersClientShared shared;
-  shared.base_url = wcfg.base_url;
-  shared.service_name = "Walmart Marketplace";
-  shared.tokens = &tokens;
-  shared.limiter = &limiter;
-  shared.server_clock = &clock;
+  config::Config cfg;
+  cfg.walmart_token = wcfg;
   recon::MemoryDownloadLedger ledger;
-  walmart::ReconClient client(shared, "main", ledger);
+  walmart::ReconClient client(walmart::recon_client_shared(cfg, tokens, limiter, clock),
+                              walmart::HttpOptions{}, "main", ledger);
   walmart::RequestCounters counters;
   const walmart::ReconDownloadResult v1 = client.download("12122026", counters);
   ASSERT_EQ(v1.kind, walmart::ReconDownloadResult::Kind::downloaded) << v1.error.describe();
