@@ -82,8 +82,8 @@ def shutdown_watchdog_seconds(source):
     """stream.shutdown_timeout_s of the production example (or the default) + kShutdownGrace."""
     with open(os.path.join(source, "src/pipeline/stream/job_state.hpp"), encoding="utf-8") as f:
         grace = re.search(r"kShutdownGrace\s*=\s*(\d+)s;", f.read())
-    with open(os.path.join(source, "src/config/config.hpp"), encoding="utf-8") as f:
-        default = re.search(r"std::chrono::seconds shutdown_timeout\{(\d+)\};", f.read())
+    with open(os.path.join(source, "src/config/config_keys.cpp"), encoding="utf-8") as f:
+        default = re.search(r'"shutdown_timeout_s",\s*&S::shutdown_timeout,\s*(\d+)s,', f.read())
     if not grace or not default:
         raise RuntimeError("cannot find kShutdownGrace or the default shutdown_timeout in src/")
     timeout = int(default.group(1))
