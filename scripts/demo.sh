@@ -6,9 +6,10 @@
 # Installs what is missing, builds, starts a private MariaDB (with --mysql a private Oracle MySQL
 # of scripts/mysql-local.sh instead), the dev broker (in-memory Kafka; with --kafka the local
 # Apache Kafka broker of scripts/kafka-local.sh instead) and the Walmart API simulator, runs
-# init-db, then `fetch` for the simulator's whole range while `stream` writes into the database
-# at the same time, and prints a report read from it (scripts/demo-report.sql). Re-running is
-# safe (rows are upserted). Everything it started is stopped at the end unless --keep-running.
+# init-db, then `fetch --data orders,returns,recon` for the simulator's whole range while `stream`
+# writes the orders into the database at the same time, streams the returns and the settlement
+# reports (one stream per data set), and prints a report read from it (scripts/demo-report.sql)
+# and the money of each account (`report money`). Re-running is safe (rows are upserted). Everything it started is stopped at the end unless --keep-running.
 # --sellers N: the simulator serves N sellers, configured as accounts demo, demo2 … demoN and
 # fetched in one run (fetch --all-accounts); the report shows orders and revenue per account.
 set -euo pipefail
@@ -18,8 +19,8 @@ cd "$here"
 keep=0
 kafka=0
 db=mariadb
-days=7
-per_day=2000
+days=30
+per_day=500
 sellers=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -91,7 +92,8 @@ if [ "$kafka" -eq 1 ]; then
   export WALMART_ETL_KAFKA__TOPIC_PARTITIONS=8
 else
   step "starting the dev broker (in-memory Kafka, 8 partitions) and the API simulator ($days days x $per_day orders/day)"
-  "$bin" --set logging.dir="$run" dev-broker --topic walmart_order_raw:8 --bootstrap-file "$run/kafka.addr" \
+  "$bin" --set logging.dir="$run" dev-broker --topic walmart_order_raw:8 \
+    --topic walmart_return_raw:4 --topic walmart_recon_raw:2 --bootstrap-file "$run/kafka.addr" \
     >"$run/dev-broker.out" 2>&1 &
   pids+=($!)
   # The dev broker (librdkafka's mock cluster) holds an empty fetch for the whole fetch.wait.max.ms
@@ -132,20 +134,27 @@ step "walmart-etl init-db"
 # --migrate: a database left by an earlier version of the demo gets this version's additive changes.
 "$bin" init-db --migrate
 
-step "walmart-etl stream (in the background) + walmart-etl fetch --start $(date -u -d "-$days days" +%F) --end $(date -u +%F)"
+step "walmart-etl stream (in the background) + walmart-etl fetch --data orders,returns,recon --start $(date -u -d "-$days days" +%F) --end $(date -u +%F)"
 "$bin" stream --group "$group" >"$run/stream.out" 2>&1 &
 stream_pid=$!
 pids+=($stream_pid)
 start_s=$SECONDS
-"$bin" fetch "${accounts[@]}" --start "$(date -u -d "-$days days" +%F)" --end "$(date -u +%F)" --no-progress
+"$bin" fetch --data orders,returns,recon "${accounts[@]}" --start "$(date -u -d "-$days days" +%F)" --end "$(date -u +%F)" --no-progress
 # Let the background stream finish what it holds, then drain the rest until idle.
 kill -TERM "$stream_pid" 2>/dev/null || true
 wait "$stream_pid" || { echo "demo: stream exited with an error (see $run/stream.out)" >&2; exit 1; }
 "$bin" stream --group "$group" --until-idle
 echo "fetch + stream took $((SECONDS - start_s)) s"
 
+step "walmart-etl stream --data returns / --data recon --until-idle (one stream per data set)"
+"$bin" stream --data returns --group "$group-returns" --until-idle
+"$bin" stream --data recon --group "$group-recon" --until-idle
+
 step "report from $db_name (database ods; the queries are in scripts/demo-report.sql)"
 scripts/"$db"-local.sh client --table ods <scripts/demo-report.sql
+
+step "walmart-etl report money (sales, refunds, fees, net and payout per account)"
+"$bin" report money
 
 cat <<TXT
 
