@@ -5,7 +5,8 @@
 
 namespace etl::mysql {
 
-extern const NamedSql kMoneyQueries[];  // embedded_queries.cpp (src/mysql/embed_queries.cmake)
+extern const NamedSql
+    kMoneyQueries[];  // generated into the build tree by src/mysql/embed_queries.cmake
 extern const size_t kMoneyQueryCount;
 
 namespace {

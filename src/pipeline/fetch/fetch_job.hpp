@@ -6,7 +6,7 @@
 // run here), then fetches each data set asked for (--data, else fetch.data), in turn, through its
 // entry of the data-set table (data_sets.hpp): they share the token and the server's clock; each
 // has its own rate limiter, topic, producer, lanes in the summary and watermark(s). The returns'
-// part is returns_fetch.hpp's. The orders' part:
+// part is returns_fetch.cpp's, the recon reports' recon_fetch.cpp's. The orders' part:
 //  1. (the token is there);
 //  2. computes the range per ship-node type:
 //       --start D [--end E]  created in [D 00:00, E 23:59:59.999] UTC (E defaults to today;

@@ -18,8 +18,8 @@
 #include "config/config.hpp"
 #include "mysql/connection.hpp"
 #include "recon/download_ledger.hpp"
-#include "recon/report_file.hpp"
 #include "recon/report_dates.hpp"
+#include "recon/report_file.hpp"
 #include "support/e2e/e2e_world.hpp"
 #include "walmart/rate_limiter.hpp"
 #include "walmart/recon_client.hpp"
@@ -38,9 +38,8 @@ const std::vector<std::pair<std::string, std::string>> kCredentials{
 
 WorldOptions three_sellers() {
   WorldOptions o;
-  o.sim_args = {"--now",  kFixedNow, "--time-scale",     "0",
-                "--days", "40",      "--orders-per-day", "30",
-                "--seed", "53",      "--sellers",        "3"};
+  o.sim_args = {"--now", kFixedNow, "--time-scale", "0",         "--days", "40", "--orders-per-day",
+                "30",    "--seed",  "53",           "--sellers", "3"};
   o.partitions = 4;
   return o;
 }
@@ -82,7 +81,7 @@ std::string iso_ms(int64_t ms) {
 }
 
 // The returns fetch reads closed windows: those modified at least this long before now.
-constexpr int64_t kSettleMs = 2 * 60 * 1000;
+constexpr int64_t kSettleMs = int64_t{2} * 60 * 1000;
 
 struct ExpectedReturns {
   std::map<std::string, std::string> account_of;  // returnOrderId -> account
@@ -132,8 +131,9 @@ void expect_returns_exact(const World& w) {
   EXPECT_EQ(scalar(w, "SELECT COUNT(*) FROM walmart_return_dead_letter"), "0");
   EXPECT_EQ(scalar(w, "SELECT COUNT(*) FROM walmart_return WHERE request_time IS NULL"), "0")
       << "fetch's request_time header did not reach walmart_return";
-  EXPECT_EQ(scalar(w, "SELECT COUNT(*) FROM walmart_return_line l LEFT JOIN walmart_return r "
-                      "USING (returnOrderId) WHERE NOT l.account <=> r.account"),
+  EXPECT_EQ(scalar(w,
+                   "SELECT COUNT(*) FROM walmart_return_line l LEFT JOIN walmart_return r "
+                   "USING (returnOrderId) WHERE NOT l.account <=> r.account"),
             "0");
 }
 
@@ -167,12 +167,13 @@ void expect_reports_exact(const World& w) {
   for (const auto& r : c.query("SELECT account, report_date FROM etl_recon_fetch")) {
     const std::string account = *r[0];
     const std::string day = *recon::parse_report_date(*r[1]);
-    const size_t k = static_cast<size_t>(
-        std::find(kAccounts.begin(), kAccounts.end(), account) - kAccounts.begin());
+    const size_t k = static_cast<size_t>(std::find(kAccounts.begin(), kAccounts.end(), account) -
+                                         kAccounts.begin());
     ASSERT_LT(k, kAccounts.size()) << account;
     accounts.insert(account);
     ++reports;
-    const std::string where = " WHERE account = '" + account + "' AND report_date = '" + day + "'";
+    std::string where = " WHERE account = '";
+    where.append(account).append("' AND report_date = '").append(day).append("'");
     EXPECT_EQ(scalar(w, "SELECT csv_sha256 FROM walmart_recon_file" + where),
               served_csv_sha256(w, k, *r[1]))
         << account << " " << day;
@@ -196,9 +197,9 @@ void expect_orders_exact(const World& w) {
         http_call("GET", w.base_url + "/_sim/dump?seller=" + std::to_string(k + 1));
     ASSERT_EQ(status, 200);
     const auto n = std::count(body.begin(), body.end(), '\n');
-    EXPECT_EQ(scalar(w, "SELECT COUNT(*) FROM walmart_order_raw WHERE account = '" +
-                            kAccounts[k] + "'"),
-              std::to_string(n))
+    EXPECT_EQ(
+        scalar(w, "SELECT COUNT(*) FROM walmart_order_raw WHERE account = '" + kAccounts[k] + "'"),
+        std::to_string(n))
         << kAccounts[k];
   }
 }

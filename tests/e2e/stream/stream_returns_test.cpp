@@ -32,7 +32,8 @@ std::string scalar(const config::MysqlConfig& cfg, const std::string& sql) {
   return rows.empty() || rows[0].empty() || !rows[0][0] ? "NULL" : *rows[0][0];
 }
 
-// Rows per returns table, "returns/lines/charges/tracking/raw/dead letters".
+// Rows per returns table, "R/L/C/T/W/D": returns, lines, charges, tracking events, raw rows, dead
+// letters.
 std::string counts(const config::MysqlConfig& cfg) {
   std::string out;
   for (const char* t : kReturnTables) {
