@@ -45,7 +45,7 @@ constexpr int64_t kDay = 86'400'000;
 
 const std::set<std::string> kCommands{"check-config", "init-db", "token",        "fetch",
                                       "stream",       "load",    "simulate-api", "dev-broker",
-                                      "purge",        "forget",  "privacy"};
+                                      "purge",        "forget",  "privacy",      "report"};
 
 // Names listed under "Subcommands:" in the top-level help.
 std::set<std::string> listed_subcommands(const std::string& help) {
